@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Installs what a fresh clone is missing, so `npm start` and `npm test` work on a fresh machine:
+// the npm packages (when node_modules is absent or older than package-lock.json) and the
+// Debian packages etcd-server and etcd-client (when etcd/etcdctl are not on PATH).
+// Plain Node with no dependencies: it runs before anything is installed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (msg) => process.stderr.write(`[ensure-deps] ${msg}\n`);
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    log(`failed: ${cmd} ${args.join(' ')} (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+
+function npmPackagesCurrent() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  try {
+    return fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs && fs.existsSync(path.join(root, 'node_modules', 'tsx'));
+  } catch {
+    return false;
+  }
+}
+
+function onPath(tool) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && fs.existsSync(path.join(dir, tool))) return true;
+  }
+  return false;
+}
+
+if (!npmPackagesCurrent()) {
+  log('installing npm packages (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+const missing = ['etcd', 'etcdctl'].filter((t) => !onPath(t));
+if (missing.length) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    log(`${missing.join(' and ')} not found: install the Debian packages with \`sudo apt-get install etcd-server etcd-client\` and run this again`);
+    process.exit(1);
+  }
+  log(`installing etcd (${missing.join(', ')} missing): apt-get install etcd-server etcd-client`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    return r.status === 0;
+  };
+  if (!apt(['update', '-qq'])) log('apt-get update failed; trying the install anyway');
+  if (!apt(['install', '-y', '-qq', '--no-install-recommends', 'etcd-server', 'etcd-client'])) {
+    log('apt-get install etcd-server etcd-client failed: install them by hand and run this again');
+    process.exit(1);
+  }
+  // Where systemd runs, the package starts a system etcd on 2379. warden runs its own members
+  // on free ports and never needs it, so the service this install started is stopped again.
+  if (fs.existsSync('/run/systemd/system')) {
+    spawnSync('systemctl', ['disable', '--now', 'etcd'], { stdio: 'ignore' });
+    log('stopped and disabled the etcd system service the package started (warden runs its own members)');
+  }
+  try {
+    execFileSync('etcd', ['--version'], { stdio: 'ignore' });
+  } catch {
+    log('etcd was installed but does not run: check the etcd-server package');
+    process.exit(1);
+  }
+}

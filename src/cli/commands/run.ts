@@ -1,0 +1,82 @@
+// `warden run`: the embedded default. Creates the local cluster on first use, supervises its
+// members in this process, runs the operator beside it, prints where everything is, and on
+// Ctrl-C stops all of it cleanly.
+import type { Command } from 'commander';
+import { WardenError } from '../../errors.ts';
+import { requireTool } from '../../cluster/binaries.ts';
+import { readClusterConfig, readManifests } from '../../cluster/cluster-config.ts';
+import { clusterStatus, createCluster, supervisorPid, waitHealthy } from '../../cluster/control.ts';
+import { Supervisor } from '../../cluster/supervisor.ts';
+import { Operator } from '../../operator/operator.ts';
+import { parseDuration } from '../../util/duration.ts';
+import type { Context } from '../context.ts';
+import { connectionHint, parseCount, renderMembers, untilSignal } from './cluster.ts';
+import { parseListen, parseTtl } from './operator.ts';
+
+type Ctx = (cmd: Command) => Context;
+
+export function registerRun(program: Command, ctx: Ctx): void {
+  program
+    .command('run')
+    .description('the embedded default: start (creating on first use) the local cluster and the operator in the foreground; Ctrl-C stops everything')
+    .option('--members <n>', 'members when creating the cluster: 1, 3 or 5', parseCount, 3)
+    .option('--tls', 'when creating the cluster, require TLS client certificates', false)
+    .option('--listen <host:port>', 'where the operator serves /healthz and /metrics', '127.0.0.1:9479')
+    .option('--lease-ttl <seconds>', 'operator leader lease TTL', '10')
+    .option('--timeout <duration>', 'how long to wait for the members to become healthy', '60s')
+    .addHelpText('after', '\nExample:\n  warden run            # or: npm start')
+    .action(async (opts: { members: number; tls: boolean; listen: string; leaseTtl: string; timeout: string }, cmd: Command) => {
+      const c = ctx(cmd);
+      const { host, port } = parseListen(opts.listen);
+      const ttl = parseTtl(opts.leaseTtl);
+      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      const layout = c.layout;
+      const etcdBin = requireTool('etcd');
+      const bg = supervisorPid(layout);
+      if (bg) {
+        throw new WardenError(`the cluster in ${layout.root} already runs under a background supervisor (pid ${bg}): run \`warden operator\` beside it, or \`warden cluster down\` first`);
+      }
+      const log = (l: string) => c.print(`${new Date().toISOString()} ${l}`);
+      let rollback: (() => void) | undefined;
+      if (!readClusterConfig(layout)) {
+        rollback = await createCluster(layout, { members: opts.members, tls: opts.tls, log });
+      } else {
+        readManifests(layout);
+      }
+      const sup = new Supervisor(layout, { etcdBin, log });
+      let op: Operator | undefined;
+      let client: ReturnType<Context['client']> | undefined;
+      const stopAll = async () => {
+        await op?.stop().catch(() => undefined);
+        client?.close();
+        await sup.stop();
+      };
+      try {
+        await sup.start();
+        await waitHealthy(layout, timeoutMs);
+        client = c.client();
+        op = new Operator({ client, listenHost: host, listenPort: port, leaseTtlSeconds: ttl, log });
+        await op.start();
+      } catch (err) {
+        await stopAll();
+        rollback?.();
+        throw err;
+      }
+      const rows = clusterStatus(layout);
+      c.print('');
+      c.print(renderMembers(c, rows, 'table'));
+      c.print([
+        `etcd-warden is running: ${rows.length} healthy members, state in ${layout.root}`,
+        `  logs:       ${layout.logsDir}/`,
+        `  manifests:  ${layout.manifestsDir}/ (move one out to stop that member)`,
+        `  operator:   ${op.url}/healthz  ${op.url}/metrics`,
+        `  try:        npx warden endpoint status --cluster -w table`,
+        `  etcdctl:    ${connectionHint(c, rows)[0]}`,
+        'Press Ctrl-C to stop the operator and every member.',
+      ].join('\n'));
+      const sig = await untilSignal();
+      log(`${sig} received: stopping the operator and every member`);
+      await stopAll();
+      log('stopped');
+    });
+}

@@ -1,0 +1,113 @@
+// What every command gets from the global flags: where the state dir is, how to reach etcd,
+// how to print. One place turns etcdctl-style flags (and ETCDCTL_* variables) into a connection.
+import fs from 'node:fs';
+import { UsageError, WardenError } from '../errors.ts';
+import { embeddedConnection } from '../cluster/cluster-config.ts';
+import { StateLayout, resolveStateDir } from '../cluster/layout.ts';
+import { EtcdClient, type ConnectionOptions } from '../etcd/client.ts';
+import { parseDuration } from '../util/duration.ts';
+import { parseOutputFormat, stdio, type Output, type OutputFormat } from './printer.ts';
+
+export interface GlobalFlags {
+  stateDir?: string;
+  endpoints?: string;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  user?: string;
+  password?: string;
+  commandTimeout?: string;
+  dialTimeout?: string;
+  writeOut?: string;
+}
+
+/** Shared by every command of one invocation: the exit code to end with. */
+export interface RunResult {
+  exitCode: number;
+}
+
+export class Context {
+  readonly layout: StateLayout;
+  constructor(
+    readonly flags: GlobalFlags,
+    readonly io: Output = stdio,
+    private readonly result: RunResult = { exitCode: 0 },
+  ) {
+    this.layout = new StateLayout(resolveStateDir(flags.stateDir));
+  }
+
+  format(fallback: OutputFormat = 'simple'): OutputFormat {
+    return this.flags.writeOut ? parseOutputFormat(this.flags.writeOut) : fallback;
+  }
+
+  get commandTimeoutMs(): number {
+    return this.flags.commandTimeout ? parseDuration(this.flags.commandTimeout, '--command-timeout') : 5000;
+  }
+
+  /** True when the user named endpoints (flag or ETCDCTL_ENDPOINTS) instead of the embedded cluster. */
+  get explicitEndpoints(): boolean {
+    return !!(this.flags.endpoints ?? process.env.ETCDCTL_ENDPOINTS);
+  }
+
+  connectionOptions(): ConnectionOptions {
+    const f = this.flags;
+    const env = process.env;
+    const dialTimeoutMs = f.dialTimeout ? parseDuration(f.dialTimeout, '--dial-timeout') : 2000;
+    const base = { commandTimeoutMs: this.commandTimeoutMs, dialTimeoutMs, ...this.auth() };
+    const endpointsFlag = f.endpoints ?? env.ETCDCTL_ENDPOINTS;
+    const cacert = f.cacert ?? env.ETCDCTL_CACERT;
+    const cert = f.cert ?? env.ETCDCTL_CERT;
+    const key = f.key ?? env.ETCDCTL_KEY;
+    if (!endpointsFlag) {
+      if (cacert || cert || key) throw new UsageError('--cacert/--cert/--key need --endpoints: the embedded cluster uses its own certificates');
+      const c = embeddedConnection(this.layout);
+      return { ...base, endpoints: c.endpoints, ...(c.tls ? { tls: c.tls } : {}) };
+    }
+    const endpoints = endpointsFlag.split(',').map((e) => e.trim()).filter(Boolean);
+    if (endpoints.length === 0) throw new UsageError('--endpoints is empty: give host:port[,host:port...]');
+    if ((cert && !key) || (key && !cert)) throw new UsageError('--cert and --key go together: give both, or neither');
+    const tls = cacert || cert ? { ...(cacert ? { ca: readPem(cacert, '--cacert') } : {}), ...(cert ? { cert: readPem(cert, '--cert') } : {}), ...(key ? { key: readPem(key, '--key') } : {}) } : undefined;
+    return { ...base, endpoints, ...(tls ? { tls } : {}) };
+  }
+
+  private auth(): { auth?: { user: string; password: string } } {
+    const user = this.flags.user ?? process.env.ETCDCTL_USER;
+    if (!user) return {};
+    const password = this.flags.password ?? process.env.ETCDCTL_PASSWORD;
+    if (password !== undefined) return { auth: { user, password } };
+    const i = user.indexOf(':');
+    if (i <= 0) throw new UsageError('--user needs the form name:password (or give --password)');
+    return { auth: { user: user.slice(0, i), password: user.slice(i + 1) } };
+  }
+
+  client(): EtcdClient {
+    return new EtcdClient(this.connectionOptions());
+  }
+
+  /** Runs `fn` with a client and always closes it. */
+  async withClient<T>(fn: (c: EtcdClient) => Promise<T>): Promise<T> {
+    const c = this.client();
+    try {
+      return await fn(c);
+    } finally {
+      c.close();
+    }
+  }
+
+  /** Ends the command with a non-zero exit without throwing (output was already printed). */
+  fail(code = 1): void {
+    this.result.exitCode = code;
+  }
+
+  print(text: string): void {
+    this.io.out(text);
+  }
+}
+
+function readPem(file: string, flag: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new WardenError(`cannot read ${flag} ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check the path`);
+  }
+}

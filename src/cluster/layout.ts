@@ -1,0 +1,63 @@
+// The one place that knows where things live in a warden state directory.
+//
+//   <state>/cluster.json            cluster-wide settings (token, TLS, created)
+//   <state>/manifests/<name>.json   one per member; a member runs only while its manifest is here
+//   <state>/stopped/<name>.json     manifests moved out by `cluster stop-member`
+//   <state>/members/<name>/         member data directories
+//   <state>/logs/<name>.log         member logs; logs/supervisor.log
+//   <state>/run/                    pid and status files written by the supervisor
+//   <state>/tls/                    CA and certificates when the cluster uses TLS
+import path from 'node:path';
+
+export const DEFAULT_STATE_DIR = '.warden';
+
+export function resolveStateDir(flag?: string): string {
+  return path.resolve(flag ?? process.env.WARDEN_STATE_DIR ?? DEFAULT_STATE_DIR);
+}
+
+export class StateLayout {
+  constructor(readonly root: string) {}
+
+  get clusterFile(): string {
+    return path.join(this.root, 'cluster.json');
+  }
+  get manifestsDir(): string {
+    return path.join(this.root, 'manifests');
+  }
+  get stoppedDir(): string {
+    return path.join(this.root, 'stopped');
+  }
+  get membersDir(): string {
+    return path.join(this.root, 'members');
+  }
+  get logsDir(): string {
+    return path.join(this.root, 'logs');
+  }
+  get runDir(): string {
+    return path.join(this.root, 'run');
+  }
+  get tlsDir(): string {
+    return path.join(this.root, 'tls');
+  }
+  get supervisorPidFile(): string {
+    return path.join(this.runDir, 'supervisor.pid');
+  }
+  get supervisorLog(): string {
+    return path.join(this.logsDir, 'supervisor.log');
+  }
+  manifestFile(name: string): string {
+    return path.join(this.manifestsDir, `${name}.json`);
+  }
+  stoppedManifestFile(name: string): string {
+    return path.join(this.stoppedDir, `${name}.json`);
+  }
+  dataDir(name: string): string {
+    return path.join(this.membersDir, name);
+  }
+  memberLog(name: string): string {
+    return path.join(this.logsDir, `${name}.log`);
+  }
+  memberStatusFile(name: string): string {
+    return path.join(this.runDir, `${name}.json`);
+  }
+}

@@ -1,0 +1,82 @@
+// Conditions and events, kept in etcd under /warden/ so every operator replica and every CLI
+// call sees the same ones. A condition's lastTransitionTime changes only when its status does.
+import type { EtcdClient } from '../etcd/client.ts';
+
+export const WARDEN_PREFIX = '/warden/';
+const CONDITIONS = `${WARDEN_PREFIX}conditions/`;
+const EVENTS = `${WARDEN_PREFIX}events/`;
+export const MAX_EVENTS = 500;
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface Condition {
+  type: string;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+export interface WardenEvent {
+  time: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  source: string;
+}
+
+/** Pure: the condition to store given the previous one; keeps lastTransitionTime unless status changed. */
+export function nextCondition(prev: Condition | undefined, next: Omit<Condition, 'lastTransitionTime'>, now: Date): Condition {
+  const lastTransitionTime = prev && prev.status === next.status ? prev.lastTransitionTime : now.toISOString();
+  return { ...next, lastTransitionTime };
+}
+
+export class ConditionStore {
+  constructor(private readonly client: EtcdClient) {}
+
+  async get(type: string): Promise<Condition | undefined> {
+    const res = await this.client.get(`${CONDITIONS}${type}`);
+    const kv = res.kvs[0];
+    return kv ? (JSON.parse(kv.value.toString('utf8')) as Condition) : undefined;
+  }
+
+  async list(): Promise<Condition[]> {
+    const res = await this.client.get(CONDITIONS, { prefix: true });
+    return res.kvs.map((kv) => JSON.parse(kv.value.toString('utf8')) as Condition);
+  }
+
+  /** Sets a condition; returns true when it changed (status, reason or message). */
+  async set(c: Omit<Condition, 'lastTransitionTime'>, now = new Date()): Promise<boolean> {
+    const prev = await this.get(c.type);
+    if (prev && prev.status === c.status && prev.reason === c.reason && prev.message === c.message) return false;
+    await this.client.put(`${CONDITIONS}${c.type}`, JSON.stringify(nextCondition(prev, c, now)));
+    return true;
+  }
+}
+
+export class EventLog {
+  private seq = 0;
+  constructor(
+    private readonly client: EtcdClient,
+    private readonly print: (line: string) => void,
+  ) {}
+
+  async record(e: Omit<WardenEvent, 'time'>): Promise<void> {
+    const ev: WardenEvent = { time: new Date().toISOString(), ...e };
+    this.print(`${ev.time} ${ev.type} ${ev.source} ${ev.reason}: ${ev.message}`);
+    const key = `${EVENTS}${ev.time}-${process.pid}-${String(this.seq++).padStart(6, '0')}`;
+    await this.client.put(key, JSON.stringify(ev));
+  }
+
+  async list(limit = MAX_EVENTS): Promise<WardenEvent[]> {
+    const res = await this.client.get(EVENTS, { prefix: true });
+    return res.kvs.slice(-limit).map((kv) => JSON.parse(kv.value.toString('utf8')) as WardenEvent);
+  }
+
+  /** Keeps the newest MAX_EVENTS events. */
+  async prune(): Promise<void> {
+    const res = await this.client.get(EVENTS, { prefix: true, keysOnly: true });
+    const excess = res.kvs.length - MAX_EVENTS;
+    for (const kv of res.kvs.slice(0, Math.max(0, excess))) await this.client.delete(kv.key);
+  }
+}

@@ -1,0 +1,20 @@
+// The operator's Prometheus metrics (prom-client), in one registry served at /metrics.
+// Member gauges use etcd's own metric names so existing dashboards and alerts apply.
+import client from 'prom-client';
+
+export class OperatorMetrics {
+  readonly registry = new client.Registry();
+  readonly isLeader = new client.Gauge({ name: 'warden_operator_is_leader', help: '1 while this operator holds the leader lease', registers: [this.registry] });
+  readonly reconciles = new client.Counter({ name: 'warden_controller_reconciles_total', help: 'Reconcile runs by controller and result', labelNames: ['controller', 'result'], registers: [this.registry] });
+  readonly reconcileDuration = new client.Histogram({ name: 'warden_controller_reconcile_duration_seconds', help: 'Reconcile run time', labelNames: ['controller'], registers: [this.registry] });
+  readonly memberUp = new client.Gauge({ name: 'warden_member_up', help: '1 when the member answered its status call', labelNames: ['member', 'endpoint'], registers: [this.registry] });
+  readonly dbTotal = new client.Gauge({ name: 'etcd_mvcc_db_total_size_in_bytes', help: 'Total size of the member database file', labelNames: ['member'], registers: [this.registry] });
+  readonly dbInUse = new client.Gauge({ name: 'etcd_mvcc_db_total_size_in_use_in_bytes', help: 'Size of the member database in use', labelNames: ['member'], registers: [this.registry] });
+  readonly isMemberLeader = new client.Gauge({ name: 'etcd_server_is_leader', help: '1 when the member is the raft leader', labelNames: ['member'], registers: [this.registry] });
+  readonly healthyMembers = new client.Gauge({ name: 'warden_cluster_healthy_members', help: 'Members that answered a linearizable read', registers: [this.registry] });
+  readonly totalMembers = new client.Gauge({ name: 'warden_cluster_members', help: 'Members in the cluster member list', registers: [this.registry] });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'warden_process_' });
+  }
+}

@@ -1,0 +1,81 @@
+// The operator: elects a leader through an etcd lease, runs the controllers while it leads,
+// and serves /healthz and /metrics. Two operators on one cluster never act at once.
+import os from 'node:os';
+import { WardenError } from '../errors.ts';
+import type { EtcdClient } from '../etcd/client.ts';
+import { ConditionStore, EventLog } from './conditions.ts';
+import { ControllerRunner, type Controller } from './controller.ts';
+import { LeaderElection } from './election.ts';
+import { healthController } from './health-controller.ts';
+import { buildApp, listen, type Listening } from './http.ts';
+import { OperatorMetrics } from './metrics.ts';
+
+export interface OperatorOptions {
+  client: EtcdClient;
+  listenHost: string;
+  listenPort: number;
+  leaseTtlSeconds: number;
+  identity?: string;
+  controllers?: Controller[];
+  log: (line: string) => void;
+}
+
+export class Operator {
+  readonly identity: string;
+  readonly metrics = new OperatorMetrics();
+  readonly conditions: ConditionStore;
+  readonly events: EventLog;
+  private readonly election: LeaderElection;
+  private readonly runner: ControllerRunner;
+  private http?: Listening;
+
+  constructor(private readonly opts: OperatorOptions) {
+    this.identity = opts.identity ?? `${os.hostname()}-${process.pid}`;
+    this.conditions = new ConditionStore(opts.client);
+    this.events = new EventLog(opts.client, opts.log);
+    this.election = new LeaderElection(opts.client, { identity: this.identity, ttlSeconds: opts.leaseTtlSeconds, log: opts.log });
+    const controllers = opts.controllers ?? [healthController()];
+    this.runner = new ControllerRunner(controllers, (signal) => ({
+      client: opts.client, conditions: this.conditions, events: this.events, metrics: this.metrics, log: opts.log, signal,
+    }));
+    this.election.on('elected', () => {
+      this.metrics.isLeader.set(1);
+      this.runner.start();
+      void this.events.record({ type: 'Normal', reason: 'LeaderElected', message: `${this.identity} leads`, source: 'operator' }).catch(() => undefined);
+    });
+    this.election.on('lost', () => {
+      this.metrics.isLeader.set(0);
+      void this.runner.stop();
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.election.isLeader;
+  }
+
+  get url(): string | undefined {
+    return this.http?.url;
+  }
+
+  async start(): Promise<void> {
+    if (!['127.0.0.1', 'localhost', '::1'].includes(this.opts.listenHost)) {
+      throw new WardenError(`--listen host ${this.opts.listenHost} is not a loopback address: the operator serves on 127.0.0.1 only`);
+    }
+    try {
+      this.http = await listen(buildApp(this), this.opts.listenHost, this.opts.listenPort);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new WardenError(`port ${this.opts.listenHost}:${this.opts.listenPort} is already in use: pick another with --listen HOST:PORT (port 0 picks a free one)`);
+      throw err;
+    }
+    this.metrics.isLeader.set(0);
+    this.election.start();
+    this.opts.log(`operator ${this.identity} serving ${this.http.url}/healthz and ${this.http.url}/metrics`);
+  }
+
+  async stop(): Promise<void> {
+    await this.runner.stop();
+    await this.election.stop();
+    await this.http?.close();
+  }
+}

@@ -1,0 +1,54 @@
+// File writes that never leave a half-written file: write `<path>.part`, fsync, rename, fsync dir.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
+  const part = `${file}.part`;
+  try {
+    const fd = fs.openSync(part, 'w', mode);
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.chmodSync(part, mode);
+    fs.renameSync(part, file);
+    fsyncDir(path.dirname(file));
+  } catch (err) {
+    fs.rmSync(part, { force: true });
+    throw err;
+  }
+}
+
+export function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function readJsonFile(file: string): unknown {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Whether a process with this pid exists (signal 0 probes without signalling). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The command line of a live process, or undefined when it is gone. */
+export function processCmdline(pid: number): string[] | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+// Waiting on a condition with a bound: the only way warden (and its tests) wait for anything.
+
+export interface WaitOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  /** Says what we waited for, in the error when the bound is reached. */
+  what: string;
+}
+
+export class WaitTimeoutError extends Error {
+  constructor(
+    message: string,
+    readonly lastError?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Polls `check` until it returns a value other than undefined/false, or the bound passes.
+ * A check that throws counts as "not yet"; its last error is reported on timeout.
+ */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, opts: WaitOptions): Promise<T> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const interval = opts.intervalMs ?? 100;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      const why = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new WaitTimeoutError(`timed out after ${opts.timeoutMs} ms waiting for ${opts.what}${why}`, lastError);
+    }
+    await delay(Math.min(interval, Math.max(0, deadline - Date.now())));
+  }
+}
+
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}
