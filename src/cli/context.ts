@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import { UsageError, WardenError } from '../errors.ts';
 import { embeddedConnection } from '../cluster/cluster-config.ts';
 import { StateLayout, resolveStateDir } from '../cluster/layout.ts';
-import { EtcdClient, type ConnectionOptions } from '../etcd/client.ts';
+import { EtcdClient, type ConnectionOptions, type MemberClient } from '../etcd/client.ts';
+import { EtcdUnavailableError } from '../etcd/errors.ts';
 import { parseDuration } from '../util/duration.ts';
 import { parseOutputFormat, stdio, type Output, type OutputFormat } from './printer.ts';
 
@@ -82,6 +83,22 @@ export class Context {
 
   client(): EtcdClient {
     return new EtcdClient(this.connectionOptions());
+  }
+
+  /** Runs a member-targeted call on the first member that answers (alarms are cluster-wide). */
+  async onAnyMember<T>(fn: (m: MemberClient) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      let last: unknown;
+      for (const m of client.members()) {
+        try {
+          return await fn(m);
+        } catch (err) {
+          last = err;
+          if (!(err instanceof EtcdUnavailableError)) throw err;
+        }
+      }
+      throw last;
+    });
   }
 
   /** Runs `fn` with a client and always closes it. */

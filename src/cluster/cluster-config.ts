@@ -46,7 +46,7 @@ export function requireClusterConfig(layout: StateLayout): ClusterConfig {
 export function readManifests(layout: StateLayout, opts: { skipInvalid?: boolean } = {}): ManifestEntry[] {
   const out: ManifestEntry[] = [];
   for (const [dir, active] of [[layout.manifestsDir, true], [layout.stoppedDir, false]] as const) {
-    let files: string[] = [];
+    let files: string[];
     try {
       files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
     } catch {

@@ -28,8 +28,10 @@ export class EtcdError extends WardenError {
 export class EtcdUnavailableError extends EtcdError {
   override readonly name: string = 'EtcdUnavailableError';
   constructor(
-    message: string,
     endpoint: string,
+    /** What went wrong in a few words, e.g. `unreachable (connection refused)`. */
+    readonly reason: string,
+    hint: string,
     /**
      * false when the request certainly never reached etcd (no connection), so a write may be
      * sent to another member without risk of applying it twice.
@@ -38,7 +40,7 @@ export class EtcdUnavailableError extends EtcdError {
     grpcCode?: number,
     details?: string,
   ) {
-    super(message, endpoint, grpcCode, details);
+    super(`${endpoint}: ${reason}: ${hint}`, endpoint, grpcCode, details);
   }
 }
 
@@ -89,7 +91,7 @@ export function cleanDetails(details: string): string {
     .trim();
 }
 
-const UNREACHABLE_HINT = 'check --endpoints and that etcd is running';
+export const UNREACHABLE_HINT = 'check --endpoints and that etcd is running';
 
 /** Why a connection failed, in a few words, from Node/grpc-js error text. */
 function connectionReason(details: string): string {
@@ -182,9 +184,7 @@ export function mapGrpcError(err: unknown, endpoint: string, ctx: ErrorContext =
   if (code === GrpcStatus.UNAVAILABLE) {
     if (details.startsWith('etcdserver:')) {
       // Reachable, but etcd cannot serve: the request may have been proposed already.
-      return new EtcdUnavailableError(
-        `${at} ${details} (member unavailable): retry later or check \`warden endpoint health --cluster\``,
-        endpoint, true, code, raw);
+      return new EtcdUnavailableError(endpoint, `${details} (member unavailable)`, 'retry later or check `warden endpoint health --cluster`', true, code, raw);
     }
     const tls = tlsProblem(raw);
     if (tls) return new EtcdTlsError(`${at} ${tls}`, endpoint, code, raw);
@@ -193,10 +193,9 @@ export function mapGrpcError(err: unknown, endpoint: string, ctx: ErrorContext =
     if (/^Failed to connect$/.test(reason) && !ctx.tls) {
       // What a plaintext client sees when the member serves TLS.
       return new EtcdUnavailableError(
-        `${at} unreachable (failed to connect): check --endpoints (https:// and --cacert if the member serves TLS) and that etcd is running`,
-        endpoint, false, code, raw);
+        endpoint, 'unreachable (failed to connect)', 'check --endpoints (https:// and --cacert if the member serves TLS) and that etcd is running', false, code, raw);
     }
-    return new EtcdUnavailableError(`${at} unreachable (${reason}): ${UNREACHABLE_HINT}`, endpoint, !notConnected, code, raw);
+    return new EtcdUnavailableError(endpoint, `unreachable (${reason})`, UNREACHABLE_HINT, !notConnected, code, raw);
   }
   if (code === GrpcStatus.UNIMPLEMENTED) {
     return new EtcdError(
@@ -208,4 +207,14 @@ export function mapGrpcError(err: unknown, endpoint: string, ctx: ErrorContext =
   }
   const hint = etcdMessageHint(details);
   return new EtcdError(`${at} ${details || `gRPC status ${code}`}${hint ? `: ${hint}` : ''}`, endpoint, code, raw);
+}
+
+/** A snapshot stream that cannot be trusted: truncated, out of order, or failing etcd's sha256. */
+export class EtcdSnapshotIntegrityError extends EtcdError {
+  override readonly name: string = 'EtcdSnapshotIntegrityError';
+}
+
+/** A lease kept alive by warden is gone (expired, revoked, or not renewed in time). */
+export class EtcdLeaseLostError extends EtcdError {
+  override readonly name: string = 'EtcdLeaseLostError';
 }

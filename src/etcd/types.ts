@@ -220,13 +220,17 @@ export function prefixRangeEnd(prefix: Buffer): Buffer {
   return Buffer.from([0]);
 }
 
-/** key/range_end for a key, a prefix or an explicit range. An empty prefix means every key. */
-export function keyRange(key: Bytes, opts: { prefix?: boolean; rangeEnd?: Bytes }): { key: Buffer; range_end: Buffer } {
+/**
+ * key/range_end for a key, a prefix or an explicit range. An empty prefix means every key.
+ * For a single key range_end is left out, not empty: protobufjs would still send an empty
+ * field, which etcd decodes as a non-nil slice and reads as "every key from `key` on".
+ */
+export function keyRange(key: Bytes, opts: { prefix?: boolean; rangeEnd?: Bytes }): { key: Buffer; range_end?: Buffer } {
   const k = toBuffer(key);
   if (opts.prefix) {
     // etcd reads key "\0" with range_end "\0" as "all keys".
     if (k.length === 0) return { key: Buffer.from([0]), range_end: Buffer.from([0]) };
     return { key: k, range_end: prefixRangeEnd(k) };
   }
-  return { key: k, range_end: opts.rangeEnd !== undefined ? toBuffer(opts.rangeEnd) : Buffer.alloc(0) };
+  return opts.rangeEnd !== undefined ? { key: k, range_end: toBuffer(opts.rangeEnd) } : { key: k };
 }

@@ -68,9 +68,12 @@ export class LeaderElection extends EventEmitter {
     const lease = await this.client.leaseGrant(this.opts.ttlSeconds);
     this.lease = lease;
     const lost = new Promise<void>((resolve) => (this.lostWake = resolve));
-    this.keepAlive = this.client.leaseKeepAlive(lease, () => {
-      this.opts.log('election: lease lost');
-      this.lostWake?.();
+    this.keepAlive = this.client.leaseKeepAlive(lease, {
+      ttlSeconds: this.opts.ttlSeconds,
+      onLost: (err) => {
+        this.opts.log(`election: lease lost (${err.message})`);
+        this.lostWake?.();
+      },
     });
     const record: LeaderRecord = { identity: this.opts.identity, pid: process.pid, since: new Date().toISOString() };
     while (!this.stopped) {

@@ -53,6 +53,11 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** PIDs of etcd processes this helper started in this process that have not exited. */
+export function liveEtcdPids(): number[] {
+  return [...running].map((c) => c.pid!).filter((pid) => pid !== undefined);
+}
+
 export async function startSingleEtcd(opts: SingleEtcdOptions = {}): Promise<SingleEtcd> {
   const root = process.env.WARDEN_TEST_ROOT ?? os.tmpdir();
   await mkdir(root, { recursive: true });
@@ -114,7 +119,7 @@ export async function startSingleEtcd(opts: SingleEtcdOptions = {}): Promise<Sin
   } catch (err) {
     const log = tail(logFile);
     await stop();
-    throw new Error(`${(err as Error).message}; etcd log tail:\n${log}`);
+    throw new Error(`${(err as Error).message}; etcd log tail:\n${log}`, { cause: err });
   }
 
   return {

@@ -16,8 +16,8 @@ export function registerAlarm(program: Command, ctx: Ctx): void {
     .action(async (_o: unknown, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      await c.withClient(async (client) => {
-        const alarms = await client.alarmList();
+      await c.onAnyMember(async (member) => {
+        const alarms = await member.alarmList();
         const out = render(format, {
           json: () => ({ alarms: alarms.map((a) => ({ memberID: a.memberID, alarm: a.alarm })) }),
           simple: () => alarms.map(line),
@@ -34,8 +34,8 @@ export function registerAlarm(program: Command, ctx: Ctx): void {
     .action(async (_o: unknown, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      await c.withClient(async (client) => {
-        const alarms = await client.alarmDisarm();
+      await c.onAnyMember(async (member) => {
+        const alarms = await member.alarmDisarm();
         const out = render(format, {
           json: () => ({ alarms: alarms.map((a) => ({ memberID: a.memberID, alarm: a.alarm })) }),
           simple: () => alarms.map(line),

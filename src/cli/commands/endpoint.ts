@@ -8,13 +8,19 @@ import { humanBytes, render } from '../printer.ts';
 
 type Ctx = (cmd: Command) => Context;
 
+export interface Target {
+  /** The endpoint as the user (or the member list) spelled it; etcdctl prints it so. */
+  label: string;
+  member: MemberClient;
+}
+
 /** The members to ask: the given endpoints, or with --cluster every member's client URLs. */
-export async function targetMembers(client: EtcdClient, cluster: boolean): Promise<MemberClient[]> {
-  if (!cluster) return client.members();
+export async function targetMembers(client: EtcdClient, endpoints: string[], cluster: boolean): Promise<Target[]> {
+  if (!cluster) return endpoints.map((e) => ({ label: e, member: client.member(e) }));
   const { members } = await client.memberList();
   const urls = [...new Set(members.flatMap((m) => m.clientURLs))];
   if (urls.length === 0) throw new WardenError('the cluster reports no member with a client URL: check `warden member list`');
-  return urls.map((u) => client.member(u));
+  return urls.map((u) => ({ label: u, member: client.member(u) }));
 }
 
 export function hexId(id: bigint): string {
@@ -49,13 +55,14 @@ export function registerEndpoint(program: Command, ctx: Ctx): void {
     .action(async (opts: { cluster: boolean }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
+      const conn = c.connectionOptions();
       await c.withClient(async (client) => {
-        const members = await targetMembers(client, opts.cluster);
-        const results = await Promise.all(members.map(async (m) => {
+        const targets = await targetMembers(client, conn.endpoints, opts.cluster);
+        const results = await Promise.all(targets.map(async (t) => {
           try {
-            return { endpoint: m.endpoint, status: await m.status() };
+            return { endpoint: t.label, status: await t.member.status() };
           } catch (err) {
-            return { endpoint: m.endpoint, error: err as Error };
+            return { endpoint: t.label, error: err as Error };
           }
         }));
         const ok = results.filter((r) => r.status) as { endpoint: string; status: Awaited<ReturnType<MemberClient['status']>> }[];
@@ -82,9 +89,10 @@ export function registerEndpoint(program: Command, ctx: Ctx): void {
     .action(async (opts: { cluster: boolean }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
+      const conn = c.connectionOptions();
       await c.withClient(async (client) => {
-        const members = await targetMembers(client, opts.cluster);
-        const results = await Promise.all(members.map((m) => checkEndpointHealth(m)));
+        const targets = await targetMembers(client, conn.endpoints, opts.cluster);
+        const results = await Promise.all(targets.map(async (t) => ({ ...(await checkEndpointHealth(t.member)), endpoint: t.label })));
         c.print(render(format, {
           json: () => results,
           simple: () => results.map(healthLine),

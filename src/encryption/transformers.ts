@@ -1,0 +1,199 @@
+// Value transformers, byte-compatible with kube-apiserver's encryption at rest (pure code).
+//
+// Stored form: `k8s:enc:<provider>:v1:<keyName>:<payload>`; identity stores the raw bytes.
+//   aescbc:    payload = IV(16) ‖ AES-CBC(PKCS#7)           (no MAC, no additional data)
+//   aesgcm:    payload = nonce(12) ‖ ciphertext ‖ tag(16)   (AAD = the full etcd key)
+//   secretbox: payload = nonce(24) ‖ NaCl secretbox          (XSalsa20-Poly1305, tag first)
+// Reads follow kube-apiserver: providers in configuration order by prefix, then keys by name;
+// anything read by other than the first provider and its first key is "stale" (to be rewritten).
+import crypto from 'node:crypto';
+import { xsalsa20poly1305 } from '@noble/ciphers/salsa';
+
+export type ProviderType = 'identity' | 'aescbc' | 'aesgcm' | 'secretbox';
+
+export const ENC_PREFIX = 'k8s:enc:';
+
+/** A value could not be read or written; `message` is kube-apiserver's wording. */
+export class TransformError extends Error {
+  override readonly name = 'TransformError';
+}
+
+export interface ReadResult {
+  data: Buffer;
+  /** Read by anything but the write provider and key: should be rewritten. */
+  stale: boolean;
+}
+
+export interface Transformer {
+  /** `etcdKey` is the full key the value is stored under (aesgcm authenticates it). */
+  fromStorage(data: Buffer, etcdKey: Buffer): ReadResult;
+  toStorage(data: Buffer, etcdKey: Buffer): Buffer;
+}
+
+export const identity: Transformer = {
+  fromStorage(data) {
+    if (data.subarray(0, ENC_PREFIX.length).toString('latin1') === ENC_PREFIX) {
+      throw new TransformError('identity transformer tried to read encrypted data');
+    }
+    return { data, stale: false };
+  },
+  toStorage(data) {
+    return data;
+  },
+};
+
+function aesAlgorithm(mode: 'cbc' | 'gcm', key: Buffer): string {
+  if (![16, 24, 32].includes(key.length)) throw new TransformError(`invalid AES key size ${key.length}: must be 16, 24 or 32 bytes`);
+  return `aes-${key.length * 8}-${mode}`;
+}
+
+/** Where IVs and nonces come from; tests pass a fixed source to pin the bytes. */
+export type RandomSource = (size: number) => Buffer;
+
+export function aesCbc(key: Buffer, rand: RandomSource = crypto.randomBytes): Transformer {
+  const alg = aesAlgorithm('cbc', key);
+  return {
+    fromStorage(data) {
+      if (data.length < 16) throw new TransformError('the stored data was shorter than the required size');
+      const iv = data.subarray(0, 16);
+      const body = data.subarray(16);
+      if (body.length % 16 !== 0) throw new TransformError('the stored data is not a multiple of the block size');
+      if (body.length === 0) throw new TransformError('invalid PKCS7 data (empty or not padded)');
+      // Unpadding by hand reports kube-apiserver's errors instead of OpenSSL's.
+      const d = crypto.createDecipheriv(alg, key, iv).setAutoPadding(false);
+      const plain = Buffer.concat([d.update(body), d.final()]);
+      const pad = plain[plain.length - 1] as number;
+      if (pad === 0 || pad > 16) throw new TransformError('invalid padding on input');
+      for (let i = plain.length - pad; i < plain.length; i++) {
+        if (plain[i] !== pad) throw new TransformError('invalid padding on input');
+      }
+      return { data: plain.subarray(0, plain.length - pad), stale: false };
+    },
+    toStorage(data) {
+      const iv = rand(16);
+      const c = crypto.createCipheriv(alg, key, iv);
+      return Buffer.concat([iv, c.update(data), c.final()]);
+    },
+  };
+}
+
+export function aesGcm(key: Buffer, rand: RandomSource = crypto.randomBytes): Transformer {
+  const alg = aesAlgorithm('gcm', key) as crypto.CipherGCMTypes;
+  return {
+    fromStorage(data, etcdKey) {
+      if (data.length < 12 + 16) throw new TransformError('the stored data was shorter than the required size');
+      const d = crypto.createDecipheriv(alg, key, data.subarray(0, 12));
+      d.setAAD(etcdKey);
+      d.setAuthTag(data.subarray(data.length - 16));
+      try {
+        return { data: Buffer.concat([d.update(data.subarray(12, data.length - 16)), d.final()]), stale: false };
+      } catch {
+        throw new TransformError('cipher: message authentication failed');
+      }
+    },
+    toStorage(data, etcdKey) {
+      const nonce = rand(12);
+      const c = crypto.createCipheriv(alg, key, nonce);
+      c.setAAD(etcdKey);
+      const body = Buffer.concat([c.update(data), c.final()]);
+      return Buffer.concat([nonce, body, c.getAuthTag()]);
+    },
+  };
+}
+
+export function secretbox(key: Buffer, rand: RandomSource = crypto.randomBytes): Transformer {
+  if (key.length !== 32) throw new TransformError(`invalid secretbox key size ${key.length}: must be 32 bytes`);
+  return {
+    fromStorage(data) {
+      if (data.length < 24 + 16) throw new TransformError('the stored data was shorter than the required size');
+      try {
+        const plain = xsalsa20poly1305(key, data.subarray(0, 24)).decrypt(data.subarray(24));
+        return { data: Buffer.from(plain), stale: false };
+      } catch {
+        throw new TransformError('output array is too small or authentication failed');
+      }
+    },
+    toStorage(data) {
+      const nonce = rand(24);
+      return Buffer.concat([nonce, xsalsa20poly1305(key, nonce).encrypt(data)]);
+    },
+  };
+}
+
+export interface PrefixedTransformer {
+  prefix: Buffer;
+  transformer: Transformer;
+}
+
+/**
+ * Writes with the first transformer (prefixing its prefix); reads with the first whose prefix
+ * matches. An empty prefix (identity) that fails lets the next ones try, so [identity, aescbc]
+ * still reads aescbc data.
+ */
+export function prefixTransformers(list: PrefixedTransformer[], noMatch: string): Transformer {
+  return {
+    fromStorage(data, etcdKey) {
+      for (const [i, t] of list.entries()) {
+        if (!data.subarray(0, t.prefix.length).equals(t.prefix)) continue;
+        try {
+          const r = t.transformer.fromStorage(data.subarray(t.prefix.length), etcdKey);
+          return { data: r.data, stale: r.stale || i !== 0 };
+        } catch (err) {
+          if (t.prefix.length === 0) continue;
+          throw err;
+        }
+      }
+      throw new TransformError(noMatch);
+    },
+    toStorage(data, etcdKey) {
+      const first = list[0];
+      if (!first) throw new TransformError('no providers configured');
+      return Buffer.concat([first.prefix, first.transformer.toStorage(data, etcdKey)]);
+    },
+  };
+}
+
+export interface ProviderKey {
+  name: string;
+  secret: Buffer;
+}
+
+export type Provider = { type: 'identity' } | { type: 'aescbc' | 'aesgcm' | 'secretbox'; keys: ProviderKey[] };
+
+const NO_KEY: Record<Exclude<ProviderType, 'identity'>, string> = {
+  aescbc: 'no matching key was found for the provided AES transformer',
+  aesgcm: 'no matching key was found for the provided AES transformer',
+  secretbox: 'no matching key was found for the provided Secretbox transformer',
+};
+
+export function providerPrefix(type: Exclude<ProviderType, 'identity'>): string {
+  return `${ENC_PREFIX}${type}:v1:`;
+}
+
+/** One provider: its `k8s:enc:<type>:v1:` prefix over a key-name prefix per key. */
+export function providerTransformer(p: Provider): PrefixedTransformer {
+  if (p.type === 'identity') return { prefix: Buffer.alloc(0), transformer: identity };
+  const make = p.type === 'aescbc' ? aesCbc : p.type === 'aesgcm' ? aesGcm : secretbox;
+  const keys = p.keys.map((k) => ({ prefix: Buffer.from(`${k.name}:`), transformer: make(k.secret) }));
+  return { prefix: Buffer.from(providerPrefix(p.type)), transformer: prefixTransformers(keys, NO_KEY[p.type]) };
+}
+
+/** The transformer for a list of providers in configuration order (the first one writes). */
+export function providersTransformer(providers: Provider[]): Transformer {
+  return prefixTransformers(providers.map(providerTransformer), 'no matching prefix found');
+}
+
+export interface ValueInfo {
+  /** 'identity' for plaintext. */
+  provider: ProviderType | string;
+  keyName?: string;
+}
+
+/** Which provider and key a stored value is under, read from its prefix alone (no key needed). */
+export function describeValue(data: Buffer): ValueInfo {
+  const head = data.subarray(0, 200).toString('latin1');
+  if (!head.startsWith(ENC_PREFIX)) return { provider: 'identity' };
+  const m = /^k8s:enc:([a-z0-9]+):v\d+:([^:]*):/.exec(head);
+  if (!m) return { provider: 'unknown' };
+  return { provider: m[1] as string, keyName: m[2] as string };
+}

@@ -1,0 +1,80 @@
+// Bad input: one clear line, a non-zero exit, and nothing changed.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { cli, startCluster, tempDir, type CliResult } from '../helpers/warden.ts';
+
+function oneErrorLine(r: CliResult, re: RegExp): void {
+  assert.notEqual(r.code, 0, `expected failure, got: ${r.stdout}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line expected, got:\n${r.stderr}`);
+  assert.match(lines[0]!, re);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+describe('bad input', () => {
+  it('an unreachable endpoint', async () => {
+    const r = await cli(['--endpoints', '127.0.0.1:1', '--dial-timeout', '1s', 'put', 'a', 'b']);
+    oneErrorLine(r, /^Error: .*127\.0\.0\.1:1.*unreachable.*: check --endpoints/);
+  });
+
+  it('a busy port for the cluster', async () => {
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const port = (srv.address() as net.AddressInfo).port;
+    try {
+      const state = path.join(tempDir('busy'), 'state');
+      const r = await cli(['--state-dir', state, 'cluster', 'up', '--members', '1', '--base-port', String(port)]);
+      oneErrorLine(r, new RegExp(`^Error: port 127\\.0\\.0\\.1:${port} is already in use: choose another --base-port`));
+      assert.equal(fs.existsSync(state), false, 'no state dir left behind');
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('an unknown -w value', async () => {
+    const state = path.join(tempDir('w'), 'state');
+    const r = await cli(['--state-dir', state, '-w', 'xml', 'cluster', 'up', '--members', '1']);
+    oneErrorLine(r, /^Error: unknown output format "xml" for -w\/--write-out: use table, json or simple$/);
+    assert.equal(r.code, 2);
+    assert.equal(fs.existsSync(state), false);
+  });
+
+  it('--members 0', async () => {
+    const state = path.join(tempDir('m0'), 'state');
+    const r = await cli(['--state-dir', state, 'cluster', 'up', '--members', '0']);
+    oneErrorLine(r, /^Error: --members must be a whole number from 1 to 9 \(got 0\)/);
+    assert.equal(fs.existsSync(state), false);
+  });
+
+  it('a missing etcd binary', async () => {
+    const state = path.join(tempDir('nobin'), 'state');
+    const r = await cli(['--state-dir', state, 'cluster', 'up'], { env: { WARDEN_ETCD_BIN: '/nonexistent/etcd' } });
+    oneErrorLine(r, /^Error: etcd binary not found at \/nonexistent\/etcd \(WARDEN_ETCD_BIN\)/);
+    assert.equal(fs.existsSync(state), false);
+    const r2 = await cli(['--state-dir', state, 'cluster', 'up'], { env: { PATH: '/nonexistent' } });
+    oneErrorLine(r2, /^Error: etcd binary not found on PATH: install the Debian package etcd-server/);
+  });
+
+  it('a manifest with invalid JSON', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const before = await c.status();
+    const bad = path.join(c.stateDir, 'manifests', 'etcd-9.json');
+    fs.writeFileSync(bad, '{"kind": "EtcdMember", "name": ');
+    const r = await c.run(['cluster', 'status']);
+    oneErrorLine(r, /^Error: manifest .*etcd-9\.json is not valid JSON .*: fix it or move it out of the manifests folder$/);
+    // The running member is untouched.
+    fs.rmSync(bad);
+    const after = await c.status();
+    assert.equal(after[0]?.pid, before[0]?.pid);
+    assert.equal(after[0]?.running, true);
+  });
+
+  it('an unknown member for stop-member', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const r = await c.run(['cluster', 'stop-member', 'etcd-7']);
+    oneErrorLine(r, /^Error: no member named "etcd-7" .*: members are etcd-1$/);
+  });
+});

@@ -1,0 +1,115 @@
+// The local cluster as a user drives it: up, status, health, members dying, manifests moved.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { etcdctl, processesMentioning, startCluster, waitUntil } from '../helpers/warden.ts';
+
+describe('local cluster', () => {
+  it('up starts 3 healthy members; down leaves no process behind', async (t) => {
+    const c = await startCluster(t);
+    const members = await c.status();
+    assert.equal(members.length, 3);
+    for (const m of members) {
+      assert.equal(m.running, true);
+      assert.ok(m.pid && m.pid > 0);
+      assert.ok(fs.existsSync(path.join(m.dataDir, 'member')), 'data dir holds etcd data');
+      assert.match(m.clientURL, /^http:\/\/127\.0\.0\.1:\d+$/);
+    }
+    const health = await c.run(['endpoint', 'health', '--cluster']);
+    assert.equal(health.code, 0, health.stderr);
+    assert.equal(health.stdout.trim().split('\n').filter((l) => / is healthy: successfully committed proposal: took = /.test(l)).length, 3);
+    // etcdctl sees the same cluster.
+    const ctl = await etcdctl(['--endpoints', await c.endpoints(), 'endpoint', 'health']);
+    assert.equal(ctl.code, 0, ctl.stderr);
+
+    const down = await c.run(['cluster', 'down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(processesMentioning(c.stateDir), []);
+    assert.ok((await c.status()).every((m) => !m.running && m.pid === null));
+  });
+
+  it('a killed member is unhealthy while 2 of 3 keep quorum; two killed lose it', async (t) => {
+    const c = await startCluster(t);
+    const [m1, m2] = await c.status();
+    assert.equal((await c.run(['put', 'k1', 'before'])).code, 0);
+    process.kill(m1!.pid!, 'SIGKILL');
+    await waitUntil('member 1 to be seen as exited', async () => (await c.status())[0]?.state === 'exited');
+
+    const h1 = await c.run(['endpoint', 'health', '--cluster']);
+    assert.notEqual(h1.code, 0);
+    assert.match(h1.stdout, new RegExp(`${m1!.clientURL} is unhealthy: `));
+    assert.equal(h1.stdout.split('\n').filter((l) => l.includes(' is healthy')).length, 2);
+    assert.match(h1.stderr, /cluster is unhealthy: 1 of 3 endpoints unhealthy \(quorum kept/);
+    // Still serving writes with 2 of 3.
+    assert.equal((await c.run(['put', 'k2', 'with-two'])).code, 0);
+
+    process.kill(m2!.pid!, 'SIGKILL');
+    await waitUntil('member 2 to be seen as exited', async () => (await c.status())[1]?.state === 'exited');
+    const h2 = await c.run(['--command-timeout', '2s', 'endpoint', 'health', '--cluster']);
+    assert.notEqual(h2.code, 0);
+    assert.equal(h2.stdout.split('\n').filter((l) => l.includes(' is unhealthy')).length, 3);
+    assert.match(h2.stderr, /cluster is unhealthy: .*QUORUM LOST/);
+
+    // A dead member stays down until started again; then the cluster recovers with its data.
+    assert.equal((await c.run(['cluster', 'start-member', 'etcd-1'])).code, 0);
+    assert.equal((await c.run(['cluster', 'start-member', 'etcd-2'])).code, 0);
+    const h3 = await c.run(['endpoint', 'health', '--cluster']);
+    assert.equal(h3.code, 0, h3.stdout + h3.stderr);
+    assert.equal((await c.run(['get', 'k2', '--print-value-only'])).stdout.trim(), 'with-two');
+  });
+
+  it('moving a manifest out stops that member; moving it back starts it with its data', async (t) => {
+    const c = await startCluster(t);
+    assert.equal((await c.run(['put', 'kept', 'yes'])).code, 0);
+    const manifest = path.join(c.stateDir, 'manifests', 'etcd-3.json');
+    const aside = path.join(c.stateDir, 'etcd-3.json.aside');
+    const pid = (await c.status())[2]!.pid!;
+    fs.renameSync(manifest, aside);
+    await waitUntil('etcd-3 to stop', () => !processesMentioning(`members/etcd-3`).includes(pid));
+    const st = await c.status();
+    assert.equal(st.length, 2, 'a manifest moved out of warden\'s folders is no longer a member it knows');
+    fs.renameSync(aside, manifest);
+    await waitUntil('etcd-3 to run again', async () => (await c.status()).find((m) => m.name === 'etcd-3')?.running);
+    // Its own data: a serializable read on that member returns the key written before.
+    const m3 = (await c.status()).find((m) => m.name === 'etcd-3')!;
+    await waitUntil('etcd-3 to serve the key', async () => {
+      const r = await etcdctl(['--endpoints', m3.clientURL, 'get', 'kept', '--consistency=s', '--print-value-only']);
+      return r.stdout.trim() === 'yes';
+    });
+
+    // stop-member / start-member do the same through warden's own folder.
+    const stop = await c.run(['cluster', 'stop-member', 'etcd-2']);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.ok(fs.existsSync(path.join(c.stateDir, 'stopped', 'etcd-2.json')));
+    const s2 = (await c.status()).find((m) => m.name === 'etcd-2')!;
+    assert.equal(s2.running, false);
+    assert.equal(s2.manifest, 'moved-out');
+    const start = await c.run(['cluster', 'start-member', 'etcd-2']);
+    assert.equal(start.code, 0, start.stderr);
+    assert.equal((await c.status()).find((m) => m.name === 'etcd-2')!.running, true);
+  });
+
+  it('endpoint status agrees with etcdctl on member IDs and leader', async (t) => {
+    const c = await startCluster(t);
+    const eps = await c.endpoints();
+    const ours = await c.run(['endpoint', 'status', '-w', 'json']);
+    assert.equal(ours.code, 0, ours.stderr);
+    const theirs = await etcdctl(['--endpoints', eps, 'endpoint', 'status', '-w', 'json']);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    type S = { Endpoint: string; Status: { header: { member_id: number; cluster_id: number }; leader: number; version: string } };
+    // Compare as text: member IDs are uint64 and lose precision as JS numbers.
+    const ids = (text: string) => [...text.matchAll(/"member_id":(\d+)/g)].map((m) => m[1]).sort();
+    const leaders = (text: string) => [...text.matchAll(/"leader":(\d+)/g)].map((m) => m[1]);
+    assert.deepEqual(ids(ours.stdout), ids(theirs.stdout));
+    assert.deepEqual(new Set(leaders(ours.stdout)), new Set(leaders(theirs.stdout)));
+    const parsed = JSON.parse(ours.stdout) as S[];
+    assert.deepEqual(parsed.map((s) => s.Endpoint).sort(), eps.split(',').sort());
+    assert.match(parsed[0]!.Status.version, /^3\.\d+\.\d+$/);
+
+    const table = await c.run(['endpoint', 'status', '--cluster', '-w', 'table']);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /\| +ENDPOINT +\| +ID +\| VERSION \| DB SIZE \| IN USE \| IS LEADER \| IS LEARNER \| RAFT TERM \| RAFT INDEX \| RAFT APPLIED INDEX \| ERRORS \|/);
+    assert.equal(table.stdout.split('\n').filter((l) => / true \| +false \|/.test(l)).length, 1, 'exactly one leader row');
+  });
+});

@@ -1,0 +1,63 @@
+// The operator: leader election through a lease, /healthz and /metrics, and the embedded default.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Background, processesMentioning, startCluster, tempDir, waitUntil } from '../helpers/warden.ts';
+
+async function healthz(url: string): Promise<{ leader: boolean; identity: string }> {
+  const r = await fetch(`${url}/healthz`);
+  assert.equal(r.status, 200);
+  return (await r.json()) as { leader: boolean; identity: string };
+}
+
+describe('operator', () => {
+  it('two operators on one cluster: exactly one leads; kill it and the other takes over', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const a = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '3', '--id', 'op-a']);
+    const b = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '3', '--id', 'op-b']);
+    t.after(() => {
+      a.kill('SIGKILL');
+      b.kill('SIGKILL');
+    });
+    const urlA = (await a.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
+    const urlB = (await b.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
+    const leaders = await waitUntil('one leader', async () => {
+      const hs = await Promise.all([healthz(urlA), healthz(urlB)]);
+      const n = hs.filter((h) => h.leader).length;
+      return n === 1 ? hs : undefined;
+    });
+    // Stays exactly one while both run: sample a few times.
+    for (let i = 0; i < 5; i++) {
+      const hs = await Promise.all([healthz(urlA), healthz(urlB)]);
+      assert.equal(hs.filter((h) => h.leader).length, 1);
+    }
+    const metrics = await (await fetch(`${leaders[0]!.leader ? urlA : urlB}/metrics`)).text();
+    assert.match(metrics, /^warden_operator_is_leader 1$/m);
+    await waitUntil('the health controller to publish member gauges', async () => /etcd_mvcc_db_total_size_in_bytes\{member="etcd-1"\} \d+/.test(await (await fetch(`${leaders[0]!.leader ? urlA : urlB}/metrics`)).text()));
+
+    const [leader, follower, followerUrl] = leaders[0]!.leader ? [a, b, urlB] : [b, a, urlA];
+    leader.kill('SIGKILL');
+    await leader.exited();
+    await waitUntil('the other operator to take over', async () => (await healthz(followerUrl)).leader, 15_000);
+    assert.match(follower.out, /is the leader/);
+    follower.kill('SIGTERM');
+    assert.equal(await follower.exited(), 0);
+  });
+
+  it('warden run: the embedded default starts 3 members and the operator; Ctrl-C stops everything', async () => {
+    const state = path.join(tempDir('run'), 'state');
+    const run = new Background(['--state-dir', state, 'run', '--listen', '127.0.0.1:0']);
+    try {
+      await run.waitFor(/Press Ctrl-C/, 90_000);
+      assert.match(run.out, /etcd-warden is running: 3 healthy members/);
+      const url = run.out.match(/operator: +(http:\/\/127\.0\.0\.1:\d+)\/healthz/)![1]!;
+      await waitUntil('the operator to lead', async () => (await healthz(url)).leader);
+      assert.equal(processesMentioning(path.join(state, 'members')).length, 3);
+      run.kill('SIGINT');
+      assert.equal(await run.exited(), 0);
+      assert.deepEqual(processesMentioning(state), []);
+    } finally {
+      run.kill('SIGKILL');
+    }
+  });
+});

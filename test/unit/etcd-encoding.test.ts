@@ -1,0 +1,75 @@
+// Pure parts of the etcd client: endpoint parsing, prefix ranges, and how txn builders and
+// options become etcd request fields (field names and enum numbers of etcd's proto).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseEndpoint, resolveOptions } from '../../src/etcd/connection.ts';
+import { compare, encodeRange, encodeTxn, op } from '../../src/etcd/txn.ts';
+import { decodeHeader, keyRange, prefixRangeEnd } from '../../src/etcd/types.ts';
+import { UsageError } from '../../src/errors.ts';
+
+test('endpoints: scheme decides TLS like etcdctl; bare host:port follows the TLS options', () => {
+  assert.deepEqual(parseEndpoint('127.0.0.1:2379', false), { address: '127.0.0.1:2379', host: '127.0.0.1', port: 2379, secure: false });
+  assert.equal(parseEndpoint('127.0.0.1:2379', true).secure, true);
+  assert.equal(parseEndpoint('http://127.0.0.1:2379', true).secure, false);
+  assert.equal(parseEndpoint('https://etcd.example:2379', false).secure, true);
+  assert.equal(parseEndpoint('https://etcd.example:2379/', false).address, 'etcd.example:2379');
+  assert.equal(parseEndpoint('http://[::1]:2379', false).address, '[::1]:2379');
+  assert.equal(parseEndpoint('localhost', false).port, 2379);
+  assert.throws(() => parseEndpoint('ftp://x:1', false), UsageError);
+  assert.throws(() => parseEndpoint('127.0.0.1:99999', false), UsageError);
+});
+
+test('a client certificate without its key is a usage error', () => {
+  assert.throws(() => resolveOptions({ tls: { cert: Buffer.from('x') } }), UsageError);
+  assert.deepEqual(resolveOptions({}), { commandTimeoutMs: 5000, dialTimeoutMs: 2000 });
+});
+
+test('prefix range end is the prefix plus one, 0xff bytes carried', () => {
+  assert.deepEqual(prefixRangeEnd(Buffer.from('abc')), Buffer.from('abd'));
+  assert.deepEqual(prefixRangeEnd(Buffer.from([0x61, 0xff])), Buffer.from([0x62]));
+  assert.deepEqual(prefixRangeEnd(Buffer.from([0xff, 0xff])), Buffer.from([0]));
+  assert.deepEqual(keyRange('', { prefix: true }), { key: Buffer.from([0]), range_end: Buffer.from([0]) });
+  assert.deepEqual(keyRange('a', {}), { key: Buffer.from('a') }, 'no empty range_end: etcd would read it as open-ended');
+  assert.deepEqual(keyRange('a', { rangeEnd: 'c' }), { key: Buffer.from('a'), range_end: Buffer.from('c') });
+});
+
+test('get options map to RangeRequest fields', () => {
+  const r = encodeRange('/k/', { prefix: true, limit: 10, revision: 7, keysOnly: true, serializable: true, sortAscending: true });
+  assert.deepEqual(r, {
+    key: Buffer.from('/k/'),
+    range_end: Buffer.from('/k0'),
+    limit: 10,
+    revision: 7,
+    keys_only: true,
+    count_only: false,
+    serializable: true,
+    sort_order: 1,
+    sort_target: 0,
+  });
+});
+
+test('txn builders encode etcd compare targets, results and union fields', () => {
+  const t = encodeTxn({
+    compare: [compare.modRevision('k', '=', 5), compare.value('k', '!=', 'v'), compare.createRevision('n', '=', 0), compare.version('k', '>', 2)],
+    success: [op.put('k', 'v2', { lease: 0x10n }), op.delete('p/', { prefix: true })],
+    failure: [op.get('k')],
+  }) as { compare: Record<string, unknown>[]; success: Record<string, unknown>[]; failure: Record<string, unknown>[] };
+  assert.deepEqual(t.compare[0], { result: 0, target: 2, key: Buffer.from('k'), mod_revision: '5' });
+  assert.deepEqual(t.compare[1], { result: 3, target: 3, key: Buffer.from('k'), value: Buffer.from('v') });
+  assert.deepEqual(t.compare[2], { result: 0, target: 1, key: Buffer.from('n'), create_revision: '0' });
+  assert.deepEqual(t.compare[3], { result: 1, target: 0, key: Buffer.from('k'), version: '2' });
+  assert.deepEqual(t.success[0], { request_put: { key: Buffer.from('k'), value: Buffer.from('v2'), lease: '16', prev_kv: false } });
+  assert.deepEqual(t.success[1], { request_delete_range: { key: Buffer.from('p/'), range_end: Buffer.from('p0') } });
+  assert.ok('request_range' in t.failure[0]!);
+});
+
+test('a missing header (etcd 3.4 Alarm/Defragment) decodes to zeros', () => {
+  assert.deepEqual(decodeHeader(null), { cluster_id: 0n, member_id: 0n, revision: 0, raft_term: 0 });
+  assert.deepEqual(decodeHeader({ cluster_id: '17459079038647580841', member_id: '1', revision: '2', raft_term: '3' }), {
+    cluster_id: 17459079038647580841n,
+    member_id: 1n,
+    revision: 2,
+    raft_term: 3,
+  });
+});
