@@ -4,11 +4,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { WardenError } from '../errors.ts';
 import { registerAlarm } from './commands/alarm.ts';
 import { registerCluster } from './commands/cluster.ts';
+import { registerEncryption } from './commands/encryption.ts';
 import { registerEndpoint } from './commands/endpoint.ts';
 import { registerKv } from './commands/kv.ts';
 import { registerMember } from './commands/member.ts';
 import { registerOperator } from './commands/operator.ts';
+import { registerResources } from './commands/resources.ts';
 import { registerRun } from './commands/run.ts';
+import { registerSnapshot } from './commands/snapshot.ts';
 import { Context, type GlobalFlags, type RunResult } from './context.ts';
 import { stdio, type Output } from './printer.ts';
 
@@ -35,7 +38,10 @@ export function buildProgram(io: Output = stdio, result: RunResult = { exitCode:
   registerEndpoint(program, ctx);
   registerMember(program, ctx);
   registerAlarm(program, ctx);
+  registerSnapshot(program, ctx);
   registerKv(program, ctx);
+  registerResources(program, ctx);
+  registerEncryption(program, ctx);
   registerOperator(program, ctx);
   for (const c of program.commands) propagate(c);
   return program;

@@ -127,22 +127,26 @@ export interface PrefixedTransformer {
 
 /**
  * Writes with the first transformer (prefixing its prefix); reads with the first whose prefix
- * matches. An empty prefix (identity) that fails lets the next ones try, so [identity, aescbc]
- * still reads aescbc data.
+ * matches and that can read the value. An empty prefix (identity) that fails lets the next ones
+ * try, so [identity, aescbc] still reads aescbc data.
  */
 export function prefixTransformers(list: PrefixedTransformer[], noMatch: string): Transformer {
   return {
     fromStorage(data, etcdKey) {
+      // As kube-apiserver: a matching transformer that fails lets the next matching one try
+      // (e.g. two aesgcm providers holding different keys); identity's failure is not an error.
+      const errors: string[] = [];
       for (const [i, t] of list.entries()) {
         if (!data.subarray(0, t.prefix.length).equals(t.prefix)) continue;
         try {
           const r = t.transformer.fromStorage(data.subarray(t.prefix.length), etcdKey);
           return { data: r.data, stale: r.stale || i !== 0 };
         } catch (err) {
-          if (t.prefix.length === 0) continue;
-          throw err;
+          if (t.prefix.length > 0) errors.push((err as Error).message);
         }
       }
+      if (errors.length === 1) throw new TransformError(errors[0] as string);
+      if (errors.length > 1) throw new TransformError(`[${[...new Set(errors)].join(', ')}]`);
       throw new TransformError(noMatch);
     },
     toStorage(data, etcdKey) {

@@ -40,6 +40,8 @@ export interface PutOptions {
 
 export interface DeleteOptions {
   prefix?: boolean;
+  /** Keys in [key, rangeEnd). */
+  rangeEnd?: Bytes;
 }
 
 export type CompareOp = '=' | '!=' | '>' | '<';

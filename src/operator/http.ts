@@ -2,6 +2,7 @@
 // conditions and events. Later features add their routes to the same Hono app.
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import { registerResourceRoutes } from '../resources/routes.ts';
 import type { Operator } from './operator.ts';
 
 export function buildApp(op: Operator): Hono {
@@ -13,6 +14,7 @@ export function buildApp(op: Operator): Hono {
   });
   app.get('/conditions', async (c) => c.json(await op.conditions.list()));
   app.get('/events', async (c) => c.json(await op.events.list()));
+  registerResourceRoutes(app, op.resources);
   return app;
 }
 

@@ -3,6 +3,10 @@
 import os from 'node:os';
 import { WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
+import { encryptionController } from '../encryption/controller.ts';
+import { ConfigWatcher, encryptionConfigFile } from '../encryption/store.ts';
+import type { KeyPrefixes } from '../resources/registry.ts';
+import { ResourceStore } from '../resources/store.ts';
 import { ConditionStore, EventLog } from './conditions.ts';
 import { ControllerRunner, type Controller } from './controller.ts';
 import { LeaderElection } from './election.ts';
@@ -12,6 +16,13 @@ import { OperatorMetrics } from './metrics.ts';
 
 export interface OperatorOptions {
   client: EtcdClient;
+  /** The warden state dir: where the EncryptionConfiguration lives. */
+  stateDir: string;
+  prefixes?: KeyPrefixes;
+  /** Key rotation interval for the encryption controller. */
+  rotationMs?: number;
+  /** Migration throttle: objects per second (unlimited when unset). */
+  migrationRate?: number;
   listenHost: string;
   listenPort: number;
   leaseTtlSeconds: number;
@@ -25,6 +36,8 @@ export class Operator {
   readonly metrics = new OperatorMetrics();
   readonly conditions: ConditionStore;
   readonly events: EventLog;
+  readonly encryptionConfig: ConfigWatcher;
+  readonly resources: ResourceStore;
   private readonly election: LeaderElection;
   private readonly runner: ControllerRunner;
   private http?: Listening;
@@ -34,7 +47,18 @@ export class Operator {
     this.conditions = new ConditionStore(opts.client);
     this.events = new EventLog(opts.client, opts.log);
     this.election = new LeaderElection(opts.client, { identity: this.identity, ttlSeconds: opts.leaseTtlSeconds, log: opts.log });
-    const controllers = opts.controllers ?? [healthController()];
+    const configFile = encryptionConfigFile(opts.stateDir);
+    this.encryptionConfig = new ConfigWatcher(configFile);
+    this.resources = new ResourceStore(opts.client, (gr) => this.encryptionConfig.transformer(gr), opts.prefixes);
+    const controllers = opts.controllers ?? [
+      healthController(),
+      encryptionController({
+        configFile,
+        ...(opts.rotationMs ? { rotationMs: opts.rotationMs } : {}),
+        ...(opts.prefixes ? { prefixes: opts.prefixes } : {}),
+        ...(opts.migrationRate ? { ratePerSecond: opts.migrationRate } : {}),
+      }),
+    ];
     this.runner = new ControllerRunner(controllers, (signal) => ({
       client: opts.client, conditions: this.conditions, events: this.events, metrics: this.metrics, log: opts.log, signal,
     }));

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { MemberRow } from '../../src/cluster/control.ts';
+import { waitFor } from '../../src/util/wait.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WARDEN = path.join(ROOT, 'bin/warden.js');
@@ -22,7 +24,7 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(base, `${prefix}-`));
 }
 
-export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [WARDEN, ...args], {
       cwd: ROOT,
@@ -47,21 +49,12 @@ export function etcdctl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cl
   });
 }
 
-export interface MemberStatus {
-  name: string;
-  clientURL: string;
-  peerURL: string;
-  pid: number | null;
-  dataDir: string;
-  running: boolean;
-  state: string;
-  manifest: string;
-}
+export type MemberStatus = MemberRow;
 
 export class TestCluster {
   constructor(readonly stateDir: string) {}
 
-  run(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+  run(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): Promise<CliResult> {
     return cli(['--state-dir', this.stateDir, ...args], opts);
   }
 
@@ -103,19 +96,9 @@ export function processesMentioning(needle: string): number[] {
   return out;
 }
 
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Waits on a condition with a bound (the project's one waiting helper). */
+export function waitUntil<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  return waitFor(check, { what, timeoutMs, intervalMs: 100 });
 }
 
 /** A long-running warden command (run, operator) whose output lines can be awaited. */

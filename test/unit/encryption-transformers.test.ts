@@ -100,6 +100,12 @@ describe('provider lists (kube-apiserver read/write rules)', () => {
     assert.deepEqual(providersTransformer([gcm12, { type: 'identity' }]).fromStorage(PLAIN, ETCD_KEY), { data: PLAIN, stale: true });
   });
 
+  it('a later provider of the same type holding the key still reads (as after aesgcm -> aescbc -> aesgcm)', () => {
+    const v = providersTransformer([{ type: 'aesgcm', keys: [k1] }]).toStorage(PLAIN, ETCD_KEY);
+    const cfg = providersTransformer([{ type: 'aesgcm', keys: [k2] }, { type: 'aescbc', keys: [k2] }, { type: 'aesgcm', keys: [k1] }, { type: 'identity' }]);
+    assert.deepEqual(cfg.fromStorage(v, ETCD_KEY), { data: PLAIN, stale: true });
+  });
+
   it("names kube-apiserver's errors: no matching prefix, no matching key", () => {
     assert.throws(() => providersTransformer([gcm12]).fromStorage(PLAIN, ETCD_KEY), /^TransformError: no matching prefix found$/);
     const byOther = providersTransformer([{ type: 'aesgcm', keys: [{ name: '9', secret: KEY }] }]).toStorage(PLAIN, ETCD_KEY);

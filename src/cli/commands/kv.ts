@@ -1,6 +1,8 @@
 // `warden put|get|del`: plain key-value access for demos and scripts, as etcdctl prints it.
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.ts';
 import type { Context } from '../context.ts';
+import { resourceGet, typeFromArg, lookupTypeArg, type ResourceGetFlags } from './resources.ts';
 import { render } from '../printer.ts';
 
 type Ctx = (cmd: Command) => Context;
@@ -21,15 +23,38 @@ export function registerKv(program: Command, ctx: Ctx): void {
 
   program
     .command('get <key> [rangeEnd]')
-    .description('read a key, a range, or with --prefix every key under a prefix')
+    .description('read a key (etcdctl style), or objects of a resource type (kubectl style: `get secrets [NAME] -n NS -o yaml`)')
     .option('--prefix', 'get every key with this prefix', false)
     .option('--keys-only', 'print only keys', false)
     .option('--print-value-only', 'print only values (simple format)', false)
     .option('--limit <n>', 'at most n keys', (v) => Number(v), 0)
     .option('--rev <n>', 'read at this revision', (v) => Number(v), 0)
-    .addHelpText('after', '\nExample:\n  warden get --prefix /kubernetes.io/secrets/ --keys-only')
-    .action(async (key: string, rangeEnd: string | undefined, opts: { prefix: boolean; keysOnly: boolean; printValueOnly: boolean; limit: number; rev: number }, cmd: Command) => {
+    .option('-n, --namespace <ns>', 'resource get: the namespace (default "default")')
+    .option('-A, --all-namespaces', 'resource get: every namespace')
+    .option('-o, --output <format>', 'resource get: json, yaml or name')
+    .option('--key-root <root>', 'resource get: etcd key root instead of /kubernetes.io and /openshift.io')
+    .addHelpText('after', [
+      '',
+      'The first argument is a resource type when it names one (secrets, configmaps, cm, routes, ...)',
+      'or when -n, -A or -o is given; otherwise it is an etcd key.',
+      '',
+      'Examples:',
+      '  warden get greeting',
+      '  warden get --prefix /kubernetes.io/secrets/ --keys-only',
+      '  warden get secrets -n prod',
+      '  warden get secret db-password -n prod -o yaml',
+    ].join('\n'))
+    .action(async (key: string, rangeEnd: string | undefined, opts: { prefix: boolean; keysOnly: boolean; printValueOnly: boolean; limit: number; rev: number; keyRoot?: string } & Omit<ResourceGetFlags, 'prefix'>, cmd: Command) => {
       const c = ctx(cmd);
+      const type = typeFromArg(key);
+      if ((type && lookupTypeArg(key)) || opts.namespace || opts.allNamespaces || opts.output) {
+        if (!type) throw new UsageError(`unknown resource type "${key}": use e.g. secrets, configmaps, routes, or resource.group`);
+        await resourceGet(c, type, rangeEnd, {
+          ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.allNamespaces ? { allNamespaces: true } : {}),
+          ...(opts.output ? { output: opts.output } : {}), ...(opts.keyRoot ? { prefix: opts.keyRoot } : {}),
+        });
+        return;
+      }
       const format = c.format('simple');
       await c.withClient(async (client) => {
         const res = await client.get(key, {

@@ -1,7 +1,11 @@
-// `warden operator`: the long-running operator (leader election, controllers, /healthz, /metrics).
+// `warden operator`: the long-running operator (leader election, controllers, /healthz,
+// /metrics and the resource API). `warden run` uses the same options.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { Operator } from '../../operator/operator.ts';
+import type { EtcdClient } from '../../etcd/client.ts';
+import { Operator, type OperatorOptions } from '../../operator/operator.ts';
+import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
+import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
 import { untilSignal } from './cluster.ts';
 
@@ -19,29 +23,66 @@ export function parseTtl(text: string): number {
   return n;
 }
 
-export function registerOperator(program: Command, ctx: Ctx): void {
-  program
-    .command('operator')
-    .description('run the operator in the foreground: leader election, controllers, /healthz and /metrics')
-    .option('--listen <host:port>', 'where to serve /healthz and /metrics (loopback only)', '127.0.0.1:9479')
+function parseRate(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--migration-rate must be a positive number of objects per second (got "${text}")`);
+  return n;
+}
+
+export interface OperatorFlags {
+  listen: string;
+  leaseTtl: string;
+  id?: string;
+  keyRotation: string;
+  migrationRate?: string;
+  prefix?: string;
+}
+
+/** The operator flags shared by `operator` and `run`. */
+export function addOperatorFlags(cmd: Command): Command {
+  return cmd
+    .option('--listen <host:port>', 'where to serve /healthz, /metrics and the resource API (loopback only)', '127.0.0.1:9479')
     .option('--lease-ttl <seconds>', 'leader lease TTL: a dead leader is replaced after at most this long', '10')
-    .option('--id <identity>', 'this operator\'s identity in the election (default: host-pid)')
+    .option('--id <identity>', "this operator's identity in the election (default: host-pid)")
+    .option('--key-rotation <duration>', 'encryption key rotation interval, counted from the end of the last migration', '168h')
+    .option('--migration-rate <n>', 'encryption migration throttle: at most n objects per second (default: unlimited)')
+    .option('--prefix <root>', 'etcd key root for resources instead of /kubernetes.io and /openshift.io (e.g. /registry)');
+}
+
+/** Validates the flags up front, before anything starts. */
+export function operatorOptions(flags: OperatorFlags, c: Context, client: EtcdClient, log: (l: string) => void): OperatorOptions {
+  const { host, port } = parseListen(flags.listen);
+  return {
+    client,
+    stateDir: c.layout.root,
+    listenHost: host,
+    listenPort: port,
+    leaseTtlSeconds: parseTtl(flags.leaseTtl),
+    rotationMs: parseDuration(flags.keyRotation, '--key-rotation'),
+    prefixes: flags.prefix ? singlePrefix(flags.prefix) : DEFAULT_PREFIXES,
+    ...(flags.migrationRate !== undefined ? { migrationRate: parseRate(flags.migrationRate) } : {}),
+    ...(flags.id ? { identity: flags.id } : {}),
+    log,
+  };
+}
+
+export function registerOperator(program: Command, ctx: Ctx): void {
+  addOperatorFlags(program.command('operator'))
+    .description('run the operator in the foreground: leader election, controllers, /healthz, /metrics, resource API')
     .addHelpText('after', '\nExample:\n  warden operator --listen 127.0.0.1:0')
-    .action(async (opts: { listen: string; leaseTtl: string; id?: string }, cmd: Command) => {
+    .action(async (flags: OperatorFlags, cmd: Command) => {
       const c = ctx(cmd);
-      const { host, port } = parseListen(opts.listen);
-      const ttl = parseTtl(opts.leaseTtl);
       const client = c.client();
-      const op = new Operator({
-        client, listenHost: host, listenPort: port, leaseTtlSeconds: ttl, ...(opts.id ? { identity: opts.id } : {}),
-        log: (l) => c.print(l),
-      });
       try {
-        await op.start();
-        await untilSignal();
-        c.print('operator stopping');
+        const op = new Operator(operatorOptions(flags, c, client, (l) => c.print(`${new Date().toISOString()} ${l}`)));
+        try {
+          await op.start();
+          await untilSignal();
+          c.print('operator stopping');
+        } finally {
+          await op.stop();
+        }
       } finally {
-        await op.stop();
         client.close();
       }
     });

@@ -11,24 +11,22 @@ import { Operator } from '../../operator/operator.ts';
 import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
 import { connectionHint, parseCount, renderMembers, untilSignal } from './cluster.ts';
-import { parseListen, parseTtl } from './operator.ts';
+import { addOperatorFlags, operatorOptions, parseListen, parseTtl, type OperatorFlags } from './operator.ts';
 
 type Ctx = (cmd: Command) => Context;
 
 export function registerRun(program: Command, ctx: Ctx): void {
-  program
-    .command('run')
+  addOperatorFlags(program.command('run'))
     .description('the embedded default: start (creating on first use) the local cluster and the operator in the foreground; Ctrl-C stops everything')
     .option('--members <n>', 'members when creating the cluster: 1, 3 or 5', parseCount, 3)
     .option('--tls', 'when creating the cluster, require TLS client certificates', false)
-    .option('--listen <host:port>', 'where the operator serves /healthz and /metrics', '127.0.0.1:9479')
-    .option('--lease-ttl <seconds>', 'operator leader lease TTL', '10')
     .option('--timeout <duration>', 'how long to wait for the members to become healthy', '60s')
     .addHelpText('after', '\nExample:\n  warden run            # or: npm start')
-    .action(async (opts: { members: number; tls: boolean; listen: string; leaseTtl: string; timeout: string }, cmd: Command) => {
+    .action(async (opts: OperatorFlags & { members: number; tls: boolean; timeout: string }, cmd: Command) => {
       const c = ctx(cmd);
-      const { host, port } = parseListen(opts.listen);
-      const ttl = parseTtl(opts.leaseTtl);
+      const log = (l: string) => c.print(`${new Date().toISOString()} ${l}`);
+      parseListen(opts.listen);
+      parseTtl(opts.leaseTtl);
       const timeoutMs = parseDuration(opts.timeout, '--timeout');
       const layout = c.layout;
       const etcdBin = requireTool('etcd');
@@ -36,7 +34,6 @@ export function registerRun(program: Command, ctx: Ctx): void {
       if (bg) {
         throw new WardenError(`the cluster in ${layout.root} already runs under a background supervisor (pid ${bg}): run \`warden operator\` beside it, or \`warden cluster down\` first`);
       }
-      const log = (l: string) => c.print(`${new Date().toISOString()} ${l}`);
       let rollback: (() => void) | undefined;
       if (!readClusterConfig(layout)) {
         rollback = await createCluster(layout, { members: opts.members, tls: opts.tls, log });
@@ -55,7 +52,7 @@ export function registerRun(program: Command, ctx: Ctx): void {
         await sup.start();
         await waitHealthy(layout, timeoutMs);
         client = c.client();
-        op = new Operator({ client, listenHost: host, listenPort: port, leaseTtlSeconds: ttl, log });
+        op = new Operator(operatorOptions(opts, c, client, log));
         await op.start();
       } catch (err) {
         await stopAll();

@@ -1,0 +1,146 @@
+// Benchmark: `warden snapshot status` against `etcdctl snapshot status` on a ~100 MB snapshot.
+// The snapshot is built once with a real etcd (overwrites, deletions, a compaction, values big
+// enough for overflow pages) and cached under os.tmpdir(); each command then runs a few times
+// and the medians are compared (target: warden ≤ 1.2 × etcdctl). Also prints warden's peak RSS
+// and the CLI's start-up time (node + tsx + every command module), which every run pays.
+//
+//   node --import tsx bench/snapshot-status.ts [--rebuild] [--runs N] [--mb SIZE]
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { EtcdClient } from '../src/etcd/client.ts';
+import { startSingleEtcd } from '../test/helpers/single-etcd.ts';
+
+const execFileP = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WARDEN = path.join(ROOT, 'bin/warden.js');
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const RUNS = flag('--runs', 5);
+const TARGET_MB = flag('--mb', 100);
+const CACHE = path.join(os.tmpdir(), `warden-bench-snapshot-${TARGET_MB}mb.db`);
+
+/** Writes ~TARGET_MB of keys into a fresh etcd and saves a snapshot to CACHE. */
+async function buildSnapshot(): Promise<void> {
+  const started = Date.now();
+  const etcd = await startSingleEtcd({ extraArgs: ['--quota-backend-bytes=4294967296', '--snapshot-count=1000000'] });
+  const client = new EtcdClient({ endpoints: [etcd.endpoint], commandTimeoutMs: 30_000 });
+  try {
+    const valueSize = 2048;
+    const keys = Math.ceil((TARGET_MB * 1e6 * 0.42) / (valueSize + 100));
+    let inFlight: Promise<unknown>[] = [];
+    const flush = async (max: number): Promise<void> => {
+      if (inFlight.length >= max) {
+        await Promise.all(inFlight);
+        inFlight = [];
+      }
+    };
+    const value = (i: number, size: number): Buffer => Buffer.alloc(size, `v${i % 97}-`);
+    for (let i = 0; i < keys; i++) {
+      const kind = i % 10;
+      const key = kind < 6 ? `/kubernetes.io/configmaps/ns${i % 50}/cm-${i}` : kind < 9 ? `/kubernetes.io/secrets/ns${i % 50}/s-${i}` : `/kubernetes.io/pods/ns${i % 50}/p-${i}`;
+      const v = kind >= 6 && kind < 8 ? Buffer.concat([Buffer.from('k8s:enc:aesgcm:v1:1:'), value(i, valueSize)]) : value(i, i % 500 === 0 ? 20_000 : valueSize);
+      inFlight.push(client.put(key, v));
+      await flush(128);
+    }
+    await flush(0);
+    // Overwrites and deletions give keys several revisions and tombstones; the compaction
+    // drops most old revisions, as a real cluster's history looks.
+    for (let i = 0; i < keys; i += 7) {
+      inFlight.push(client.put(`/kubernetes.io/configmaps/ns${i % 50}/cm-${i}`, value(i + 1, valueSize)));
+      await flush(128);
+    }
+    await flush(0);
+    const mid = await client.put('/bench/mark', 'compact here');
+    for (let i = 0; i < keys; i += 13) {
+      inFlight.push(client.delete(`/kubernetes.io/pods/ns${i % 50}/p-${i}`));
+      inFlight.push(client.put(`/kubernetes.io/secrets/ns${i % 50}/s-${i}`, value(i + 2, valueSize)));
+      await flush(128);
+    }
+    await flush(0);
+    await client.compact(mid.header.revision);
+    const part = `${CACHE}.part`;
+    await execFileP('etcdctl', [`--endpoints=${etcd.endpoint}`, 'snapshot', 'save', part], { env: { ...process.env, ETCDCTL_API: '3' } });
+    fs.renameSync(part, CACHE);
+    console.log(`built ${CACHE}: ${(fs.statSync(CACHE).size / 1e6).toFixed(1)} MB, ${keys} keys, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    client.close();
+    await etcd.stop();
+  }
+}
+
+interface Run {
+  ms: number;
+  stdout: string;
+  peakRssKb?: number;
+}
+
+/** Runs a command, timing it; with /usr/bin/time also its peak RSS. */
+function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const [file, full] = timeBin ? [timeBin, ['-f', '%M', cmd, ...argv]] : [cmd, argv];
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(file, full, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code !== 0) return reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}: ${stderr.trim()}`));
+      const rss = timeBin ? Number(stderr.trim().split('\n').at(-1)) : NaN;
+      resolve({ ms, stdout, ...(Number.isFinite(rss) ? { peakRssKb: rss } : {}) });
+    });
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  if (args.includes('--rebuild') || !fs.existsSync(CACHE)) await buildSnapshot();
+  else console.log(`using cached ${CACHE} (${(fs.statSync(CACHE).size / 1e6).toFixed(1)} MB; --rebuild to make a new one)`);
+
+  const wardenArgs = [WARDEN, 'snapshot', 'status', CACHE, '-w', 'json'];
+  const ctlArgs = ['snapshot', 'status', CACHE, '-w', 'json'];
+  const ctlEnv = { ETCDCTL_API: '3' };
+  // One untimed run each: page cache warm, tsx's transform cache filled.
+  const [w0, e0] = [await timed(process.execPath, wardenArgs), await timed('etcdctl', ctlArgs, ctlEnv)];
+  if (w0.stdout !== e0.stdout) throw new Error(`outputs differ:\n  warden:  ${w0.stdout.trim()}\n  etcdctl: ${e0.stdout.trim()}`);
+  console.log(`both print ${e0.stdout.trim()}`);
+
+  const warden: Run[] = [];
+  const etcdctl: Run[] = [];
+  const startup: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    warden.push(await timed(process.execPath, wardenArgs));
+    etcdctl.push(await timed('etcdctl', ctlArgs, ctlEnv));
+    startup.push(await timed(process.execPath, [WARDEN, '--version']));
+  }
+  const w = median(warden.map((r) => r.ms));
+  const e = median(etcdctl.map((r) => r.ms));
+  const s = median(startup.map((r) => r.ms));
+  const rss = Math.max(...warden.map((r) => r.peakRssKb ?? 0));
+  const ctlRss = Math.max(...etcdctl.map((r) => r.peakRssKb ?? 0));
+  console.log(`runs: ${RUNS} each (median)`);
+  console.log(`  warden snapshot status   ${w.toFixed(0)} ms   peak RSS ${rss ? `${(rss / 1024).toFixed(0)} MB` : 'n/a'}`);
+  console.log(`  etcdctl snapshot status  ${e.toFixed(0)} ms   peak RSS ${ctlRss ? `${(ctlRss / 1024).toFixed(0)} MB` : 'n/a'}`);
+  console.log(`  warden --version         ${s.toFixed(0)} ms   (CLI start-up alone)`);
+  console.log(`ratio warden/etcdctl: ${(w / e).toFixed(2)} (target ≤ 1.2); without warden's start-up: ${((w - s) / e).toFixed(2)}`);
+  console.log(`done in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+}
+
+await main();

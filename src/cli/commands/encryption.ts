@@ -1,0 +1,235 @@
+// `warden encryption ...`: turn encryption at rest on and off, rotate keys, watch the
+// migration, prove coverage, and transform single values for forensics.
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError, WardenError } from '../../errors.ts';
+import type { EtcdClient } from '../../etcd/client.ts';
+import { compare, op } from '../../etcd/txn.ts';
+import { parseEncryptionConfig, providersFor } from '../../encryption/config.ts';
+import { encryptionStatus, reconcileEncryption } from '../../encryption/controller.ts';
+import { CoverageCounter, coverageRows } from '../../encryption/coverage.ts';
+import type { EncryptionState } from '../../encryption/plan.ts';
+import { encryptionConfigFile, parseEncryptionType, readDesiredType, STATE_KEY, writeDesiredType } from '../../encryption/store.ts';
+import { providersTransformer, TransformError } from '../../encryption/transformers.ts';
+import { ConditionStore, EventLog } from '../../operator/conditions.ts';
+import { currentLeader, LeaderElection } from '../../operator/election.ts';
+import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, resourceOfKey, singlePrefix } from '../../resources/registry.ts';
+import { parseDuration } from '../../util/duration.ts';
+import { waitFor } from '../../util/wait.ts';
+import type { Context } from '../context.ts';
+import { render } from '../printer.ts';
+
+type Ctx = (cmd: Command) => Context;
+
+/**
+ * Waits until the Encrypted condition settles. When no operator leads, this process takes the
+ * leader lease and runs the encryption controller itself, so --wait works without an operator.
+ */
+async function settle(c: Context, client: EtcdClient, timeoutMs: number): Promise<void> {
+  const file = encryptionConfigFile(c.layout.root);
+  const done = async () => {
+    const { condition } = await encryptionStatus(client, file);
+    return ['EncryptionCompleted', 'DecryptionCompleted', 'EncryptionDisabled'].includes(condition.reason) ? condition : undefined;
+  };
+  if (await currentLeader(client)) {
+    c.io.err('the operator is migrating; waiting for it');
+    await waitFor(done, { timeoutMs, intervalMs: 500, what: 'the operator to finish the migration' });
+    return;
+  }
+  const log = (l: string) => c.io.err(l);
+  const election = new LeaderElection(client, { identity: `warden-cli-${process.pid}`, ttlSeconds: 10, log: () => undefined });
+  const abort = new AbortController();
+  election.on('lost', () => abort.abort());
+  election.start();
+  try {
+    // Either we lead, or an operator that started meanwhile does.
+    await waitFor(async () => election.isLeader || !!(await currentLeader(client)), { timeoutMs: 15_000, what: 'the leader lease' });
+    if (election.isLeader) {
+      log('no operator is running: migrating in this process');
+      const deadline = setTimeout(() => abort.abort(), timeoutMs);
+      try {
+        await reconcileEncryption({ client, conditions: new ConditionStore(client), events: new EventLog(client, log), log, signal: abort.signal }, { configFile: file });
+      } finally {
+        clearTimeout(deadline);
+      }
+      if (abort.signal.aborted && !(await done())) throw new WardenError(`migration did not finish within ${Math.round(timeoutMs / 1000)}s: run \`warden encryption status\`; it resumes where it stopped`);
+    } else {
+      await waitFor(done, { timeoutMs, intervalMs: 500, what: 'the operator to finish the migration' });
+    }
+  } finally {
+    await election.stop();
+  }
+}
+
+async function printStatus(c: Context, client: EtcdClient, format: ReturnType<Context['format']>): Promise<void> {
+  const { state, condition } = await encryptionStatus(client, encryptionConfigFile(c.layout.root));
+  const progress = state.migration?.progress ?? {};
+  c.print(render(format, {
+    json: () => ({ condition, writeKey: state.migration?.writeKey ?? 'identity', migration: state.migration ?? null, pendingKey: state.pendingKey ?? null }),
+    simple: () => [
+      condition.reason,
+      condition.message,
+      ...ENCRYPTED_RESOURCES.filter((r) => progress[r]).map((r) => `${r}: ${progress[r]?.done}/${progress[r]?.total}`),
+    ],
+  }));
+}
+
+export function registerEncryption(program: Command, ctx: Ctx): void {
+  const enc = program.command('encryption').description('encryption at rest, byte-compatible with kube-apiserver (aescbc, aesgcm, secretbox)');
+
+  const change = (name: string, desc: string, example: string) => enc
+    .command(name)
+    .description(desc)
+    .option('--wait', 'wait until the migration finished (runs it here when no operator is running)', false)
+    .option('--timeout <duration>', 'bound for --wait', '30m')
+    .addHelpText('after', `\nExample:\n  ${example}`);
+
+  change('enable', 'set the desired encryption type; the controller creates a key and rewrites every secret, configmap, route and OAuth token', 'warden encryption enable --type aesgcm --wait')
+    .requiredOption('--type <type>', 'aescbc, aesgcm or secretbox')
+    .action(async (opts: { type: string; wait: boolean; timeout: string }, cmd: Command) => {
+      const c = ctx(cmd);
+      const type = parseEncryptionType(opts.type);
+      if (type === 'identity') throw new UsageError('--type identity turns encryption off: use `warden encryption disable`');
+      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      await c.withClient(async (client) => {
+        const before = await readDesiredType(client);
+        await writeDesiredType(client, type);
+        c.print(`encryption type set to ${type} (was ${before})`);
+        if (opts.wait) await settle(c, client, timeoutMs);
+        else if (!(await currentLeader(client))) c.io.err('note: no operator is running; start one (`warden operator` or `warden run`), or use --wait');
+        await printStatus(c, client, 'simple');
+      });
+    });
+
+  change('disable', 'set the encryption type to identity; the controller decrypts everything (keys stay readable)', 'warden encryption disable --wait')
+    .action(async (opts: { wait: boolean; timeout: string }, cmd: Command) => {
+      const c = ctx(cmd);
+      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      await c.withClient(async (client) => {
+        const before = await readDesiredType(client);
+        await writeDesiredType(client, 'identity');
+        c.print(`encryption type set to identity (was ${before})`);
+        if (opts.wait) await settle(c, client, timeoutMs);
+        else if (!(await currentLeader(client))) c.io.err('note: no operator is running; start one (`warden operator` or `warden run`), or use --wait');
+        await printStatus(c, client, 'simple');
+      });
+    });
+
+  change('rotate', 'create a new key now (instead of at the weekly rotation) and migrate to it', 'warden encryption rotate --wait')
+    .action(async (opts: { wait: boolean; timeout: string }, cmd: Command) => {
+      const c = ctx(cmd);
+      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      await c.withClient(async (client) => {
+        if ((await readDesiredType(client)) === 'identity') throw new WardenError('encryption is not enabled: nothing to rotate; enable it with `warden encryption enable --type aesgcm`');
+        for (let i = 0; ; i++) {
+          const cur = (await client.get(STATE_KEY)).kvs[0];
+          const state = cur ? (JSON.parse(cur.value.toString()) as EncryptionState) : {};
+          const next = JSON.stringify({ ...state, rotateRequestedAt: new Date().toISOString() });
+          const res = await client.txn({ compare: [compare.modRevision(STATE_KEY, '=', cur?.modRevision ?? 0)], success: [op.put(STATE_KEY, next)] });
+          if (res.succeeded) break;
+          if (i > 20) throw new WardenError('the encryption state keeps changing: try again');
+        }
+        c.print('key rotation requested');
+        if (opts.wait) await settle(c, client, timeoutMs);
+        await printStatus(c, client, 'simple');
+      });
+    });
+
+  enc
+    .command('status')
+    .description('the Encrypted condition (reason, then message) and migration progress per resource')
+    .addHelpText('after', '\nExample:\n  warden encryption status')
+    .action(async (_o: unknown, cmd: Command) => {
+      const c = ctx(cmd);
+      const format = c.format('simple');
+      await c.withClient((client) => printStatus(c, client, format));
+    });
+
+  enc
+    .command('scan')
+    .description('walk the keyspace and count, per resource, plaintext values and values under each provider and key')
+    .option('--prefix <root>', 'key root instead of /kubernetes.io and /openshift.io (e.g. /registry)')
+    .addHelpText('after', '\nExample:\n  warden encryption scan -w table\n  warden --endpoints 10.0.0.1:2379 encryption scan --prefix /registry')
+    .action(async (opts: { prefix?: string }, cmd: Command) => {
+      const c = ctx(cmd);
+      const format = c.format('table');
+      const prefixes = opts.prefix ? singlePrefix(opts.prefix) : DEFAULT_PREFIXES;
+      const counter = new CoverageCounter(prefixes);
+      await c.withClient(async (client) => {
+        for (const root of [...new Set([prefixes.kube, prefixes.openshift])]) {
+          let start = Buffer.from(`${root}/`);
+          const end = Buffer.from(`${root}0`); // '/' + 1
+          for (;;) {
+            const page = await client.get(start, { rangeEnd: end, limit: 1000 });
+            for (const kv of page.kvs) counter.add(kv.key.toString(), kv.value);
+            if (!page.more || page.kvs.length === 0) break;
+            start = Buffer.concat([page.kvs[page.kvs.length - 1]!.key, Buffer.from([0])]);
+          }
+        }
+      });
+      const cov = counter.result();
+      c.print(render(format, {
+        json: () => cov,
+        simple: () => coverageRows(cov).map((r) => r.join(', ')),
+        table: () => ({ headers: ['resource', 'keys', 'plaintext', 'encrypted'], rows: coverageRows(cov) }),
+      }));
+      const exposed = cov.filter((x) => x.shouldBeEncrypted && x.plaintext > 0 && Object.keys(x.encrypted).length > 0);
+      if (exposed.length) c.io.err(`warning: plaintext values remain in ${exposed.map((x) => x.resource).join(', ')} while others are encrypted`);
+    });
+
+  enc
+    .command('transform')
+    .description('encrypt or decrypt one value (stdin to stdout) exactly as kube-apiserver would, with an EncryptionConfiguration')
+    .requiredOption('--config <file>', 'EncryptionConfiguration file (YAML or JSON)')
+    .requiredOption('--etcd-key <key>', 'the full etcd key the value is stored under (aesgcm authenticates it)')
+    .option('--encrypt', 'plaintext in, stored value out (with the write provider)', false)
+    .option('--decrypt', 'stored value in, plaintext out', false)
+    .option('--resource <name>', 'resource whose providers to use (default: from the etcd key)')
+    .addHelpText('after', '\nExample:\n  etcdctl get /kubernetes.io/secrets/default/db --print-value-only | \\\n    warden encryption transform --config enc.yaml --etcd-key /kubernetes.io/secrets/default/db --decrypt')
+    .action(async (opts: { config: string; etcdKey: string; encrypt: boolean; decrypt: boolean; resource?: string }) => {
+      if (opts.encrypt === opts.decrypt) throw new UsageError('give exactly one of --encrypt or --decrypt');
+      let text: string;
+      try {
+        text = fs.readFileSync(opts.config, 'utf8');
+      } catch (err) {
+        throw new WardenError(`cannot read --config ${opts.config} (${(err as NodeJS.ErrnoException).code}): check the path`);
+      }
+      const config = parseEncryptionConfig(text, opts.config);
+      const resource = opts.resource ?? resourceOfKey(opts.etcdKey) ?? resourceOfKey(opts.etcdKey, singlePrefix('/registry'));
+      if (!resource) throw new UsageError(`cannot tell the resource of etcd key ${opts.etcdKey}: give --resource (e.g. secrets)`);
+      const t = providersTransformer(providersFor(config, resource));
+      const input = await readAll();
+      const key = Buffer.from(opts.etcdKey);
+      let out: Buffer;
+      try {
+        out = opts.encrypt ? t.toStorage(input, key) : decryptTolerant(input, (b) => t.fromStorage(b, key).data);
+      } catch (err) {
+        if (err instanceof TransformError) throw new WardenError(`unable to transform key "${opts.etcdKey}": ${err.message}`);
+        throw err;
+      }
+      process.stdout.write(out);
+    });
+}
+
+async function readAll(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * `etcdctl get --print-value-only` adds a newline. The value is tried as given first; only if
+ * that fails is the trailing newline dropped (a MAC or the CBC block size rejects a wrong cut).
+ */
+function decryptTolerant(input: Buffer, decrypt: (b: Buffer) => Buffer): Buffer {
+  try {
+    return decrypt(input);
+  } catch (err) {
+    if (!(err instanceof TransformError) || input[input.length - 1] !== 0x0a) throw err;
+    try {
+      return decrypt(input.subarray(0, input.length - 1));
+    } catch {
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+// The encryption controller: moves the cluster from its current EncryptionConfiguration to
+// the desired encryption type one recorded step at a time (see plan.ts), migrates every object
+// of the encrypted resources, and keeps the `Encrypted` condition. Every step is persisted
+// before the next, so killing the operator at any moment and restarting it finishes the job.
+import crypto from 'node:crypto';
+import type { EtcdClient } from '../etcd/client.ts';
+import type { Controller, ReconcileContext } from '../operator/controller.ts';
+import type { ConditionStore, EventLog } from '../operator/conditions.ts';
+import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, lookupType, typePrefix, type KeyPrefixes } from '../resources/registry.ts';
+import { transformerFor } from './config.ts';
+import { migratePrefix } from './migration.ts';
+import { DEFAULT_ROTATION_MS, encryptedCondition, plan, type EncryptionState, type MigrationRecord } from './plan.ts';
+import { loadEncryptionConfig, readDesiredType, readState, saveEncryptionConfig, writeState } from './store.ts';
+
+export interface EncryptionControllerOptions {
+  configFile: string;
+  rotationMs?: number;
+  prefixes?: KeyPrefixes;
+  concurrency?: number;
+  /** Objects per second the migration may check (the throttle); unlimited when unset. */
+  ratePerSecond?: number;
+  intervalMs?: number;
+}
+
+export interface EncryptionDeps {
+  client: EtcdClient;
+  conditions: ConditionStore;
+  events: EventLog;
+  log: (line: string) => void;
+  signal: AbortSignal;
+}
+
+/** Runs steps until the plan is steady (or the signal aborts). */
+export async function reconcileEncryption(deps: EncryptionDeps, opts: EncryptionControllerOptions): Promise<void> {
+  const { client, conditions, events, signal } = deps;
+  const prefixes = opts.prefixes ?? DEFAULT_PREFIXES;
+  const event = (reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal') =>
+    events.record({ type, reason, message, source: 'encryption' });
+  for (let step = 0; step < 50 && !signal.aborted; step++) {
+    const desired = await readDesiredType(client);
+    const config = loadEncryptionConfig(opts.configFile);
+    let state = await readState(client);
+    await conditions.set(encryptedCondition(desired, config, state));
+    const action = plan({ desired, config, state, now: new Date(), rotationMs: opts.rotationMs ?? DEFAULT_ROTATION_MS, newSecret: () => crypto.randomBytes(32) });
+    switch (action.kind) {
+      case 'steady':
+        return;
+      case 'record-pending':
+        await writeState(client, { ...state, pendingKey: action.pendingKey });
+        await event('EncryptionKeyRequested', `New ${action.pendingKey.type} key ${action.pendingKey.name}: ${action.reason}`);
+        break;
+      case 'write-config':
+        saveEncryptionConfig(opts.configFile, action.config);
+        await event(action.reason, action.message);
+        break;
+      case 'migrate': {
+        const { pendingKey: _done, ...rest } = state;
+        const record: MigrationRecord = state.migration?.writeKey === action.writeKey && !state.migration.finishedAt
+          ? { ...state.migration, progress: {} }
+          : { writeKey: action.writeKey, startedAt: new Date().toISOString(), progress: {} };
+        state = { ...rest, migration: record };
+        await writeState(client, state);
+        await event('EncryptionMigrationStarted', `Rewriting ${ENCRYPTED_RESOURCES.join(', ')} with ${action.writeKey}`);
+        const unreadable: { key: string; error: string }[] = [];
+        let lastFlush = 0;
+        const flush = async (force = false) => {
+          if (!force && Date.now() - lastFlush < 500) return;
+          lastFlush = Date.now();
+          await writeState(client, state);
+          await conditions.set(encryptedCondition(desired, config, state));
+        };
+        for (const resource of ENCRYPTED_RESOURCES) {
+          const type = lookupType(resource);
+          if (!type) continue;
+          const r = await migratePrefix(client, typePrefix(type, prefixes), transformerFor(config, resource), {
+            signal,
+            ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+            ...(opts.ratePerSecond ? { ratePerSecond: opts.ratePerSecond } : {}),
+            onProgress: (done, total) => {
+              record.progress[resource] = { done, total };
+              void flush().catch(() => undefined);
+            },
+          });
+          record.progress[resource] = { done: r.done, total: r.total };
+          unreadable.push(...r.unreadable);
+        }
+        if (unreadable.length) {
+          record.unreadable = unreadable.slice(0, 100);
+          await flush(true);
+          await event('EncryptionMigrationFailed', `${unreadable.length} value(s) cannot be read with the configured keys and were left as they are, e.g. ${unreadable[0]?.key}: ${unreadable[0]?.error}; restore the missing key into ${opts.configFile}`, 'Warning');
+          throw new Error(`${unreadable.length} value(s) cannot be read; migration retries on the next pass`);
+        }
+        record.finishedAt = new Date().toISOString();
+        delete record.unreadable;
+        await flush(true);
+        await event('EncryptionMigrationCompleted', `Every object of ${ENCRYPTED_RESOURCES.join(', ')} now uses ${action.writeKey}`);
+        break;
+      }
+    }
+  }
+}
+
+export function encryptionController(opts: EncryptionControllerOptions): Controller {
+  return {
+    name: 'encryption',
+    intervalMs: opts.intervalMs ?? 5000,
+    reconcile: (ctx: ReconcileContext) => reconcileEncryption(ctx, opts),
+  };
+}
+
+/** For `encryption status`: the state and the condition computed the same way. */
+export async function encryptionStatus(client: EtcdClient, configFile: string): Promise<{ state: EncryptionState; condition: ReturnType<typeof encryptedCondition> }> {
+  const desired = await readDesiredType(client);
+  const state = await readState(client);
+  return { state, condition: encryptedCondition(desired, loadEncryptionConfig(configFile), state) };
+}

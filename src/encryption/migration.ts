@@ -1,0 +1,122 @@
+// Migration: rewrite every stale value of a resource with the current write key. Each rewrite
+// is a compare-and-swap on the value's mod revision, so a concurrent write always wins and is
+// never overwritten; a value that cannot be read is reported and left exactly as it is.
+import type { EtcdClient } from '../etcd/client.ts';
+import { compare, op } from '../etcd/txn.ts';
+import { prefixRangeEnd } from '../etcd/types.ts';
+import { delay } from '../util/wait.ts';
+import type { Transformer } from './transformers.ts';
+
+export interface MigrateOptions {
+  /** Rewrites in flight at once (the throttle). */
+  concurrency?: number;
+  pageSize?: number;
+  /** Called with (done, total) as objects are checked. */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+  /** CAS attempts per object before giving up on it for this pass. */
+  maxAttempts?: number;
+  /** At most this many objects checked per second (0 or undefined: no limit). */
+  ratePerSecond?: number;
+}
+
+/** Spaces calls at least 1/rate seconds apart across all workers. */
+export function rateLimiter(ratePerSecond: number | undefined, signal?: AbortSignal): () => Promise<void> {
+  if (!ratePerSecond || ratePerSecond <= 0) return async () => undefined;
+  const gap = 1000 / ratePerSecond;
+  let next = Date.now();
+  return () => {
+    const at = Math.max(next, Date.now());
+    next = at + gap;
+    const wait = at - Date.now();
+    return wait > 0 ? delay(wait, signal) : Promise.resolve();
+  };
+}
+
+export interface MigrateResult {
+  total: number;
+  done: number;
+  rewritten: number;
+  unreadable: { key: string; error: string }[];
+}
+
+export class MigrationAborted extends Error {}
+
+/** Migrates every value under `prefix`; returns counts (unreadable values are not counted done). */
+export async function migratePrefix(client: EtcdClient, prefix: string, transformer: Transformer, opts: MigrateOptions = {}): Promise<MigrateResult> {
+  const pageSize = opts.pageSize ?? 500;
+  const concurrency = opts.concurrency ?? 16;
+  const maxAttempts = opts.maxAttempts ?? 10;
+  const end = prefixRangeEnd(Buffer.from(prefix));
+  const total = (await client.get(prefix, { prefix: true, countOnly: true })).count;
+  const result: MigrateResult = { total, done: 0, rewritten: 0, unreadable: [] };
+  const throttle = rateLimiter(opts.ratePerSecond, opts.signal);
+  opts.onProgress?.(0, total);
+  let start: Buffer = Buffer.from(prefix);
+  for (;;) {
+    if (opts.signal?.aborted) throw new MigrationAborted('migration interrupted');
+    const page = await client.get(start, { rangeEnd: end, limit: pageSize });
+    if (page.kvs.length === 0) break;
+    let next = 0;
+    const worker = async () => {
+      while (next < page.kvs.length) {
+        if (opts.signal?.aborted) return;
+        const kv = page.kvs[next++];
+        if (!kv) return;
+        await throttle();
+        if (opts.signal?.aborted) return;
+        await migrateOne(client, transformer, kv, maxAttempts, result);
+        opts.onProgress?.(result.done, Math.max(total, result.done));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, page.kvs.length) }, worker));
+    if (!page.more) break;
+    const last = page.kvs[page.kvs.length - 1]?.key as Buffer;
+    start = Buffer.concat([last, Buffer.from([0])]);
+  }
+  if (opts.signal?.aborted) throw new MigrationAborted('migration interrupted');
+  result.total = Math.max(total, result.done + result.unreadable.length);
+  return result;
+}
+
+async function migrateOne(
+  client: EtcdClient,
+  transformer: Transformer,
+  first: { key: Buffer; value: Buffer; modRevision: number; lease: bigint },
+  maxAttempts: number,
+  result: MigrateResult,
+): Promise<void> {
+  let kv: typeof first | undefined = first;
+  for (let attempt = 0; attempt < maxAttempts && kv; attempt++) {
+    let read;
+    try {
+      read = transformer.fromStorage(kv.value, kv.key);
+    } catch (err) {
+      result.unreadable.push({ key: kv.key.toString(), error: (err as Error).message });
+      return;
+    }
+    if (!read.stale) {
+      result.done++;
+      return;
+    }
+    const value = transformer.toStorage(read.data, kv.key);
+    const res = await client.txn({
+      compare: [compare.modRevision(kv.key, '=', kv.modRevision)],
+      success: [op.put(kv.key, value, kv.lease ? { lease: kv.lease } : {})],
+      failure: [op.get(kv.key)],
+    });
+    if (res.succeeded) {
+      result.done++;
+      result.rewritten++;
+      return;
+    }
+    // Someone wrote (or deleted) it meanwhile: their value wins; check what is there now.
+    const now = res.responses[0];
+    kv = now && now.type === 'get' ? now.kvs[0] : undefined;
+  }
+  if (!kv) {
+    result.done++; // deleted meanwhile: nothing left to migrate
+    return;
+  }
+  throw new Error(`could not rewrite ${first.key.toString()} after ${maxAttempts} attempts: it changes too often; the next pass retries`);
+}

@@ -1,0 +1,216 @@
+// The encryption controller's decisions (pure): given the desired type, the current
+// EncryptionConfiguration and the recorded state, what is the next step, and what does the
+// `Encrypted` condition say. Steps, in order, as OpenShift's encryption controllers take them:
+//   1. create a key (32 random bytes, named by the next integer) and add it as a READ key
+//   2. promote it to WRITE key (first provider, first key)
+//   3. migrate: rewrite every object of the encrypted resources with the write key
+//   4. record when migration finished; prune unused old keys beyond the 10 kept
+// Rotation (weekly by default, counted from the end of the last migration) starts again at 1.
+import { ENCRYPTED_RESOURCES } from '../resources/registry.ts';
+import type { EncryptionConfig, ResourceRule } from './config.ts';
+import type { Provider, ProviderKey } from './transformers.ts';
+
+export type EncryptionType = 'identity' | 'aescbc' | 'aesgcm' | 'secretbox';
+export const ENCRYPTION_TYPES: EncryptionType[] = ['identity', 'aescbc', 'aesgcm', 'secretbox'];
+export const KEPT_UNUSED_KEYS = 10;
+export const DEFAULT_ROTATION_MS = 7 * 24 * 3600 * 1000;
+
+export interface MigrationProgress {
+  done: number;
+  total: number;
+}
+
+export interface MigrationRecord {
+  /** "identity" or "<type>:<keyName>": what everything is being rewritten to. */
+  writeKey: string;
+  startedAt: string;
+  finishedAt?: string;
+  progress: Record<string, MigrationProgress>;
+  /** Values that could not be read (never overwritten); reported, not lost. */
+  unreadable?: { key: string; error: string }[];
+}
+
+/** Kept in etcd under /warden/encryption/state. */
+export interface EncryptionState {
+  /** A key added as read key and waiting for promotion. */
+  pendingKey?: { type: EncryptionType; name: string; addedAt: string };
+  migration?: MigrationRecord;
+  /** `encryption rotate` asks for a new key now. */
+  rotateRequestedAt?: string;
+}
+
+export type Action =
+  | { kind: 'steady' }
+  | { kind: 'record-pending'; pendingKey: NonNullable<EncryptionState['pendingKey']>; reason: string }
+  | { kind: 'write-config'; config: EncryptionConfig; reason: string; message: string }
+  | { kind: 'migrate'; writeKey: string };
+
+export interface PlanInput {
+  desired: EncryptionType;
+  config: EncryptionConfig | undefined;
+  state: EncryptionState;
+  now: Date;
+  rotationMs: number;
+  /** Makes key material for a new key (32 random bytes in production). */
+  newSecret: () => Buffer;
+}
+
+/** The managed rule: the one for the encrypted resources (created when missing). */
+export function managedRule(config: EncryptionConfig | undefined): ResourceRule {
+  const rule = config?.resources.find((r) => r.resources.includes('secrets'));
+  return rule ?? { resources: [...ENCRYPTED_RESOURCES], providers: [{ type: 'identity' }] };
+}
+
+function withRule(config: EncryptionConfig | undefined, rule: ResourceRule): EncryptionConfig {
+  const others = (config?.resources ?? []).filter((r) => !r.resources.includes('secrets'));
+  return { resources: [rule, ...others] };
+}
+
+export function writeKeyOf(providers: Provider[]): string {
+  const first = providers[0];
+  if (!first || first.type === 'identity') return 'identity';
+  return `${first.type}:${first.keys[0]?.name}`;
+}
+
+interface KeyRef {
+  type: Exclude<EncryptionType, 'identity'>;
+  key: ProviderKey;
+}
+
+export function allKeys(providers: Provider[]): KeyRef[] {
+  return providers.flatMap((p) => (p.type === 'identity' ? [] : p.keys.map((key) => ({ type: p.type, key }))));
+}
+
+export function nextKeyName(providers: Provider[], state: EncryptionState): string {
+  const names = allKeys(providers).map((k) => Number(k.key.name)).filter(Number.isInteger);
+  if (state.pendingKey) names.push(Number(state.pendingKey.name));
+  return String(Math.max(0, ...names) + 1);
+}
+
+/** Providers with `key` moved to the front as the write key; identity stays as the last reader. */
+function promote(providers: Provider[], ref: KeyRef): Provider[] {
+  const rest = removeKey(providers, ref.key.name);
+  return normalize([{ type: ref.type, keys: [ref.key] } as Provider, ...rest]);
+}
+
+function removeKey(providers: Provider[], name: string): Provider[] {
+  return providers
+    .map((p) => (p.type === 'identity' ? p : { ...p, keys: p.keys.filter((k) => k.name !== name) }))
+    .filter((p) => p.type === 'identity' || p.keys.length > 0);
+}
+
+/** Merges adjacent providers of one type, keeps one identity: first if writing, else last. */
+function normalize(providers: Provider[]): Provider[] {
+  const identityFirst = providers[0]?.type === 'identity';
+  const out: Provider[] = [];
+  for (const p of providers) {
+    if (p.type === 'identity') continue;
+    const last = out[out.length - 1];
+    if (last && last.type === p.type) last.keys.push(...p.keys);
+    else out.push({ type: p.type, keys: [...p.keys] });
+  }
+  return identityFirst ? [{ type: 'identity' }, ...out] : [...out, { type: 'identity' }];
+}
+
+function addReadKey(providers: Provider[], ref: KeyRef): Provider[] {
+  // Right after the write provider: readable at once, written by nobody yet.
+  const [first, ...rest] = providers;
+  if (first && first.type === ref.type) return normalize([{ type: first.type, keys: [...first.keys, ref.key] }, ...rest]);
+  return normalize([...(first ? [first] : []), { type: ref.type, keys: [ref.key] } as Provider, ...rest]);
+}
+
+export function plan(input: PlanInput): Action {
+  const rule = managedRule(input.config);
+  const providers = rule.providers;
+  const write = writeKeyOf(providers);
+  const mig = input.state.migration;
+  const migrated = mig?.writeKey === write && !!mig.finishedAt;
+  const setProviders = (ps: Provider[], reason: string, message: string): Action => ({
+    kind: 'write-config', config: withRule(input.config, { ...rule, providers: ps }), reason, message,
+  });
+
+  if (input.desired === 'identity') {
+    if (write !== 'identity') {
+      return setProviders(normalize([{ type: 'identity' }, ...providers]), 'WriteKeyIdentity', 'Encryption mode set to identity: new writes are plaintext, existing keys stay readable');
+    }
+    if (allKeys(providers).length === 0) return { kind: 'steady' };
+    if (!migrated) return { kind: 'migrate', writeKey: 'identity' };
+    return prune(providers, 'identity', setProviders);
+  }
+
+  const desired = input.desired;
+  // A key was added as read key: promote it (create it first if the config lost it).
+  const pending = input.state.pendingKey;
+  if (pending && pending.type === desired) {
+    const inConfig = allKeys(providers).find((k) => k.key.name === pending.name && k.type === pending.type);
+    if (!inConfig) {
+      const ref: KeyRef = { type: desired, key: { name: pending.name, secret: input.newSecret() } };
+      return setProviders(addReadKey(providers, ref), 'EncryptionKeyCreated', `Key ${pending.name} (${desired}) created and added as a read key`);
+    }
+    if (write !== `${desired}:${pending.name}`) {
+      return setProviders(promote(providers, inConfig), 'EncryptionKeyPromoted', `Key ${pending.name} (${desired}) promoted to write key`);
+    }
+    // Promoted: the pending mark is cleared by the controller once migration starts.
+  }
+
+  const rotateRequested = !!input.state.rotateRequestedAt && (!mig?.finishedAt || input.state.rotateRequestedAt > mig.finishedAt);
+  const rotationDue = migrated && !!mig?.finishedAt && input.now.getTime() - Date.parse(mig.finishedAt) >= input.rotationMs;
+  const needNewKey = !write.startsWith(`${desired}:`) || (migrated && (rotationDue || rotateRequested));
+  if (needNewKey && !(pending && pending.type === desired && write === `${desired}:${pending.name}`)) {
+    const name = nextKeyName(providers, input.state);
+    const why = !write.startsWith(`${desired}:`) ? `encryption type ${desired} requested` : rotateRequested ? 'rotation requested' : 'weekly rotation due';
+    return { kind: 'record-pending', pendingKey: { type: desired, name, addedAt: input.now.toISOString() }, reason: why };
+  }
+  if (!migrated) return { kind: 'migrate', writeKey: write };
+  return prune(providers, write, setProviders);
+}
+
+/** Drops unused old keys beyond the newest KEPT_UNUSED_KEYS (after a finished migration). */
+function prune(providers: Provider[], write: string, setProviders: (ps: Provider[], r: string, m: string) => Action): Action {
+  const unused = allKeys(providers).filter((k) => `${k.type}:${k.key.name}` !== write);
+  if (unused.length <= KEPT_UNUSED_KEYS) return { kind: 'steady' };
+  const byAge = [...unused].sort((a, b) => Number(b.key.name) - Number(a.key.name));
+  let ps = providers;
+  const dropped = byAge.slice(KEPT_UNUSED_KEYS);
+  for (const d of dropped) ps = removeKey(ps, d.key.name);
+  return setProviders(normalize(ps), 'EncryptionKeysPruned', `Removed ${dropped.length} unused old key(s): ${dropped.map((d) => d.key.name).join(', ')}`);
+}
+
+export interface EncryptedCondition {
+  type: 'Encrypted';
+  status: 'True' | 'False';
+  reason: 'EncryptionInProgress' | 'EncryptionCompleted' | 'DecryptionInProgress' | 'DecryptionCompleted' | 'EncryptionDisabled';
+  message: string;
+}
+
+function progressText(mig: MigrationRecord | undefined): string {
+  if (!mig) return '';
+  return ENCRYPTED_RESOURCES.filter((r) => mig.progress[r]).map((r) => `${r} ${mig.progress[r]?.done}/${mig.progress[r]?.total}`).join(', ');
+}
+
+/** The `Encrypted` condition, in the seeds' words. */
+export function encryptedCondition(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState): EncryptedCondition {
+  const providers = managedRule(config).providers;
+  const write = writeKeyOf(providers);
+  const mig = state.migration;
+  const migrated = mig?.writeKey === write && !!mig.finishedAt;
+  if (desired === 'identity') {
+    if (allKeys(providers).length === 0 && write === 'identity') {
+      return { type: 'Encrypted', status: 'False', reason: 'EncryptionDisabled', message: 'Encryption is not enabled' };
+    }
+    if (write === 'identity' && migrated) {
+      return { type: 'Encrypted', status: 'False', reason: 'DecryptionCompleted', message: 'Encryption mode set to identity and everything is decrypted' };
+    }
+    const p = write === 'identity' ? progressText(mig?.writeKey === 'identity' ? mig : undefined) : '';
+    return { type: 'Encrypted', status: 'False', reason: 'DecryptionInProgress', message: `Encryption mode set to identity, decrypting resources${p ? `: ${p}` : ''}` };
+  }
+  if (write.startsWith(`${desired}:`) && migrated && !(state.pendingKey && `${state.pendingKey.type}:${state.pendingKey.name}` !== write && state.pendingKey.type === desired)) {
+    return { type: 'Encrypted', status: 'True', reason: 'EncryptionCompleted', message: `All resources encrypted: ${ENCRYPTED_RESOURCES.join(', ')}` };
+  }
+  const p = mig && mig.writeKey === write && write.startsWith(`${desired}:`) ? progressText(mig) : '';
+  return { type: 'Encrypted', status: 'False', reason: 'EncryptionInProgress', message: `Encryption mode set to ${desired}, encrypting resources${p ? `: ${p}` : ''}` };
+}
+
+export function keyNameOf(writeKey: string): string | undefined {
+  return writeKey.includes(':') ? writeKey.slice(writeKey.indexOf(':') + 1) : undefined;
+}

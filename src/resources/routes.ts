@@ -1,0 +1,102 @@
+// Kubernetes-style REST routes over the resource store:
+//   /api/v1/namespaces/{ns}/{resource}[/{name}]                core, namespaced
+//   /api/v1/{resource}[/{name}]                                core, cluster-scoped (or list all)
+//   /apis/{group}/{version}/namespaces/{ns}/{resource}[/{name}]
+//   /apis/{group}/{version}/{resource}[/{name}]
+// GET (get/list), POST (create), PUT (update, 409 on a stale resourceVersion), DELETE.
+import type { Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { lookupType, resourceType, type ResourceType } from './registry.ts';
+import { ApiError, apiVersionOf, type KubeObject, type ResourceStore } from './store.ts';
+
+function status(c: Context, err: unknown) {
+  if (err instanceof ApiError) {
+    return c.json({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: err.message, reason: err.reason, code: err.status }, err.status as ContentfulStatusCode);
+  }
+  return c.json({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: (err as Error).message, reason: 'InternalError', code: 500 }, 500);
+}
+
+function typeFor(resource: string, group: string, version: string, namespaced: boolean): ResourceType {
+  const known = lookupType(group ? `${resource}.${group}` : resource);
+  if (known && known.group === group) return known;
+  return resourceType(resource, group, { namespaced, version });
+}
+
+async function body(c: Context): Promise<KubeObject> {
+  let obj: unknown;
+  try {
+    obj = await c.req.json();
+  } catch {
+    throw new ApiError(400, 'BadRequest', 'the request body is not valid JSON');
+  }
+  if (typeof obj !== 'object' || obj === null || typeof (obj as KubeObject).metadata !== 'object') {
+    throw new ApiError(400, 'BadRequest', 'the object needs metadata.name');
+  }
+  return obj as KubeObject;
+}
+
+export function registerResourceRoutes(app: Hono, store: ResourceStore): void {
+  const handlers = (t: (c: Context) => ResourceType, ns: (c: Context) => string | undefined) => ({
+    list: async (c: Context) => {
+      try {
+        const type = t(c);
+        const { items, resourceVersion } = await store.list(type, ns(c));
+        return c.json({ kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion }, items });
+      } catch (err) {
+        return status(c, err);
+      }
+    },
+    create: async (c: Context) => {
+      try {
+        const type = t(c);
+        const obj = await body(c);
+        const namespace = ns(c);
+        if (namespace && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+          throw new ApiError(400, 'BadRequest', `the namespace of the object (${obj.metadata.namespace}) does not match the namespace on the request (${namespace})`);
+        }
+        return c.json(await store.create(type, { ...obj, metadata: { ...obj.metadata, ...(namespace ? { namespace } : {}) } }), 201);
+      } catch (err) {
+        return status(c, err);
+      }
+    },
+    get: async (c: Context) => {
+      try {
+        return c.json(await store.get(t(c), ns(c), c.req.param('name') as string));
+      } catch (err) {
+        return status(c, err);
+      }
+    },
+    update: async (c: Context) => {
+      try {
+        const obj = await body(c);
+        const name = c.req.param('name') as string;
+        if (obj.metadata.name && obj.metadata.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+        const namespace = ns(c);
+        return c.json(await store.update(t(c), { ...obj, metadata: { ...obj.metadata, name, ...(namespace ? { namespace } : {}) } }));
+      } catch (err) {
+        return status(c, err);
+      }
+    },
+    remove: async (c: Context) => {
+      try {
+        await store.delete(t(c), ns(c), c.req.param('name') as string);
+        return c.json({ kind: 'Status', apiVersion: 'v1', status: 'Success', code: 200 });
+      } catch (err) {
+        return status(c, err);
+      }
+    },
+  });
+  const mount = (base: string, t: (c: Context) => ResourceType, ns: (c: Context) => string | undefined) => {
+    const h = handlers(t, ns);
+    app.get(base, h.list);
+    app.post(base, h.create);
+    app.get(`${base}/:name`, h.get);
+    app.put(`${base}/:name`, h.update);
+    app.delete(`${base}/:name`, h.remove);
+  };
+  const p = (c: Context, k: string) => c.req.param(k) as string;
+  mount('/api/v1/namespaces/:ns/:resource', (c) => typeFor(p(c, 'resource'), '', 'v1', true), (c) => p(c, 'ns'));
+  mount('/apis/:group/:version/namespaces/:ns/:resource', (c) => typeFor(p(c, 'resource'), p(c, 'group'), p(c, 'version'), true), (c) => p(c, 'ns'));
+  mount('/api/v1/:resource', (c) => typeFor(p(c, 'resource'), '', 'v1', false), () => undefined);
+  mount('/apis/:group/:version/:resource', (c) => typeFor(p(c, 'resource'), p(c, 'group'), p(c, 'version'), false), () => undefined);
+}

@@ -1,0 +1,206 @@
+// A snapshot file on disk: opening it with one-line errors, telling etcd's sha256 trailer apart
+// from the database (`etcdctl snapshot save` appends the 32-byte sha256 of everything before it,
+// so size % 512 == 32 marks a hashed file, as `snapshot restore` decides), and checking it.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { WardenError } from '../errors.ts';
+import {
+  BboltChecksumError,
+  BboltCorruptError,
+  BboltError,
+  BboltReader,
+  BboltTruncatedError,
+  BboltVersionError,
+  NotBboltError,
+  type ByteSource,
+} from './bbolt.ts';
+
+export const SHA256_SIZE = 32;
+
+/** The sha256 trailer does not match the bytes before it. */
+export class SnapshotHashMismatchError extends WardenError {
+  override readonly name = 'SnapshotHashMismatchError';
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`snapshot sha256 mismatch: expected ${expected}, got ${actual}: the file is corrupted`);
+  }
+}
+
+export class FileSource implements ByteSource {
+  constructor(private readonly fd: number) {}
+  read(buf: Buffer, offset: number, length: number, position: number): number {
+    return fs.readSync(this.fd, buf, offset, length, position);
+  }
+}
+
+export class SnapshotFile {
+  readonly source: FileSource;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    readonly fd: number,
+    /** Bytes in the file. */
+    readonly fileSize: number,
+  ) {
+    this.source = new FileSource(fd);
+  }
+
+  /** Opens `path` for reading; a missing file, a directory or no permission is a one-line error. */
+  static open(path: string): SnapshotFile {
+    let fd: number;
+    try {
+      fd = fs.openSync(path, 'r');
+    } catch (err) {
+      throw openError(path, err as NodeJS.ErrnoException);
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (st.isDirectory()) throw new WardenError(`${path} is a directory, not a snapshot file: give the snapshot .db file itself`);
+      if (!st.isFile()) throw new WardenError(`${path} is not a regular file: give a snapshot .db file`);
+      return new SnapshotFile(path, fd, st.size);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+  }
+
+  /** True when the file ends with etcd's sha256 trailer (size % 512 == 32). */
+  get hasSha256(): boolean {
+    return this.fileSize % 512 === SHA256_SIZE;
+  }
+
+  /** Bytes of the bbolt database: the file without its trailer. */
+  get dbSize(): number {
+    return this.hasSha256 ? this.fileSize - SHA256_SIZE : this.fileSize;
+  }
+
+  /** The sha256 the trailer records, hex; undefined without a trailer. */
+  expectedSha256(): string | undefined {
+    if (!this.hasSha256) return undefined;
+    const buf = Buffer.alloc(SHA256_SIZE);
+    fs.readSync(this.fd, buf, 0, SHA256_SIZE, this.dbSize);
+    return buf.toString('hex');
+  }
+
+  /** Opens the database inside, with bbolt's errors turned into what a user can act on. */
+  reader(): BboltReader {
+    return withSnapshotErrors(this.path, () => new BboltReader(this.source, this.dbSize));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Runs `fn` and rewrites bbolt errors as one line naming the problem and what to do. */
+export function withSnapshotErrors<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw explain(path, err);
+  }
+}
+
+export function explain(path: string, err: unknown): unknown {
+  if (err instanceof NotBboltError) return new WardenError(`${err.message}: ${path} is not an etcd snapshot or db file`);
+  if (err instanceof BboltVersionError) return new WardenError(`${err.message}: ${path} was not written by etcd's bbolt`);
+  if (err instanceof BboltChecksumError) return new WardenError(`${err.message}: ${path} is corrupted; use another snapshot`);
+  if (err instanceof BboltTruncatedError) return new WardenError(`${err.message}: ${path} is incomplete; copy or save the snapshot again`);
+  if (err instanceof BboltCorruptError) return new WardenError(`corrupted bbolt database: ${err.message}: use another snapshot`);
+  if (err instanceof BboltError) return new WardenError(`${err.message}: ${path}`);
+  // Bounds are checked before every read; anything else from a Buffer means bytes we cannot trust.
+  if (err instanceof RangeError) return new WardenError(`corrupted bbolt database: ${err.message}: use another snapshot`);
+  if ((err as NodeJS.ErrnoException)?.code && typeof (err as NodeJS.ErrnoException).syscall === 'string') return openError(path, err as NodeJS.ErrnoException);
+  return err;
+}
+
+function openError(path: string, err: NodeJS.ErrnoException): WardenError {
+  switch (err.code) {
+    case 'ENOENT':
+      return new WardenError(`snapshot file ${path} does not exist: check the path`);
+    case 'EACCES':
+    case 'EPERM':
+      return new WardenError(`cannot read snapshot file ${path} (${err.code}): check its permissions`);
+    case 'EISDIR':
+      return new WardenError(`${path} is a directory, not a snapshot file: give the snapshot .db file itself`);
+    default:
+      return new WardenError(`cannot read snapshot file ${path} (${err.code ?? err.message}): check the path and the disk`);
+  }
+}
+
+/**
+ * Hashes the database bytes of a hashed snapshot and compares with its trailer, in a worker
+ * thread so it overlaps the walk of the tree on the main thread. Resolves to the hex digest,
+ * undefined for a file without a trailer; rejects with SnapshotHashMismatchError.
+ */
+export async function verifySha256(file: SnapshotFile, opts: { inWorker?: boolean } = {}): Promise<string | undefined> {
+  const expected = file.expectedSha256();
+  if (expected === undefined) return undefined;
+  const pending = opts.inWorker === false ? Promise.resolve(sha256Range(file.path, file.dbSize)) : sha256InWorker(file.path, file.dbSize);
+  const actual = await pending;
+  if (actual !== expected) throw new SnapshotHashMismatchError(expected, actual);
+  return actual;
+}
+
+const CHUNK = 1 << 20;
+
+/** sha256 of the first `length` bytes of a file, read in 1 MiB chunks. */
+export function sha256Range(path: string, length: number): string {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const h = createHash('sha256');
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (let pos = 0; pos < length; ) {
+      const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, length - pos), pos);
+      if (n <= 0) throw new WardenError(`${path} shrank while being read: copy it somewhere stable and try again`);
+      h.update(buf.subarray(0, n));
+      pos += n;
+    }
+    return h.digest('hex');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+// Plain JavaScript on purpose: the worker starts without the TypeScript loader.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { createHash } = require('node:crypto');
+const { path, length, chunk } = workerData;
+try {
+  const fd = fs.openSync(path, 'r');
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(chunk);
+  let pos = 0;
+  while (pos < length) {
+    const n = fs.readSync(fd, buf, 0, Math.min(chunk, length - pos), pos);
+    if (n <= 0) throw new Error('the file shrank while being read');
+    h.update(buf.subarray(0, n));
+    pos += n;
+  }
+  fs.closeSync(fd);
+  parentPort.postMessage({ digest: h.digest('hex') });
+} catch (err) {
+  parentPort.postMessage({ error: String(err && err.message || err) });
+}
+`;
+
+/** Starts the worker at once (synchronously), so it hashes while the caller walks the tree. */
+function sha256InWorker(path: string, length: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, length, chunk: CHUNK } });
+    w.once('message', (m: { digest?: string; error?: string }) => {
+      void w.terminate();
+      if (m.digest) resolve(m.digest);
+      else reject(new WardenError(`cannot hash ${path} (${m.error}): check the file and the disk`));
+    });
+    w.once('error', (err) => reject(new WardenError(`cannot hash ${path} (${err.message}): check the file and the disk`)));
+  });
+}

@@ -1,0 +1,307 @@
+// `snapshot inspect`: what a snapshot holds beyond etcdctl's four numbers, from the same single
+// pass over its pages: live keys per resource type, how their values are stored (encryption
+// provider and key name, or plaintext where the resource should be encrypted), the members
+// recorded in the `members` bucket, the compacted revision and consistent_index.
+//
+// The `key` bucket holds every revision that survived compaction, ordered by revision; each
+// value is an mvccpb.KeyValue. Replaying them in order (a tombstone, whose revision key ends
+// with 't', deletes the key) leaves the latest revision of each live key. Only a small record
+// per live key is kept, never the values.
+import { describeValue } from '../encryption/transformers.ts';
+import { ENCRYPTED_RESOURCES, resourceOfKey } from '../resources/registry.ts';
+import { WardenError } from '../errors.ts';
+import { printable, type BboltReader } from './bbolt.ts';
+import { readSnapshot, statusOf, type ReadOptions, type SnapshotStatus } from './status.ts';
+
+/** The fields of mvccpb.KeyValue that inspect needs. */
+export interface KeyValue {
+  key: Buffer;
+  value: Buffer;
+  createRevision: number;
+  modRevision: number;
+  version: number;
+  lease: number;
+}
+
+/** Decodes an mvccpb.KeyValue (1 key, 2 create_revision, 3 mod_revision, 4 version, 5 value, 6 lease). */
+export function decodeKeyValue(buf: Buffer): KeyValue {
+  const kv: KeyValue = { key: EMPTY, value: EMPTY, createRevision: 0, modRevision: 0, version: 0, lease: 0 };
+  let i = 0;
+  const varint = (): number => {
+    let result = 0;
+    let mul = 1;
+    for (let n = 0; n < 10; n++) {
+      if (i >= buf.length) throw new ProtoError('truncated varint');
+      const b = buf[i++] as number;
+      result += (b & 0x7f) * mul;
+      if (b < 0x80) return result;
+      mul *= 128;
+    }
+    throw new ProtoError('varint longer than 10 bytes');
+  };
+  while (i < buf.length) {
+    const tag = varint();
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
+    if (wire === 0) {
+      const v = varint();
+      if (field === 2) kv.createRevision = v;
+      else if (field === 3) kv.modRevision = v;
+      else if (field === 4) kv.version = v;
+      else if (field === 6) kv.lease = v;
+    } else if (wire === 2) {
+      const len = varint();
+      if (i + len > buf.length) throw new ProtoError(`field ${field} runs past the end`);
+      const bytes = buf.subarray(i, i + len);
+      i += len;
+      if (field === 1) kv.key = bytes;
+      else if (field === 5) kv.value = bytes;
+    } else if (wire === 1) {
+      i += 8;
+    } else if (wire === 5) {
+      i += 4;
+    } else {
+      throw new ProtoError(`unsupported wire type ${wire}`);
+    }
+  }
+  if (i > buf.length) throw new ProtoError('fixed-size field runs past the end');
+  return kv;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+class ProtoError extends Error {}
+
+export interface SnapshotMember {
+  /** Member ID as etcd stores it (uint64). */
+  id: bigint;
+  /** The same ID in hex, as etcdctl prints member IDs. */
+  hexID: string;
+  name: string;
+  peerURLs: string[];
+  clientURLs: string[];
+  isLearner: boolean;
+}
+
+export interface StorageCount {
+  /** 'identity' for plaintext, else the provider of `k8s:enc:<provider>:v1:<keyName>:`. */
+  provider: string;
+  keyName?: string;
+  count: number;
+}
+
+export interface ResourceReport {
+  /** `resource` or `resource.group`; "(other)" for keys outside the Kubernetes/OpenShift roots. */
+  resource: string;
+  keys: number;
+  plaintext: number;
+  encrypted: number;
+  /** Values per provider and key name (plaintext as provider "identity"). */
+  storage: StorageCount[];
+  /** Listed in ENCRYPTED_RESOURCES: its plaintext values should not be there. */
+  shouldBeEncrypted: boolean;
+}
+
+export interface InspectReport {
+  status: SnapshotStatus & { sha256?: string };
+  consistentIndex?: number;
+  /** Raft term (etcd 3.5+ records it in the meta bucket). */
+  term?: number;
+  compaction: { scheduled?: number; finished?: number };
+  clusterVersion?: string;
+  keys: { live: number; revisions: number; tombstones: number };
+  leases: number;
+  buckets: { name: string; keys: number }[];
+  resources: ResourceReport[];
+  encryption: {
+    /** Live values per provider and key, over every resource. */
+    storage: StorageCount[];
+    encrypted: number;
+    /** Plaintext values in resources that should be encrypted. */
+    plaintextShouldBeEncrypted: number;
+  };
+  members: SnapshotMember[];
+  removedMembers: string[];
+}
+
+export const OTHER_RESOURCE = '(other)';
+
+/** What a live key contributes: its resource and how its value is stored. */
+interface Category {
+  resource: string;
+  provider: string;
+  keyName?: string;
+}
+
+/** Collects the report during statusOf's walk. */
+class Collector {
+  private readonly categories: Category[] = [];
+  private readonly categoryIds = new Map<string, number>();
+  /** Live key (latin1) → category index. */
+  private readonly live = new Map<string, number>();
+  revisions = 0;
+  tombstones = 0;
+  leases = 0;
+  consistentIndex?: number;
+  term?: number;
+  scheduled?: number;
+  finished?: number;
+  clusterVersion?: string;
+  readonly bucketKeys = new Map<string, number>();
+  readonly members: SnapshotMember[] = [];
+  readonly removed: string[] = [];
+
+  visit = (bucket: string, key: Buffer, value: Buffer | undefined): void => {
+    this.bucketKeys.set(bucket, (this.bucketKeys.get(bucket) ?? 0) + 1);
+    if (!value) return;
+    switch (bucket) {
+      case 'key':
+        this.revision(key, value);
+        break;
+      case 'meta':
+        this.meta(key.toString('latin1'), value);
+        break;
+      case 'members':
+        this.members.push(parseMember(key, value));
+        break;
+      case 'members_removed':
+        this.removed.push(key.toString('latin1'));
+        break;
+      case 'lease':
+        this.leases++;
+        break;
+      case 'cluster':
+        if (key.toString('latin1') === 'clusterVersion') this.clusterVersion = value.toString('utf8');
+        break;
+    }
+  };
+
+  private revision(revKey: Buffer, value: Buffer): void {
+    this.revisions++;
+    let kv: KeyValue;
+    try {
+      kv = decodeKeyValue(value);
+    } catch (err) {
+      throw new WardenError(`revision ${printable(revKey)} in the key bucket is not an mvccpb.KeyValue (${(err as Error).message}): the snapshot is corrupted`);
+    }
+    const key = kv.key.toString('latin1');
+    // 17 bytes: main '_' sub; 18 with a trailing 't' for a deletion.
+    if (revKey.length === 18 && revKey[17] === 0x74) {
+      this.tombstones++;
+      this.live.delete(key);
+      return;
+    }
+    const resource = resourceOfKey(key) ?? OTHER_RESOURCE;
+    const info = describeValue(kv.value);
+    this.live.set(key, this.category({ resource, provider: info.provider, ...(info.keyName !== undefined ? { keyName: info.keyName } : {}) }));
+  }
+
+  private category(c: Category): number {
+    const id = `${c.resource}\0${c.provider}\0${c.keyName ?? ''}`;
+    let n = this.categoryIds.get(id);
+    if (n === undefined) {
+      n = this.categories.length;
+      this.categories.push(c);
+      this.categoryIds.set(id, n);
+    }
+    return n;
+  }
+
+  private meta(name: string, value: Buffer): void {
+    const be64 = (): number | undefined => (value.length >= 8 ? Number(value.readBigUInt64BE(0)) : undefined);
+    if (name === 'consistent_index') this.consistentIndex = be64();
+    else if (name === 'term') this.term = be64();
+    // Compaction revisions are stored as revision keys: 8-byte big-endian main revision first.
+    else if (name === 'scheduledCompactRev') this.scheduled = be64();
+    else if (name === 'finishedCompactRev') this.finished = be64();
+  }
+
+  report(status: SnapshotStatus & { sha256?: string }): InspectReport {
+    const counts = new Array<number>(this.categories.length).fill(0);
+    for (const c of this.live.values()) counts[c] = (counts[c] as number) + 1;
+    const byResource = new Map<string, ResourceReport>();
+    const total = new Map<string, StorageCount>();
+    let plaintextShouldBeEncrypted = 0;
+    let encrypted = 0;
+    this.categories.forEach((c, i) => {
+      const n = counts[i] as number;
+      if (n === 0) return;
+      let r = byResource.get(c.resource);
+      if (!r) {
+        r = { resource: c.resource, keys: 0, plaintext: 0, encrypted: 0, storage: [], shouldBeEncrypted: ENCRYPTED_RESOURCES.includes(c.resource) };
+        byResource.set(c.resource, r);
+      }
+      r.keys += n;
+      if (c.provider === 'identity') r.plaintext += n;
+      else r.encrypted += n;
+      r.storage.push({ provider: c.provider, ...(c.keyName !== undefined ? { keyName: c.keyName } : {}), count: n });
+      const tk = `${c.provider}\0${c.keyName ?? ''}`;
+      const t = total.get(tk) ?? { provider: c.provider, ...(c.keyName !== undefined ? { keyName: c.keyName } : {}), count: 0 };
+      t.count += n;
+      total.set(tk, t);
+      if (c.provider === 'identity' && r.shouldBeEncrypted) plaintextShouldBeEncrypted += n;
+      if (c.provider !== 'identity') encrypted += n;
+    });
+    const resources = [...byResource.values()].sort((a, b) => (a.resource === OTHER_RESOURCE ? 1 : b.resource === OTHER_RESOURCE ? -1 : a.resource.localeCompare(b.resource)));
+    for (const r of resources) r.storage.sort(byStorage);
+    return {
+      status,
+      ...(this.consistentIndex !== undefined ? { consistentIndex: this.consistentIndex } : {}),
+      ...(this.term !== undefined ? { term: this.term } : {}),
+      compaction: { ...(this.scheduled !== undefined ? { scheduled: this.scheduled } : {}), ...(this.finished !== undefined ? { finished: this.finished } : {}) },
+      ...(this.clusterVersion !== undefined ? { clusterVersion: this.clusterVersion } : {}),
+      keys: { live: this.live.size, revisions: this.revisions, tombstones: this.tombstones },
+      leases: this.leases,
+      buckets: [...this.bucketKeys].map(([name, keys]) => ({ name, keys })),
+      resources,
+      encryption: { storage: [...total.values()].sort(byStorage), encrypted, plaintextShouldBeEncrypted },
+      members: this.members.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      removedMembers: this.removed,
+    };
+  }
+}
+
+function byStorage(a: StorageCount, b: StorageCount): number {
+  return a.provider.localeCompare(b.provider) || (a.keyName ?? '').localeCompare(b.keyName ?? '', undefined, { numeric: true });
+}
+
+/** A member as etcd's membership store saves it: key hex ID, value JSON {id, peerURLs, name, clientURLs, isLearner}. */
+export function parseMember(key: Buffer, value: Buffer): SnapshotMember {
+  const text = value.toString('utf8');
+  let json: { peerURLs?: unknown; name?: unknown; clientURLs?: unknown; isLearner?: unknown };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    throw new WardenError(`member ${printable(key)} in the members bucket is not JSON: the snapshot is corrupted`);
+  }
+  // The id is a uint64 that JSON.parse would round: read its digits, else the hex key.
+  const digits = /"id"\s*:\s*(\d+)/.exec(text)?.[1];
+  let id: bigint;
+  try {
+    id = digits ? BigInt(digits) : BigInt(`0x${key.toString('latin1')}`);
+  } catch {
+    throw new WardenError(`member ${printable(key)} in the members bucket has no readable id: the snapshot is corrupted`);
+  }
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return {
+    id,
+    hexID: id.toString(16),
+    name: typeof json.name === 'string' ? json.name : '',
+    peerURLs: strings(json.peerURLs),
+    clientURLs: strings(json.clientURLs),
+    isLearner: json.isLearner === true,
+  };
+}
+
+/** Inspects an open database (pure over the reader), with bbolt's integrity check. */
+export function inspectReader(reader: BboltReader): InspectReport {
+  const c = new Collector();
+  const status = statusOf(reader, reader.newTracker(), c.visit);
+  return c.report(status);
+}
+
+/** Inspects the snapshot file at `path` (checking its sha256 trailer when it has one). */
+export async function inspectSnapshot(path: string, opts: ReadOptions = {}): Promise<InspectReport> {
+  const { result, sha256 } = await readSnapshot(path, opts, inspectReader);
+  return sha256 ? { ...result, status: { ...result.status, sha256 } } : result;
+}

@@ -1,0 +1,240 @@
+// Encryption at rest end to end on real etcd: enable, disable, switch, rotate, resume after a
+// kill, writers during migration, the resource API, and bad input.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+
+function objectsYaml(n: number, kinds: ('Secret' | 'ConfigMap')[] = ['Secret', 'ConfigMap'], tag = 'v1'): string {
+  const docs: string[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const kind of kinds) {
+      const data = kind === 'Secret' ? `password: ${Buffer.from(`${tag}-secret-${i}`).toString('base64')}` : `value: "${tag}-config-${i}"`;
+      docs.push(`apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: obj-${i}\n  namespace: ns-${i % 4}\ndata:\n  ${data}\n`);
+    }
+  }
+  return docs.join('---\n');
+}
+
+async function apply(c: TestCluster, yaml: string): Promise<void> {
+  const file = path.join(tempDir('yaml'), 'objs.yaml');
+  fs.writeFileSync(file, yaml);
+  const r = await c.run(['apply', '-f', file]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+/** Raw stored values under a prefix, straight from etcd with etcdctl. */
+async function rawValues(c: TestCluster, prefix: string): Promise<Map<string, Buffer>> {
+  const r = await etcdctl(['--endpoints', await c.endpoints(), 'get', '--prefix', prefix, '-w', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const kvs = (JSON.parse(r.stdout) as { kvs?: { key: string; value: string }[] }).kvs ?? [];
+  return new Map(kvs.map((kv) => [Buffer.from(kv.key, 'base64').toString(), Buffer.from(kv.value, 'base64')]));
+}
+
+async function assertAllStartWith(c: TestCluster, prefixes: string[], head: string | RegExp, expectCount: number): Promise<void> {
+  let n = 0;
+  for (const p of prefixes) {
+    for (const [k, v] of await rawValues(c, p)) {
+      n++;
+      const s = v.subarray(0, 40).toString('latin1');
+      if (typeof head === 'string') assert.ok(s.startsWith(head), `${k} starts with ${JSON.stringify(s.slice(0, 25))}, expected ${head}`);
+      else assert.match(s, head, k);
+    }
+  }
+  assert.equal(n, expectCount);
+}
+
+async function secretData(c: TestCluster, name: string, ns: string): Promise<string> {
+  const r = await c.run(['get', 'secret', name, '-n', ns, '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  return Buffer.from((JSON.parse(r.stdout) as { data: { password: string } }).data.password, 'base64').toString();
+}
+
+const ALL = ['/kubernetes.io/secrets/', '/kubernetes.io/configmaps/'];
+
+describe('encryption at rest', () => {
+  it('enable aesgcm over 400 secrets and configmaps, disable, switch aescbc -> aesgcm, rotate', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await apply(c, objectsYaml(400));
+    const off = await c.run(['encryption', 'status']);
+    assert.deepEqual(off.stdout.trim().split('\n').slice(0, 2), ['EncryptionDisabled', 'Encryption is not enabled']);
+
+    const on = await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait']);
+    assert.equal(on.code, 0, on.stderr);
+    const lines = on.stdout.trim().split('\n');
+    assert.equal(lines[1], 'EncryptionCompleted');
+    assert.equal(lines[2], 'All resources encrypted: secrets, configmaps, routes.route.openshift.io, oauthaccesstokens.oauth.openshift.io, oauthauthorizetokens.oauth.openshift.io');
+    assert.ok(lines.includes('secrets: 400/400') && lines.includes('configmaps: 400/400'), on.stdout);
+    await assertAllStartWith(c, ALL, 'k8s:enc:aesgcm:v1:1:', 800);
+    assert.equal(await secretData(c, 'obj-7', 'ns-3'), 'v1-secret-7');
+    const cfg = path.join(c.stateDir, 'encryption', 'encryption-config.yaml');
+    assert.equal(fs.statSync(cfg).mode & 0o777, 0o600);
+    const oldValue = (await rawValues(c, '/kubernetes.io/secrets/ns-1/obj-1')).get('/kubernetes.io/secrets/ns-1/obj-1')!;
+
+    const off2 = await c.run(['encryption', 'disable', '--wait']);
+    assert.equal(off2.code, 0, off2.stderr);
+    assert.deepEqual(off2.stdout.trim().split('\n').slice(1, 3), ['DecryptionCompleted', 'Encryption mode set to identity and everything is decrypted']);
+    await assertAllStartWith(c, ALL, '{', 800);
+
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aescbc', '--wait'])).code, 0);
+    await assertAllStartWith(c, ALL, 'k8s:enc:aescbc:v1:2:', 800);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    await assertAllStartWith(c, ALL, 'k8s:enc:aesgcm:v1:3:', 800);
+    const rot = await c.run(['encryption', 'rotate', '--wait']);
+    assert.equal(rot.code, 0, rot.stderr);
+    await assertAllStartWith(c, ALL, 'k8s:enc:aesgcm:v1:4:', 800);
+    assert.equal(await secretData(c, 'obj-399', 'ns-3'), 'v1-secret-399');
+
+    // Old keys stay readable: the value written with key 1 before all of this still decrypts.
+    const dec = await cli(['encryption', 'transform', '--config', cfg, '--etcd-key', '/kubernetes.io/secrets/ns-1/obj-1', '--decrypt'], { input: oldValue });
+    assert.equal(dec.code, 0, dec.stderr);
+    assert.match(dec.stdout, /"name":"obj-1"/);
+    // Key material never appears in output.
+    const secrets = fs.readFileSync(cfg, 'utf8').match(/secret: (\S+)/g)!.map((s) => s.slice(8));
+    for (const out of [on, off2, rot]) for (const s of secrets) assert.ok(!out.stdout.includes(s) && !out.stderr.includes(s));
+  });
+
+  it('an operator killed mid-migration resumes after restart and nothing is lost', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await apply(c, objectsYaml(600, ['Secret']));
+    const op1 = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2', '--migration-rate', '150']);
+    t.after(() => op1.kill('SIGKILL'));
+    await op1.waitFor(/is the leader/);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm'])).code, 0);
+    await waitUntil('the migration to be part done', async () => {
+      const m = /secrets: (\d+)\/600/.exec((await c.run(['encryption', 'status'])).stdout);
+      return m && Number(m[1]) > 50 && Number(m[1]) < 550 ? true : undefined;
+    }, 30_000);
+    op1.kill('SIGKILL');
+    await op1.exited();
+    const mid = await c.run(['encryption', 'status']);
+    assert.equal(mid.stdout.split('\n')[0], 'EncryptionInProgress');
+
+    const op2 = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2']);
+    t.after(() => op2.kill('SIGKILL'));
+    await waitUntil('EncryptionCompleted', async () => (await c.run(['encryption', 'status'])).stdout.startsWith('EncryptionCompleted'), 60_000);
+    await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:1:', 600);
+    for (const i of [0, 299, 599]) assert.equal(await secretData(c, `obj-${i}`, `ns-${i % 4}`), `v1-secret-${i}`);
+    op2.kill('SIGTERM');
+    assert.equal(await op2.exited(), 0);
+  });
+
+  it('writers during migration: every write is preserved (oracle), through the resource API', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await apply(c, objectsYaml(300, ['Secret']));
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2', '--migration-rate', '60']);
+    t.after(() => op.kill('SIGKILL'));
+    const url = (await op.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
+    await op.waitFor(/is the leader/);
+    const api = (ns: string, name = '') => `${url}/api/v1/namespaces/${ns}/secrets${name ? `/${name}` : ''}`;
+    const oracle = new Map<string, string>();
+    for (let i = 0; i < 300; i++) oracle.set(`ns-${i % 4}/obj-${i}`, `v1-secret-${i}`);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm'])).code, 0);
+    const inProgress = async () => {
+      const m = /^EncryptionInProgress[\s\S]*secrets: (\d+)\/300/.exec((await c.run(['encryption', 'status'])).stdout);
+      return m && Number(m[1]) > 0 && Number(m[1]) < 300 ? true : undefined;
+    };
+    await waitUntil('the migration to run', inProgress);
+
+    let conflicts = 0;
+    for (let round = 0; round < 150; round++) {
+      const i = (round * 7) % 300;
+      const ns = `ns-${i % 4}`;
+      const value = `w-${round}`;
+      for (let attempt = 0; ; attempt++) {
+        const cur = (await (await fetch(api(ns, `obj-${i}`))).json()) as { metadata: { resourceVersion: string } };
+        const res = await fetch(api(ns, `obj-${i}`), {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `obj-${i}`, namespace: ns, resourceVersion: cur.metadata.resourceVersion }, data: { password: Buffer.from(value).toString('base64') } }),
+        });
+        if (res.status === 200) break;
+        assert.equal(res.status, 409, await res.text());
+        conflicts++;
+        assert.ok(attempt < 20);
+      }
+      oracle.set(`${ns}/obj-${i}`, value);
+      if (round % 10 === 0) {
+        const name = `new-${round}`;
+        const res = await fetch(api('ns-0'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: { password: Buffer.from(name).toString('base64') } }) });
+        assert.equal(res.status, 201, await res.text());
+        oracle.set(`ns-0/${name}`, name);
+      }
+    }
+    assert.ok(await inProgress(), 'the writes overlapped the migration');
+    await waitUntil('EncryptionCompleted', async () => (await c.run(['encryption', 'status'])).stdout.startsWith('EncryptionCompleted'), 60_000);
+    const list = (await (await fetch(`${url}/api/v1/secrets`)).json()) as { items: { metadata: { name: string; namespace: string }; data: { password: string } }[] };
+    const seen = new Map(list.items.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, Buffer.from(o.data.password, 'base64').toString()]));
+    assert.deepEqual(seen, oracle);
+    await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:1:', oracle.size);
+    t.diagnostic(`${conflicts} conflicting writes retried`);
+  });
+
+  it('the resource API: create, get, list, stale update (409), delete', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0']);
+    t.after(() => op.kill('SIGKILL'));
+    const url = (await op.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
+    const routes = `${url}/apis/route.openshift.io/v1/namespaces/web/routes`;
+    const json = { 'content-type': 'application/json' };
+    const created = await fetch(routes, { method: 'POST', headers: json, body: JSON.stringify({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'shop' }, spec: { host: 'shop.example.com' } }) });
+    assert.equal(created.status, 201);
+    const obj = (await created.json()) as { metadata: { resourceVersion: string; namespace: string } };
+    assert.equal(obj.metadata.namespace, 'web');
+    assert.equal((await fetch(routes, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'shop' } }) })).status, 409);
+    const raw = await rawValues(c, '/openshift.io/routes/web/shop');
+    assert.ok(raw.has('/openshift.io/routes/web/shop'), 'stored at the OpenShift key layout');
+    const tok = await fetch(`${url}/apis/oauth.openshift.io/v1/oauthaccesstokens`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'sha256~abc' } }) });
+    assert.equal(tok.status, 400, 'names are validated');
+    const tok2 = await fetch(`${url}/apis/oauth.openshift.io/v1/oauthaccesstokens`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'token-abc' } }) });
+    assert.equal(tok2.status, 201);
+    assert.ok((await rawValues(c, '/openshift.io/oauth/accesstokens/token-abc')).size === 1);
+
+    const upd = await fetch(`${routes}/shop`, { method: 'PUT', headers: json, body: JSON.stringify({ metadata: { name: 'shop', resourceVersion: obj.metadata.resourceVersion }, spec: { host: 'v2.example.com' } }) });
+    assert.equal(upd.status, 200);
+    const stale = await fetch(`${routes}/shop`, { method: 'PUT', headers: json, body: JSON.stringify({ metadata: { name: 'shop', resourceVersion: obj.metadata.resourceVersion }, spec: { host: 'lost.example.com' } }) });
+    assert.equal(stale.status, 409);
+    assert.equal(((await (await fetch(`${routes}/shop`)).json()) as { spec: { host: string } }).spec.host, 'v2.example.com');
+    assert.equal(((await (await fetch(routes)).json()) as { items: unknown[] }).items.length, 1);
+    assert.equal((await fetch(`${routes}/shop`, { method: 'DELETE' })).status, 200);
+    assert.equal((await fetch(`${routes}/shop`)).status, 404);
+  });
+
+  it('bad input: unknown type, malformed config, a missing key, an unreadable value left untouched', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const r1 = await c.run(['encryption', 'enable', '--type', 'rot13']);
+    assert.equal(r1.code, 2);
+    assert.equal(r1.stderr.trim(), 'Error: unknown encryption type "rot13": use aescbc, aesgcm, secretbox or identity');
+
+    const dir = tempDir('enc');
+    const bad = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(bad, 'kind: EncryptionConfiguration\nresources: [\n');
+    const r2 = await cli(['encryption', 'transform', '--config', bad, '--etcd-key', '/kubernetes.io/secrets/a/b', '--decrypt'], { input: 'x' });
+    assert.notEqual(r2.code, 0);
+    assert.match(r2.stderr.trim(), /^Error: EncryptionConfiguration .*bad\.yaml: malformed YAML .*: fix the file$/);
+
+    const key1 = Buffer.alloc(32, 1).toString('base64');
+    const key2 = Buffer.alloc(32, 2).toString('base64');
+    const conf = (k: string, name: string) => `apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n  - resources: [secrets]\n    providers:\n      - aesgcm:\n          keys:\n            - name: "${name}"\n              secret: ${k}\n`;
+    fs.writeFileSync(path.join(dir, 'k1.yaml'), conf(key1, '1'));
+    fs.writeFileSync(path.join(dir, 'k2.yaml'), conf(key2, '2'));
+    const enc = await cli(['encryption', 'transform', '--config', path.join(dir, 'k1.yaml'), '--etcd-key', '/kubernetes.io/secrets/a/b', '--encrypt'], { input: 'top secret' });
+    assert.equal(enc.code, 0);
+    assert.ok(enc.stdout.startsWith('k8s:enc:aesgcm:v1:1:'));
+    const dec = await cli(['encryption', 'transform', '--config', path.join(dir, 'k2.yaml'), '--etcd-key', '/kubernetes.io/secrets/a/b', '--decrypt'], { input: enc.stdout });
+    assert.notEqual(dec.code, 0);
+    assert.equal(dec.stdout, '', 'a failed decrypt prints nothing to stdout');
+    assert.equal(dec.stderr.trim(), 'Error: unable to transform key "/kubernetes.io/secrets/a/b": no matching key was found for the provided AES transformer');
+
+    // A value under a key warden does not have: migration reports it and never overwrites it.
+    const orphan = 'k8s:enc:aesgcm:v1:99:not-a-real-ciphertext-but-long-enough-000000';
+    assert.equal((await etcdctl(['--endpoints', await c.endpoints(), 'put', '/kubernetes.io/secrets/x/orphan', orphan])).code, 0);
+    const r3 = await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait']);
+    assert.notEqual(r3.code, 0);
+    assert.equal(r3.stderr.trim().split('\n').filter((l) => l.startsWith('Error:')).length, 1);
+    assert.match(r3.stderr, /Error: 1 value\(s\) cannot be read/);
+    assert.match(r3.stderr, /\/kubernetes\.io\/secrets\/x\/orphan: no matching key was found for the provided AES transformer/);
+    assert.equal((await rawValues(c, '/kubernetes.io/secrets/x/orphan')).get('/kubernetes.io/secrets/x/orphan')?.toString(), orphan);
+  });
+});

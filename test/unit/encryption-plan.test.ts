@@ -1,0 +1,106 @@
+// The controller's decisions, driven step by step to a steady state without etcd.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { EncryptionConfig } from '../../src/encryption/config.ts';
+import { encryptedCondition, managedRule, plan, writeKeyOf, type EncryptionState, type EncryptionType } from '../../src/encryption/plan.ts';
+
+interface World {
+  config: EncryptionConfig | undefined;
+  state: EncryptionState;
+  now: Date;
+  steps: string[];
+}
+
+function run(w: World, desired: EncryptionType, rotationMs = 7 * 86400_000): World {
+  for (let i = 0; i < 20; i++) {
+    const a = plan({ desired, config: w.config, state: w.state, now: w.now, rotationMs, newSecret: () => Buffer.alloc(32, i) });
+    if (a.kind === 'steady') return w;
+    if (a.kind === 'record-pending') {
+      w.state = { ...w.state, pendingKey: a.pendingKey };
+      w.steps.push(`pending ${a.pendingKey.type}:${a.pendingKey.name}`);
+    } else if (a.kind === 'write-config') {
+      w.config = a.config;
+      w.steps.push(`${a.reason} ${JSON.stringify(managedRule(a.config).providers.map((p) => (p.type === 'identity' ? 'identity' : `${p.type}[${p.keys.map((k) => k.name)}]`)))}`);
+    } else {
+      const { pendingKey: _p, ...rest } = w.state;
+      w.state = { ...rest, migration: { writeKey: a.writeKey, startedAt: w.now.toISOString(), finishedAt: w.now.toISOString(), progress: {} } };
+      w.steps.push(`migrate ${a.writeKey}`);
+    }
+  }
+  throw new Error(`no steady state: ${w.steps.join(' | ')}`);
+}
+
+const fresh = (): World => ({ config: undefined, state: {}, now: new Date('2026-01-01T00:00:00Z'), steps: [] });
+
+describe('encryption plan', () => {
+  it('identity with no config is steady: EncryptionDisabled', () => {
+    const w = run(fresh(), 'identity');
+    assert.deepEqual(w.steps, []);
+    assert.deepEqual(encryptedCondition('identity', w.config, w.state), { type: 'Encrypted', status: 'False', reason: 'EncryptionDisabled', message: 'Encryption is not enabled' });
+  });
+
+  it('enable aesgcm: new key 1 as read key, then promoted, then migrated', () => {
+    const w = run(fresh(), 'aesgcm');
+    assert.deepEqual(w.steps, [
+      'pending aesgcm:1',
+      'EncryptionKeyCreated ["identity","aesgcm[1]"]',
+      'EncryptionKeyPromoted ["aesgcm[1]","identity"]',
+      'migrate aesgcm:1',
+    ]);
+    const c = encryptedCondition('aesgcm', w.config, w.state);
+    assert.equal(c.reason, 'EncryptionCompleted');
+    assert.equal(c.message, 'All resources encrypted: secrets, configmaps, routes.route.openshift.io, oauthaccesstokens.oauth.openshift.io, oauthauthorizetokens.oauth.openshift.io');
+  });
+
+  it('switch aescbc -> aesgcm keeps the aescbc key readable; disable decrypts and keeps keys', () => {
+    let w = run(fresh(), 'aescbc');
+    w.steps = [];
+    w = run(w, 'aesgcm');
+    assert.deepEqual(w.steps, [
+      'pending aesgcm:2',
+      'EncryptionKeyCreated ["aescbc[1]","aesgcm[2]","identity"]',
+      'EncryptionKeyPromoted ["aesgcm[2]","aescbc[1]","identity"]',
+      'migrate aesgcm:2',
+    ]);
+    w.steps = [];
+    w = run(w, 'identity');
+    assert.deepEqual(w.steps, ['WriteKeyIdentity ["identity","aesgcm[2]","aescbc[1]"]', 'migrate identity']);
+    assert.equal(encryptedCondition('identity', w.config, w.state).reason, 'DecryptionCompleted');
+    assert.equal(encryptedCondition('identity', w.config, w.state).message, 'Encryption mode set to identity and everything is decrypted');
+  });
+
+  it('rotates after the interval counted from the end of the last migration, and keeps 10 unused keys', () => {
+    let w = run(fresh(), 'aesgcm', 1000);
+    for (let i = 0; i < 12; i++) {
+      w.now = new Date(w.now.getTime() + 999);
+      assert.equal(plan({ desired: 'aesgcm', config: w.config, state: w.state, now: w.now, rotationMs: 1000, newSecret: () => Buffer.alloc(32) }).kind, 'steady', 'not yet due');
+      w.now = new Date(w.now.getTime() + 1);
+      w = run(w, 'aesgcm', 1000);
+    }
+    const keys = managedRule(w.config).providers.flatMap((p) => (p.type === 'identity' ? [] : p.keys.map((k) => k.name)));
+    assert.equal(writeKeyOf(managedRule(w.config).providers), 'aesgcm:13');
+    assert.deepEqual(keys, ['13', '12', '11', '10', '9', '8', '7', '6', '5', '4', '3']);
+  });
+
+  it('a requested rotation makes a new key even before the interval', () => {
+    let w = run(fresh(), 'aesgcm');
+    w.now = new Date(w.now.getTime() + 1000);
+    w.state.rotateRequestedAt = w.now.toISOString();
+    w.steps = [];
+    w = run(w, 'aesgcm');
+    assert.equal(w.steps[0], 'pending aesgcm:2');
+    assert.equal(writeKeyOf(managedRule(w.config).providers), 'aesgcm:2');
+  });
+
+  it('resumes after a crash at any step', () => {
+    // Crash after recording the pending key but before writing the config.
+    const w = fresh();
+    w.state = { pendingKey: { type: 'aesgcm', name: '1', addedAt: w.now.toISOString() } };
+    const done = run(w, 'aesgcm');
+    assert.deepEqual(done.steps.slice(-1), ['migrate aesgcm:1']);
+    // Crash during migration: the record has no finishedAt, so migration runs again.
+    done.state.migration = { ...done.state.migration!, finishedAt: undefined };
+    assert.equal(encryptedCondition('aesgcm', done.config, done.state).reason, 'EncryptionInProgress');
+    assert.deepEqual(plan({ desired: 'aesgcm', config: done.config, state: done.state, now: done.now, rotationMs: 1e9, newSecret: () => Buffer.alloc(32) }), { kind: 'migrate', writeKey: 'aesgcm:1' });
+  });
+});
