@@ -52,16 +52,20 @@ export async function migratePrefix(client: EtcdClient, prefix: string, transfor
   const result: MigrateResult = { total, done: 0, rewritten: 0, unreadable: [] };
   const throttle = rateLimiter(opts.ratePerSecond, opts.signal);
   opts.onProgress?.(0, total);
-  let start: Buffer = Buffer.from(prefix);
-  for (;;) {
+  // Pages are read one ahead, so workers never wait for the next page between pages.
+  const readPage = (start: Buffer) => client.get(start, { rangeEnd: end, limit: pageSize });
+  let page = await readPage(Buffer.from(prefix));
+  while (page.kvs.length > 0) {
     if (opts.signal?.aborted) throw new MigrationAborted('migration interrupted');
-    const page = await client.get(start, { rangeEnd: end, limit: pageSize });
-    if (page.kvs.length === 0) break;
+    const last = page.kvs[page.kvs.length - 1]?.key as Buffer;
+    const nextPage = page.more ? readPage(Buffer.concat([last, Buffer.from([0])])) : undefined;
+    nextPage?.catch(() => undefined); // awaited below; this only avoids an unhandled rejection
+    const kvs = page.kvs;
     let next = 0;
     const worker = async () => {
-      while (next < page.kvs.length) {
+      while (next < kvs.length) {
         if (opts.signal?.aborted) return;
-        const kv = page.kvs[next++];
+        const kv = kvs[next++];
         if (!kv) return;
         await throttle();
         if (opts.signal?.aborted) return;
@@ -69,10 +73,9 @@ export async function migratePrefix(client: EtcdClient, prefix: string, transfor
         opts.onProgress?.(result.done, Math.max(total, result.done));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, page.kvs.length) }, worker));
-    if (!page.more) break;
-    const last = page.kvs[page.kvs.length - 1]?.key as Buffer;
-    start = Buffer.concat([last, Buffer.from([0])]);
+    await Promise.all(Array.from({ length: Math.min(concurrency, kvs.length) }, worker));
+    if (!nextPage) break;
+    page = await nextPage;
   }
   if (opts.signal?.aborted) throw new MigrationAborted('migration interrupted');
   result.total = Math.max(total, result.done + result.unreadable.length);

@@ -1,0 +1,17 @@
+// `npm run bench`: runs every benchmark in bench/ one after another (each in its own process,
+// so one cluster at a time on this 2-core machine) and prints their ratio lines.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !['run.ts', 'helpers.ts'].includes(f)).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+let failed = 0;
+for (const f of files) {
+  console.log(`\n== ${f}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
