@@ -1,0 +1,218 @@
+// Taking one backup set from one healthy member: the snapshot streamed from etcd (its sha256
+// trailer checked, then appended as etcdctl does so `etcdctl snapshot restore` accepts the
+// file), read back and verified, and the static_kuberesources archive beside it. Both are
+// written as .part, fsynced and renamed, mode 0600; on any failure nothing is left behind.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { WardenError } from '../errors.ts';
+import type { EtcdClient, MemberClient } from '../etcd/client.ts';
+import { checkEndpointHealth } from '../etcd/health-check.ts';
+import { encryptionStatus } from '../encryption/controller.ts';
+import { encryptionConfigFile, readDesiredType } from '../encryption/store.ts';
+import { readClusterConfig, readManifests } from '../cluster/cluster-config.ts';
+import type { StateLayout } from '../cluster/layout.ts';
+import { tlsFiles } from '../cluster/tls.ts';
+import { snapshotStatus } from '../snapshot/status.ts';
+import { humanBytes } from '../cli/printer.ts';
+import { fsyncDir } from '../util/fsutil.ts';
+import { writeArchive, type ArchiveEntry, type BackupInfo } from './archive.ts';
+import { archiveName, backupTimestamp, snapshotName } from './names.ts';
+
+export interface BackupOptions {
+  dir: string;
+  /** Where the archive (with the keys) goes; the seeds advise keeping it apart. */
+  keysDir?: string;
+  member?: string;
+  force?: boolean;
+  layout: StateLayout;
+  log: (line: string) => void;
+  onProgress?: (received: number, total: number) => void;
+  signal?: AbortSignal;
+  now?: Date;
+}
+
+export interface BackupResult {
+  snapshotPath: string;
+  archivePath: string;
+  info: BackupInfo;
+}
+
+interface MemberState {
+  name: string;
+  id: bigint;
+  url: string;
+  client: MemberClient;
+  healthy: boolean;
+  error?: string;
+  isLeader: boolean;
+  isLearner: boolean;
+  dbSize: number;
+  applied: number;
+  version: string;
+  clusterId: bigint;
+}
+
+async function memberStates(client: EtcdClient): Promise<MemberState[]> {
+  const { members } = await client.memberList();
+  return Promise.all(members.map(async (m): Promise<MemberState> => {
+    const url = m.clientURLs[0] ?? '';
+    const base = { name: m.name || m.ID.toString(16), id: m.ID, url, isLearner: m.isLearner };
+    if (!url) return { ...base, client: undefined as unknown as MemberClient, healthy: false, error: 'not started', isLeader: false, dbSize: 0, applied: 0, version: '', clusterId: 0n };
+    const mc = client.member(url);
+    try {
+      const [st, h] = await Promise.all([mc.status(), checkEndpointHealth(mc)]);
+      return { ...base, client: mc, healthy: h.health, ...(h.error ? { error: h.error } : {}), isLeader: st.leader === st.header.member_id, dbSize: st.dbSize, applied: st.raftAppliedIndex, version: st.version, clusterId: st.header.cluster_id };
+    } catch (err) {
+      return { ...base, client: mc, healthy: false, error: (err as Error).message, isLeader: false, dbSize: 0, applied: 0, version: '', clusterId: 0n };
+    }
+  }));
+}
+
+function ensureWritableDir(dir: string, flag: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.accessSync(dir, fs.constants.W_OK);
+    const probe = path.join(dir, `.warden-write-test-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (err) {
+    throw new WardenError(`cannot write to ${flag} ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): choose a writable directory`);
+  }
+}
+
+/** Files a restore needs besides the snapshot, from the local state dir (when there is one). */
+function archiveEntries(layout: StateLayout): ArchiveEntry[] {
+  const entries: ArchiveEntry[] = [];
+  const cfg = readClusterConfig(layout);
+  if (cfg) {
+    entries.push({ name: 'cluster.json', from: layout.clusterFile });
+    for (const m of readManifests(layout, { skipInvalid: true })) entries.push({ name: `manifests/${m.manifest.name}.json`, from: m.file });
+    if (cfg.tls) {
+      const t = tlsFiles(layout.tlsDir);
+      for (const f of [t.ca, t.caKey, t.serverCert, t.serverKey, t.clientCert, t.clientKey]) entries.push({ name: `tls/${path.basename(f)}`, from: f });
+    }
+  }
+  const enc = encryptionConfigFile(layout.root);
+  if (fs.existsSync(enc)) entries.push({ name: 'encryption/encryption-config.yaml', from: enc });
+  return entries;
+}
+
+export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promise<BackupResult> {
+  const keysDir = opts.keysDir ?? opts.dir;
+  ensureWritableDir(opts.dir, 'backup dir');
+  if (keysDir !== opts.dir) ensureWritableDir(keysDir, '--keys-dir');
+
+  const members = await memberStates(client);
+  const unhealthy = members.filter((m) => !m.healthy);
+  const dirtyReasons: string[] = [];
+  if (unhealthy.length) dirtyReasons.push(`the cluster is unhealthy (${unhealthy.map((m) => `${m.name}: ${m.error ?? 'unhealthy'}`).join('; ')})`);
+  const desired = await readDesiredType(client);
+  const enc = await encryptionStatus(client, encryptionConfigFile(opts.layout.root));
+  if (enc.condition.reason === 'EncryptionInProgress' || enc.condition.reason === 'DecryptionInProgress') {
+    dirtyReasons.push(`an encryption migration is running (${enc.condition.reason}), so the backup would be only partly encrypted`);
+  }
+  if (dirtyReasons.length && !opts.force) {
+    throw new WardenError(`refusing to back up: ${dirtyReasons.join('; ')}: wait until it is resolved, or use --force (the files are then named ${'__POSSIBLY_DIRTY__'})`);
+  }
+
+  let member: MemberState | undefined;
+  if (opts.member) {
+    member = members.find((m) => m.name === opts.member);
+    if (!member) throw new WardenError(`no member named "${opts.member}": members are ${members.map((m) => m.name).join(', ')}`);
+    if (!member.healthy) throw new WardenError(`member ${member.name} is unhealthy (${member.error}): pick a healthy one with --member`);
+  } else {
+    const healthy = members.filter((m) => m.healthy && !m.isLearner);
+    // A follower spares the leader; among them the most caught-up.
+    member = healthy.filter((m) => !m.isLeader).sort((a, b) => b.applied - a.applied)[0] ?? healthy[0];
+    if (!member) throw new WardenError('no healthy member to take the backup from: check `warden endpoint health --cluster`');
+  }
+
+  const dbSize = member.dbSize;
+  for (const d of new Set([opts.dir, keysDir])) {
+    const st = fs.statfsSync(d);
+    const free = Number(st.bavail) * Number(st.bsize);
+    if (free < 2 * dbSize) throw new WardenError(`not enough free space in ${d}: ${humanBytes(free)} available, at least 2x the DB size (${humanBytes(2 * dbSize)}) needed: free space or choose another directory`);
+  }
+
+  const dirty = dirtyReasons.length > 0;
+  const ts = backupTimestamp(opts.now ?? new Date());
+  const snapshotPath = path.join(opts.dir, snapshotName(ts, dirty));
+  const archivePath = path.join(keysDir, archiveName(ts, dirty));
+  for (const p of [snapshotPath, archivePath]) {
+    if (fs.existsSync(p)) throw new WardenError(`${p} already exists: a backup was taken this second; retry in a moment`);
+  }
+  if (dirty) for (const r of dirtyReasons) opts.log(`warning: --force: ${r}`);
+  opts.log(`taking the backup from member ${member.name} (${member.url}), ${member.isLeader ? 'the leader' : 'a follower'}, DB ${humanBytes(dbSize)}`);
+
+  const part = `${snapshotPath}.part`;
+  let archiveWritten = false;
+  try {
+    const stream = member.client.snapshot();
+    const onAbort = () => stream.destroy(new WardenError('interrupted'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let received = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        received += chunk.length;
+        opts.onProgress?.(received, dbSize);
+        cb(null, chunk);
+      },
+    });
+    const out = fs.createWriteStream(part, { mode: 0o600, flags: 'wx' });
+    try {
+      await pipeline(stream, counter, out);
+    } catch (err) {
+      if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC') throw new WardenError(`no space left on the device of ${opts.dir} after ${humanBytes(received)}: free space and retry; nothing was written`);
+      throw new WardenError(`the snapshot stream from ${member.name} (${member.url}) failed after ${humanBytes(received)}: ${(err as Error).message}; nothing was written: retry, or pick another member with --member`);
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+    const sha256 = await stream.sha256;
+    // etcdctl snapshot save appends the sha256; restore checks and cuts it.
+    const fd = fs.openSync(part, 'a');
+    try {
+      fs.writeSync(fd, Buffer.from(sha256, 'hex'));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
+
+    let status;
+    try {
+      status = await snapshotStatus(part);
+    } catch (err) {
+      throw new WardenError(`Backup integrity verification failed. Backup appears corrupted. Aborting! (${(err as Error).message})`);
+    }
+    const info: BackupInfo = {
+      timestamp: ts,
+      dirty,
+      ...(dirty ? { dirtyReasons } : {}),
+      member: { name: member.name, id: member.id.toString(16), endpoint: member.url, wasLeader: member.isLeader },
+      clusterId: member.clusterId.toString(16),
+      etcdVersion: member.version,
+      revision: status.revision,
+      hash: status.hash,
+      totalKey: status.totalKey,
+      totalSize: status.totalSize,
+      dbSize: fs.statSync(part).size - 32,
+      sha256,
+      snapshotFile: path.basename(snapshotPath),
+      encryption: { desired, condition: enc.condition.reason, writeKey: enc.state.migration?.writeKey ?? 'identity' },
+    };
+    await writeArchive(archivePath, [...archiveEntries(opts.layout), { name: 'backup.json', content: `${JSON.stringify(info, null, 2)}\n` }]);
+    archiveWritten = true;
+    if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
+    fs.renameSync(part, snapshotPath);
+    fsyncDir(opts.dir);
+    return { snapshotPath, archivePath, info };
+  } catch (err) {
+    fs.rmSync(part, { force: true });
+    if (archiveWritten) fs.rmSync(archivePath, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,74 @@
+// The one place that knows backup file names (as OpenShift's cluster-backup.sh writes them):
+//   snapshot_<YYYY-MM-DD_HHMMSS>.db  and  static_kuberesources_<YYYY-MM-DD_HHMMSS>.tar.gz
+// with `__POSSIBLY_DIRTY__` before the extension when a backup was forced.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const DIRTY = '__POSSIBLY_DIRTY__';
+
+/** `YYYY-MM-DD_HHMMSS` in UTC. */
+export function backupTimestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}_${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+export function timestampDate(ts: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})_(\d{2})(\d{2})(\d{2})$/.exec(ts);
+  if (!m) throw new Error(`bad backup timestamp ${ts}`);
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+}
+
+export function snapshotName(ts: string, dirty = false): string {
+  return `snapshot_${ts}${dirty ? DIRTY : ''}.db`;
+}
+
+export function archiveName(ts: string, dirty = false): string {
+  return `static_kuberesources_${ts}${dirty ? DIRTY : ''}.tar.gz`;
+}
+
+export interface ParsedName {
+  kind: 'snapshot' | 'archive';
+  timestamp: string;
+  dirty: boolean;
+}
+
+const RE = /^(snapshot|static_kuberesources)_(\d{4}-\d{2}-\d{2}_\d{6})(__POSSIBLY_DIRTY__)?\.(db|tar\.gz)$/;
+
+export function parseBackupName(name: string): ParsedName | undefined {
+  const m = RE.exec(name);
+  if (!m) return undefined;
+  if ((m[1] === 'snapshot') !== (m[4] === 'db')) return undefined;
+  return { kind: m[1] === 'snapshot' ? 'snapshot' : 'archive', timestamp: m[2] as string, dirty: !!m[3] };
+}
+
+export interface LocalSet {
+  timestamp: string;
+  dirty: boolean;
+  snapshot?: { path: string; size: number };
+  archive?: { path: string; size: number };
+}
+
+/** Backup sets found in `dir` (and archives in `keysDir` when given), newest first. */
+export function findLocalSets(dir: string, keysDir?: string): LocalSet[] {
+  const sets = new Map<string, LocalSet>();
+  for (const d of [...new Set([dir, keysDir ?? dir])]) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const p = parseBackupName(name);
+      if (!p) continue;
+      const full = path.join(d, name);
+      const size = fs.statSync(full).size;
+      const set = sets.get(p.timestamp) ?? { timestamp: p.timestamp, dirty: p.dirty };
+      set.dirty ||= p.dirty;
+      if (p.kind === 'snapshot') set.snapshot = { path: full, size };
+      else set.archive = { path: full, size };
+      sets.set(p.timestamp, set);
+    }
+  }
+  return [...sets.values()].sort((a, b) => b.timestamp.localeCompare(a.timestamp));
+}
