@@ -120,7 +120,7 @@ export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promi
   let member: MemberState | undefined;
   if (opts.member) {
     member = members.find((m) => m.name === opts.member);
-    if (!member) throw new WardenError(`no member named "${opts.member}": members are ${members.map((m) => m.name).join(', ')}`);
+    if (!member) throw new WardenError(`no member named "${opts.member}": members are ${members.map((m) => m.name).sort().join(', ')}`);
     if (!member.healthy) throw new WardenError(`member ${member.name} is unhealthy (${member.error}): pick a healthy one with --member`);
   } else {
     const healthy = members.filter((m) => m.healthy && !m.isLearner);

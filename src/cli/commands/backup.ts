@@ -78,10 +78,12 @@ export function registerBackup(program: Command, ctx: Ctx): void {
     .command('list <dir>')
     .description('list the backup sets in a directory: time, member, revision, size, encryption, location')
     .option('--keys-dir <dir>', 'where the archives are, when kept apart')
-    .action(async (dir: string, opts: { keysDir?: string }, cmd: Command) => {
+    .action(async (dir: string, _o: unknown, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('table');
-      const sets = findLocalSets(dir, opts.keysDir);
+      // --keys-dir is also an option of `backup` itself, which commander gives it to.
+      const { keysDir } = cmd.optsWithGlobals() as { keysDir?: string };
+      const sets = findLocalSets(dir, keysDir);
       const rows = await Promise.all(sets.map(async (s) => {
         const info: BackupInfo | undefined = s.archive ? await readBackupInfo(s.archive.path).catch(() => undefined) : undefined;
         return {

@@ -1,0 +1,166 @@
+// Backups on real etcd: verified sets that etcdctl accepts and restores, failures that leave
+// nothing behind, refusals that say why.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { freePorts } from '../../src/util/ports.ts';
+import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type CliResult, type TestCluster } from '../helpers/warden.ts';
+
+function files(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+function oneLine(r: CliResult, re: RegExp): void {
+  assert.notEqual(r.code, 0, r.stdout);
+  const errs = r.stderr.trim().split('\n').filter((l) => l.startsWith('Error:'));
+  assert.equal(errs.length, 1, r.stderr);
+  assert.match(errs[0]!, re);
+}
+
+async function fill(c: TestCluster, keys: number, valueBytes: number): Promise<void> {
+  const value = 'x'.repeat(valueBytes);
+  const eps = await c.endpoints();
+  for (let i = 0; i < keys; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, keys - i) }, (_, j) => etcdctl(['--endpoints', eps, 'put', `/fill/${String(i + j).padStart(6, '0')}`, value])));
+  }
+}
+
+describe('backup', () => {
+  it('writes a verified set that etcdctl reads and restores with every key', async (t) => {
+    const c = await startCluster(t);
+    const eps = await c.endpoints();
+    for (let i = 0; i < 200; i++) assert.equal((await etcdctl(['--endpoints', eps, 'put', `/oracle/${i}`, `value-${i}`])).code, 0);
+    const dir = path.join(tempDir('bk'), 'backups');
+    const r = await c.run(['backup', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const snapshot = files(dir).find((f) => f.startsWith('snapshot_'));
+    const archive = files(dir).find((f) => f.startsWith('static_'));
+    assert.equal(files(dir).length, 2);
+    assert.match(snapshot!, /^snapshot_\d{4}-\d{2}-\d{2}_\d{6}\.db$/);
+    assert.equal(archive, snapshot!.replace('snapshot_', 'static_kuberesources_').replace('.db', '.tar.gz'));
+    for (const f of files(dir)) assert.equal(fs.statSync(path.join(dir, f)).mode & 0o777, 0o600, f);
+    assert.match(r.stdout, new RegExp(`^Snapshot saved at ${path.join(dir, snapshot!)}$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^snapshot db and kube resources are successfully saved to ${dir}$`, 'm'));
+    assert.match(r.stderr, /from member etcd-\d .*a follower/);
+
+    const file = path.join(dir, snapshot!);
+    const theirs = await etcdctl(['snapshot', 'status', file, '-w', 'json']);
+    const ours = await cli(['snapshot', 'status', file, '-w', 'json']);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    assert.deepEqual(JSON.parse(ours.stdout), JSON.parse(theirs.stdout));
+
+    // etcdctl snapshot restore accepts the file (sha256 trailer included) and the data is all there.
+    const restored = path.join(tempDir('restored'), 'data');
+    const rr = await etcdctl(['snapshot', 'restore', file, '--data-dir', restored]);
+    assert.equal(rr.code, 0, rr.stderr);
+    const [client, peer] = await freePorts(2);
+    const etcd = spawn('etcd', ['--data-dir', restored, '--listen-client-urls', `http://127.0.0.1:${client}`, '--advertise-client-urls', `http://127.0.0.1:${client}`, '--listen-peer-urls', `http://127.0.0.1:${peer}`], { stdio: 'ignore' });
+    t.after(() => etcd.kill('SIGKILL'));
+    const ep = `127.0.0.1:${client}`;
+    await waitUntil('the restored member to serve', async () => (await etcdctl(['--endpoints', ep, 'endpoint', 'health'])).code === 0);
+    const got = await etcdctl(['--endpoints', ep, 'get', '--prefix', '/oracle/', '-w', 'json']);
+    const kvs = (JSON.parse(got.stdout) as { kvs: { key: string; value: string }[] }).kvs;
+    assert.equal(kvs.length, 200);
+    for (const kv of kvs) {
+      const k = Buffer.from(kv.key, 'base64').toString();
+      assert.equal(Buffer.from(kv.value, 'base64').toString(), `value-${k.split('/')[2]}`);
+    }
+
+    const list = await c.run(['backup', 'list', dir, '-w', 'json']);
+    const sets = JSON.parse(list.stdout) as { member: string; revision: number; complete: boolean; encryption: string }[];
+    assert.equal(sets.length, 1);
+    assert.equal(sets[0]!.complete, true);
+    assert.equal(sets[0]!.revision, JSON.parse(ours.stdout).revision);
+    assert.equal(sets[0]!.encryption, 'identity');
+  });
+
+  it('keeps the keys archive apart with --keys-dir, with the encryption configuration inside', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    const base = tempDir('keys');
+    const r = await c.run(['backup', path.join(base, 'snap'), '--keys-dir', path.join(base, 'keys')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(files(path.join(base, 'snap')).length, 1);
+    const [archive] = files(path.join(base, 'keys'));
+    const tar = await new Promise<string>((resolve) => {
+      const p = spawn('tar', ['tzf', path.join(base, 'keys', archive!)]);
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      p.on('close', () => resolve(out));
+    });
+    assert.match(tar, /^encryption\/encryption-config\.yaml$/m);
+    assert.match(tar, /^manifests\/etcd-1\.json$/m);
+    assert.match(tar, /^backup\.json$/m);
+    const list = await c.run(['backup', 'list', path.join(base, 'snap'), '--keys-dir', path.join(base, 'keys'), '-w', 'json']);
+    assert.equal((JSON.parse(list.stdout) as { encryption: string }[])[0]!.encryption, 'aesgcm:1');
+  });
+
+  it('a member killed during the stream: non-zero exit, no files left', async (t) => {
+    const c = await startCluster(t);
+    await fill(c, 400, 100_000); // ~40 MB
+    const dir = path.join(tempDir('kill'), 'backups');
+    const victim = (await c.status()).find((m) => m.name === 'etcd-2')!;
+    const run = new Background(['--state-dir', c.stateDir, 'backup', dir, '--member', 'etcd-2']);
+    // Freeze the member as soon as the stream has started, then kill it.
+    await waitUntil('the stream to start', () => files(dir).some((f) => f.endsWith('.part')), 60_000);
+    process.kill(victim.pid!, 'SIGSTOP');
+    process.kill(victim.pid!, 'SIGKILL');
+    assert.notEqual(await run.exited(), 0);
+    assert.match(run.out, /Error: the snapshot stream from etcd-2 .* failed after .*nothing was written/);
+    assert.deepEqual(files(dir), []);
+  });
+
+  it('Ctrl-C during the stream leaves no files', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await fill(c, 300, 100_000);
+    const dir = path.join(tempDir('int'), 'backups');
+    const m = (await c.status())[0]!;
+    const run = new Background(['--state-dir', c.stateDir, 'backup', dir]);
+    await waitUntil('the stream to start', () => files(dir).some((f) => f.endsWith('.part')), 60_000);
+    process.kill(m.pid!, 'SIGSTOP'); // hold the stream open
+    try {
+      run.kill('SIGINT');
+      assert.notEqual(await run.exited(), 0);
+    } finally {
+      process.kill(m.pid!, 'SIGCONT');
+    }
+    assert.match(run.out, /interrupted/);
+    assert.deepEqual(files(dir), []);
+  });
+
+  it('refuses during an encryption migration unless forced, then names the files __POSSIBLY_DIRTY__', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const docs = Array.from({ length: 300 }, (_, i) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s-${i}, namespace: d}\ndata: {k: dg==}\n`).join('---\n');
+    const y = path.join(tempDir('y'), 'o.yaml');
+    fs.writeFileSync(y, docs);
+    assert.equal((await c.run(['apply', '-f', y])).code, 0);
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--migration-rate', '30']);
+    t.after(() => op.kill('SIGKILL'));
+    await op.waitFor(/is the leader/);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aescbc'])).code, 0);
+    await waitUntil('the migration to run', async () => (await c.run(['encryption', 'status'])).stdout.startsWith('EncryptionInProgress'));
+    const dir = path.join(tempDir('dirty'), 'b');
+    const refused = await c.run(['backup', dir]);
+    oneLine(refused, /^Error: refusing to back up: an encryption migration is running \(EncryptionInProgress\).*: wait until it is resolved, or use --force/);
+    assert.deepEqual(files(dir), []);
+    const forced = await c.run(['backup', dir, '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.ok(files(dir).every((f) => f.includes('__POSSIBLY_DIRTY__')) && files(dir).length === 2, files(dir).join());
+  });
+
+  it('bad input: unwritable dir, unknown --member, unhealthy cluster', async (t) => {
+    const c = await startCluster(t);
+    const notDir = path.join(tempDir('nd'), 'file');
+    fs.writeFileSync(notDir, '');
+    oneLine(await c.run(['backup', path.join(notDir, 'sub')]), /^Error: cannot write to backup dir .*file\/sub \(ENOTDIR\): choose a writable directory$/);
+    const dir = path.join(tempDir('bad'), 'b');
+    oneLine(await c.run(['backup', dir, '--member', 'etcd-9']), /^Error: no member named "etcd-9": members are etcd-1, etcd-2, etcd-3$/);
+    const m3 = (await c.status())[2]!;
+    process.kill(m3.pid!, 'SIGKILL');
+    await waitUntil('etcd-3 down', async () => !(await c.status())[2]!.running);
+    oneLine(await c.run(['backup', dir]), /^Error: refusing to back up: the cluster is unhealthy \(etcd-3: .*\): wait until it is resolved, or use --force/);
+    assert.deepEqual(files(dir), []);
+  });
+});
