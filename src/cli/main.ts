@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { WardenError } from '../errors.ts';
 import { registerAlarm } from './commands/alarm.ts';
+import { registerBackup } from './commands/backup.ts';
 import { registerCluster } from './commands/cluster.ts';
 import { registerEncryption } from './commands/encryption.ts';
 import { registerEndpoint } from './commands/endpoint.ts';
@@ -42,6 +43,7 @@ export function buildProgram(io: Output = stdio, result: RunResult = { exitCode:
   registerKv(program, ctx);
   registerResources(program, ctx);
   registerEncryption(program, ctx);
+  registerBackup(program, ctx);
   registerOperator(program, ctx);
   for (const c of program.commands) propagate(c);
   return program;

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
+import { backupScheduleController, type ScheduleOptions } from '../backup/schedule.ts';
 import { encryptionController } from '../encryption/controller.ts';
 import { ConfigWatcher, encryptionConfigFile } from '../encryption/store.ts';
 import type { KeyPrefixes } from '../resources/registry.ts';
@@ -23,6 +24,8 @@ export interface OperatorOptions {
   rotationMs?: number;
   /** Migration throttle: objects per second (unlimited when unset). */
   migrationRate?: number;
+  /** Scheduled backups, when configured. */
+  backup?: ScheduleOptions;
   listenHost: string;
   listenPort: number;
   leaseTtlSeconds: number;
@@ -58,6 +61,7 @@ export class Operator {
         ...(opts.prefixes ? { prefixes: opts.prefixes } : {}),
         ...(opts.migrationRate ? { ratePerSecond: opts.migrationRate } : {}),
       }),
+      ...(opts.backup ? [backupScheduleController(opts.backup)] : []),
     ];
     this.runner = new ControllerRunner(controllers, (signal) => ({
       client: opts.client, conditions: this.conditions, events: this.events, metrics: this.metrics, log: opts.log, signal,

@@ -29,6 +29,11 @@ export const BUCKET_LEAF_FLAG = 0x01;
 const BLOCK_SIZE = 256 * 1024;
 /** Blocks kept: 16 × 256 KiB = 4 MiB however large the file. */
 const CACHE_BLOCKS = 16;
+/** A cached read block; `pins` counts pages of it still being walked. */
+interface Block {
+  buf: Buffer;
+  pins: number;
+}
 /** Deeper than any real tree (bbolt's fill factor gives a handful of levels): a cycle. */
 const MAX_DEPTH = 64;
 
@@ -189,7 +194,9 @@ export interface BucketRef {
 
 /**
  * Called for each key of a bucket in key order. `value` is undefined for a nested bucket (as
- * bbolt's ForEach gives nil); `bucket` then opens it. The buffers are valid after the call.
+ * bbolt's ForEach gives nil); `bucket` then opens it. Like bbolt's own slices, `key`, `value`
+ * and an inline bucket are views valid only during the call (their block is reused later):
+ * copy what must outlive it.
  */
 export type EntryVisitor = (key: Buffer, value: Buffer | undefined, bucket: (() => BucketRef) | undefined) => void;
 
@@ -216,7 +223,7 @@ export class BboltReader {
   /** Pages read so far (a measure for tests and benchmarks). */
   pagesRead = 0;
   /** Recently read blocks by index, least recently used first. */
-  private readonly blocks = new Map<number, Buffer>();
+  private readonly blocks = new Map<number, Block>();
 
   /**
    * @param size bytes of the database in the source (a snapshot's sha256 trailer excluded)
@@ -245,55 +252,77 @@ export class BboltReader {
     return { root: this.meta.root, sequence: this.meta.sequence, where: `meta ${this.meta.index}` };
   }
 
-  /** Reads page `id` with its overflow pages; `from` names who referenced it. */
+  /**
+   * Reads page `id` with its overflow pages; `from` names who referenced it. The bytes are a
+   * copy the caller may keep (walks use views into the block cache instead).
+   */
   readPage(id: number, from: string, tracker?: PageTracker): Buffer {
+    return Buffer.from(this.load(id, from, tracker).page);
+  }
+
+  /**
+   * Page `id` as a view: into a cached block (then `block` is set, and the caller pins it for
+   * as long as it uses the bytes) or into a buffer of its own for a page spanning blocks.
+   */
+  private load(id: number, from: string, tracker?: PageTracker): { page: Buffer; block?: Block } {
     const ps = this.pageSize;
     if (id < 2 || id >= this.meta.pgid) {
       throw new BboltCorruptError(`${from}: points to page ${id}, outside the database (pages 2 to ${this.meta.pgid - 1})`);
     }
-    let buf = this.bytes(id * ps, ps, id);
-    const overflow = buf.readUInt32LE(12);
+    let view = this.bytes(id * ps, ps, id);
+    const overflow = view.page.readUInt32LE(12);
     if (overflow > 0) {
       if (id + overflow >= this.meta.pgid) {
         throw new BboltCorruptError(`page ${id}: ${overflow} overflow pages run past the high-water mark (${this.meta.pgid} pages)`);
       }
-      buf = this.bytes(id * ps, (1 + overflow) * ps, id);
+      view = this.bytes(id * ps, (1 + overflow) * ps, id);
     }
     this.pagesRead += 1 + overflow;
-    const header = u64(buf, 0);
+    const header = u64(view.page, 0);
     if (header !== id) throw new BboltCorruptError(`page ${id}: its header says page ${header}`);
     tracker?.mark(id, 1 + overflow, `from ${from}`);
-    return buf;
+    return view;
   }
 
   /**
    * `length` bytes at `pos`: a view into a cached block when they fit in one, else a read of
    * their own. Blocks make one read serve the neighbouring pages bbolt tends to allocate
-   * together (a syscall per 4 KiB page costs more than hashing it); at most CACHE_BLOCKS are
-   * kept, so memory stays bounded whatever the file size.
+   * together (a syscall per 4 KiB page costs more than hashing it). At most CACHE_BLOCKS
+   * buffers are kept and reused, so memory (and garbage) stays bounded whatever the file
+   * size; a block pinned by a page still being walked is never reused.
    */
-  private bytes(pos: number, length: number, id: number): Buffer {
+  private bytes(pos: number, length: number, id: number): { page: Buffer; block?: Block } {
     if (pos + length > this.size) {
       throw new BboltTruncatedError(`truncated: page ${Math.max(id, Math.floor(this.size / this.pageSize))} lies beyond the end of the file (size ${this.size})`);
     }
     const index = Math.floor(pos / BLOCK_SIZE);
     const offset = pos - index * BLOCK_SIZE;
-    if (offset + length <= BLOCK_SIZE) {
-      let block = this.blocks.get(index);
-      if (block) {
-        this.blocks.delete(index);
-      } else {
-        const start = index * BLOCK_SIZE;
-        block = Buffer.allocUnsafe(Math.min(BLOCK_SIZE, this.size - start));
-        if (readFully(this.src, block, start) !== block.length) throw this.shortRead(id);
-        if (this.blocks.size >= CACHE_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
-      }
-      this.blocks.set(index, block);
-      return block.subarray(offset, offset + length);
+    if (offset + length > BLOCK_SIZE) {
+      const own = Buffer.allocUnsafe(length);
+      if (readFully(this.src, own, pos) !== length) throw this.shortRead(id);
+      return { page: own };
     }
-    const buf = Buffer.allocUnsafe(length);
-    if (readFully(this.src, buf, pos) !== length) throw this.shortRead(id);
-    return buf;
+    let block = this.blocks.get(index);
+    if (block) {
+      this.blocks.delete(index);
+    } else {
+      let buf: Buffer | undefined;
+      if (this.blocks.size >= CACHE_BLOCKS) {
+        for (const [i, old] of this.blocks) {
+          if (old.pins > 0) continue;
+          this.blocks.delete(i);
+          buf = old.buf;
+          break;
+        }
+      }
+      buf ??= Buffer.allocUnsafe(BLOCK_SIZE);
+      const start = index * BLOCK_SIZE;
+      const len = Math.min(BLOCK_SIZE, this.size - start);
+      if (readFully(this.src, buf.subarray(0, len), start) !== len) throw this.shortRead(id);
+      block = { buf, pins: 0 };
+    }
+    this.blocks.set(index, block);
+    return { page: block.buf.subarray(offset, offset + length), block };
   }
 
   private shortRead(id: number): BboltTruncatedError {
@@ -335,21 +364,26 @@ export class BboltReader {
 
   private walk(id: number, from: string, depth: number, visit: EntryVisitor, tracker?: PageTracker): void {
     if (depth > MAX_DEPTH) throw new BboltCorruptError(`page ${id}: the tree is more than ${MAX_DEPTH} levels deep (a page cycle)`);
-    const page = this.readPage(id, from, tracker);
-    const flags = page.readUInt16LE(8);
-    if (flags & PAGE_FLAGS.leaf) {
-      this.leaf(page, `page ${id}`, visit);
-      return;
-    }
-    if (!(flags & PAGE_FLAGS.branch)) {
-      throw new BboltCorruptError(`page ${id}: invalid type (flags 0x${flags.toString(16)}), expected a branch or leaf page (from ${from})`);
-    }
-    const count = page.readUInt16LE(10);
-    if (count === 0) throw new BboltCorruptError(`page ${id}: empty branch page`);
-    if (PAGE_HEADER_SIZE + count * ELEMENT_SIZE > page.length) throw new BboltCorruptError(`page ${id}: ${count} elements do not fit in the page`);
-    for (let i = 0; i < count; i++) {
-      const child = u64(page, PAGE_HEADER_SIZE + i * ELEMENT_SIZE + 8);
-      this.walk(child, `page ${id}`, depth + 1, visit, tracker);
+    const { page, block } = this.load(id, from, tracker);
+    if (block) block.pins++;
+    try {
+      const flags = page.readUInt16LE(8);
+      if (flags & PAGE_FLAGS.leaf) {
+        this.leaf(page, `page ${id}`, visit);
+        return;
+      }
+      if (!(flags & PAGE_FLAGS.branch)) {
+        throw new BboltCorruptError(`page ${id}: invalid type (flags 0x${flags.toString(16)}), expected a branch or leaf page (from ${from})`);
+      }
+      const count = page.readUInt16LE(10);
+      if (count === 0) throw new BboltCorruptError(`page ${id}: empty branch page`);
+      if (PAGE_HEADER_SIZE + count * ELEMENT_SIZE > page.length) throw new BboltCorruptError(`page ${id}: ${count} elements do not fit in the page`);
+      for (let i = 0; i < count; i++) {
+        const child = u64(page, PAGE_HEADER_SIZE + i * ELEMENT_SIZE + 8);
+        this.walk(child, `page ${id}`, depth + 1, visit, tracker);
+      }
+    } finally {
+      if (block) block.pins--;
     }
   }
 
@@ -417,7 +451,7 @@ export class BboltReader {
   newTracker(): PageTracker {
     const t = new PageTracker(this.meta.pgid);
     t.mark(0, 2, 'meta');
-    if (this.meta.freelist !== undefined) this.readPage(this.meta.freelist, 'freelist', t);
+    if (this.meta.freelist !== undefined) this.load(this.meta.freelist, 'freelist', t);
     return t;
   }
 }

@@ -168,7 +168,7 @@ export function sha256Range(path: string, length: number): string {
   }
 }
 
-// Plain JavaScript on purpose: the worker starts without the TypeScript loader.
+// Plain CommonJS on purpose: the worker starts without the TypeScript loader.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
@@ -195,12 +195,15 @@ try {
 /** Starts the worker at once (synchronously), so it hashes while the caller walks the tree. */
 function sha256InWorker(path: string, length: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, length, chunk: CHUNK } });
+    // No inherited execArgv: --input-type=module or loaders would change how the source runs.
+    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { path, length, chunk: CHUNK } });
     w.once('message', (m: { digest?: string; error?: string }) => {
       void w.terminate();
       if (m.digest) resolve(m.digest);
       else reject(new WardenError(`cannot hash ${path} (${m.error}): check the file and the disk`));
     });
     w.once('error', (err) => reject(new WardenError(`cannot hash ${path} (${err.message}): check the file and the disk`)));
+    // Settled already in every normal case; this only catches a worker that died silently.
+    w.once('exit', (code) => reject(new WardenError(`cannot hash ${path} (the hashing thread exited with code ${code}): try again`)));
   });
 }

@@ -45,13 +45,13 @@ export function statusOf(reader: BboltReader, tracker: PageTracker | undefined =
       const bucketName = name.toString('latin1');
       crc.update(name);
       const isKey = bucketName === 'key';
-      let last: Buffer | undefined;
       reader.forEach(
         bucket,
         (k, v, nested) => {
           crc.update(k);
           if (v) crc.update(v);
-          if (isKey) last = k;
+          // Like etcdctl, every key sets it: the last one (the highest revision) stays.
+          if (isKey) revision = mainRevision(k);
           totalKey++;
           visit?.(bucketName, k, v);
           // Nested buckets are not hashed, but bbolt's check reads their pages too.
@@ -59,7 +59,6 @@ export function statusOf(reader: BboltReader, tracker: PageTracker | undefined =
         },
         tracker,
       );
-      if (last) revision = mainRevision(last);
     },
     tracker,
   );

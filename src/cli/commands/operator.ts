@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
+import { parseSize } from '../../backup/retention.ts';
+import { parseSchedule, type ScheduleOptions } from '../../backup/schedule.ts';
 import { Operator, type OperatorOptions } from '../../operator/operator.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
 import { parseDuration } from '../../util/duration.ts';
@@ -36,6 +38,12 @@ export interface OperatorFlags {
   keyRotation: string;
   migrationRate?: string;
   prefix?: string;
+  backupSchedule?: string;
+  backupDir?: string;
+  backupKeysDir?: string;
+  backupRetainCount: string;
+  backupRetainSize: string;
+  backupRetainAge?: string;
 }
 
 /** The operator flags shared by `operator` and `run`. */
@@ -46,12 +54,36 @@ export function addOperatorFlags(cmd: Command): Command {
     .option('--id <identity>', "this operator's identity in the election (default: host-pid)")
     .option('--key-rotation <duration>', 'encryption key rotation interval, counted from the end of the last migration', '168h')
     .option('--migration-rate <n>', 'encryption migration throttle: at most n objects per second (default: unlimited)')
-    .option('--prefix <root>', 'etcd key root for resources instead of /kubernetes.io and /openshift.io (e.g. /registry)');
+    .option('--prefix <root>', 'etcd key root for resources instead of /kubernetes.io and /openshift.io (e.g. /registry)')
+    .option('--backup-schedule <cron>', 'take backups on this cron schedule, e.g. "0 */6 * * *" (needs --backup-dir)')
+    .option('--backup-dir <dir>', 'where scheduled backups go')
+    .option('--backup-keys-dir <dir>', 'where their static_kuberesources archives go (default: --backup-dir)')
+    .option('--backup-retain-count <n>', 'keep at most this many backup sets', '15')
+    .option('--backup-retain-size <size>', 'keep at most this much in all, e.g. 10GiB', '10GiB')
+    .option('--backup-retain-age <duration>', 'delete sets older than this, e.g. 720h');
+}
+
+function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | undefined {
+  if (!flags.backupSchedule && !flags.backupDir) return undefined;
+  if (!flags.backupSchedule || !flags.backupDir) throw new UsageError('--backup-schedule and --backup-dir go together: give both');
+  parseSchedule(flags.backupSchedule);
+  const count = Number(flags.backupRetainCount);
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--backup-retain-count must be a whole number of at least 1 (got "${flags.backupRetainCount}")`);
+  const size = parseSize(flags.backupRetainSize);
+  if (!size) throw new UsageError(`bad --backup-retain-size "${flags.backupRetainSize}": use a size like 10GiB or 500MB`);
+  return {
+    schedule: flags.backupSchedule,
+    dir: flags.backupDir,
+    ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
+    retention: { count, totalBytes: size, ...(flags.backupRetainAge ? { maxAgeMs: parseDuration(flags.backupRetainAge, '--backup-retain-age') } : {}) },
+    layout: c.layout,
+  };
 }
 
 /** Validates the flags up front, before anything starts. */
 export function operatorOptions(flags: OperatorFlags, c: Context, client: EtcdClient, log: (l: string) => void): OperatorOptions {
   const { host, port } = parseListen(flags.listen);
+  const backup = backupOptions(flags, c);
   return {
     client,
     stateDir: c.layout.root,
@@ -61,6 +93,7 @@ export function operatorOptions(flags: OperatorFlags, c: Context, client: EtcdCl
     rotationMs: parseDuration(flags.keyRotation, '--key-rotation'),
     prefixes: flags.prefix ? singlePrefix(flags.prefix) : DEFAULT_PREFIXES,
     ...(flags.migrationRate !== undefined ? { migrationRate: parseRate(flags.migrationRate) } : {}),
+    ...(backup ? { backup } : {}),
     ...(flags.id ? { identity: flags.id } : {}),
     log,
   };

@@ -81,7 +81,7 @@ function inspectTables(r: InspectReport): string {
       ),
     );
   }
-  return parts.join('\n');
+  return parts.join('\n\n');
 }
 
 export function renderInspect(format: OutputFormat, r: InspectReport): string {
