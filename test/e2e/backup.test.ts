@@ -164,3 +164,28 @@ describe('backup', () => {
     assert.deepEqual(files(dir), []);
   });
 });
+
+describe('scheduled backups', () => {
+  it('a schedule with retention 3 keeps exactly the 3 newest sets', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const dir = path.join(tempDir('sched'), 'b');
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--backup-schedule', '*/2 * * * * *', '--backup-dir', dir, '--backup-retain-count', '3']);
+    t.after(() => op.kill('SIGKILL'));
+    const completed = () => (op.out.match(/BackupCompleted/g) ?? []).length;
+    await waitUntil('5 scheduled backups', () => completed() >= 5, 60_000);
+    op.kill('SIGTERM');
+    await op.exited();
+    const stamps = [...op.out.matchAll(/BackupCompleted: backup (\S+) /g)].map((m) => m[1]!).sort();
+    const kept = [...new Set(files(dir).map((f) => /_(\d{4}-\d{2}-\d{2}_\d{6})/.exec(f)![1]!))].sort();
+    assert.equal(files(dir).length, 6, files(dir).join());
+    assert.deepEqual(kept, stamps.slice(-3));
+    assert.match(op.out, /BackupsPruned: retention removed/);
+    const cond = await c.run(['get', '/warden/conditions/Backup', '--print-value-only']);
+    assert.equal(JSON.parse(cond.stdout).reason, 'BackupSucceeded');
+  });
+
+  it('a bad cron expression is one line and nothing starts', async () => {
+    const r = await cli(['operator', '--backup-schedule', 'every hour', '--backup-dir', '/tmp/x']);
+    oneLine(r, /^Error: bad --backup-schedule "every hour" \(.*\): use cron syntax/);
+  });
+});

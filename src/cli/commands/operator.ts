@@ -2,7 +2,6 @@
 // /metrics and the resource API). `warden run` uses the same options.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import type { EtcdClient } from '../../etcd/client.ts';
 import { parseSize } from '../../backup/retention.ts';
 import { parseSchedule, type ScheduleOptions } from '../../backup/schedule.ts';
 import { Operator, type OperatorOptions } from '../../operator/operator.ts';
@@ -81,11 +80,10 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
 }
 
 /** Validates the flags up front, before anything starts. */
-export function operatorOptions(flags: OperatorFlags, c: Context, client: EtcdClient, log: (l: string) => void): OperatorOptions {
+export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: string) => void): Omit<OperatorOptions, 'client'> {
   const { host, port } = parseListen(flags.listen);
   const backup = backupOptions(flags, c);
   return {
-    client,
     stateDir: c.layout.root,
     listenHost: host,
     listenPort: port,
@@ -105,9 +103,10 @@ export function registerOperator(program: Command, ctx: Ctx): void {
     .addHelpText('after', '\nExample:\n  warden operator --listen 127.0.0.1:0')
     .action(async (flags: OperatorFlags, cmd: Command) => {
       const c = ctx(cmd);
+      const options = operatorOptions(flags, c, (l) => c.print(`${new Date().toISOString()} ${l}`));
       const client = c.client();
       try {
-        const op = new Operator(operatorOptions(flags, c, client, (l) => c.print(`${new Date().toISOString()} ${l}`)));
+        const op = new Operator({ ...options, client });
         try {
           await op.start();
           await untilSignal();

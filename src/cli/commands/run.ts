@@ -11,7 +11,7 @@ import { Operator } from '../../operator/operator.ts';
 import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
 import { connectionHint, parseCount, renderMembers, untilSignal } from './cluster.ts';
-import { addOperatorFlags, operatorOptions, parseListen, parseTtl, type OperatorFlags } from './operator.ts';
+import { addOperatorFlags, operatorOptions, type OperatorFlags } from './operator.ts';
 
 type Ctx = (cmd: Command) => Context;
 
@@ -25,8 +25,7 @@ export function registerRun(program: Command, ctx: Ctx): void {
     .action(async (opts: OperatorFlags & { members: number; tls: boolean; timeout: string }, cmd: Command) => {
       const c = ctx(cmd);
       const log = (l: string) => c.print(`${new Date().toISOString()} ${l}`);
-      parseListen(opts.listen);
-      parseTtl(opts.leaseTtl);
+      const options = operatorOptions(opts, c, log);
       const timeoutMs = parseDuration(opts.timeout, '--timeout');
       const layout = c.layout;
       const etcdBin = requireTool('etcd');
@@ -52,7 +51,7 @@ export function registerRun(program: Command, ctx: Ctx): void {
         await sup.start();
         await waitHealthy(layout, timeoutMs);
         client = c.client();
-        op = new Operator(operatorOptions(opts, c, client, log));
+        op = new Operator({ ...options, client });
         await op.start();
       } catch (err) {
         await stopAll();
