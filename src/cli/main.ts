@@ -11,6 +11,7 @@ import { registerKv } from './commands/kv.ts';
 import { registerMember } from './commands/member.ts';
 import { registerOperator } from './commands/operator.ts';
 import { registerResources } from './commands/resources.ts';
+import { registerRestore } from './commands/restore.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSnapshot } from './commands/snapshot.ts';
 import { Context, type GlobalFlags, type RunResult } from './context.ts';
@@ -44,6 +45,7 @@ export function buildProgram(io: Output = stdio, result: RunResult = { exitCode:
   registerResources(program, ctx);
   registerEncryption(program, ctx);
   registerBackup(program, ctx);
+  registerRestore(program, ctx);
   registerOperator(program, ctx);
   for (const c of program.commands) propagate(c);
   return program;

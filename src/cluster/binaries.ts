@@ -48,9 +48,11 @@ export function etcdVersion(bin: string): string {
   if (cached) return cached;
   let out: string;
   try {
-    out = execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    // etcd takes --version; etcdctl and etcdutl take a `version` subcommand.
+    const args = /etcd$/.test(bin) && !/etcd(ctl|utl)$/.test(bin) ? ['--version'] : ['version'];
+    out = execFileSync(bin, args, { encoding: 'utf8', timeout: 10_000, env: { ...process.env, ETCDCTL_API: '3' } });
   } catch (err) {
-    throw new WardenError(`cannot run ${bin} --version (${(err as Error).message.split('\n')[0]}): check the etcd installation`);
+    throw new WardenError(`cannot run ${bin} to read its version (${(err as Error).message.split('\n')[0]}): check the etcd installation`);
   }
   const m = /(?:etcd|etcdctl|etcdutl) version:\s*([0-9][^\s]*)/i.exec(out);
   if (!m?.[1]) throw new WardenError(`${bin} --version printed no etcd version: is it really etcd?`);

@@ -1,0 +1,170 @@
+// `warden restore ...` and `warden quorum restore`: disaster recovery on the local cluster, and
+// restoring a snapshot into a data dir for clusters warden does not run.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { UsageError, WardenError } from '../../errors.ts';
+import { downloadUrl } from '../../backup/s3-download.ts';
+import { findLocalSets, parseBackupName } from '../../backup/names.ts';
+import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
+import { dryRunRestore } from '../../restore/dry-run.ts';
+import { quorumRestore } from '../../restore/quorum.ts';
+import { checkKeysMatch, restoreCluster, type PreparedSet } from '../../restore/restore.ts';
+import { chooseSet } from '../../restore/set.ts';
+import { restoreDataDir } from '../../restore/tools.ts';
+import { parseEncryptionConfig } from '../../encryption/config.ts';
+import { snapshotStatus } from '../../snapshot/status.ts';
+import type { Context } from '../context.ts';
+import { render } from '../printer.ts';
+
+type Ctx = (cmd: Command) => Context;
+
+interface RestoreFlags {
+  keysDir?: string;
+  timestamp?: string;
+  recoveryMember?: string;
+  dryRun: boolean;
+  fromUrl?: string;
+  encryptionConfig?: string;
+  dataDir?: string;
+  name?: string;
+  initialAdvertisePeerUrls?: string;
+  initialClusterToken: string;
+}
+
+/** Data-dir mode: restore a snapshot for a cluster warden does not run, and say how to start it. */
+async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags): Promise<void> {
+  if (!f.name || !f.initialAdvertisePeerUrls) throw new UsageError('--data-dir needs --name and --initial-advertise-peer-urls (e.g. --name etcd-1 --initial-advertise-peer-urls http://10.0.0.1:2380)');
+  if (!/^https?:\/\/[^/\s]+:\d+$/.test(f.initialAdvertisePeerUrls)) throw new UsageError(`bad --initial-advertise-peer-urls "${f.initialAdvertisePeerUrls}": use the form http://host:port`);
+  if (!fs.existsSync(snapshot)) throw new WardenError(`snapshot ${snapshot} does not exist: give the path of a snapshot_<ts>.db file`);
+  const st = await snapshotStatus(snapshot).catch((err: unknown) => {
+    throw new WardenError(`the snapshot ${snapshot} is damaged (${(err as Error).message}): use another backup`);
+  });
+  const dataDir = path.resolve(f.dataDir as string);
+  const tool = await restoreDataDir({ snapshot, dataDir, name: f.name, peerURL: f.initialAdvertisePeerUrls, token: f.initialClusterToken, bumpRevision: 1_000_000_000 });
+  const host = new URL(f.initialAdvertisePeerUrls).hostname;
+  c.print([
+    `restored revision ${st.revision} (${st.totalKey} keys) into ${dataDir} with ${tool.kind}`,
+    ...(tool.canBump ? [] : [`note: ${tool.kind} cannot bump the revision (etcd >= 3.6's etcdutl can): watchers may see revisions go back to ${st.revision}`]),
+    'start it as a new one-member cluster with:',
+    `  etcd --name ${f.name} --data-dir ${dataDir} \\`,
+    `    --listen-peer-urls ${f.initialAdvertisePeerUrls} --initial-advertise-peer-urls ${f.initialAdvertisePeerUrls} \\`,
+    `    --listen-client-urls http://${host}:2379 --advertise-client-urls http://${host}:2379`,
+    'then add the other members back one at a time (`warden member add NAME --peer-urls URL --learner`, start each with an empty data dir and --initial-cluster-state existing, then `warden member promote ID`).',
+  ].join('\n'));
+}
+
+/** --from-url: the hosted-cluster flow (seed 002): download, verify, restore with keys given apart. */
+async function prepareFromUrl(c: Context, f: RestoreFlags): Promise<PreparedSet> {
+  if (!f.keysDir && !f.encryptionConfig) throw new UsageError('--from-url needs the keys given apart: --keys-dir DIR (with the static_kuberesources archive) or --encryption-config FILE');
+  const name = path.basename(new URL(f.fromUrl as string).pathname);
+  const parsed = parseBackupName(name);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-download-'));
+  const ts = parsed?.timestamp;
+  const file = path.join(dir, name && parsed?.kind === 'snapshot' ? name : 'snapshot.db');
+  c.io.err(`downloading ${name || 'the snapshot'}`);
+  await downloadUrl(f.fromUrl as string, file);
+  const status = await snapshotStatus(file).catch((err: unknown) => {
+    throw new WardenError(`the downloaded snapshot is damaged (${(err as Error).message}): check the URL`);
+  });
+  c.io.err(`downloaded and verified: revision ${status.revision}, ${status.totalKey} keys`);
+  if (f.keysDir) {
+    const sets = findLocalSets(f.keysDir).filter((s) => s.archive && (!ts || s.timestamp === ts));
+    const archive = sets[0]?.archive?.path;
+    if (!archive) throw new WardenError(`no static_kuberesources${ts ? `_${ts}` : ''}.tar.gz in ${f.keysDir}: give the keys archive of this backup`);
+    const set = await chooseSet(dir, { keysDir: f.keysDir, ...(ts ? { timestamp: ts } : {}), etcdVersion: etcdVersion(requireTool('etcd')) });
+    return set;
+  }
+  const cfgFile = f.encryptionConfig as string;
+  let text: string;
+  try {
+    text = fs.readFileSync(cfgFile, 'utf8');
+  } catch (err) {
+    throw new WardenError(`cannot read --encryption-config ${cfgFile} (${(err as NodeJS.ErrnoException).code}): check the path`);
+  }
+  await checkKeysMatch(file, parseEncryptionConfig(text, cfgFile), cfgFile);
+  return { timestamp: ts ?? 'downloaded', snapshot: file, status, encryptionConfig: path.resolve(cfgFile) };
+}
+
+export function registerRestore(program: Command, ctx: Ctx): void {
+  program
+    .command('restore')
+    .description('restore the local cluster from a backup set (or, with --data-dir, a snapshot into a data dir)')
+    .argument('[source]', 'backup dir (snapshot_<ts>.db + static_kuberesources_<ts>.tar.gz), or a snapshot file with --data-dir')
+    .option('--keys-dir <dir>', 'where the static_kuberesources archive is, when kept apart')
+    .option('--timestamp <ts>', 'which set (YYYY-MM-DD_HHMMSS; default: the newest complete one)')
+    .option('--recovery-member <name>', 'the member restored first, as a one-member cluster (default: the first)')
+    .option('--dry-run', 'restore into a scratch dir and check a throwaway member against the snapshot; touch nothing else', false)
+    .option('--from-url <url>', 'download the snapshot from a (presigned) URL first; keys via --keys-dir or --encryption-config')
+    .option('--encryption-config <file>', 'with --from-url: the EncryptionConfiguration holding the keys the snapshot uses')
+    .option('--data-dir <dir>', 'data-dir mode: restore the snapshot file into this empty dir for an etcd warden does not run')
+    .option('--name <name>', 'data-dir mode: the member name')
+    .option('--initial-advertise-peer-urls <url>', 'data-dir mode: the member peer URL')
+    .option('--initial-cluster-token <token>', 'data-dir mode: a new cluster token', 'etcd-cluster-restored')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  warden restore /var/backups/etcd --dry-run',
+      '  warden restore /var/backups/etcd --keys-dir /secure/keys',
+      '  warden restore --from-url "https://s3.example.com/b/snapshot_2026-01-01_000000.db?X-Amz-..." --keys-dir /secure/keys',
+      '  warden restore snapshot_2026-01-01_000000.db --data-dir /var/lib/etcd-new --name etcd-1 --initial-advertise-peer-urls http://10.0.0.1:2380',
+    ].join('\n'))
+    .action(async (source: string | undefined, f: RestoreFlags, cmd: Command) => {
+      const c = ctx(cmd);
+      const format = c.format('simple');
+      if (f.dataDir) {
+        if (!source) throw new UsageError('give the snapshot file to restore: warden restore SNAPSHOT --data-dir DIR ...');
+        await restoreIntoDataDir(c, source, f);
+        return;
+      }
+      if (!source && !f.fromUrl) throw new UsageError('give the backup dir to restore from (or --from-url URL)');
+      const log = (l: string) => c.io.err(l);
+      if (f.dryRun) {
+        if (f.fromUrl) throw new UsageError('--dry-run works on a backup dir; download with --from-url into a dir first');
+        const set = await chooseSet(source as string, { ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')) });
+        const r = await dryRunRestore(set.snapshot, set.status.revision, log);
+        c.print(render(format, {
+          json: () => ({ timestamp: set.timestamp, ...r }),
+          simple: () => [`dry run of backup ${set.timestamp}: OK: a member restored from it serves revision ${r.revision}, ${r.keys} keys, hashKV ${r.hashKV} (matches the snapshot); nothing else was touched`],
+        }));
+        return;
+      }
+      const prepared = f.fromUrl ? await prepareFromUrl(c, f) : undefined;
+      const res = await restoreCluster({
+        layout: c.layout, dir: source ?? '', log,
+        ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}),
+        ...(f.recoveryMember ? { recoveryMember: f.recoveryMember } : {}), ...(prepared ? { prepared } : {}),
+      });
+      c.print(render(format, {
+        json: () => res,
+        simple: () => [
+          `restored backup ${res.timestamp} (revision ${res.revision}) into ${res.agreement.members.length} members, recovery member ${res.recovery}`,
+          ...res.agreement.members.map((m) => `  ${m.name} ${m.endpoint}: revision ${m.revision}, hashKV ${m.hash}`),
+          `old data dirs moved aside: ${res.movedAside.join(', ') || 'none'}`,
+        ],
+      }));
+    });
+
+  program
+    .command('quorum')
+    .description('recover from lost quorum')
+    .command('restore')
+    .description('rebuild the cluster from the surviving member with the most data (--force-new-cluster), then add the others back')
+    .option('--member <name>', 'the surviving member to rebuild from (default: the running one with the highest raft index)')
+    .addHelpText('after', '\nExample:\n  warden quorum restore')
+    .action(async (f: { member?: string }, cmd: Command) => {
+      const c = ctx(cmd);
+      const format = c.format('simple');
+      const res = await quorumRestore(c.layout, { ...(f.member ? { member: f.member } : {}), log: (l) => c.io.err(l) });
+      c.print(render(format, {
+        json: () => res,
+        simple: () => (res.resumed
+          ? [`finished the interrupted quorum restore: ${res.agreement.members.length} healthy members agree at revision ${res.agreement.revision} (hashKV ${res.agreement.hash})`]
+          : [
+            `quorum restored from ${res.survivor}: ${res.agreement.members.length} healthy members agree at revision ${res.agreement.revision} (hashKV ${res.agreement.hash})`,
+            `the survivor's data before the restore is kept at ${res.copiedTo}`,
+          ]),
+      }));
+    });
+}

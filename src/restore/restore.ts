@@ -1,0 +1,191 @@
+// `warden restore`: the seeds' "restore to a previous cluster state" on the local cluster, as
+// one resumable command. Every phase is recorded in <state>/restore.json before it runs, so a
+// restore killed at any point completes when run again. Data dirs are moved aside, never
+// deleted.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WardenError } from '../errors.ts';
+import { extractArchive } from '../backup/archive.ts';
+import { etcdVersion, requireTool } from '../cluster/binaries.ts';
+import { readClusterConfig, readManifests, requireClusterConfig } from '../cluster/cluster-config.ts';
+import { startSupervisorDetached, supervisorPid } from '../cluster/control.ts';
+import type { StateLayout } from '../cluster/layout.ts';
+import { encryptionConfigFile, saveEncryptionConfig } from '../encryption/store.ts';
+import { parseEncryptionConfig, type EncryptionConfig } from '../encryption/config.ts';
+import { allKeys } from '../encryption/plan.ts';
+import { inspectSnapshot } from '../snapshot/inspect.ts';
+import { writeFileAtomic } from '../util/fsutil.ts';
+import { addMemberBack, embeddedClient, moveAside, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
+import { chooseSet, type ChosenSet } from './set.ts';
+import { restoreDataDir, restoreTool } from './tools.ts';
+
+type Phase = 'stop' | 'aside' | 'restore' | 'keys' | 'start' | 'add' | 'verify';
+const PHASES: Phase[] = ['stop', 'aside', 'restore', 'keys', 'start', 'add', 'verify'];
+
+interface RestoreRecord {
+  timestamp: string;
+  snapshot: string;
+  archive?: string;
+  encryptionConfig?: string;
+  recovery: string;
+  token: string;
+  stamp: string;
+  phase: Phase;
+  movedAside: string[];
+}
+
+export interface RestoreOptions {
+  layout: StateLayout;
+  dir: string;
+  keysDir?: string;
+  timestamp?: string;
+  recoveryMember?: string;
+  log: Log;
+}
+
+export interface RestoreSummary {
+  timestamp: string;
+  revision: number;
+  recovery: string;
+  movedAside: string[];
+  agreement: Agreement;
+  bumped: boolean;
+}
+
+function recordFile(layout: StateLayout): string {
+  return path.join(layout.root, 'restore.json');
+}
+
+function save(layout: StateLayout, r: RestoreRecord): void {
+  writeFileAtomic(recordFile(layout), `${JSON.stringify(r, null, 2)}\n`, 0o600);
+}
+
+/** Pure: whether `phase` still has to run given the recorded one. */
+export function pending(recorded: Phase, phase: Phase): boolean {
+  return PHASES.indexOf(phase) >= PHASES.indexOf(recorded);
+}
+
+/** The keys a snapshot's values use must all be in the configuration that will read them. */
+export async function checkKeysMatch(snapshot: string, config: EncryptionConfig | undefined, source: string): Promise<void> {
+  const report = await inspectSnapshot(snapshot);
+  const have = new Set(config ? config.resources.flatMap((r) => allKeys(r.providers).map((k) => `${k.type}:${k.key.name}`)) : []);
+  const missing = report.encryption.storage.filter((s) => s.provider !== 'identity' && !have.has(`${s.provider}:${s.keyName}`));
+  if (missing.length) {
+    throw new WardenError(`the snapshot has values encrypted with ${missing.map((m) => `${m.provider} key ${m.keyName} (${m.count} values)`).join(', ')} but ${source} does not hold ${missing.length === 1 ? 'that key' : 'those keys'}: give the keys archive or EncryptionConfiguration of this backup`);
+  }
+}
+
+/** A set to restore: from a backup dir, or a downloaded snapshot with its keys given apart. */
+export type PreparedSet = Omit<ChosenSet, 'info' | 'archive'> & { archive?: string; encryptionConfig?: string };
+
+export async function restoreCluster(opts: RestoreOptions & { prepared?: PreparedSet }): Promise<RestoreSummary> {
+  const { layout, log } = opts;
+  requireClusterConfig(layout);
+  const localVersion = etcdVersion(requireTool('etcd'));
+  const tool = restoreTool(); // fails here, before anything changes, when no restore tool exists
+  const manifests = readManifests(layout);
+  const set: PreparedSet = opts.prepared ?? (await chooseSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}), etcdVersion: localVersion }));
+  log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${set.snapshot}`);
+
+  let rec: RestoreRecord | undefined;
+  try {
+    rec = JSON.parse(fs.readFileSync(recordFile(layout), 'utf8')) as RestoreRecord;
+  } catch {
+    rec = undefined;
+  }
+  if (rec && rec.timestamp !== set.timestamp) {
+    throw new WardenError(`an interrupted restore of backup ${rec.timestamp} is pending in ${recordFile(layout)}: run the restore of that backup again to finish it (or remove the file to abandon it)`);
+  }
+  const recovery = rec?.recovery ?? opts.recoveryMember ?? manifests[0]?.manifest.name;
+  const recoveryEntry = manifests.find((e) => e.manifest.name === recovery);
+  if (!recovery || !recoveryEntry) throw new WardenError(`no member named "${recovery}" to restore into: members are ${manifests.map((e) => e.manifest.name).join(', ')}`);
+  if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
+  else {
+    // Validate the keys before anything changes: the restored cluster must read its values.
+    const cfgText = set.archive ? undefined : set.encryptionConfig;
+    if (cfgText) await checkKeysMatch(set.snapshot, parseEncryptionConfig(fs.readFileSync(cfgText, 'utf8'), cfgText), cfgText);
+    rec = {
+      timestamp: set.timestamp, snapshot: set.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
+      recovery, token: `warden-${crypto.randomBytes(6).toString('hex')}`, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop', movedAside: [],
+    };
+    save(layout, rec);
+  }
+  const r = rec;
+  const step = (phase: Phase) => {
+    r.phase = phase;
+    save(layout, r);
+  };
+
+  if (!supervisorPid(layout)) {
+    await startSupervisorDetached(layout);
+    log('started the supervisor');
+  }
+  if (pending(r.phase, 'stop')) {
+    await stopAllMembers(layout, log);
+    step('aside');
+  }
+  if (pending(r.phase, 'aside')) {
+    for (const { manifest: m } of readManifests(layout)) {
+      const to = moveAside(layout, m.dataDir, m.name, r.stamp);
+      if (to) {
+        r.movedAside.push(to);
+        log(`moved the data dir of ${m.name} aside to ${to}`);
+      }
+      save(layout, r);
+    }
+    step('restore');
+  }
+  if (pending(r.phase, 'restore')) {
+    const m = recoveryEntry.manifest;
+    const leftover = moveAside(layout, m.dataDir, `${m.name}-partial`, r.stamp);
+    if (leftover) r.movedAside.push(leftover);
+    await restoreDataDir({ snapshot: r.snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL, token: r.token, bumpRevision: 1_000_000_000 });
+    log(`restored the snapshot into ${m.dataDir} with ${tool.kind} as a new one-member cluster`);
+    if (!tool.canBump) log(`note: ${tool.kind} ${etcdVersion(tool.bin)} cannot bump the revision on restore (etcdutl --bump-revision --mark-compacted needs etcd >= 3.6): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
+    step('keys');
+  }
+  if (pending(r.phase, 'keys')) {
+    if (r.archive) {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-restore-'));
+      try {
+        fs.chmodSync(tmp, 0o700);
+        await extractArchive(r.archive, tmp);
+        const enc = path.join(tmp, 'encryption', 'encryption-config.yaml');
+        if (fs.existsSync(enc)) {
+          saveEncryptionConfig(encryptionConfigFile(layout.root), parseEncryptionConfig(fs.readFileSync(enc, 'utf8'), r.archive));
+          log('restored the encryption configuration and keys from the archive');
+        }
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    } else if (r.encryptionConfig) {
+      saveEncryptionConfig(encryptionConfigFile(layout.root), parseEncryptionConfig(fs.readFileSync(r.encryptionConfig, 'utf8'), r.encryptionConfig));
+      log(`installed the encryption configuration from ${r.encryptionConfig}`);
+    }
+    const cfg = readClusterConfig(layout);
+    if (cfg) writeFileAtomic(layout.clusterFile, `${JSON.stringify({ ...cfg, token: r.token }, null, 2)}\n`, 0o600);
+    step('start');
+  }
+  const client = embeddedClient(layout);
+  try {
+    if (pending(r.phase, 'start')) {
+      const current = readManifests(layout).find((e) => e.manifest.name === recovery)?.manifest ?? recoveryEntry.manifest;
+      await startAlone(layout, current, r.token, log);
+      step('add');
+    }
+    if (pending(r.phase, 'add')) {
+      for (const e of readManifests(layout).filter((x) => x.manifest.name !== recovery)) {
+        await addMemberBack(layout, client, e.manifest, r.token, r.stamp, log);
+      }
+      step('verify');
+    }
+    const agreement = await verifyAgreement(client);
+    log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
+    fs.rmSync(recordFile(layout), { force: true });
+    return { timestamp: r.timestamp, revision: set.status.revision, recovery, movedAside: r.movedAside, agreement, bumped: tool.canBump };
+  } finally {
+    client.close();
+  }
+}
