@@ -1,0 +1,208 @@
+// Disaster recovery on real etcd, with fault injection: restore to a previous state, restore
+// encrypted data, refuse bad sets without touching the cluster, recover lost quorum, resume an
+// interrupted restore, dry runs, data-dir mode and restore from a URL.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type CliResult, type TestCluster } from '../helpers/warden.ts';
+
+function oneLine(r: CliResult, re: RegExp): void {
+  assert.notEqual(r.code, 0, r.stdout);
+  const errs = r.stderr.trim().split('\n').filter((l) => l.startsWith('Error:'));
+  assert.equal(errs.length, 1, r.stderr);
+  assert.match(errs[0]!, re);
+}
+
+async function putOracle(c: TestCluster, n: number): Promise<Map<string, string>> {
+  const eps = await c.endpoints();
+  const oracle = new Map<string, string>();
+  for (let i = 0; i < n; i += 40) {
+    await Promise.all(Array.from({ length: Math.min(40, n - i) }, async (_, j) => {
+      const k = `/oracle/${String(i + j).padStart(4, '0')}`;
+      const r = await etcdctl(['--endpoints', eps, 'put', k, `v-${i + j}`]);
+      assert.equal(r.code, 0, r.stderr);
+      oracle.set(k, `v-${i + j}`);
+    }));
+  }
+  return oracle;
+}
+
+async function readAll(c: TestCluster, prefix = '/oracle/'): Promise<Map<string, string>> {
+  const r = await etcdctl(['--endpoints', await c.endpoints(), 'get', '--prefix', prefix, '-w', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const kvs = (JSON.parse(r.stdout) as { kvs?: { key: string; value: string }[] }).kvs ?? [];
+  return new Map(kvs.map((kv) => [Buffer.from(kv.key, 'base64').toString(), Buffer.from(kv.value, 'base64').toString()]));
+}
+
+async function healthy3(c: TestCluster): Promise<void> {
+  const h = await c.run(['endpoint', 'health', '--cluster']);
+  assert.equal(h.code, 0, h.stdout + h.stderr);
+  assert.equal(h.stdout.split('\n').filter((l) => l.includes(' is healthy')).length, 3);
+}
+
+/** hashKV of every member at one revision, from `warden endpoint status` + etcdctl's hashkv. */
+async function hashesAgree(c: TestCluster): Promise<void> {
+  const st = await c.status();
+  const rev = Math.max(...(await Promise.all(st.map(async (m) => JSON.parse((await etcdctl(['--endpoints', m.clientURL, 'endpoint', 'status', '-w', 'json'])).stdout)[0].Status.header.revision as number))));
+  const hashes = await Promise.all(st.map(async (m) => {
+    const r = await etcdctl(['--endpoints', m.clientURL, 'endpoint', 'hashkv', `--rev=${rev}`, '-w', 'json']);
+    return JSON.parse(r.stdout)[0].HashKV.hash as number;
+  }));
+  assert.equal(new Set(hashes).size, 1, `hashKV per member: ${hashes}`);
+}
+
+describe('restore', () => {
+  it('restores exactly the backed-up state into 3 healthy members that agree', async (t) => {
+    const c = await startCluster(t);
+    const oracle = await putOracle(c, 200);
+    const dir = path.join(tempDir('rb'), 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    const eps = await c.endpoints();
+    await etcdctl(['--endpoints', eps, 'put', '/oracle/0001', 'changed']);
+    await etcdctl(['--endpoints', eps, 'del', '/oracle/0002']);
+    await etcdctl(['--endpoints', eps, 'put', '/oracle/extra', 'new']);
+
+    const dry = await c.run(['restore', dir, '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout.trim(), /^dry run of backup .*: OK: a member restored from it serves revision \d+, \d+ keys, hashKV \d+ \(matches the snapshot\); nothing else was touched$/);
+    assert.equal((await readAll(c)).get('/oracle/0001'), 'changed', 'the dry run touched nothing');
+
+    const r = await c.run(['restore', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /moved the data dir of etcd-1 aside/);
+    assert.match(r.stderr, /cannot bump the revision/);
+    assert.deepEqual(await readAll(c), oracle);
+    await healthy3(c);
+    await hashesAgree(c);
+    assert.ok(fs.readdirSync(path.join(c.stateDir, 'moved-aside')).length >= 1, 'old data dirs kept');
+  });
+
+  it('encrypted resources are readable after restore with the restored keys and stay encrypted', async (t) => {
+    const c = await startCluster(t);
+    const y = path.join(tempDir('y'), 'o.yaml');
+    fs.writeFileSync(y, Array.from({ length: 30 }, (_, i) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s-${i}, namespace: prod}\ndata: {password: ${Buffer.from(`pw-${i}`).toString('base64')}}\n`).join('---\n'));
+    assert.equal((await c.run(['apply', '-f', y])).code, 0);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    const base = tempDir('eb');
+    assert.equal((await c.run(['backup', path.join(base, 'snap'), '--keys-dir', path.join(base, 'keys')])).code, 0);
+    // Lose the keys locally: only the archive has them now.
+    fs.rmSync(path.join(c.stateDir, 'encryption'), { recursive: true });
+    const r = await c.run(['restore', path.join(base, 'snap'), '--keys-dir', path.join(base, 'keys')]);
+    assert.equal(r.code, 0, r.stderr);
+    const got = await c.run(['get', 'secret', 's-17', '-n', 'prod', '-o', 'json']);
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(Buffer.from(JSON.parse(got.stdout).data.password, 'base64').toString(), 'pw-17');
+    const scan = await c.run(['encryption', 'scan', '-w', 'json']);
+    const secrets = (JSON.parse(scan.stdout) as { resource: string; plaintext: number; encrypted: Record<string, number> }[]).find((x) => x.resource === 'secrets')!;
+    assert.equal(secrets.plaintext, 0);
+    assert.equal(secrets.encrypted['aesgcm:1'], 30);
+  });
+
+  it('a mismatched pair, a missing archive, a corrupted snapshot: one line, cluster untouched', async (t) => {
+    const c = await startCluster(t);
+    const oracle = await putOracle(c, 20);
+    const base = tempDir('bad');
+    const good = path.join(base, 'good');
+    assert.equal((await c.run(['backup', good])).code, 0);
+    const snap = fs.readdirSync(good).find((f) => f.startsWith('snapshot_'))!;
+    const arch = fs.readdirSync(good).find((f) => f.startsWith('static_'))!;
+    const pidsBefore = (await c.status()).map((m) => m.pid);
+
+    const mismatched = path.join(base, 'mismatched');
+    fs.mkdirSync(mismatched);
+    fs.copyFileSync(path.join(good, snap), path.join(mismatched, snap));
+    fs.copyFileSync(path.join(good, arch), path.join(mismatched, arch.replace(/_\d{6}\./, '_000000.')));
+    oneLine(await c.run(['restore', mismatched]), /^Error: no complete backup set in .*mismatched: snapshot_.* has no static_kuberesources_.*: a restore needs both files of one timestamp/);
+
+    const noArchive = path.join(base, 'noarchive');
+    fs.mkdirSync(noArchive);
+    fs.copyFileSync(path.join(good, snap), path.join(noArchive, snap));
+    oneLine(await c.run(['restore', noArchive]), /^Error: no complete backup set in .*noarchive: snapshot_.* has no static_kuberesources_/);
+
+    const corrupt = path.join(base, 'corrupt');
+    fs.mkdirSync(corrupt);
+    const bytes = fs.readFileSync(path.join(good, snap));
+    bytes[bytes.length - 5000] = (bytes[bytes.length - 5000] as number) ^ 0xff;
+    fs.writeFileSync(path.join(corrupt, snap), bytes);
+    fs.copyFileSync(path.join(good, arch), path.join(corrupt, arch));
+    oneLine(await c.run(['restore', corrupt]), /^Error: the snapshot .* is damaged \(.*sha256 mismatch.*\): restore from another backup set$/);
+
+    assert.deepEqual((await c.status()).map((m) => m.pid), pidsBefore, 'no member was restarted');
+    assert.deepEqual(await readAll(c), oracle);
+    await healthy3(c);
+    assert.equal(fs.existsSync(path.join(c.stateDir, 'moved-aside')), false);
+  });
+
+  it('SIGKILL two of three members, quorum restore: every committed key, 3 healthy members', async (t) => {
+    const c = await startCluster(t);
+    const oracle = await putOracle(c, 120);
+    const st = await c.status();
+    // Every member has applied everything before the failure.
+    await waitUntil('members in sync', async () => {
+      const idx = await Promise.all(st.map(async (m) => JSON.parse((await etcdctl(['--endpoints', m.clientURL, 'endpoint', 'status', '-w', 'json'])).stdout)[0].Status.raftAppliedIndex as number));
+      return new Set(idx).size === 1;
+    });
+    oneLine(await c.run(['quorum', 'restore']), /^Error: the cluster still has quorum \(3 of 3 members healthy\): quorum restore is only for lost quorum/);
+    process.kill(st[0]!.pid!, 'SIGKILL');
+    process.kill(st[1]!.pid!, 'SIGKILL');
+    await waitUntil('two members down', async () => (await c.status()).filter((m) => m.running).length === 1);
+    const r = await c.run(['quorum', 'restore']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.trim(), /^quorum restored from etcd-3: 3 healthy members agree at revision \d+/);
+    assert.deepEqual(await readAll(c), oracle);
+    await healthy3(c);
+    await hashesAgree(c);
+  });
+
+  it('a restore killed midway completes when run again', async (t) => {
+    const c = await startCluster(t);
+    const oracle = await putOracle(c, 50);
+    const dir = path.join(tempDir('kr'), 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    await etcdctl(['--endpoints', await c.endpoints(), 'del', '--prefix', '/oracle/']);
+    const first = new Background(['--state-dir', c.stateDir, 'restore', dir]);
+    await first.waitFor(/runs alone and is healthy/, 60_000);
+    first.kill('SIGKILL');
+    await first.exited();
+    const again = await c.run(['restore', dir]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /resuming the interrupted restore/);
+    assert.deepEqual(await readAll(c), oracle);
+    await healthy3(c);
+  });
+
+  it('data-dir mode restores into an empty dir, refuses a non-empty one; --from-url downloads first', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const oracle = await putOracle(c, 10);
+    const base = tempDir('dd');
+    const dir = path.join(base, 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    const snap = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('snapshot_'))!);
+    const target = path.join(base, 'data');
+    const r = await cli(['restore', snap, '--data-dir', target, '--name', 'n1', '--initial-advertise-peer-urls', 'http://127.0.0.1:23800']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /etcd --name n1 --data-dir /);
+    assert.ok(fs.existsSync(path.join(target, 'member', 'snap', 'db')));
+    oneLine(await cli(['restore', snap, '--data-dir', target, '--name', 'n1', '--initial-advertise-peer-urls', 'http://127.0.0.1:23800']), /^Error: data dir .* is not empty: restore into an empty or new directory/);
+
+    // --from-url: a plain HTTP GET (what a presigned URL is), keys from the archive kept apart.
+    const keys = path.join(base, 'keys');
+    fs.mkdirSync(keys);
+    const archive = fs.readdirSync(dir).find((f) => f.startsWith('static_'))!;
+    fs.renameSync(path.join(dir, archive), path.join(keys, archive));
+    const server = http.createServer((req, res) => {
+      if (req.url === `/${path.basename(snap)}`) fs.createReadStream(snap).pipe(res);
+      else res.writeHead(403).end('expired');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    t.after(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    await etcdctl(['--endpoints', await c.endpoints(), 'del', '--prefix', '/oracle/']);
+    oneLine(await c.run(['restore', '--from-url', `${url}/nope.db`, '--keys-dir', keys]), /403/);
+    const fromUrl = await c.run(['restore', '--from-url', `${url}/${path.basename(snap)}`, '--keys-dir', keys]);
+    assert.equal(fromUrl.code, 0, fromUrl.stderr);
+    assert.deepEqual(await readAll(c), oracle);
+  });
+});
