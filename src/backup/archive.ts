@@ -3,9 +3,11 @@
 // backup.json describing the set. Written as .part, fsynced, renamed, mode 0600.
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tar from 'tar';
 import { WardenError } from '../errors.ts';
 import { fsyncDir } from '../util/fsutil.ts';
+
+/** node-tar, loaded when an archive is first read or written. */
+const loadTar = () => import('tar');
 
 export interface BackupInfo {
   timestamp: string;
@@ -49,6 +51,7 @@ export async function writeArchive(file: string, entries: ArchiveEntry[]): Promi
     }
     const fd = fs.openSync(part, 'w', 0o600);
     fs.closeSync(fd);
+    const tar = await loadTar();
     await tar.create({ gzip: true, file: part, cwd: staging, portable: true }, entries.map((e) => e.name));
     const wfd = fs.openSync(part, 'r+');
     try {
@@ -70,6 +73,7 @@ export async function writeArchive(file: string, entries: ArchiveEntry[]): Promi
 /** The names in an archive. */
 export async function archiveEntries(file: string): Promise<string[]> {
   const names: string[] = [];
+  const tar = await loadTar();
   try {
     await tar.list({ file, onReadEntry: (e) => names.push(e.path) });
   } catch (err) {
@@ -82,6 +86,7 @@ export async function archiveEntries(file: string): Promise<string[]> {
 export async function readArchiveFile(file: string, name: string): Promise<Buffer | undefined> {
   let found: Buffer | undefined;
   const chunks: Buffer[] = [];
+  const tar = await loadTar();
   try {
     await tar.list({
       file,
@@ -100,6 +105,7 @@ export async function readArchiveFile(file: string, name: string): Promise<Buffe
 /** Extracts the whole archive into `dir` (created 0700). */
 export async function extractArchive(file: string, dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tar = await loadTar();
   try {
     await tar.extract({ file, cwd: dir });
   } catch (err) {

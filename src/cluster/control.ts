@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { WARDEN_BIN } from '../paths.ts';
 import { UsageError, WardenError } from '../errors.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { EtcdClient } from '../etcd/client.ts';
@@ -17,7 +17,6 @@ import { buildClusterManifests, memberNames, serializeManifest, type MemberManif
 import { isMemberProcess, lastLogLine, readRunStatus, terminate, type MemberState } from './supervisor.ts';
 import { generateClusterTls, tlsFiles } from './tls.ts';
 
-const WARDEN_BIN = fileURLToPath(new URL('../../bin/warden.js', import.meta.url));
 
 export interface UpOptions {
   members: number;

@@ -4,11 +4,17 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
-import * as x509 from '@peculiar/x509';
 import { writeFileAtomic } from '../util/fsutil.ts';
 
-x509.cryptoProvider.set(crypto.webcrypto as unknown as Crypto);
+type X509 = typeof import('@peculiar/x509');
+
+/** Loaded on first use: only `cluster up --tls` needs it, and it is slow to load. */
+async function loadX509(): Promise<X509> {
+  await import('reflect-metadata'); // @peculiar/x509 (tsyringe) needs it loaded first
+  const x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(crypto.webcrypto as unknown as Crypto);
+  return x509;
+}
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -52,6 +58,7 @@ function serial(): string {
 
 /** Generates the CA and certificates into `dir` (created 0700). */
 export async function generateClusterTls(dir: string): Promise<TlsFiles> {
+  const x509 = await loadX509();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files = tlsFiles(dir);
   const notBefore = new Date(Date.now() - 60_000);

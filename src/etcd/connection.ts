@@ -3,13 +3,13 @@
 // rejects it), per-call deadlines and error mapping. There is deliberately no retry policy and
 // no circuit breaker here: a failed call reports at once and the next call goes straight out.
 
-import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { checkServerIdentity } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { UsageError } from '../errors.ts';
 import { EtcdError, EtcdUnavailableError, mapGrpcError } from './errors.ts';
+import { PROTO_DIR } from '../paths.ts';
 
 export interface ConnectionOptions {
   /** `127.0.0.1:2379`, `http://127.0.0.1:2379` or `https://...`. */
@@ -66,7 +66,6 @@ export function parseEndpoint(raw: string, tlsConfigured: boolean): ParsedEndpoi
 
 export type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
 
-const PROTO_DIR = fileURLToPath(new URL('./proto/', import.meta.url));
 let serviceCtors: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
 
 function services(): Record<ServiceName, grpc.ServiceClientConstructor> {

@@ -1,11 +1,13 @@
 // The operator's HTTP server on a loopback port: /healthz, /metrics, and read-only views of
 // conditions and events. Later features add their routes to the same Hono app.
-import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import type { ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { registerResourceRoutes } from '../resources/routes.ts';
 import type { Operator } from './operator.ts';
 
-export function buildApp(op: Operator): Hono {
+/** Hono is loaded on first use: only the operator serves HTTP, and CLI start-up stays quick. */
+export async function buildApp(op: Operator): Promise<Hono> {
+  const { Hono } = await import('hono');
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok', identity: op.identity, leader: op.isLeader }));
   app.get('/metrics', async (c) => {
@@ -24,7 +26,8 @@ export interface Listening {
 }
 
 /** Listens on host:port (port 0 picks a free one); refuses non-loopback hosts. */
-export function listen(app: Hono, host: string, port: number): Promise<Listening> {
+export async function listen(app: Hono, host: string, port: number): Promise<Listening> {
+  const { serve } = await import('@hono/node-server');
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined;
     try {

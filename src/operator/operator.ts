@@ -90,7 +90,7 @@ export class Operator {
       throw new WardenError(`--listen host ${this.opts.listenHost} is not a loopback address: the operator serves on 127.0.0.1 only`);
     }
     try {
-      this.http = await listen(buildApp(this), this.opts.listenHost, this.opts.listenPort);
+      this.http = await listen(await buildApp(this), this.opts.listenHost, this.opts.listenPort);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new WardenError(`port ${this.opts.listenHost}:${this.opts.listenPort} is already in use: pick another with --listen HOST:PORT (port 0 picks a free one)`);

@@ -1,6 +1,5 @@
 // `warden backup DIR` (one backup set, verified), `warden backup list DIR`.
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
 import { takeBackup } from '../../backup/backup.ts';
 import { findLocalSets } from '../../backup/names.ts';
@@ -10,9 +9,10 @@ import { humanBytes, render, toJson } from '../printer.ts';
 type Ctx = (cmd: Command) => Context;
 
 /** A progress bar on a terminal for DBs worth one; nothing otherwise. */
-function progressBar(c: Context): { update: (n: number, total: number) => void; stop: () => void } {
+async function progressBar(c: Context): Promise<{ update: (n: number, total: number) => void; stop: () => void }> {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  let bar: cliProgress.SingleBar | undefined;
+  const { default: cliProgress } = await import('cli-progress');
+  let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;
   return {
     update: (n, total) => {
       if (!bar && total >= 16 * 1024 * 1024) {
@@ -48,7 +48,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
       const onSig = () => abort.abort();
       process.once('SIGINT', onSig);
       process.once('SIGTERM', onSig);
-      const bar = progressBar(c);
+      const bar = await progressBar(c);
       try {
         await c.withClient(async (client) => {
           const res = await takeBackup(client, {
