@@ -10,6 +10,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { UsageError } from '../errors.ts';
 import { EtcdError, EtcdUnavailableError, mapGrpcError } from './errors.ts';
 import { PROTO_DIR } from '../paths.ts';
+import type { SnapshotChunk } from './snapshot.ts';
 
 export interface ConnectionOptions {
   /** `127.0.0.1:2379`, `http://127.0.0.1:2379` or `https://...`. */
@@ -92,6 +93,9 @@ type DuplexFn = (md: grpc.Metadata) => grpc.ClientDuplexStream<unknown, unknown>
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // Range answers and watch events can be large; etcd itself allows up to 2 GiB per message.
   'grpc.max_receive_message_length': -1,
+  // A 64 KiB HTTP/2 window stalls the 32 KiB snapshot chunks on window updates: 16 MiB lets
+  // etcd stream at full speed.
+  'grpc-node.flow_control_window': 16 * 1024 * 1024,
   // A member restarted by warden (defrag, restore) must be reachable again within about a
   // second, not after grpc's default backoff of up to two minutes.
   'grpc.initial_reconnect_backoff_ms': 200,
@@ -101,6 +105,40 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
 };
+
+/** SnapshotResponse {header = 1; uint64 remaining_bytes = 2; bytes blob = 3;} without copying the blob. */
+export function decodeSnapshotResponse(buf: Buffer): SnapshotChunk {
+  let pos = 0;
+  let remaining = 0;
+  let blob: Buffer = Buffer.alloc(0);
+  const varint = (): number => {
+    let result = 0;
+    let mul = 1;
+    for (;;) {
+      const b = buf[pos++];
+      if (b === undefined) throw new Error('truncated SnapshotResponse');
+      result += (b & 0x7f) * mul;
+      if (b < 0x80) return result;
+      mul *= 128;
+    }
+  };
+  while (pos < buf.length) {
+    const tag = varint();
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
+    if (wire === 0) {
+      const v = varint();
+      if (field === 2) remaining = v;
+    } else if (wire === 2) {
+      const len = varint();
+      if (field === 3) blob = buf.subarray(pos, pos + len);
+      pos += len;
+    } else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else throw new Error(`unexpected wire type ${wire} in SnapshotResponse`);
+  }
+  return { remaining_bytes: remaining, blob };
+}
 
 /** Errors after which a fresh token may succeed. */
 export function isTokenError(err: unknown): boolean {
@@ -185,6 +223,17 @@ export class Connection {
   async openServerStream<T>(service: ServiceName, method: string, request: object, lastError?: unknown): Promise<grpc.ClientReadableStream<T>> {
     const md = await this.streamMetadata(lastError);
     return this.method<ServerStreamFn>(service, method)(request, md) as grpc.ClientReadableStream<T>;
+  }
+
+  /**
+   * Opens Maintenance.Snapshot with a hand-written decoder: each 32 KiB chunk's blob is a view
+   * into the received message instead of a protobufjs copy, which streams a large database
+   * markedly faster.
+   */
+  async openSnapshotStream(lastError?: unknown): Promise<grpc.ClientReadableStream<SnapshotChunk>> {
+    const md = await this.streamMetadata(lastError);
+    const stub = this.stubs.get('Maintenance') as grpc.Client;
+    return stub.makeServerStreamRequest('/etcdserverpb.Maintenance/Snapshot', () => Buffer.alloc(0), decodeSnapshotResponse, {}, md);
   }
 
   /** Opens a bidirectional stream (no deadline). Pass the error that ended the previous try. */

@@ -4,7 +4,7 @@
 
 import { Connection, isTokenError, resolveOptions, type ConnectionOptions, type ServiceName } from './connection.ts';
 import { EtcdApi, type CallKind, type OpenedStream } from './api.ts';
-import { SnapshotStream, type SnapshotChunk } from './snapshot.ts';
+import { SnapshotStream } from './snapshot.ts';
 import { decodeHeader, type HashKVResult, type HashResult, type RawHeader, type StatusResult } from './types.ts';
 
 interface RawStatus {
@@ -98,7 +98,7 @@ export class MemberClient extends EtcdApi {
     return new SnapshotStream({
       endpoint: this.endpoint,
       idleTimeoutMs: this.connection.commandTimeoutMs,
-      open: (lastError) => this.connection.openServerStream<SnapshotChunk>('Maintenance', 'Snapshot', {}, lastError),
+      open: (lastError) => this.connection.openSnapshotStream(lastError),
       mapError: (err) => this.connection.mapError(err, 'Maintenance.Snapshot'),
       retryable: (err) => this.connection.hasAuth && isTokenError(err),
     });

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEndpoint, resolveOptions } from '../../src/etcd/connection.ts';
+import { decodeSnapshotResponse, parseEndpoint, resolveOptions } from '../../src/etcd/connection.ts';
 import { compare, encodeRange, encodeTxn, op } from '../../src/etcd/txn.ts';
 import { decodeHeader, keyRange, prefixRangeEnd } from '../../src/etcd/types.ts';
 import { UsageError } from '../../src/errors.ts';
@@ -72,4 +72,15 @@ test('a missing header (etcd 3.4 Alarm/Defragment) decodes to zeros', () => {
     revision: 2,
     raft_term: 3,
   });
+});
+
+test('snapshot responses decode remaining_bytes and the blob as protobuf encodes them, without copying', () => {
+  const blob = Buffer.from('database bytes');
+  // field 1 header (length-delimited, skipped), field 2 varint 300, field 3 bytes
+  const msg = Buffer.concat([Buffer.from([0x0a, 0x02, 0x08, 0x01, 0x10, 0xac, 0x02, 0x1a, blob.length]), blob]);
+  const chunk = decodeSnapshotResponse(msg);
+  assert.equal(chunk.remaining_bytes, 300);
+  assert.deepEqual(chunk.blob, blob);
+  assert.equal(chunk.blob.buffer, msg.buffer, 'a view into the message');
+  assert.deepEqual(decodeSnapshotResponse(Buffer.alloc(0)), { remaining_bytes: 0, blob: Buffer.alloc(0) });
 });
