@@ -4,7 +4,6 @@
 // written as .part, fsynced and renamed, mode 0600; on any failure nothing is left behind.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WardenError } from '../errors.ts';
 import type { EtcdClient, MemberClient } from '../etcd/client.ts';
@@ -152,23 +151,20 @@ export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promi
     const stream = member.client.snapshot();
     const onAbort = () => stream.destroy(new WardenError('interrupted'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    let received = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        received += chunk.length;
-        opts.onProgress?.(received, dbSize);
-        cb(null, chunk);
-      },
-    });
-    const out = fs.createWriteStream(part, { mode: 0o600, flags: 'wx' });
+    const out = fs.createWriteStream(part, { mode: 0o600, flags: 'wx', highWaterMark: 4 * 1024 * 1024 });
+    // Progress is sampled from the file stream: a counting stage in the pipe costs throughput.
+    const progress = setInterval(() => opts.onProgress?.(out.bytesWritten, dbSize), 200);
     try {
-      await pipeline(stream, counter, out);
+      await pipeline(stream, out);
+      opts.onProgress?.(out.bytesWritten, dbSize);
     } catch (err) {
+      const received = out.bytesWritten;
       if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC') throw new WardenError(`no space left on the device of ${opts.dir} after ${humanBytes(received)}: free space and retry; nothing was written`);
       throw new WardenError(`the snapshot stream from ${member.name} (${member.url}) failed after ${humanBytes(received)}: ${(err as Error).message}; nothing was written: retry, or pick another member with --member`);
     } finally {
+      clearInterval(progress);
       opts.signal?.removeEventListener('abort', onAbort);
     }
     const sha256 = await stream.sha256;

@@ -119,7 +119,9 @@ export function registerRestore(program: Command, ctx: Ctx): void {
         return;
       }
       if (!source && !f.fromUrl) throw new UsageError('give the backup dir to restore from (or --from-url URL)');
-      const log = (l: string) => c.io.err(l);
+      const t0 = Date.now();
+      // Long work: every step says how far into the restore it is.
+      const log = (l: string) => c.io.err(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`);
       if (f.dryRun) {
         if (f.fromUrl) throw new UsageError('--dry-run works on a backup dir; download with --from-url into a dir first');
         const set = await chooseSet(source as string, { ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')) });
@@ -156,7 +158,8 @@ export function registerRestore(program: Command, ctx: Ctx): void {
     .action(async (f: { member?: string }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      const res = await quorumRestore(c.layout, { ...(f.member ? { member: f.member } : {}), log: (l) => c.io.err(l) });
+      const t0 = Date.now();
+      const res = await quorumRestore(c.layout, { ...(f.member ? { member: f.member } : {}), log: (l) => c.io.err(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`) });
       c.print(render(format, {
         json: () => res,
         simple: () => (res.resumed
