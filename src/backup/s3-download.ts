@@ -4,6 +4,7 @@
 // .part file is removed. The URL in a message never shows its query (a presigned URL's
 // signature and credential id).
 import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -32,9 +33,7 @@ export async function streamToFileAtomic(
   opts: { expectedSize?: number; signal?: AbortSignal; mapError: (err: unknown) => WardenError },
 ): Promise<DownloadResult> {
   const part = `${file}.part`;
-  let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(part, 'w', 0o600);
     const hash = createHash('sha256');
     let size = 0;
     const hasher = new Transform({
@@ -44,19 +43,21 @@ export async function streamToFileAtomic(
         cb(null, chunk);
       },
     });
-    await pipeline(source, hasher, handle.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 }), { signal: opts.signal });
+    await pipeline(source, hasher, createWriteStream(part, { mode: 0o600, highWaterMark: 1 << 20 }), { signal: opts.signal });
     if (opts.expectedSize !== undefined && size !== opts.expectedSize) {
       throw new WardenError(`the download of ${path.basename(file)} was cut short: got ${size} of ${opts.expectedSize} bytes; try again`);
     }
-    await handle.chmod(0o600);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
+    const handle = await fs.open(part, 'r+');
+    try {
+      await handle.chmod(0o600);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(part, file);
     fsyncDir(path.dirname(file));
     return { size, sha256: hash.digest('hex') };
   } catch (err) {
-    await handle?.close().catch(() => undefined);
     await fs.rm(part, { force: true });
     if (opts.signal?.aborted) throw new DownloadInterrupted(`interrupted: the download of ${path.basename(file)} was abandoned and nothing was written`);
     if (err instanceof WardenError) throw err;

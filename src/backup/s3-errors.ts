@@ -107,6 +107,9 @@ export function s3Error(err: unknown, ctx: S3ErrorContext, action: string): Ward
     default:
       break;
   }
+  if (status && (e.message === 'UnknownError' || !e.message) && (code === 'NotFound' || code === 'UnknownError' || code === 'Unknown' || !code)) {
+    return new WardenError(`${ctx.endpoint} answered HTTP ${status} without an S3 error while ${action}: check that --s3-endpoint points at an S3-compatible server`);
+  }
   const what = [code && code !== 'Error' && code !== 'S3ServiceException' ? code : undefined, status ? `HTTP ${status}` : undefined].filter(Boolean).join(', ');
   const detail = oneLine(errorMessage(err));
   const known = detail && detail !== code && detail !== 'UnknownError' ? `: ${detail}` : '';
