@@ -6,6 +6,7 @@ import { Cron } from 'croner';
 import { UsageError } from '../errors.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
+import type { BackupInfo } from './archive.ts';
 import { takeBackup } from './backup.ts';
 import { findLocalSets, timestampDate } from './names.ts';
 import { setsToDelete, type RetentionPolicy } from './retention.ts';
@@ -17,7 +18,7 @@ export interface ScheduleOptions {
   retention: RetentionPolicy;
   layout: StateLayout;
   /** Uploads a finished set (S3); returns where it went. */
-  ship?: (snapshotPath: string, archivePath: string, metadata: Record<string, string>) => Promise<string>;
+  ship?: (snapshotPath: string, archivePath: string, info: BackupInfo) => Promise<string>;
   /** Applies retention in remote storage. */
   pruneRemote?: (policy: RetentionPolicy, now: Date) => Promise<string[]>;
 }
@@ -58,7 +59,7 @@ export function backupScheduleController(opts: ScheduleOptions): Controller {
         });
         const i = res.info;
         let where = res.snapshotPath;
-        if (opts.ship) where = await opts.ship(res.snapshotPath, res.archivePath, { revision: String(i.revision), hash: String(i.hash), 'cluster-id': i.clusterId, member: i.member.name });
+        if (opts.ship) where = await opts.ship(res.snapshotPath, res.archivePath, i);
         const pruned = pruneLocal(opts.dir, opts.keysDir, opts.retention, now);
         const prunedRemote = opts.pruneRemote ? await opts.pruneRemote(opts.retention, now) : [];
         await ctx.events.record({ type: 'Normal', reason: 'BackupCompleted', message: `backup ${i.timestamp} of revision ${i.revision} from ${i.member.name} saved to ${where}`, source: 'backup-schedule' });

@@ -1,12 +1,47 @@
 // `warden backup DIR` (one backup set, verified), `warden backup list DIR`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
 import { takeBackup } from '../../backup/backup.ts';
 import { findLocalSets } from '../../backup/names.ts';
+import type { S3Options } from '../../backup/s3-url.ts';
+import { parseS3Url } from '../../backup/s3-url.ts';
+import { checkTarget, openStore, s3Target, shipSet, type S3Target } from '../../backup/ship.ts';
+import { UsageError } from '../../errors.ts';
+import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
 
 type Ctx = (cmd: Command) => Context;
+
+async function listS3(c: Context, target: S3Target, format: ReturnType<Context['format']>): Promise<void> {
+  const store = await openStore(target);
+  try {
+    const sets = await store.listSets({ metadata: true });
+    const rows = sets.map((s) => ({
+      timestamp: s.timestamp,
+      complete: !!(s.snapshot && s.archive),
+      dirty: s.dirty,
+      member: s.snapshot?.metadata?.member ?? '',
+      revision: s.snapshot?.metadata?.revision ? Number(s.snapshot.metadata.revision) : null,
+      size: s.size,
+      snapshot: s.snapshot ? store.url(s.snapshot.name) : null,
+      archive: s.archive ? store.url(s.archive.name) : null,
+    }));
+    c.print(render(format, {
+      json: () => rows,
+      simple: () => rows.map((r) => [r.timestamp, r.member, r.revision ?? '-', humanBytes(r.size), r.snapshot ?? '(snapshot missing)'].join(', ')),
+      table: () => ({
+        headers: ['time', 'member', 'revision', 'size', 'state', 'location'],
+        rows: rows.map((r) => [r.timestamp, r.member, r.revision === null ? '-' : String(r.revision), humanBytes(r.size), !r.complete ? 'INCOMPLETE' : r.dirty ? 'POSSIBLY DIRTY' : 'ok', r.snapshot ?? r.archive ?? '']),
+      }),
+    }));
+  } finally {
+    store.close();
+  }
+}
 
 /** A progress bar on a terminal for DBs worth one; nothing otherwise. */
 async function progressBar(c: Context): Promise<{ update: (n: number, total: number) => void; stop: () => void }> {
@@ -28,21 +63,45 @@ async function progressBar(c: Context): Promise<{ update: (n: number, total: num
   };
 }
 
+export interface S3Flags {
+  s3Endpoint?: string;
+  s3Region?: string;
+  s3PathStyle?: boolean;
+}
+
+export function s3Options(f: S3Flags): S3Options {
+  return { ...(f.s3Endpoint ? { endpoint: f.s3Endpoint } : {}), ...(f.s3Region ? { region: f.s3Region } : {}), ...(f.s3PathStyle ? { forcePathStyle: true } : {}) };
+}
+
+/** The S3 flags shared by every command that talks to a bucket. */
+export function addS3Flags(cmd: Command): Command {
+  return cmd
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint, e.g. http://127.0.0.1:9000 (env AWS_ENDPOINT_URL); credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY')
+    .option('--s3-region <region>', 'region (env AWS_REGION, default us-east-1)')
+    .option('--s3-path-style', 'path-style addressing (default when --s3-endpoint is given)');
+}
+
 export function registerBackup(program: Command, ctx: Ctx): void {
-  const backup = program
+  const backup = addS3Flags(program
     .command('backup')
     .description('take one verified backup set (snapshot_<ts>.db + static_kuberesources_<ts>.tar.gz) from one healthy member')
-    .argument('[dir]', 'directory for the backup set')
+    .argument('[dir]', 'directory for the backup set (optional with --to: then only the bucket keeps it)')
     .option('--member <name>', 'member to take it from (default: a healthy follower)')
     .option('--keys-dir <dir>', 'write the static_kuberesources archive (with the encryption keys) here instead')
     .option('--force', 'back up even while a migration runs or the cluster is unhealthy (files named __POSSIBLY_DIRTY__)', false)
-    .addHelpText('after', '\nExamples:\n  warden backup /var/backups/etcd\n  warden backup /var/backups/etcd --keys-dir /secure/keys\n  warden backup list /var/backups/etcd')
-    .action(async (dir: string | undefined, opts: { member?: string; keysDir?: string; force: boolean }, cmd: Command) => {
+    .option('--to <s3url>', 'also upload the set to S3-compatible storage, e.g. s3://bucket/etcd (multipart, streamed)'))
+    .addHelpText('after', '\nExamples:\n  warden backup /var/backups/etcd\n  warden backup /var/backups/etcd --keys-dir /secure/keys\n  warden backup /var/backups/etcd --to s3://backups/etcd --s3-endpoint http://127.0.0.1:9000\n  warden backup list /var/backups/etcd\n  warden backup list s3://backups/etcd\n  warden backup presign s3://backups/etcd/snapshot_2026-01-01_000000.db --expires 1h')
+    .action(async (dirArg: string | undefined, opts: { member?: string; keysDir?: string; force: boolean; to?: string } & S3Flags, cmd: Command) => {
       const c = ctx(cmd);
-      if (!dir) {
+      if (!dirArg && !opts.to) {
         cmd.help({ error: true });
         return;
       }
+      const target = opts.to ? s3Target(opts.to, s3Options(opts)) : undefined;
+      if (target) await checkTarget(target);
+      // With --to and no dir, the set is staged in a private temp dir and only the bucket keeps it.
+      const staging = dirArg ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'warden-backup-'));
+      const dir = dirArg ?? (staging as string);
       const format = c.format('simple');
       const abort = new AbortController();
       const onSig = () => abort.abort();
@@ -57,30 +116,37 @@ export function registerBackup(program: Command, ctx: Ctx): void {
           });
           bar.stop();
           const i = res.info;
+          const shipped = target ? await shipSet(target, res.snapshotPath, res.archivePath, i, undefined, abort.signal) : undefined;
+          if (shipped) c.io.err(`uploaded the set to ${target?.url} (${shipped})`);
           c.print(render(format, {
-            json: () => ({ snapshot: res.snapshotPath, archive: res.archivePath, ...i }),
+            json: () => ({ snapshot: staging ? null : res.snapshotPath, archive: staging ? null : res.archivePath, ...(shipped ? { uploaded: shipped } : {}), ...i }),
             simple: () => [
               `Snapshot saved at ${res.snapshotPath}`,
               toJson({ hash: i.hash, revision: i.revision, totalKey: i.totalKey, totalSize: i.totalSize }),
               `member ${i.member.name}, revision ${i.revision}, encryption ${i.encryption.writeKey}${i.dirty ? ', POSSIBLY DIRTY' : ''}`,
-              `snapshot db and kube resources are successfully saved to ${dir}${opts.keysDir ? ` (kube resources in ${opts.keysDir})` : ''}`,
+              `snapshot db and kube resources are successfully saved to ${staging ? target?.url : dir}${opts.keysDir ? ` (kube resources in ${opts.keysDir})` : ''}${shipped && !staging ? ` and ${target?.url}` : ''}`,
             ],
           }));
         });
       } finally {
         bar.stop();
+        if (staging) fs.rmSync(staging, { recursive: true, force: true });
         process.off('SIGINT', onSig);
         process.off('SIGTERM', onSig);
       }
     });
 
-  backup
-    .command('list <dir>')
-    .description('list the backup sets in a directory: time, member, revision, size, encryption, location')
-    .option('--keys-dir <dir>', 'where the archives are, when kept apart')
+  addS3Flags(backup
+    .command('list <location>')
+    .description('list the backup sets in a directory or an s3:// location: time, member, revision, size, encryption, location')
+    .option('--keys-dir <dir>', 'where the archives are, when kept apart'))
     .action(async (dir: string, _o: unknown, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('table');
+      if (dir.startsWith('s3://')) {
+        await listS3(c, s3Target(dir, s3Options(cmd.optsWithGlobals() as S3Flags)), format);
+        return;
+      }
       // --keys-dir is also an option of `backup` itself, which commander gives it to.
       const { keysDir } = cmd.optsWithGlobals() as { keysDir?: string };
       const sets = findLocalSets(dir, keysDir);
@@ -106,5 +172,25 @@ export function registerBackup(program: Command, ctx: Ctx): void {
           rows: rows.map((r) => [r.timestamp, r.member, r.revision === null ? '-' : String(r.revision), humanBytes(r.size), r.encryption, !r.complete ? 'INCOMPLETE' : r.dirty ? 'POSSIBLY DIRTY' : 'ok', r.snapshot ?? r.archive ?? '']),
         }),
       }));
+    });
+
+  addS3Flags(backup
+    .command('presign <s3url>')
+    .description('print a plain-HTTP GET URL for one backup object (e.g. for `warden restore --from-url`)')
+    .option('--expires <duration>', 'how long the URL works, e.g. 15m or 24h (at most 168h)', '1h'))
+    .action(async (url: string, _o: unknown, cmd: Command) => {
+      const c = ctx(cmd);
+      const f = cmd.optsWithGlobals() as S3Flags & { expires: string };
+      const seconds = Math.round(parseDuration(f.expires, '--expires') / 1000);
+      const loc = parseS3Url(url);
+      const parts = loc.prefix.replace(/\/$/, '').split('/');
+      const name = parts.pop();
+      if (!name) throw new UsageError(`give the object to presign, e.g. s3://${loc.bucket}/etcd/snapshot_2026-01-01_000000.db`);
+      const store = await openStore({ url, location: { bucket: loc.bucket, prefix: parts.length ? `${parts.join('/')}/` : '' }, options: s3Options(f) });
+      try {
+        c.print(await store.presign(name, seconds));
+      } finally {
+        store.close();
+      }
     });
 }
