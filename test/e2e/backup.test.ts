@@ -6,18 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { freePorts } from '../../src/util/ports.ts';
-import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type CliResult, type TestCluster } from '../helpers/warden.ts';
+import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type TestCluster, assertOneErrorLine } from '../helpers/warden.ts';
 
 function files(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
 }
 
-function oneLine(r: CliResult, re: RegExp): void {
-  assert.notEqual(r.code, 0, r.stdout);
-  const errs = r.stderr.trim().split('\n').filter((l) => l.startsWith('Error:'));
-  assert.equal(errs.length, 1, r.stderr);
-  assert.match(errs[0]!, re);
-}
 
 async function fill(c: TestCluster, keys: number, valueBytes: number): Promise<void> {
   const value = 'x'.repeat(valueBytes);
@@ -143,7 +137,7 @@ describe('backup', () => {
     await waitUntil('the migration to run', async () => (await c.run(['encryption', 'status'])).stdout.startsWith('EncryptionInProgress'));
     const dir = path.join(tempDir('dirty'), 'b');
     const refused = await c.run(['backup', dir]);
-    oneLine(refused, /^Error: refusing to back up: an encryption migration is running \(EncryptionInProgress\).*: wait until it is resolved, or use --force/);
+    assertOneErrorLine(refused, /^Error: refusing to back up: an encryption migration is running \(EncryptionInProgress\).*: wait until it is resolved, or use --force/);
     assert.deepEqual(files(dir), []);
     const forced = await c.run(['backup', dir, '--force']);
     assert.equal(forced.code, 0, forced.stderr);
@@ -154,13 +148,13 @@ describe('backup', () => {
     const c = await startCluster(t);
     const notDir = path.join(tempDir('nd'), 'file');
     fs.writeFileSync(notDir, '');
-    oneLine(await c.run(['backup', path.join(notDir, 'sub')]), /^Error: cannot write to backup dir .*file\/sub \(ENOTDIR\): choose a writable directory$/);
+    assertOneErrorLine(await c.run(['backup', path.join(notDir, 'sub')]), /^Error: cannot write to backup dir .*file\/sub \(ENOTDIR\): choose a writable directory$/);
     const dir = path.join(tempDir('bad'), 'b');
-    oneLine(await c.run(['backup', dir, '--member', 'etcd-9']), /^Error: no member named "etcd-9": members are etcd-1, etcd-2, etcd-3$/);
+    assertOneErrorLine(await c.run(['backup', dir, '--member', 'etcd-9']), /^Error: no member named "etcd-9": members are etcd-1, etcd-2, etcd-3$/);
     const m3 = (await c.status())[2]!;
     process.kill(m3.pid!, 'SIGKILL');
     await waitUntil('etcd-3 down', async () => !(await c.status())[2]!.running);
-    oneLine(await c.run(['backup', dir]), /^Error: refusing to back up: the cluster is unhealthy \(etcd-3: .*\): wait until it is resolved, or use --force/);
+    assertOneErrorLine(await c.run(['backup', dir]), /^Error: refusing to back up: the cluster is unhealthy \(etcd-3: .*\): wait until it is resolved, or use --force/);
     assert.deepEqual(files(dir), []);
   });
 });
@@ -186,6 +180,6 @@ describe('scheduled backups', () => {
 
   it('a bad cron expression is one line and nothing starts', async () => {
     const r = await cli(['operator', '--backup-schedule', 'every hour', '--backup-dir', '/tmp/x']);
-    oneLine(r, /^Error: bad --backup-schedule "every hour" \(.*\): use cron syntax/);
+    assertOneErrorLine(r, /^Error: bad --backup-schedule "every hour" \(.*\): use cron syntax/);
   });
 });

@@ -4,20 +4,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { cli, startCluster, tempDir, type CliResult } from '../helpers/warden.ts';
+import { cli, startCluster, tempDir, assertOneErrorLine } from '../helpers/warden.ts';
 
-function oneErrorLine(r: CliResult, re: RegExp): void {
-  assert.notEqual(r.code, 0, `expected failure, got: ${r.stdout}`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line expected, got:\n${r.stderr}`);
-  assert.match(lines[0]!, re);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-}
 
 describe('bad input', () => {
   it('an unreachable endpoint', async () => {
     const r = await cli(['--endpoints', '127.0.0.1:1', '--dial-timeout', '1s', 'put', 'a', 'b']);
-    oneErrorLine(r, /^Error: .*127\.0\.0\.1:1.*unreachable.*: check --endpoints/);
+    assertOneErrorLine(r, /^Error: .*127\.0\.0\.1:1.*unreachable.*: check --endpoints/, { only: true });
   });
 
   it('a busy port for the cluster', async () => {
@@ -27,7 +20,7 @@ describe('bad input', () => {
     try {
       const state = path.join(tempDir('busy'), 'state');
       const r = await cli(['--state-dir', state, 'cluster', 'up', '--members', '1', '--base-port', String(port)]);
-      oneErrorLine(r, new RegExp(`^Error: port 127\\.0\\.0\\.1:${port} is already in use: choose another --base-port`));
+      assertOneErrorLine(r, new RegExp(`^Error: port 127\\.0\\.0\\.1:${port} is already in use: choose another --base-port`), { only: true });
       assert.equal(fs.existsSync(state), false, 'no state dir left behind');
     } finally {
       srv.close();
@@ -37,7 +30,7 @@ describe('bad input', () => {
   it('an unknown -w value', async () => {
     const state = path.join(tempDir('w'), 'state');
     const r = await cli(['--state-dir', state, '-w', 'xml', 'cluster', 'up', '--members', '1']);
-    oneErrorLine(r, /^Error: unknown output format "xml" for -w\/--write-out: use table, json or simple$/);
+    assertOneErrorLine(r, /^Error: unknown output format "xml" for -w\/--write-out: use table, json or simple$/, { only: true });
     assert.equal(r.code, 2);
     assert.equal(fs.existsSync(state), false);
   });
@@ -45,17 +38,17 @@ describe('bad input', () => {
   it('--members 0', async () => {
     const state = path.join(tempDir('m0'), 'state');
     const r = await cli(['--state-dir', state, 'cluster', 'up', '--members', '0']);
-    oneErrorLine(r, /^Error: --members must be a whole number from 1 to 9 \(got 0\)/);
+    assertOneErrorLine(r, /^Error: --members must be a whole number from 1 to 9 \(got 0\)/, { only: true });
     assert.equal(fs.existsSync(state), false);
   });
 
   it('a missing etcd binary', async () => {
     const state = path.join(tempDir('nobin'), 'state');
     const r = await cli(['--state-dir', state, 'cluster', 'up'], { env: { WARDEN_ETCD_BIN: '/nonexistent/etcd' } });
-    oneErrorLine(r, /^Error: etcd binary not found at \/nonexistent\/etcd \(WARDEN_ETCD_BIN\)/);
+    assertOneErrorLine(r, /^Error: etcd binary not found at \/nonexistent\/etcd \(WARDEN_ETCD_BIN\)/, { only: true });
     assert.equal(fs.existsSync(state), false);
     const r2 = await cli(['--state-dir', state, 'cluster', 'up'], { env: { PATH: '/nonexistent' } });
-    oneErrorLine(r2, /^Error: etcd binary not found on PATH: install the Debian package etcd-server/);
+    assertOneErrorLine(r2, /^Error: etcd binary not found on PATH: install the Debian package etcd-server/, { only: true });
   });
 
   it('a manifest with invalid JSON', async (t) => {
@@ -64,7 +57,7 @@ describe('bad input', () => {
     const bad = path.join(c.stateDir, 'manifests', 'etcd-9.json');
     fs.writeFileSync(bad, '{"kind": "EtcdMember", "name": ');
     const r = await c.run(['cluster', 'status']);
-    oneErrorLine(r, /^Error: manifest .*etcd-9\.json is not valid JSON .*: fix it or move it out of the manifests folder$/);
+    assertOneErrorLine(r, /^Error: manifest .*etcd-9\.json is not valid JSON .*: fix it or move it out of the manifests folder$/, { only: true });
     // The running member is untouched.
     fs.rmSync(bad);
     const after = await c.status();
@@ -75,6 +68,6 @@ describe('bad input', () => {
   it('an unknown member for stop-member', async (t) => {
     const c = await startCluster(t, ['--members', '1']);
     const r = await c.run(['cluster', 'stop-member', 'etcd-7']);
-    oneErrorLine(r, /^Error: no member named "etcd-7" .*: members are etcd-1$/);
+    assertOneErrorLine(r, /^Error: no member named "etcd-7" .*: members are etcd-1$/, { only: true });
   });
 });

@@ -6,14 +6,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type CliResult, type TestCluster } from '../helpers/warden.ts';
+import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type TestCluster, assertOneErrorLine } from '../helpers/warden.ts';
 
-function oneLine(r: CliResult, re: RegExp): void {
-  assert.notEqual(r.code, 0, r.stdout);
-  const errs = r.stderr.trim().split('\n').filter((l) => l.startsWith('Error:'));
-  assert.equal(errs.length, 1, r.stderr);
-  assert.match(errs[0]!, re);
-}
 
 async function putOracle(c: TestCluster, n: number): Promise<Map<string, string>> {
   const eps = await c.endpoints();
@@ -114,12 +108,12 @@ describe('restore', () => {
     fs.mkdirSync(mismatched);
     fs.copyFileSync(path.join(good, snap), path.join(mismatched, snap));
     fs.copyFileSync(path.join(good, arch), path.join(mismatched, arch.replace(/_\d{6}\./, '_000000.')));
-    oneLine(await c.run(['restore', mismatched]), /^Error: no complete backup set in .*mismatched: snapshot_.* has no static_kuberesources_.*: a restore needs both files of one timestamp/);
+    assertOneErrorLine(await c.run(['restore', mismatched]), /^Error: no complete backup set in .*mismatched: snapshot_.* has no static_kuberesources_.*: a restore needs both files of one timestamp/);
 
     const noArchive = path.join(base, 'noarchive');
     fs.mkdirSync(noArchive);
     fs.copyFileSync(path.join(good, snap), path.join(noArchive, snap));
-    oneLine(await c.run(['restore', noArchive]), /^Error: no complete backup set in .*noarchive: snapshot_.* has no static_kuberesources_/);
+    assertOneErrorLine(await c.run(['restore', noArchive]), /^Error: no complete backup set in .*noarchive: snapshot_.* has no static_kuberesources_/);
 
     const corrupt = path.join(base, 'corrupt');
     fs.mkdirSync(corrupt);
@@ -127,7 +121,7 @@ describe('restore', () => {
     bytes[bytes.length - 5000] = (bytes[bytes.length - 5000] as number) ^ 0xff;
     fs.writeFileSync(path.join(corrupt, snap), bytes);
     fs.copyFileSync(path.join(good, arch), path.join(corrupt, arch));
-    oneLine(await c.run(['restore', corrupt]), /^Error: the snapshot .* is damaged \(.*sha256 mismatch.*\): restore from another backup set$/);
+    assertOneErrorLine(await c.run(['restore', corrupt]), /^Error: the snapshot .* is damaged \(.*sha256 mismatch.*\): restore from another backup set$/);
 
     assert.deepEqual((await c.status()).map((m) => m.pid), pidsBefore, 'no member was restarted');
     assert.deepEqual(await readAll(c), oracle);
@@ -144,7 +138,7 @@ describe('restore', () => {
       const idx = await Promise.all(st.map(async (m) => JSON.parse((await etcdctl(['--endpoints', m.clientURL, 'endpoint', 'status', '-w', 'json'])).stdout)[0].Status.raftAppliedIndex as number));
       return new Set(idx).size === 1;
     });
-    oneLine(await c.run(['quorum', 'restore']), /^Error: the cluster still has quorum \(3 of 3 members healthy\): quorum restore is only for lost quorum/);
+    assertOneErrorLine(await c.run(['quorum', 'restore']), /^Error: the cluster still has quorum \(3 of 3 members healthy\): quorum restore is only for lost quorum/);
     process.kill(st[0]!.pid!, 'SIGKILL');
     process.kill(st[1]!.pid!, 'SIGKILL');
     await waitUntil('two members down', async () => (await c.status()).filter((m) => m.running).length === 1);
@@ -185,7 +179,7 @@ describe('restore', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /etcd --name n1 --data-dir /);
     assert.ok(fs.existsSync(path.join(target, 'member', 'snap', 'db')));
-    oneLine(await cli(['restore', snap, '--data-dir', target, '--name', 'n1', '--initial-advertise-peer-urls', 'http://127.0.0.1:23800']), /^Error: data dir .* is not empty: restore into an empty or new directory/);
+    assertOneErrorLine(await cli(['restore', snap, '--data-dir', target, '--name', 'n1', '--initial-advertise-peer-urls', 'http://127.0.0.1:23800']), /^Error: data dir .* is not empty: restore into an empty or new directory/);
 
     // --from-url: a plain HTTP GET (what a presigned URL is), keys from the archive kept apart.
     const keys = path.join(base, 'keys');
@@ -200,7 +194,7 @@ describe('restore', () => {
     t.after(() => server.close());
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     await etcdctl(['--endpoints', await c.endpoints(), 'del', '--prefix', '/oracle/']);
-    oneLine(await c.run(['restore', '--from-url', `${url}/nope.db`, '--keys-dir', keys]), /403/);
+    assertOneErrorLine(await c.run(['restore', '--from-url', `${url}/nope.db`, '--keys-dir', keys]), /403/);
     const fromUrl = await c.run(['restore', '--from-url', `${url}/${path.basename(snap)}`, '--keys-dir', keys]);
     assert.equal(fromUrl.code, 0, fromUrl.stderr);
     assert.deepEqual(await readAll(c), oracle);

@@ -1,5 +1,6 @@
 // Runs the warden CLI as a user does (bin/warden.js in a child process) against a fresh state
 // dir under WARDEN_TEST_ROOT, and tears every cluster down after the test.
+import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -126,4 +127,18 @@ export class Background {
   kill(sig: NodeJS.Signals = 'SIGTERM'): void {
     if (this.child.exitCode === null) this.child.kill(sig);
   }
+}
+
+/**
+ * A failed command as users must see it: a non-zero exit, exactly one `Error:` line matching
+ * `re`, no stack trace; with `only`, nothing else on stderr either.
+ */
+export function assertOneErrorLine(r: CliResult, re: RegExp, opts: { only?: boolean } = {}): void {
+  assert.notEqual(r.code, 0, `expected a failure, got: ${r.stdout}`);
+  const lines = r.stderr.trim().split('\n');
+  const errors = lines.filter((l) => l.startsWith('Error:'));
+  assert.equal(errors.length, 1, `one Error: line expected, got:\n${r.stderr}`);
+  if (opts.only) assert.equal(lines.length, 1, `only one line expected, got:\n${r.stderr}`);
+  assert.match(errors[0] as string, re);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 }

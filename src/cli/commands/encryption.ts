@@ -8,7 +8,7 @@ import { compare, op } from '../../etcd/txn.ts';
 import { parseEncryptionConfig, providersFor } from '../../encryption/config.ts';
 import { encryptionStatus, reconcileEncryption } from '../../encryption/controller.ts';
 import { CoverageCounter, coverageRows } from '../../encryption/coverage.ts';
-import type { EncryptionState } from '../../encryption/plan.ts';
+import type { EncryptionState, EncryptionType } from '../../encryption/plan.ts';
 import { encryptionConfigFile, parseEncryptionType, readDesiredType, STATE_KEY, writeDesiredType } from '../../encryption/store.ts';
 import { providersTransformer, TransformError } from '../../encryption/transformers.ts';
 import { ConditionStore, EventLog } from '../../operator/conditions.ts';
@@ -74,6 +74,19 @@ async function printStatus(c: Context, client: EtcdClient, format: ReturnType<Co
   }));
 }
 
+/** Records the desired type (the one desired-state change), then waits or says who acts on it. */
+async function setDesired(c: Context, type: EncryptionType, opts: { wait: boolean; timeout: string }): Promise<void> {
+  const timeoutMs = parseDuration(opts.timeout, '--timeout');
+  await c.withClient(async (client) => {
+    const before = await readDesiredType(client);
+    await writeDesiredType(client, type);
+    c.print(`encryption type set to ${type} (was ${before})`);
+    if (opts.wait) await settle(c, client, timeoutMs);
+    else if (!(await currentLeader(client))) c.io.err('note: no operator is running; start one (`warden operator` or `warden run`), or use --wait');
+    await printStatus(c, client, 'simple');
+  });
+}
+
 export function registerEncryption(program: Command, ctx: Ctx): void {
   const enc = program.command('encryption').description('encryption at rest, byte-compatible with kube-apiserver (aescbc, aesgcm, secretbox)');
 
@@ -90,29 +103,13 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
       const c = ctx(cmd);
       const type = parseEncryptionType(opts.type);
       if (type === 'identity') throw new UsageError('--type identity turns encryption off: use `warden encryption disable`');
-      const timeoutMs = parseDuration(opts.timeout, '--timeout');
-      await c.withClient(async (client) => {
-        const before = await readDesiredType(client);
-        await writeDesiredType(client, type);
-        c.print(`encryption type set to ${type} (was ${before})`);
-        if (opts.wait) await settle(c, client, timeoutMs);
-        else if (!(await currentLeader(client))) c.io.err('note: no operator is running; start one (`warden operator` or `warden run`), or use --wait');
-        await printStatus(c, client, 'simple');
-      });
+      await setDesired(c, type, opts);
     });
 
   change('disable', 'set the encryption type to identity; the controller decrypts everything (keys stay readable)', 'warden encryption disable --wait')
     .action(async (opts: { wait: boolean; timeout: string }, cmd: Command) => {
       const c = ctx(cmd);
-      const timeoutMs = parseDuration(opts.timeout, '--timeout');
-      await c.withClient(async (client) => {
-        const before = await readDesiredType(client);
-        await writeDesiredType(client, 'identity');
-        c.print(`encryption type set to identity (was ${before})`);
-        if (opts.wait) await settle(c, client, timeoutMs);
-        else if (!(await currentLeader(client))) c.io.err('note: no operator is running; start one (`warden operator` or `warden run`), or use --wait');
-        await printStatus(c, client, 'simple');
-      });
+      await setDesired(c, 'identity', opts);
     });
 
   change('rotate', 'create a new key now (instead of at the weekly rotation) and migrate to it', 'warden encryption rotate --wait')

@@ -55,30 +55,26 @@ export function registerEndpoint(program: Command, ctx: Ctx): void {
     .action(async (opts: { cluster: boolean }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      const conn = c.connectionOptions();
-      await c.withClient(async (client) => {
-        const targets = await targetMembers(client, conn.endpoints, opts.cluster);
-        const results = await Promise.all(targets.map(async (t) => {
-          try {
-            return { endpoint: t.label, status: await t.member.status() };
-          } catch (err) {
-            return { endpoint: t.label, error: err as Error };
-          }
-        }));
-        const ok = results.filter((r) => r.status) as { endpoint: string; status: Awaited<ReturnType<MemberClient['status']>> }[];
-        for (const r of results) if (r.error) c.io.err(`Failed to get the status of endpoint ${r.endpoint}: ${r.error.message}`);
-        if (ok.length) {
-          c.print(render(format, {
-            json: () => ok.map((r) => statusJson(r.endpoint, r.status)),
-            simple: () => ok.map((r) => row(r.endpoint, r.status).join(', ')),
-            table: () => ({
-              headers: ['endpoint', 'ID', 'version', 'db size', 'in use', 'is leader', 'is learner', 'raft term', 'raft index', 'raft applied index', 'errors'],
-              rows: ok.map((r) => row(r.endpoint, r.status)),
-            }),
-          }));
+      const results = await onTargets(c, opts.cluster, async (t) => {
+        try {
+          return { endpoint: t.label, status: await t.member.status() };
+        } catch (err) {
+          return { endpoint: t.label, error: err as Error };
         }
-        if (ok.length < results.length) c.fail();
       });
+      const ok = results.filter((r) => r.status) as { endpoint: string; status: Awaited<ReturnType<MemberClient['status']>> }[];
+      for (const r of results) if (r.error) c.io.err(`Failed to get the status of endpoint ${r.endpoint}: ${r.error.message}`);
+      if (ok.length) {
+        c.print(render(format, {
+          json: () => ok.map((r) => statusJson(r.endpoint, r.status)),
+          simple: () => ok.map((r) => row(r.endpoint, r.status).join(', ')),
+          table: () => ({
+            headers: ['endpoint', 'ID', 'version', 'db size', 'in use', 'is leader', 'is learner', 'raft term', 'raft index', 'raft applied index', 'errors'],
+            rows: ok.map((r) => row(r.endpoint, r.status)),
+          }),
+        }));
+      }
+      if (ok.length < results.length) c.fail();
     });
 
   endpoint
@@ -89,24 +85,26 @@ export function registerEndpoint(program: Command, ctx: Ctx): void {
     .action(async (opts: { cluster: boolean }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      const conn = c.connectionOptions();
-      await c.withClient(async (client) => {
-        const targets = await targetMembers(client, conn.endpoints, opts.cluster);
-        const results = await Promise.all(targets.map(async (t) => ({ ...(await checkEndpointHealth(t.member)), endpoint: t.label })));
-        c.print(render(format, {
-          json: () => results,
-          simple: () => results.map(healthLine),
-          table: () => ({ headers: ['endpoint', 'health', 'took', 'error'], rows: results.map((r) => [r.endpoint, String(r.health), r.took, r.error ?? '']) }),
-        }));
-        const bad = results.filter((r) => !r.health).length;
-        if (bad) {
-          const quorum = Math.floor(results.length / 2) + 1;
-          const healthy = results.length - bad;
-          c.io.err(`cluster is unhealthy: ${bad} of ${results.length} endpoints unhealthy (${healthy >= quorum ? 'quorum kept' : 'QUORUM LOST'}: ${healthy} of ${results.length} healthy, ${quorum} needed)`);
-          c.fail();
-        }
-      });
+      const results = await onTargets(c, opts.cluster, async (t) => ({ ...(await checkEndpointHealth(t.member)), endpoint: t.label }));
+      c.print(render(format, {
+        json: () => results,
+        simple: () => results.map(healthLine),
+        table: () => ({ headers: ['endpoint', 'health', 'took', 'error'], rows: results.map((r) => [r.endpoint, String(r.health), r.took, r.error ?? '']) }),
+      }));
+      const bad = results.filter((r) => !r.health).length;
+      if (bad) {
+        const quorum = Math.floor(results.length / 2) + 1;
+        const healthy = results.length - bad;
+        c.io.err(`cluster is unhealthy: ${bad} of ${results.length} endpoints unhealthy (${healthy >= quorum ? 'quorum kept' : 'QUORUM LOST'}: ${healthy} of ${results.length} healthy, ${quorum} needed)`);
+        c.fail();
+      }
     });
+}
+
+/** Runs `fn` on every target member (the given endpoints, or with --cluster every member). */
+async function onTargets<R>(c: Context, cluster: boolean, fn: (t: Target) => Promise<R>): Promise<R[]> {
+  const conn = c.connectionOptions();
+  return c.withClient(async (client) => Promise.all((await targetMembers(client, conn.endpoints, cluster)).map(fn)));
 }
 
 function row(endpoint: string, s: Awaited<ReturnType<MemberClient['status']>>): string[] {
