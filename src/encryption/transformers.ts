@@ -135,18 +135,21 @@ export function prefixTransformers(list: PrefixedTransformer[], noMatch: string)
     fromStorage(data, etcdKey) {
       // As kube-apiserver: a matching transformer that fails lets the next matching one try
       // (e.g. two aesgcm providers holding different keys); identity's failure is not an error.
-      const errors: string[] = [];
-      for (const [i, t] of list.entries()) {
-        if (!data.subarray(0, t.prefix.length).equals(t.prefix)) continue;
+      let errors: string[] | undefined;
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i] as PrefixedTransformer;
+        const n = t.prefix.length;
+        // Compared in place: this runs for every value read, so no copies.
+        if (n > data.length || data.compare(t.prefix, 0, n, 0, n) !== 0) continue;
         try {
-          const r = t.transformer.fromStorage(data.subarray(t.prefix.length), etcdKey);
-          return { data: r.data, stale: r.stale || i !== 0 };
+          const r = t.transformer.fromStorage(data.subarray(n), etcdKey);
+          return i === 0 ? r : { data: r.data, stale: true };
         } catch (err) {
-          if (t.prefix.length > 0) errors.push((err as Error).message);
+          if (n > 0) (errors ??= []).push((err as Error).message);
         }
       }
-      if (errors.length === 1) throw new TransformError(errors[0] as string);
-      if (errors.length > 1) throw new TransformError(`[${[...new Set(errors)].join(', ')}]`);
+      if (errors?.length === 1) throw new TransformError(errors[0] as string);
+      if (errors) throw new TransformError(`[${[...new Set(errors)].join(', ')}]`);
       throw new TransformError(noMatch);
     },
     toStorage(data, etcdKey) {
