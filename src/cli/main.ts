@@ -5,6 +5,7 @@ import { WardenError } from '../errors.ts';
 import { registerAlarm } from './commands/alarm.ts';
 import { registerBackup } from './commands/backup.ts';
 import { registerCluster } from './commands/cluster.ts';
+import { registerDefrag } from './commands/defrag.ts';
 import { registerEncryption } from './commands/encryption.ts';
 import { registerEndpoint } from './commands/endpoint.ts';
 import { registerKv } from './commands/kv.ts';
@@ -14,6 +15,8 @@ import { registerResources } from './commands/resources.ts';
 import { registerRestore } from './commands/restore.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSnapshot } from './commands/snapshot.ts';
+import { registerSpace } from './commands/space.ts';
+import { registerStatus } from './commands/status.ts';
 import { Context, type GlobalFlags, type RunResult } from './context.ts';
 import { stdio, type Output } from './printer.ts';
 
@@ -40,6 +43,9 @@ export function buildProgram(io: Output = stdio, result: RunResult = { exitCode:
   registerEndpoint(program, ctx);
   registerMember(program, ctx);
   registerAlarm(program, ctx);
+  registerDefrag(program, ctx);
+  registerSpace(program, ctx);
+  registerStatus(program, ctx);
   registerSnapshot(program, ctx);
   registerKv(program, ctx);
   registerResources(program, ctx);

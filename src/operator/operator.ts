@@ -4,6 +4,8 @@ import os from 'node:os';
 import { WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { backupScheduleController, type ScheduleOptions } from '../backup/schedule.ts';
+import type { DefragControllerOptions } from '../defrag/controller.ts';
+import { defragControllers, type SpaceOptions } from '../defrag/space-controller.ts';
 import { encryptionController } from '../encryption/controller.ts';
 import { ConfigWatcher, encryptionConfigFile } from '../encryption/store.ts';
 import type { KeyPrefixes } from '../resources/registry.ts';
@@ -26,6 +28,10 @@ export interface OperatorOptions {
   migrationRate?: number;
   /** Scheduled backups, when configured. */
   backup?: ScheduleOptions;
+  /** Automatic defragmentation (src/defrag/controller.ts); false turns it off (--no-auto-defrag). */
+  defrag?: DefragControllerOptions | false;
+  /** Space alerts and, with autoRecover, NOSPACE recovery (src/defrag/space-controller.ts). */
+  space?: SpaceOptions;
   listenHost: string;
   listenPort: number;
   leaseTtlSeconds: number;
@@ -62,6 +68,7 @@ export class Operator {
         ...(opts.migrationRate ? { ratePerSecond: opts.migrationRate } : {}),
       }),
       ...(opts.backup ? [backupScheduleController(opts.backup)] : []),
+      ...defragControllers({ defrag: opts.defrag, space: opts.space }),
     ];
     this.runner = new ControllerRunner(controllers, (signal) => ({
       client: opts.client, conditions: this.conditions, events: this.events, metrics: this.metrics, log: opts.log, signal,

@@ -2,8 +2,13 @@
 // /metrics and the resource API). `warden run` uses the same options.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { parseSize } from '../../backup/retention.ts';
+import { parseSize, type RetentionPolicy } from '../../backup/retention.ts';
+import type { BackupInfo } from '../../backup/archive.ts';
+import { pruneRemote, s3Target, shipSet } from '../../backup/ship.ts';
 import { parseSchedule, type ScheduleOptions } from '../../backup/schedule.ts';
+import type { DefragControllerOptions } from '../../defrag/controller.ts';
+import { parseBytes, parsePercent, parseWait } from '../../defrag/options.ts';
+import type { SpaceOptions } from '../../defrag/space-controller.ts';
 import { Operator, type OperatorOptions } from '../../operator/operator.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
 import { parseDuration } from '../../util/duration.ts';
@@ -43,6 +48,18 @@ export interface OperatorFlags {
   backupRetainCount: string;
   backupRetainSize: string;
   backupRetainAge?: string;
+  backupTo?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  autoDefrag: boolean;
+  defragMinFragmentation: string;
+  defragMinDbSize: string;
+  defragWait: string;
+  defragInterval: string;
+  defragTimeout: string;
+  autoSpaceRecover?: boolean;
+  spaceAlertFor: string;
+  spaceSampleInterval: string;
 }
 
 /** The operator flags shared by `operator` and `run`. */
@@ -59,7 +76,42 @@ export function addOperatorFlags(cmd: Command): Command {
     .option('--backup-keys-dir <dir>', 'where their static_kuberesources archives go (default: --backup-dir)')
     .option('--backup-retain-count <n>', 'keep at most this many backup sets', '15')
     .option('--backup-retain-size <size>', 'keep at most this much in all, e.g. 10GiB', '10GiB')
-    .option('--backup-retain-age <duration>', 'delete sets older than this, e.g. 720h');
+    .option('--backup-retain-age <duration>', 'delete sets older than this, e.g. 720h')
+    .option('--backup-to <s3url>', 'also ship every scheduled set to S3-compatible storage (retention applies there too)')
+    .option('--s3-endpoint <url>', 'with --backup-to: S3-compatible endpoint (env AWS_ENDPOINT_URL)')
+    .option('--s3-region <region>', 'with --backup-to: region (env AWS_REGION)')
+    .option('--no-auto-defrag', 'do not defragment members automatically')
+    .option('--defrag-min-fragmentation <percent>', 'defragment a member when at least this much of its DB is free (1 - in use / DB size)', '45')
+    .option('--defrag-min-db-size <size>', 'and its DB is at least this big', '100MiB')
+    .option('--defrag-wait <duration>', 'least time between two members, each healthy again before the next', '36s')
+    .option('--defrag-interval <duration>', 'how often the defrag controller looks at the members', '1m')
+    .option('--defrag-timeout <duration>', 'deadline of one member defragmentation', '5m')
+    .option('--auto-space-recover', 'on a NOSPACE alarm, compact, defragment every member, disarm and check a write, without a human')
+    .option('--space-alert-for <duration>', 'how long a space alert condition must hold before it turns True (the seeds: 10 minutes)', '10m')
+    .option('--space-sample-interval <duration>', 'how often member DB sizes and quotas are sampled', '30s');
+}
+
+function defragOptions(flags: OperatorFlags): DefragControllerOptions | false {
+  const o: DefragControllerOptions = {
+    minFragmentationPercent: parsePercent(flags.defragMinFragmentation, '--defrag-min-fragmentation'),
+    minDbSizeBytes: parseBytes(flags.defragMinDbSize, '--defrag-min-db-size'),
+    waitMs: parseWait(flags.defragWait, '--defrag-wait'),
+    intervalMs: parseDuration(flags.defragInterval, '--defrag-interval'),
+    defragTimeoutMs: parseDuration(flags.defragTimeout, '--defrag-timeout'),
+  };
+  return flags.autoDefrag ? o : false;
+}
+
+function spaceOptions(flags: OperatorFlags, c: Context): SpaceOptions {
+  const defragTimeoutMs = parseDuration(flags.defragTimeout, '--defrag-timeout');
+  return {
+    alertForMs: parseDuration(flags.spaceAlertFor, '--space-alert-for'),
+    sampleIntervalMs: parseDuration(flags.spaceSampleInterval, '--space-sample-interval'),
+    autoRecover: flags.autoSpaceRecover ?? false,
+    defragTimeoutMs,
+    // The members' /metrics need the cluster's client certificate; `run` creates it later.
+    tls: () => c.connectionOptions().tls,
+  };
 }
 
 function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | undefined {
@@ -70,7 +122,12 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`--backup-retain-count must be a whole number of at least 1 (got "${flags.backupRetainCount}")`);
   const size = parseSize(flags.backupRetainSize);
   if (!size) throw new UsageError(`bad --backup-retain-size "${flags.backupRetainSize}": use a size like 10GiB or 500MB`);
+  const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
   return {
+    ...(target ? {
+      ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info),
+      pruneRemote: (policy: RetentionPolicy, now: Date) => pruneRemote(target, policy, now),
+    } : {}),
     schedule: flags.backupSchedule,
     dir: flags.backupDir,
     ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
@@ -83,6 +140,8 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
 export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: string) => void): Omit<OperatorOptions, 'client'> {
   const { host, port } = parseListen(flags.listen);
   const backup = backupOptions(flags, c);
+  const defrag = defragOptions(flags);
+  const space = spaceOptions(flags, c);
   return {
     stateDir: c.layout.root,
     listenHost: host,
@@ -92,6 +151,8 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
     prefixes: flags.prefix ? singlePrefix(flags.prefix) : DEFAULT_PREFIXES,
     ...(flags.migrationRate !== undefined ? { migrationRate: parseRate(flags.migrationRate) } : {}),
     ...(backup ? { backup } : {}),
+    defrag,
+    space,
     ...(flags.id ? { identity: flags.id } : {}),
     log,
   };
