@@ -202,6 +202,7 @@ export class Connection {
     const timeoutMs = o.timeoutMs ?? this.opts.commandTimeoutMs;
     const useAuth = o.auth !== false && this.opts.auth !== undefined;
     await this.ensureConnected();
+    let dropped = 0;
     for (let attempt = 0; ; attempt++) {
       const token = useAuth ? await this.getToken() : null;
       try {
@@ -212,6 +213,13 @@ export class Connection {
       } catch (err) {
         if (useAuth && attempt === 0 && isTokenError(err)) {
           this.dropToken(token);
+          continue;
+        }
+        // During a leader change etcd drops proposals it never appended: sending the same
+        // request again cannot apply it twice, so a few quick retries hide the hand-over.
+        if (dropped < 5 && /raft proposal dropped/.test(String((err as Error).message))) {
+          dropped++;
+          await new Promise((r) => setTimeout(r, 50 * dropped));
           continue;
         }
         throw mapGrpcError(err, this.endpoint, { timeoutMs, tls: this.secure, method: `${service}.${method}` });

@@ -158,7 +158,7 @@ export function mapGrpcError(err: unknown, endpoint: string, ctx: ErrorContext =
 
   if (/database space exceeded/.test(details)) {
     return new EtcdNoSpaceError(
-      `${at} database space exceeded (NOSPACE alarm raised, etcd refuses writes): compact old revisions, defragment, then run \`warden alarm disarm\``,
+      `${at} database space exceeded (NOSPACE alarm raised, etcd refuses writes): run \`warden space recover\` (compacts, defragments every member, disarms)`,
       endpoint, code, raw);
   }
   if (/authentication failed, invalid user ID or password/.test(details)) {
