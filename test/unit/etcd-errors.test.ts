@@ -58,7 +58,7 @@ test('NOSPACE', () => {
   assert.match(err.message, /NOSPACE/);
   assert.match(err.message, /compact/);
   assert.match(err.message, /defragment/);
-  assert.match(err.message, /warden alarm disarm/);
+  assert.match(err.message, /warden space recover/);
 });
 
 test('auth failures', () => {
