@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// The `warden` command. It runs the bundle in dist/ (one file, fast to start) when that is at
-// least as new as every source file; otherwise it rebuilds the bundle with esbuild (atomically,
-// so parallel runs never see half a file) and, if even that fails, runs the TypeScript sources
-// through tsx. It exits as soon as the command is done, whatever handles a library left open.
+// The `warden` command. It runs the esbuild bundle in dist/ (split into chunks, so the code and
+// libraries of commands not used are never loaded) when it is at least as new as every source
+// file; otherwise it rebuilds it first (into a fresh folder, published by renaming one small
+// pointer file, so parallel runs never see half a build). If even that fails, it runs the
+// TypeScript sources through tsx. It exits as soon as the command is done.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = path.join(root, 'dist', 'warden.mjs');
+const dist = path.join(root, 'dist');
+const pointer = path.join(dist, 'current');
 
 function newestSource() {
   let newest = 0;
@@ -19,32 +21,50 @@ function newestSource() {
   return newest;
 }
 
-async function freshBundle() {
-  if (process.env.WARDEN_NO_BUNDLE) return undefined;
+function current() {
   try {
-    if (fs.statSync(bundle).mtimeMs >= newestSource()) return bundle;
-  } catch {
-    /* no bundle yet */
-  }
-  try {
-    const esbuild = await import('esbuild');
-    const tmp = `${bundle}.${process.pid}.tmp`;
-    await esbuild.build({
-      entryPoints: [path.join(root, 'src', 'cli', 'main.ts')],
-      bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external',
-      outfile: tmp, logLevel: 'silent',
-    });
-    fs.renameSync(tmp, bundle);
-    return bundle;
+    if (fs.statSync(pointer).mtimeMs < newestSource()) return undefined;
+    const entry = path.join(dist, fs.readFileSync(pointer, 'utf8').trim(), 'main.js');
+    return fs.existsSync(entry) ? entry : undefined;
   } catch {
     return undefined;
   }
 }
 
-const built = await freshBundle();
+async function build() {
+  const esbuild = await import('esbuild');
+  const name = `build-${Date.now()}-${process.pid}`;
+  await esbuild.build({
+    entryPoints: [path.join(root, 'src', 'cli', 'main.ts')],
+    bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external',
+    outdir: path.join(dist, name), logLevel: 'silent',
+  });
+  const tmp = `${pointer}.${process.pid}`;
+  fs.writeFileSync(tmp, name);
+  fs.renameSync(tmp, pointer);
+  // Builds replaced more than an hour ago can no longer be in use.
+  for (const d of fs.readdirSync(dist)) {
+    const p = path.join(dist, d);
+    if (d.startsWith('build-') && d !== name && Date.now() - fs.statSync(p).mtimeMs > 3_600_000) fs.rmSync(p, { recursive: true, force: true });
+  }
+  return path.join(dist, name, 'main.js');
+}
+
+async function entry() {
+  if (process.env.WARDEN_NO_BUNDLE) return undefined;
+  const fresh = current();
+  if (fresh) return fresh;
+  try {
+    return await build();
+  } catch {
+    return undefined;
+  }
+}
+
+const bundle = await entry();
 let main;
-if (built) {
-  ({ main } = await import(built));
+if (bundle) {
+  ({ main } = await import(pathToFileURL(bundle).href));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

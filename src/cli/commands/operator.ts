@@ -9,7 +9,7 @@ import { parseSchedule, type ScheduleOptions } from '../../backup/schedule.ts';
 import type { DefragControllerOptions } from '../../defrag/controller.ts';
 import { parseBytes, parsePercent, parseWait } from '../../defrag/options.ts';
 import type { SpaceOptions } from '../../defrag/space-controller.ts';
-import { Operator, type OperatorOptions } from '../../operator/operator.ts';
+import type { OperatorOptions } from '../../operator/operator.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
 import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
@@ -167,6 +167,7 @@ export function registerOperator(program: Command, ctx: Ctx): void {
       const options = operatorOptions(flags, c, (l) => c.print(`${new Date().toISOString()} ${l}`));
       const client = c.client();
       try {
+        const { Operator } = await import('../../operator/operator.ts');
         const op = new Operator({ ...options, client });
         try {
           await op.start();

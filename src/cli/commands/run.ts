@@ -7,7 +7,7 @@ import { requireTool } from '../../cluster/binaries.ts';
 import { readClusterConfig, readManifests } from '../../cluster/cluster-config.ts';
 import { clusterStatus, createCluster, supervisorPid, waitHealthy } from '../../cluster/control.ts';
 import { Supervisor } from '../../cluster/supervisor.ts';
-import { Operator } from '../../operator/operator.ts';
+import type { Operator } from '../../operator/operator.ts';
 import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
 import { connectionHint, parseCount, renderMembers, untilSignal } from './cluster.ts';
@@ -51,6 +51,8 @@ export function registerRun(program: Command, ctx: Ctx): void {
         await sup.start();
         await waitHealthy(layout, timeoutMs);
         client = c.client();
+        // Loaded here: the operator's libraries (prom-client, Hono) are for this command only.
+        const { Operator } = await import('../../operator/operator.ts');
         op = new Operator({ ...options, client });
         await op.start();
       } catch (err) {
