@@ -8,12 +8,14 @@ import { openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import net from 'node:net';
+import { freePorts } from '../../src/util/ports.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
+
+export { freePorts };
 
 export interface TestTls {
   ca: Buffer;
@@ -132,24 +134,6 @@ export async function startSingleEtcd(opts: SingleEtcdOptions = {}): Promise<Sin
     etcdctl: async (ctl) => (await execFileP('etcdctl', [...ctlArgs, ...ctl], { env: { ...process.env, ETCDCTL_API: '3' } })).stdout,
     stop,
   };
-}
-
-/** Ports the OS says are free now: all are held open together so they differ. */
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
 }
 
 async function waitHealthy(
