@@ -47,3 +47,12 @@ describe('member manifests', () => {
     assert.throws(() => parseManifest('[]', 'f.json'), /expected a JSON object/);
   });
 });
+
+describe('member count', () => {
+  it('accepts 1, 3, 5; warns on an even count; refuses 0', async () => {
+    const { validateMemberCount } = await import('../../src/cluster/control.ts');
+    assert.deepEqual(validateMemberCount(3), {});
+    assert.match(validateMemberCount(4).warning ?? '', /4 members tolerate no more failures than 3 \(quorum is 3\)/);
+    assert.throws(() => validateMemberCount(0), /--members must be a whole number from 1 to 9 \(got 0\)/);
+  });
+});
