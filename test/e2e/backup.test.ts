@@ -154,6 +154,8 @@ describe('backup', () => {
     const m3 = (await c.status())[2]!;
     process.kill(m3.pid!, 'SIGKILL');
     await waitUntil('etcd-3 down', async () => !(await c.status())[2]!.running);
+    // If etcd-3 led, the other two elect a new leader first (until then they are unhealthy too).
+    await waitUntil('the survivors to serve', async () => (await c.run(['endpoint', 'health', '--cluster'])).stdout.split('\n').filter((l) => l.includes(' is healthy')).length === 2);
     assertOneErrorLine(await c.run(['backup', dir]), /^Error: refusing to back up: the cluster is unhealthy \(etcd-3: .*\): wait until it is resolved, or use --force/);
     assert.deepEqual(files(dir), []);
   });
