@@ -6,6 +6,8 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { takeBackup } from '../src/backup/backup.ts';
+import { StateLayout } from '../src/cluster/layout.ts';
 import { EtcdClient } from '../src/etcd/client.ts';
 import { freePorts } from '../src/util/ports.ts';
 import { waitFor } from '../src/util/wait.ts';
@@ -91,6 +93,17 @@ try {
     if (i < 2) fs.rmSync(d, { recursive: true });
   }
   report(`backup of a ${dbMB.toFixed(0)} MB DB vs etcdctl snapshot save`, median(ours) / median(theirs), '<=1.1', `warden backup ${median(ours).toFixed(0)} ms (streams, verifies, archives), etcdctl ${median(theirs).toFixed(0)} ms`);
+  // The same backup without the CLI process: what the operator's scheduled backups cost, and
+  // how much of the gap above is Node's and the CLI's start-up.
+  const inProcess: number[] = [];
+  const inClient = new EtcdClient({ endpoints: cluster.endpoints, commandTimeoutMs: 60_000 });
+  for (let i = 0; i < 3; i++) {
+    const d = path.join(out, `inproc-${i}`);
+    inProcess.push((await time(() => takeBackup(inClient, { dir: d, member: followerName, layout: new StateLayout(cluster.stateDir), log: () => undefined }))).ms);
+    fs.rmSync(d, { recursive: true });
+  }
+  inClient.close();
+  report('backup in process (no CLI start-up) vs etcdctl snapshot save', median(inProcess) / median(theirs), '<=1.1', `in process ${median(inProcess).toFixed(0)} ms, etcdctl ${median(theirs).toFixed(0)} ms`);
 
   const setDir = path.join(out, 'warden-2');
   const snapshot = path.join(setDir, fs.readdirSync(setDir).find((f) => f.startsWith('snapshot_'))!);
