@@ -105,6 +105,11 @@ export async function addMemberBack(layout: StateLayout, client: EtcdClient, m: 
   if (joined.args && joined.args.length === 0) delete joined.args;
   placeManifest(layout, joined, true);
   log(`member ${m.name} added as a learner (ID ${added.member.ID.toString(16)}), starting it`);
+  // Promote only once the learner has published its name: a promotion racing its publish
+  // proposal makes etcd drop the publish and the member serves clients only 7 s later.
+  await waitFor(async () => (await client.memberList()).members.some((x) => x.ID === added.member.ID && x.name === m.name) || undefined, {
+    timeoutMs, intervalMs: 100, what: `learner ${m.name} to start and publish itself`,
+  });
   await waitFor(async () => {
     try {
       await client.memberPromote(added.member.ID);
