@@ -63,7 +63,8 @@ export class EventLog {
 
   async record(e: Omit<WardenEvent, 'time'>): Promise<void> {
     const ev: WardenEvent = { time: new Date().toISOString(), ...e };
-    this.print(`${ev.time} ${ev.type} ${ev.source} ${ev.reason}: ${ev.message}`);
+    // The operator's log adds the time.
+    this.print(`${ev.type} ${ev.source} ${ev.reason}: ${ev.message}`);
     const key = `${EVENTS}${ev.time}-${process.pid}-${String(this.seq++).padStart(6, '0')}`;
     await this.client.put(key, JSON.stringify(ev));
   }
