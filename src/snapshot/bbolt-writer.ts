@@ -187,3 +187,13 @@ export function resealMeta(db: Buffer, index: 0 | 1, pageSize = 4096): void {
   const m = index * pageSize + PAGE_HEADER_SIZE;
   db.writeBigUInt64LE(fnv1a64(db.subarray(m, m + 56)), m + 56);
 }
+
+/** etcd's revision key: 8-byte big-endian main revision, '_', 8-byte sub revision, 't' for a tombstone. */
+export function revKey(main: number, sub = 0, tombstone = false): Buffer {
+  const b = Buffer.alloc(tombstone ? 18 : 17);
+  b.writeBigUInt64BE(BigInt(main), 0);
+  b[8] = 0x5f;
+  b.writeBigUInt64BE(BigInt(sub), 9);
+  if (tombstone) b[17] = 0x74;
+  return b;
+}

@@ -4,18 +4,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BboltReader, BufferSource } from '../../src/snapshot/bbolt.ts';
-import { writeBbolt, type WriterEntry } from '../../src/snapshot/bbolt-writer.ts';
+import { writeBbolt, type WriterEntry, revKey } from '../../src/snapshot/bbolt-writer.ts';
 import { decodeKeyValue, inspectReader, parseMember } from '../../src/snapshot/inspect.ts';
 import { renderInspect } from '../../src/cli/commands/snapshot.ts';
 
-function revKey(main: number, sub = 0, tombstone = false): Buffer {
-  const b = Buffer.alloc(tombstone ? 18 : 17);
-  b.writeBigUInt64BE(BigInt(main), 0);
-  b[8] = 0x5f;
-  b.writeBigUInt64BE(BigInt(sub), 9);
-  if (tombstone) b[17] = 0x74;
-  return b;
-}
 
 function varint(n: number): number[] {
   const out: number[] = [];

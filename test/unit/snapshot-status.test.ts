@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WardenError } from '../../src/errors.ts';
 import { BboltReader, BufferSource } from '../../src/snapshot/bbolt.ts';
-import { writeBbolt, type WriterEntry } from '../../src/snapshot/bbolt-writer.ts';
+import { writeBbolt, type WriterEntry, revKey } from '../../src/snapshot/bbolt-writer.ts';
 import { crc32c } from '../../src/snapshot/crc32c.ts';
 import { SnapshotHashMismatchError } from '../../src/snapshot/file.ts';
 import { mainRevision, snapshotStatus, statusOf } from '../../src/snapshot/status.ts';
@@ -19,14 +19,6 @@ import { render } from '../../src/cli/printer.ts';
 const dir = fs.mkdtempSync(path.join(process.env.WARDEN_TEST_ROOT ?? os.tmpdir(), 'snapshot-status-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function revKey(main: number, sub = 0, tombstone = false): Buffer {
-  const b = Buffer.alloc(tombstone ? 18 : 17);
-  b.writeBigUInt64BE(BigInt(main), 0);
-  b[8] = 0x5f;
-  b.writeBigUInt64BE(BigInt(sub), 9);
-  if (tombstone) b[17] = 0x74;
-  return b;
-}
 
 const etcdLike: WriterEntry[] = [
   { key: 'meta', bucket: [{ key: 'consistent_index', value: Buffer.from([0, 0, 0, 0, 0, 0, 0, 42]) }] },
