@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeBbolt, type WriterEntry, type WriterOptions } from '../../src/snapshot/bbolt-writer.ts';
+import { revKey, writeBbolt, type WriterEntry, type WriterOptions } from '../../src/snapshot/bbolt-writer.ts';
 import { snapshotStatus } from '../../src/snapshot/status.ts';
 import { statusRendering } from '../../src/cli/commands/snapshot.ts';
 import { render, type OutputFormat } from '../../src/cli/printer.ts';
@@ -15,12 +15,7 @@ import { cli, etcdctl, tempDir } from '../helpers/warden.ts';
 const dir = tempDir('snapshot-crafted');
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const rev = (main: number): Buffer => {
-  const b = Buffer.alloc(17);
-  b.writeBigUInt64BE(BigInt(main));
-  b[8] = 0x5f;
-  return b;
-};
+const rev = (main: number): Buffer => revKey(main);
 const many = (n: number, size = 20): WriterEntry[] => Array.from({ length: n }, (_, i) => ({ key: `k${String(i).padStart(5, '0')}`, value: Buffer.alloc(size + (i % 7), i) }));
 
 const cases: Record<string, [WriterEntry[], WriterOptions?]> = {
