@@ -2,7 +2,10 @@
 // due (one at a time, only on the leading operator), then applies retention by count, total
 // size and age, locally and in the bucket. Outcomes are the `Backup` condition and events.
 import fs from 'node:fs';
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
+import { lazyRequire } from '../util/lazy.ts';
+
+const croner = lazyRequire<typeof import('croner')>('croner');
 import { UsageError } from '../errors.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
@@ -26,7 +29,7 @@ export interface ScheduleOptions {
 /** Parses a cron expression (5 fields, or 6 with seconds) into its schedule; one clear line if bad. */
 export function parseSchedule(expr: string): Cron {
   try {
-    return new Cron(expr, { paused: true });
+    return new (croner().Cron)(expr, { paused: true });
   } catch (err) {
     throw new UsageError(`bad --backup-schedule "${expr}" (${(err as Error).message.replace(/^CronPattern: /, '')}): use cron syntax, e.g. "0 */6 * * *" (6 fields: seconds first)`);
   }

@@ -1,7 +1,10 @@
 // The one printer: every command renders its result as a table, JSON or simple lines,
 // chosen with -w/--write-out like etcdctl. Tables look like etcdctl's (tablewriter):
 // centred upper-case headers, cells aligned right.
-import Table from 'cli-table3';
+import type TableCtor from 'cli-table3';
+import { lazyRequire } from '../util/lazy.ts';
+
+const Table = lazyRequire<typeof TableCtor>('cli-table3');
 import { UsageError } from '../errors.ts';
 
 export type OutputFormat = 'table' | 'json' | 'simple';
@@ -13,7 +16,7 @@ export function parseOutputFormat(value: string): OutputFormat {
 }
 
 export function renderTable(headers: string[], rows: string[][]): string {
-  const table = new Table({
+  const table = new (Table())({
     // cli-table3 accepts cell objects in head at run time; its typings only say string.
     head: headers.map((h) => ({ content: h.toUpperCase(), hAlign: 'center' as const })) as unknown as string[],
     style: { head: [], border: [], compact: false, 'padding-left': 1, 'padding-right': 1 },

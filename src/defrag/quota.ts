@@ -2,8 +2,6 @@
 // Prometheus metrics on its client URL, and `etcd_server_quota_backend_bytes` there is the
 // effective --quota-backend-bytes (etcd reports its 2 GiB default when the flag is 0 or unset).
 // When /metrics cannot be read (blocked, other TLS setup), we assume etcd's default.
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 ** 3;
@@ -26,7 +24,7 @@ export function parseQuotaMetric(text: string): number | undefined {
  * GETs `<clientURL>/metrics` and returns the member's quota, or undefined when it cannot be
  * read within `timeoutMs`. `clientURL` is a member's advertised client URL (http:// or https://).
  */
-export function fetchQuotaBytes(clientURL: string, opts: { tls?: MetricsTls; timeoutMs?: number } = {}): Promise<number | undefined> {
+export async function fetchQuotaBytes(clientURL: string, opts: { tls?: MetricsTls; timeoutMs?: number } = {}): Promise<number | undefined> {
   let url: URL;
   try {
     url = new URL('/metrics', /^https?:\/\//.test(clientURL) ? clientURL : `${opts.tls ? 'https' : 'http'}://${clientURL}`);
@@ -34,9 +32,11 @@ export function fetchQuotaBytes(clientURL: string, opts: { tls?: MetricsTls; tim
     return Promise.resolve(undefined);
   }
   const secure = url.protocol === 'https:';
+  // Loaded here: most commands never read /metrics and need not load node:http(s).
+  const { get } = secure ? await import('node:https') : await import('node:http');
   return new Promise((resolve) => {
     const done = (v: number | undefined) => resolve(v);
-    const req = (secure ? https : http).get(url, {
+    const req = get(url, {
       timeout: opts.timeoutMs ?? 2000,
       // No SNI for IP hosts (Node warns about IP server names); the certificate is still checked.
       ...(secure ? { ca: opts.tls?.ca, cert: opts.tls?.cert, key: opts.tls?.key, ...(net.isIP(url.hostname.replace(/^\[|\]$/g, '')) ? { servername: '' } : {}) } : {}),

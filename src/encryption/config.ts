@@ -1,7 +1,10 @@
 // Kubernetes' EncryptionConfiguration (apiserver.config.k8s.io/v1): parsing with validation
 // that names the exact field and the fix in one line, serializing, and choosing the providers
 // for a resource. Pure: no files are read here.
-import YAML from 'yaml';
+import type * as YamlLib from 'yaml';
+import { lazyRequire } from '../util/lazy.ts';
+
+const YAML = lazyRequire<typeof YamlLib>('yaml');
 import { WardenError } from '../errors.ts';
 import { providersTransformer, type Provider, type ProviderType, type Transformer } from './transformers.ts';
 
@@ -37,7 +40,7 @@ export function parseEncryptionConfig(text: string, source: string): EncryptionC
   };
   let doc: unknown;
   try {
-    doc = YAML.parse(text);
+    doc = YAML().parse(text);
   } catch (err) {
     const first = (err as Error).message.split('\n')[0];
     return fail(`malformed YAML (${first})`, 'fix the file');
@@ -95,7 +98,7 @@ function parseProvider(p: unknown, at: string, fail: (what: string, fix: string)
 }
 
 export function serializeEncryptionConfig(cfg: EncryptionConfig): string {
-  return YAML.stringify({
+  return YAML().stringify({
     apiVersion: API_VERSION,
     kind: KIND,
     resources: cfg.resources.map((r) => ({

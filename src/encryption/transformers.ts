@@ -7,7 +7,10 @@
 // Reads follow kube-apiserver: providers in configuration order by prefix, then keys by name;
 // anything read by other than the first provider and its first key is "stale" (to be rewritten).
 import crypto from 'node:crypto';
-import { xsalsa20poly1305 } from '@noble/ciphers/salsa';
+import type * as Salsa from '@noble/ciphers/salsa';
+import { lazyRequire } from '../util/lazy.ts';
+
+const salsa = lazyRequire<typeof Salsa>('@noble/ciphers/salsa');
 
 export type ProviderType = 'identity' | 'aescbc' | 'aesgcm' | 'secretbox';
 
@@ -117,13 +120,13 @@ export function secretbox(key: Buffer, rand: RandomSource = crypto.randomBytes):
   if (key.length !== 32) throw new TransformError(`invalid secretbox key size ${key.length}: must be 32 bytes`);
   const seal = (prefix: Buffer, data: Buffer) => {
     const nonce = rand(24);
-    return Buffer.concat([prefix, nonce, xsalsa20poly1305(key, nonce).encrypt(data)]);
+    return Buffer.concat([prefix, nonce, salsa().xsalsa20poly1305(key, nonce).encrypt(data)]);
   };
   return {
     fromStorage(data) {
       if (data.length < 24 + 16) throw new TransformError('the stored data was shorter than the required size');
       try {
-        const plain = xsalsa20poly1305(key, data.subarray(0, 24)).decrypt(data.subarray(24));
+        const plain = salsa().xsalsa20poly1305(key, data.subarray(0, 24)).decrypt(data.subarray(24));
         return { data: Buffer.from(plain), stale: false };
       } catch {
         throw new TransformError('output array is too small or authentication failed');

@@ -2,8 +2,18 @@
 // per failure kind, with a one-line message that names the endpoint, says what went wrong and
 // what to do. Callers branch on the class, never on message text.
 
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { WardenError } from '../errors.ts';
+
+/** The gRPC status codes warden branches on (fixed by the gRPC spec; kept here so that error
+ * handling does not load @grpc/grpc-js). */
+export const GrpcStatus = {
+  CANCELLED: 1,
+  DEADLINE_EXCEEDED: 4,
+  PERMISSION_DENIED: 7,
+  UNIMPLEMENTED: 12,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
 
 /** Any failure talking to an etcd member; the message is etcd's own text after the endpoint. */
 export class EtcdError extends WardenError {

@@ -2,7 +2,10 @@
 // transformers the operator's resource API uses (the state dir's EncryptionConfiguration).
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import YAML from 'yaml';
+import type * as YamlLib from 'yaml';
+import { lazyRequire } from '../../util/lazy.ts';
+
+const YAML = lazyRequire<typeof YamlLib>('yaml');
 import { UsageError, WardenError } from '../../errors.ts';
 import { ConfigWatcher, encryptionConfigFile } from '../../encryption/store.ts';
 import { DEFAULT_PREFIXES, KNOWN_TYPES, lookupType, resourceType, singlePrefix, type ResourceType } from '../../resources/registry.ts';
@@ -77,7 +80,7 @@ export async function resourceGet(c: Context, type: ResourceType, name: string |
     const items = name ? [await store.get(type, namespace, name).catch(apiFail)] : (await store.list(type, namespace).catch(apiFail)).items;
     const value = name ? items[0] : { apiVersion: 'v1', kind: 'List', items };
     if (output === 'json') c.print(JSON.stringify(value, null, 2));
-    else if (output === 'yaml') c.print(YAML.stringify(value).trimEnd());
+    else if (output === 'yaml') c.print(YAML().stringify(value).trimEnd());
     else if (output === 'name') c.print(items.map((o) => `${type.kind.toLowerCase()}/${o.metadata.name}`).join('\n'));
     else if (items.length === 0) c.io.err(`No resources found${namespace ? ` in ${namespace} namespace` : ''}.`);
     else {
@@ -98,7 +101,7 @@ function readDocuments(file: string): KubeObject[] {
   }
   let docs: unknown[];
   try {
-    docs = YAML.parseAllDocuments(text).map((d) => {
+    docs = YAML().parseAllDocuments(text).map((d) => {
       if (d.errors.length) throw new Error(d.errors[0]?.message.split('\n')[0]);
       return d.toJS() as unknown;
     });
