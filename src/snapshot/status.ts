@@ -22,8 +22,10 @@ export interface SnapshotStatus {
 /** etcd's revision key: 8-byte big-endian main revision, '_', 8-byte sub revision (+ 't'). */
 export function mainRevision(key: Uint8Array): number {
   if (key.length < 8) throw new WardenError(`key bucket holds a ${key.length}-byte key, too short for a revision: not an etcd snapshot`);
-  const v = Buffer.from(key.buffer, key.byteOffset, 8).readBigInt64BE(0);
-  return Number(v);
+  // Two 32-bit halves: no BigInt per key (revisions stay far below 2^53).
+  const hi = ((key[0]! << 24) | (key[1]! << 16) | (key[2]! << 8) | key[3]!) >> 0;
+  const lo = ((key[4]! << 24) | (key[5]! << 16) | (key[6]! << 8) | key[7]!) >>> 0;
+  return hi * 0x1_0000_0000 + lo;
 }
 
 /** Sees every key of every top-level bucket during the status walk (value undefined: a nested bucket). */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Crc32c, crc32c } from '../../src/snapshot/crc32c.ts';
+import { Crc32c, crc32c, crc32cJs, crc32cBackend } from '../../src/snapshot/crc32c.ts';
 
 /** The definition: one bit at a time, reflected polynomial 0x82F63B78. */
 function reference(buf: Uint8Array): number {
@@ -44,4 +44,15 @@ test('streaming in pieces equals hashing the concatenation (as Go hash.Write cal
   const h = new Crc32c();
   for (let i = 0; i < data.length; i += 333) h.update(data.subarray(i, i + 333));
   assert.equal(h.digest(), whole);
+});
+
+test('the native and JavaScript implementations agree on large buffers and continuations', () => {
+  // On linux-x64 (CI) the native package must load: it is what makes `snapshot status` as fast as etcdctl.
+  if (process.platform === 'linux' && process.arch === 'x64') assert.equal(crc32cBackend(), 'native');
+  const data = randomBytes(70_000);
+  for (const [start, end] of [[0, 70_000], [1, 69_999], [256, 4352], [3, 300], [0, 255]] as const) {
+    assert.equal(crc32c(0, data, start, end), crc32cJs(0, data, start, end), `range ${start}-${end}`);
+    assert.equal(crc32c(0x12345678, data, start, end), crc32cJs(0x12345678, data, start, end), `continued ${start}-${end}`);
+  }
+  assert.equal(crc32c(0, data.subarray(0, 1000)), reference(data.subarray(0, 1000)));
 });
