@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.warden/**', 'coverage/**', 'tmp/**', 'dist/**'] },
+  { ignores: ['node_modules/**', '.warden/**', 'coverage/**', 'tmp/**', 'dist/**', 'src/etcd/proto/*.pb.*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

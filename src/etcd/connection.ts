@@ -4,13 +4,12 @@
 // no circuit breaker here: a failed call reports at once and the next call goes straight out.
 
 import net from 'node:net';
-import { checkServerIdentity } from 'node:tls';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import type * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../errors.ts';
-import { EtcdError, EtcdUnavailableError, mapGrpcError } from './errors.ts';
-import { PROTO_DIR } from '../paths.ts';
-import type { SnapshotChunk } from './snapshot.ts';
+import { EtcdError, EtcdUnavailableError, GrpcStatus, mapGrpcError } from './errors.ts';
+import type { ServiceName } from './grpc-lib.ts';
+import type { H2SnapshotSource } from './snapshot-h2.ts';
 
 export interface ConnectionOptions {
   /** `127.0.0.1:2379`, `http://127.0.0.1:2379` or `https://...`. */
@@ -65,25 +64,13 @@ export function parseEndpoint(raw: string, tlsConfigured: boolean): ParsedEndpoi
   return { address: `${host}:${port}`, host, port, secure };
 }
 
-export type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
+export type { ServiceName } from './grpc-lib.ts';
+type GrpcLib = typeof import('./grpc-lib.ts');
 
-let serviceCtors: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
-
-function services(): Record<ServiceName, grpc.ServiceClientConstructor> {
-  if (!serviceCtors) {
-    const definition = protoLoader.loadSync('rpc.proto', {
-      includeDirs: [PROTO_DIR],
-      keepCase: true,
-      longs: String,
-      bytes: Buffer,
-      defaults: true,
-      oneofs: true,
-    });
-    const pkg = grpc.loadPackageDefinition(definition).etcdserverpb as grpc.GrpcObject;
-    const ctor = (name: ServiceName): grpc.ServiceClientConstructor => pkg[name] as grpc.ServiceClientConstructor;
-    serviceCtors = { KV: ctor('KV'), Watch: ctor('Watch'), Lease: ctor('Lease'), Cluster: ctor('Cluster'), Maintenance: ctor('Maintenance'), Auth: ctor('Auth') };
-  }
-  return serviceCtors;
+let libLoading: Promise<GrpcLib> | undefined;
+/** grpc-js and the etcd service classes, loaded on the first call of any connection. */
+function loadGrpcLib(): Promise<GrpcLib> {
+  return (libLoading ??= import('./grpc-lib.ts'));
 }
 
 type UnaryFn = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: unknown) => void) => grpc.ClientUnaryCall;
@@ -106,53 +93,22 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_timeout_ms': 10_000,
 };
 
-/** SnapshotResponse {header = 1; uint64 remaining_bytes = 2; bytes blob = 3;} without copying the blob. */
-export function decodeSnapshotResponse(buf: Buffer): SnapshotChunk {
-  let pos = 0;
-  let remaining = 0;
-  let blob: Buffer = Buffer.alloc(0);
-  const varint = (): number => {
-    let result = 0;
-    let mul = 1;
-    for (;;) {
-      const b = buf[pos++];
-      if (b === undefined) throw new Error('truncated SnapshotResponse');
-      result += (b & 0x7f) * mul;
-      if (b < 0x80) return result;
-      mul *= 128;
-    }
-  };
-  while (pos < buf.length) {
-    const tag = varint();
-    const field = Math.floor(tag / 8);
-    const wire = tag & 7;
-    if (wire === 0) {
-      const v = varint();
-      if (field === 2) remaining = v;
-    } else if (wire === 2) {
-      const len = varint();
-      if (field === 3) blob = buf.subarray(pos, pos + len);
-      pos += len;
-    } else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else throw new Error(`unexpected wire type ${wire} in SnapshotResponse`);
-  }
-  return { remaining_bytes: remaining, blob };
-}
 
 /** Errors after which a fresh token may succeed. */
 export function isTokenError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { code?: unknown; details?: unknown; message?: unknown };
   const text = typeof e.details === 'string' ? e.details : typeof e.message === 'string' ? e.message : '';
-  return e.code === grpc.status.UNAUTHENTICATED || /invalid auth token|revision of auth store is old|user name is empty/.test(text);
+  return e.code === GrpcStatus.UNAUTHENTICATED || /invalid auth token|revision of auth store is old|user name is empty/.test(text);
 }
 
 export class Connection {
   readonly endpoint: string;
   readonly secure: boolean;
-  private readonly channel: grpc.Channel;
-  private readonly stubs = new Map<ServiceName, grpc.Client>();
+  private readonly parsed: ParsedEndpoint;
+  /** The gRPC channel and a stub per service, made on the first call (see open()). */
+  private stack: { lib: GrpcLib; channel: grpc.Channel; stubs: Map<ServiceName, grpc.Client> } | undefined;
+  private opening: Promise<void> | undefined;
   /** undefined: not authenticated yet; null: no token needed (no auth, or auth not enabled). */
   private token: string | null | undefined;
   private authenticating: Promise<string | null> | undefined;
@@ -163,30 +119,43 @@ export class Connection {
     private readonly opts: ResolvedOptions,
   ) {
     const ep = parseEndpoint(rawEndpoint, opts.tls !== undefined);
+    this.parsed = ep;
     this.endpoint = ep.address;
     this.secure = ep.secure;
-    const options: grpc.ChannelOptions = { ...CHANNEL_OPTIONS };
-    let credentials = grpc.credentials.createInsecure();
-    if (ep.secure) {
-      const t = opts.tls ?? {};
-      const ipHost = ep.host.replace(/^\[|\]$/g, '');
-      if (net.isIP(ipHost)) {
-        // grpc-js sends the host as TLS server name, which Node warns about for IP addresses
-        // (DEP0123) on every CLI run. SNI is meaningless for an IP (Go sends none), so send a
-        // placeholder name and still verify the certificate against the IP itself.
-        options['grpc.ssl_target_name_override'] = 'etcd';
-        credentials = grpc.credentials.createSsl(t.ca ?? null, t.key ?? null, t.cert ?? null, {
-          checkServerIdentity: (_name, cert) => checkServerIdentity(ipHost, cert),
-        });
-      } else {
-        credentials = grpc.credentials.createSsl(t.ca ?? null, t.key ?? null, t.cert ?? null);
+  }
+
+  /** Loads grpc-js (first connection only) and makes the channel and the service stubs. */
+  private open(): Promise<void> {
+    this.opening ??= loadGrpcLib().then((lib) => {
+      if (this.stack || this.closed) return;
+      const { grpc: g, etcdServices } = lib;
+      const ep = this.parsed;
+      const options: grpc.ChannelOptions = { ...CHANNEL_OPTIONS };
+      let credentials = g.credentials.createInsecure();
+      if (ep.secure) {
+        const t = this.opts.tls ?? {};
+        const ipHost = ep.host.replace(/^\[|\]$/g, '');
+        if (net.isIP(ipHost)) {
+          // grpc-js sends the host as TLS server name, which Node warns about for IP addresses
+          // (DEP0123) on every CLI run. SNI is meaningless for an IP (Go sends none), so send a
+          // placeholder name and still verify the certificate against the IP itself.
+          options['grpc.ssl_target_name_override'] = 'etcd';
+          credentials = g.credentials.createSsl(t.ca ?? null, t.key ?? null, t.cert ?? null, {
+            checkServerIdentity: (_name, cert) => checkServerIdentity(ipHost, cert),
+          });
+        } else {
+          credentials = g.credentials.createSsl(t.ca ?? null, t.key ?? null, t.cert ?? null);
+        }
       }
-    }
-    const target = `${ep.host}:${ep.port}`;
-    this.channel = new grpc.Channel(target, credentials, options);
-    for (const [name, Ctor] of Object.entries(services()) as [ServiceName, grpc.ServiceClientConstructor][]) {
-      this.stubs.set(name, new Ctor(target, credentials, { channelOverride: this.channel }));
-    }
+      const target = `${ep.host}:${ep.port}`;
+      const channel = new g.Channel(target, credentials, options);
+      const stubs = new Map<ServiceName, grpc.Client>();
+      for (const [name, Ctor] of Object.entries(etcdServices()) as [ServiceName, grpc.ServiceClientConstructor][]) {
+        stubs.set(name, new Ctor(target, credentials, { channelOverride: channel }));
+      }
+      this.stack = { lib, channel, stubs };
+    });
+    return this.opening;
   }
 
   get commandTimeoutMs(): number {
@@ -234,14 +203,30 @@ export class Connection {
   }
 
   /**
-   * Opens Maintenance.Snapshot with a hand-written decoder: each 32 KiB chunk's blob is a view
-   * into the received message instead of a protobufjs copy, which streams a large database
-   * markedly faster.
+   * Opens Maintenance.Snapshot on a connection of its own, straight over node:http2 (see
+   * snapshot-h2.ts: grpc-js would copy every 32 KiB message once more), with this
+   * connection's TLS settings and auth token.
    */
-  async openSnapshotStream(lastError?: unknown): Promise<grpc.ClientReadableStream<SnapshotChunk>> {
-    const md = await this.streamMetadata(lastError);
-    const stub = this.stubs.get('Maintenance') as grpc.Client;
-    return stub.makeServerStreamRequest('/etcdserverpb.Maintenance/Snapshot', () => Buffer.alloc(0), decodeSnapshotResponse, {}, md);
+  async openSnapshotStream(lastError?: unknown): Promise<H2SnapshotSource> {
+    if (this.closed) throw new EtcdError(`${this.endpoint}: client already closed`, this.endpoint);
+    if (lastError !== undefined && isTokenError(lastError)) this.dropToken(this.token);
+    const token = this.opts.auth ? await this.getToken() : null;
+    const ep = this.parsed;
+    const ipHost = ep.host.replace(/^\[|\]$/g, '');
+    const isIp = net.isIP(ipHost) !== 0;
+    // Its own chunk: node:http2 is loaded only by commands that take a snapshot.
+    const { H2SnapshotSource } = await import('./snapshot-h2.ts');
+    return new H2SnapshotSource({
+      host: ipHost,
+      port: ep.port,
+      secure: ep.secure,
+      ...(this.opts.tls ? { tls: this.opts.tls } : {}),
+      // As for the gRPC channel: no SNI for an IP address, but the certificate must name it.
+      ...(ep.secure && isIp ? { checkServerIdentity: (_name: string, cert: PeerCertificate) => checkServerIdentity(ipHost, cert) } : {}),
+      ...(ep.secure && !isIp ? { servername: ipHost } : {}),
+      token,
+      dialTimeoutMs: this.opts.dialTimeoutMs,
+    });
   }
 
   /** Opens a bidirectional stream (no deadline). Pass the error that ended the previous try. */
@@ -257,8 +242,9 @@ export class Connection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const stub of this.stubs.values()) stub.close();
-    this.channel.close();
+    if (!this.stack) return;
+    for (const stub of this.stack.stubs.values()) stub.close();
+    this.stack.channel.close();
   }
 
   private async streamMetadata(lastError?: unknown): Promise<grpc.Metadata> {
@@ -268,14 +254,14 @@ export class Connection {
   }
 
   private method<F>(service: ServiceName, method: string): F {
-    const stub = this.stubs.get(service)!;
+    const stub = this.ready().stubs.get(service)!;
     const fn = (stub as unknown as Record<string, unknown>)[method];
     if (typeof fn !== 'function') throw new Error(`etcd proto has no method ${service}.${method}`);
     return fn.bind(stub) as F;
   }
 
   private metadata(token: string | null): grpc.Metadata {
-    const md = new grpc.Metadata();
+    const md = new (this.ready().lib.grpc.Metadata)();
     if (token) md.set('token', token);
     return md;
   }
@@ -286,13 +272,16 @@ export class Connection {
    */
   private async ensureConnected(): Promise<void> {
     if (this.closed) throw new EtcdError(`${this.endpoint}: client already closed`, this.endpoint);
-    const { READY, TRANSIENT_FAILURE } = grpc.connectivityState;
-    let state = this.channel.getConnectivityState(true);
+    await this.open();
+    if (this.closed) throw new EtcdError(`${this.endpoint}: client already closed`, this.endpoint);
+    const { lib, channel } = this.ready();
+    const { READY, TRANSIENT_FAILURE } = lib.grpc.connectivityState;
+    let state = channel.getConnectivityState(true);
     if (state === READY || state === TRANSIENT_FAILURE) return;
     const deadline = Date.now() + this.opts.dialTimeoutMs;
     while (state !== READY && state !== TRANSIENT_FAILURE) {
       const current = state;
-      const changed = await new Promise<boolean>((resolve) => this.channel.watchConnectivityState(current, deadline, (err) => resolve(!err)));
+      const changed = await new Promise<boolean>((resolve) => channel.watchConnectivityState(current, deadline, (err) => resolve(!err)));
       if (!changed) {
         throw new EtcdUnavailableError(
           this.endpoint,
@@ -301,8 +290,14 @@ export class Connection {
           false,
         );
       }
-      state = this.channel.getConnectivityState(true);
+      state = channel.getConnectivityState(true);
     }
+  }
+
+  /** The channel and stubs; only after open() (every call path awaits ensureConnected first). */
+  private ready(): NonNullable<Connection['stack']> {
+    if (!this.stack) throw new EtcdError(`${this.endpoint}: client already closed`, this.endpoint);
+    return this.stack;
   }
 
   private async getToken(): Promise<string | null> {

@@ -9,7 +9,8 @@ import { EtcdSnapshotIntegrityError, EtcdTimeoutError } from './errors.ts';
 
 export interface SnapshotChunk {
   remaining_bytes: string | number | bigint;
-  blob: Buffer;
+  /** The chunk's bytes; a list when they arrived in several pieces and were never joined. */
+  blob: Buffer | Buffer[];
 }
 
 const SHA256_LENGTH = 32;
@@ -39,38 +40,41 @@ export class SnapshotVerifier {
     return this.verifiedDigest;
   }
 
-  /** Feeds one message; returns the database bytes it carries (empty for the trailer). */
-  push(chunk: SnapshotChunk): Buffer {
+  /** Feeds one message; returns the database bytes it carries, in order (none for the trailer). */
+  push(chunk: SnapshotChunk): Buffer[] {
     const remaining = Number(chunk.remaining_bytes);
-    const blob = chunk.blob;
+    const parts = Array.isArray(chunk.blob) ? chunk.blob : [chunk.blob];
+    let length = 0;
+    for (const p of parts) length += p.length;
     if (this.state === 'done') {
       throw this.fail('etcd sent more data after the sha256 trailer');
     }
     if (this.state === 'trailer') {
       // etcd 3.4+ sends the hash in its own message after the chunk that brought remaining to 0.
-      if (blob.length !== SHA256_LENGTH || remaining !== 0) {
-        throw this.fail(`expected the ${SHA256_LENGTH}-byte sha256 trailer after the last chunk, got ${blob.length} bytes`);
+      if (length !== SHA256_LENGTH || remaining !== 0) {
+        throw this.fail(`expected the ${SHA256_LENGTH}-byte sha256 trailer after the last chunk, got ${length} bytes`);
       }
+      const blob = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
       const actual = this.hash.digest();
       if (!actual.equals(blob)) {
         throw this.fail(`sha256 mismatch (etcd sent ${blob.toString('hex')}, the bytes received hash to ${actual.toString('hex')})`);
       }
       this.state = 'done';
       this.verifiedDigest = actual.toString('hex');
-      return Buffer.alloc(0);
+      return [];
     }
     if (!Number.isSafeInteger(remaining) || remaining < 0) {
       throw this.fail(`invalid remaining_bytes ${String(chunk.remaining_bytes)}`);
     }
-    const announced = this.received + blob.length + remaining;
+    const announced = this.received + length + remaining;
     if (this.total === undefined) this.total = announced;
     else if (announced !== this.total) {
-      throw this.fail(`chunks do not add up (${this.received} + ${blob.length} received, ${remaining} announced, ${this.total} expected)`);
+      throw this.fail(`chunks do not add up (${this.received} + ${length} received, ${remaining} announced, ${this.total} expected)`);
     }
-    this.received += blob.length;
-    this.hash.update(blob);
+    this.received += length;
+    for (const p of parts) this.hash.update(p);
     if (remaining === 0) this.state = 'trailer';
-    return blob;
+    return parts;
   }
 
   /** Call when the stream ended; returns the verified hex digest or throws why it cannot be trusted. */
@@ -168,14 +172,16 @@ export class SnapshotStream extends Readable {
     source.on('data', (chunk) => {
       if (this.source !== source || this.destroyed) return;
       this.armIdleTimer();
-      let bytes: Buffer;
+      let parts: Buffer[];
       try {
-        bytes = this.verifier.push(chunk);
+        parts = this.verifier.push(chunk);
       } catch (err) {
         this.destroy(err as Error);
         return;
       }
-      if (bytes.length > 0 && !this.push(bytes)) source.pause();
+      let more = true;
+      for (const p of parts) if (p.length > 0) more = this.push(p);
+      if (!more) source.pause();
     });
     source.on('error', (err) => {
       if (this.source !== source || this.destroyed || this.finished) return;

@@ -2,8 +2,10 @@
 // options become etcd request fields (field names and enum numbers of etcd's proto).
 
 import { test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { decodeSnapshotResponse, parseEndpoint, resolveOptions } from '../../src/etcd/connection.ts';
+import { parseEndpoint, resolveOptions } from '../../src/etcd/connection.ts';
+import { GrpcFrameReader, decodeSnapshotParts } from '../../src/etcd/snapshot-h2.ts';
 import { compare, encodeRange, encodeTxn, op } from '../../src/etcd/txn.ts';
 import { decodeHeader, keyRange, prefixRangeEnd } from '../../src/etcd/types.ts';
 import { UsageError } from '../../src/errors.ts';
@@ -78,9 +80,37 @@ test('snapshot responses decode remaining_bytes and the blob as protobuf encodes
   const blob = Buffer.from('database bytes');
   // field 1 header (length-delimited, skipped), field 2 varint 300, field 3 bytes
   const msg = Buffer.concat([Buffer.from([0x0a, 0x02, 0x08, 0x01, 0x10, 0xac, 0x02, 0x1a, blob.length]), blob]);
-  const chunk = decodeSnapshotResponse(msg);
+  const chunk = decodeSnapshotParts([msg]);
   assert.equal(chunk.remaining_bytes, 300);
-  assert.deepEqual(chunk.blob, blob);
-  assert.equal(chunk.blob.buffer, msg.buffer, 'a view into the message');
-  assert.deepEqual(decodeSnapshotResponse(Buffer.alloc(0)), { remaining_bytes: 0, blob: Buffer.alloc(0) });
+  assert.deepEqual(Buffer.concat(chunk.blob), blob);
+  assert.equal(chunk.blob[0]!.buffer, msg.buffer, 'a view into the message');
+  // The same message cut at every byte: fields and the blob may straddle DATA frames.
+  for (let cut = 1; cut < msg.length; cut++) {
+    const split = decodeSnapshotParts([msg.subarray(0, cut), msg.subarray(cut)]);
+    assert.equal(split.remaining_bytes, 300, `cut at ${cut}`);
+    assert.deepEqual(Buffer.concat(split.blob), blob, `cut at ${cut}`);
+  }
+  assert.deepEqual(decodeSnapshotParts([]), { remaining_bytes: 0, blob: [] });
+  assert.throws(() => decodeSnapshotParts([Buffer.from([0x1a, 0x05, 0x01])]), /truncated SnapshotResponse/);
+});
+
+test('gRPC length-prefixed messages are split correctly from arbitrary DATA-frame boundaries', () => {
+  const frame = (body: Buffer): Buffer => {
+    const header = Buffer.alloc(5); // flag 0 (uncompressed), then the length, big-endian
+    header.writeUInt32BE(body.length, 1);
+    return Buffer.concat([header, body]);
+  };
+  const bodies = [Buffer.from('first message'), Buffer.alloc(0), randomBytes(70_000), Buffer.from('x')];
+  const wire = Buffer.concat(bodies.map(frame));
+  for (const size of [1, 3, 5, 7, 4096, 16_384, wire.length]) {
+    const reader = new GrpcFrameReader();
+    const got: Buffer[] = [];
+    for (let i = 0; i < wire.length; i += size) for (const m of reader.push(wire.subarray(i, i + size))) got.push(Buffer.concat(m));
+    assert.deepEqual(got, bodies, `frames of ${size} bytes`);
+    assert.ok(reader.idle);
+  }
+  const partial = new GrpcFrameReader();
+  partial.push(wire.subarray(0, 10));
+  assert.equal(partial.idle, false, 'a stream that ends here ended mid-message');
+  assert.throws(() => new GrpcFrameReader().push(Buffer.from([1, 0, 0, 0, 1, 0])), /compressed gRPC message/);
 });
