@@ -9,6 +9,11 @@ import { fsyncDir } from '../util/fsutil.ts';
 /** node-tar, loaded when an archive is first read or written. */
 const loadTar = () => import('tar');
 
+/** Starts loading the tar library early (e.g. while a snapshot streams), so writing the archive does not wait for it. */
+export function prefetchArchiveLibrary(): void {
+  loadTar().catch(() => undefined);
+}
+
 export interface BackupInfo {
   timestamp: string;
   dirty: boolean;

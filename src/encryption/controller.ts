@@ -109,8 +109,7 @@ export function encryptionController(opts: EncryptionControllerOptions): Control
 }
 
 /** For `encryption status`: the state and the condition computed the same way. */
-export async function encryptionStatus(client: EtcdClient, configFile: string): Promise<{ state: EncryptionState; condition: ReturnType<typeof encryptedCondition> }> {
-  const desired = await readDesiredType(client);
-  const state = await readState(client);
-  return { state, condition: encryptedCondition(desired, loadEncryptionConfig(configFile), state) };
+export async function encryptionStatus(client: EtcdClient, configFile: string): Promise<{ desired: Awaited<ReturnType<typeof readDesiredType>>; state: EncryptionState; condition: ReturnType<typeof encryptedCondition> }> {
+  const [desired, state] = await Promise.all([readDesiredType(client), readState(client)]);
+  return { desired, state, condition: encryptedCondition(desired, loadEncryptionConfig(configFile), state) };
 }
