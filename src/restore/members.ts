@@ -7,8 +7,8 @@ import { embeddedConnection, readManifests, type ManifestEntry } from '../cluste
 import { waitHealthy } from '../cluster/control.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { serializeManifest, type MemberManifest } from '../cluster/manifest.ts';
-import { isMemberProcess, readRunStatus } from '../cluster/supervisor.ts';
-import { EtcdClient } from '../etcd/client.ts';
+import { isMemberProcess, manifestStamp, readRunStatus } from '../cluster/supervisor.ts';
+import { EtcdClient, MemberClient } from '../etcd/client.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { waitFor } from '../util/wait.ts';
 
@@ -70,10 +70,28 @@ export async function startAlone(layout: StateLayout, m: MemberManifest, token: 
 }
 
 /**
- * Adds a stopped member back with an empty data dir: member add as learner (on the running
- * cluster), manifest with initial-cluster-state existing, start, promote once in sync.
+ * Adds stopped members back one at a time with empty data dirs (see addMemberBack), then waits
+ * until every one of them serves clients.
  */
-export async function addMemberBack(layout: StateLayout, client: EtcdClient, m: MemberManifest, token: string, stamp: string, log: Log, timeoutMs = 90_000): Promise<void> {
+export async function addMembersBack(layout: StateLayout, client: EtcdClient, ms: MemberManifest[], token: string, stamp: string, log: Log, timeoutMs = 90_000): Promise<void> {
+  for (const [i, m] of ms.entries()) await addMemberBack(layout, client, m, token, stamp, log, { more: i < ms.length - 1, timeoutMs });
+  if (ms.length > 1) {
+    await waitHealthy(layout, timeoutMs, ms.map((m) => m.name));
+    log(`members ${ms.map((m) => m.name).join(', ')} are healthy`);
+  }
+}
+
+/**
+ * Adds a stopped member back with an empty data dir: member add as learner (on the running
+ * cluster), manifest with initial-cluster-state existing, start, promote once in sync. With
+ * `more` (another member follows) it returns once promoted, without waiting for the member to
+ * serve clients: that can take etcd ~7 s (see waitLearnerServing), and etcd refuses the next add
+ * until its leader has been connected to this member for 5 s anyway, so the two waits run side
+ * by side. Restarting the learner instead would start those 5 s over. The caller then waits
+ * for all of them to be healthy.
+ */
+export async function addMemberBack(layout: StateLayout, client: EtcdClient, m: MemberManifest, token: string, stamp: string, log: Log, opts: { more?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 90_000;
   const { members } = await client.memberList();
   const existing = members.find((x) => x.peerURLs.includes(m.peerURL));
   if (existing && existing.name === m.name && !existing.isLearner) {
@@ -86,8 +104,9 @@ export async function addMemberBack(layout: StateLayout, client: EtcdClient, m: 
   }
   const aside = moveAside(layout, m.dataDir, m.name, stamp);
   if (aside) log(`moved the old data dir of ${m.name} aside to ${aside}`);
-  // etcd refuses a member add until the cluster has been connected for a while after a change
-  // ("unhealthy cluster"), so it is retried within the bound.
+  // etcd refuses a member add ("unhealthy cluster") until the leader has been connected to every
+  // voting member for 5 s (its HealthInterval), so it is retried within the bound; often, as
+  // after the first learner this wait is most of a restore.
   const added = await waitFor(async () => {
     try {
       return await client.memberAdd([m.peerURL], { isLearner: true });
@@ -95,7 +114,7 @@ export async function addMemberBack(layout: StateLayout, client: EtcdClient, m: 
       if (/unhealthy cluster/i.test((err as Error).message)) return undefined;
       throw err;
     }
-  }, { timeoutMs, intervalMs: 500, what: `the cluster to accept ${m.name} as a new member` });
+  }, { timeoutMs, intervalMs: 100, what: `the cluster to accept ${m.name} as a new member` });
   const initial = added.members
     .map((x) => (x.ID === added.member.ID ? `${m.name}=${m.peerURL}` : x.name ? `${x.name}=${x.peerURLs[0]}` : undefined))
     .filter(Boolean)
@@ -105,11 +124,7 @@ export async function addMemberBack(layout: StateLayout, client: EtcdClient, m: 
   if (joined.args && joined.args.length === 0) delete joined.args;
   placeManifest(layout, joined, true);
   log(`member ${m.name} added as a learner (ID ${added.member.ID.toString(16)}), starting it`);
-  // Promote only once the learner has published its name: a promotion racing its publish
-  // proposal makes etcd drop the publish and the member serves clients only 7 s later.
-  await waitFor(async () => (await client.memberList()).members.some((x) => x.ID === added.member.ID && x.name === m.name) || undefined, {
-    timeoutMs, intervalMs: 100, what: `learner ${m.name} to start and publish itself`,
-  });
+  if (!opts.more) await waitLearnerServing(layout, joined, log, timeoutMs);
   await waitFor(async () => {
     try {
       await client.memberPromote(added.member.ID);
@@ -118,9 +133,105 @@ export async function addMemberBack(layout: StateLayout, client: EtcdClient, m: 
       if (/in sync|not ready|learner/i.test((err as Error).message)) return undefined;
       throw err;
     }
-  }, { timeoutMs, intervalMs: 250, what: `learner ${m.name} to catch up and be promoted` });
+  }, { timeoutMs, intervalMs: 100, what: `learner ${m.name} to catch up and be promoted` });
+  if (opts.more) {
+    log(`member ${m.name} promoted to a voting member`);
+    return;
+  }
   await waitHealthy(layout, timeoutMs, [m.name]);
   log(`member ${m.name} promoted to a voting member and healthy`);
+}
+
+/** Whether a member answers clients: Status, which etcd 3.4 also serves on a learner. */
+async function servesClients(layout: StateLayout, m: MemberManifest): Promise<boolean> {
+  const conn = embeddedConnection(layout);
+  // A fresh channel each time: a member that was just restarted is seen at once, not after
+  // grpc-js's reconnect backoff. The short deadline matters: etcd accepts connections on its
+  // client port from the start but answers them only once it has published itself.
+  const probe = new MemberClient(m.clientURL, { ...(conn.tls ? { tls: conn.tls } : {}), commandTimeoutMs: 200, dialTimeoutMs: 200 });
+  try {
+    await probe.status();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.close();
+  }
+}
+
+/**
+ * Whether the member's own applied state already holds its published client URLs, read from
+ * its peer port (/members, served before it serves clients; with TLS it takes the member's
+ * own certificate, as its peers do). False when it cannot be read.
+ */
+async function holdsOwnAttributes(m: MemberManifest): Promise<boolean> {
+  const url = new URL('/members', m.peerURL);
+  // Loaded here, not at the top: every warden command loads this module.
+  const { get } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve) => {
+    const tls = m.tls && url.protocol === 'https:'
+      ? { ca: fs.readFileSync(m.tls.trustedCAFile), cert: fs.readFileSync(m.tls.certFile), key: fs.readFileSync(m.tls.keyFile) }
+      : {};
+    const req = get(url, { timeout: 300, ...tls }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        try {
+          const members = JSON.parse(body) as { peerURLs?: string[]; clientURLs?: string[] }[];
+          resolve(members.some((x) => x.peerURLs?.includes(m.peerURL) && (x.clientURLs?.length ?? 0) > 0));
+        } catch {
+          resolve(false);
+        }
+      });
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Waits until a learner just started with an empty data dir serves clients, restarting it once
+ * when etcd 3.4 would otherwise keep it waiting ~7 s. The learner proposes its "publish" (name
+ * and client URLs) as soon as it hears the leader's first heartbeat. A learner's vote is not
+ * needed to commit, so the leader commits and applies that proposal at once, and the raft
+ * snapshot it then sends the learner (an empty member always needs one) is taken at its applied
+ * index, so it already holds the publish. The learner never applies the publish entry itself,
+ * which is the only thing that wakes its waiting publish: it gives up after etcd's request
+ * timeout (5 s + 2 election timeouts) and only its retry gets through. A member started again
+ * publishes at once, through the log. So when the learner's own state already holds its
+ * client URLs but it still does not answer, it is restarted (a learner, so no quorum changes;
+ * its data dir is kept). When it cannot be judged, etcd's own retry still ends the wait.
+ */
+async function waitLearnerServing(layout: StateLayout, m: MemberManifest, log: Log, timeoutMs: number): Promise<void> {
+  for (let restarted = false; ;) {
+    // The member's last status may be left from before (e.g. it died): only one about this very
+    // manifest file says it exited.
+    const placed = manifestStamp(fs.statSync(layout.manifestFile(m.name)));
+    let heldSince: number | undefined;
+    const outcome = await waitFor(async () => {
+      const st = readRunStatus(layout, m.name);
+      if (st && st.manifestStamp === placed && (st.state === 'exited' || st.state === 'failed')) return st;
+      const asked = Date.now();
+      const [held, serving] = await Promise.all([!restarted && holdsOwnAttributes(m), servesClients(layout, m)]);
+      if (serving) return 'serving';
+      if (!held) return undefined;
+      heldSince ??= asked;
+      // Published through the log, a member serves within milliseconds of applying it, so
+      // holding its attributes for a while without serving means it waits on etcd's timeout.
+      return Date.now() - heldSince >= 150 ? 'stalled' : undefined;
+    }, { timeoutMs, intervalMs: 50, what: `learner ${m.name} to start and serve clients` });
+    if (outcome === 'serving') return;
+    if (outcome !== 'stalled') {
+      throw new WardenError(`member ${m.name} ${outcome.state === 'failed' ? 'could not start' : 'exited'}: ${outcome.error ?? 'no reason logged'}; see ${layout.memberLog(m.name)}`);
+    }
+    log(`learner ${m.name} got its own publish inside the leader's snapshot and would wait ~7 s for etcd to retry it: restarting it`);
+    placeManifest(layout, m, false);
+    await waitStopped(layout, m);
+    placeManifest(layout, m, true);
+    restarted = true;
+  }
 }
 
 export interface Agreement {

@@ -8,7 +8,7 @@ import { readClusterConfig, readManifests, requireClusterConfig } from '../clust
 import { startSupervisorDetached, supervisorPid } from '../cluster/control.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
-import { addMemberBack, embeddedClient, placeManifest, startAlone, stopAllMembers, verifyAgreement, waitStopped, type Agreement, type Log } from './members.ts';
+import { addMembersBack, embeddedClient, placeManifest, startAlone, stopAllMembers, verifyAgreement, waitStopped, type Agreement, type Log } from './members.ts';
 
 export interface QuorumSummary {
   /** True when this run only finished an interrupted one (adding members back). */
@@ -64,7 +64,7 @@ export async function quorumRestore(layout: StateLayout, opts: { member?: string
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         const token = readClusterConfig(layout)?.token ?? manifests[0]?.initialClusterToken ?? 'warden';
         log(`quorum is back; adding the missing members ${missing.map((m) => m.name).join(', ')}`);
-        for (const m of missing) await addMemberBack(layout, client, m, token, stamp, log);
+        await addMembersBack(layout, client, missing, token, stamp, log);
         const agreement = await verifyAgreement(client);
         log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
         return { resumed: true, survivor: '', copiedTo: '', removed: [], agreement };
@@ -96,9 +96,7 @@ export async function quorumRestore(layout: StateLayout, opts: { member?: string
       removed.push(m.name || m.ID.toString(16));
     }
     if (removed.length) log(`removed lost members: ${removed.join(', ')}`);
-    for (const m of manifests.filter((x) => x.name !== survivorName)) {
-      await addMemberBack(layout, client, m, token, stamp, log);
-    }
+    await addMembersBack(layout, client, manifests.filter((x) => x.name !== survivorName), token, stamp, log);
     const agreement = await verifyAgreement(client);
     log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
     return { resumed: false, survivor: survivorName, copiedTo, removed, agreement };

@@ -17,9 +17,9 @@ import { parseEncryptionConfig, type EncryptionConfig } from '../encryption/conf
 import { allKeys } from '../encryption/plan.ts';
 import { inspectSnapshot } from '../snapshot/inspect.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
-import { addMemberBack, embeddedClient, moveAside, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
-import { chooseSet, type ChosenSet } from './set.ts';
-import { restoreDataDir, restoreTool } from './tools.ts';
+import { addMembersBack, embeddedClient, moveAside, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
+import { chooseSet, findSet, type ChosenSet } from './set.ts';
+import { discardScratch, installRestored, restoreIntoScratch, restoreTool } from './tools.ts';
 
 type Phase = 'stop' | 'aside' | 'restore' | 'keys' | 'start' | 'add' | 'verify';
 const PHASES: Phase[] = ['stop', 'aside', 'restore', 'keys', 'start', 'add', 'verify'];
@@ -86,31 +86,52 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   const localVersion = etcdVersion(requireTool('etcd'));
   const tool = restoreTool(); // fails here, before anything changes, when no restore tool exists
   const manifests = readManifests(layout);
-  const set: PreparedSet = opts.prepared ?? (await chooseSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}), etcdVersion: localVersion }));
-  log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${set.snapshot}`);
-
+  const found = opts.prepared ?? findSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}) });
   let rec: RestoreRecord | undefined;
   try {
     rec = JSON.parse(fs.readFileSync(recordFile(layout), 'utf8')) as RestoreRecord;
   } catch {
     rec = undefined;
   }
-  if (rec && rec.timestamp !== set.timestamp) {
+  if (rec && rec.timestamp !== found.timestamp) {
     throw new WardenError(`an interrupted restore of backup ${rec.timestamp} is pending in ${recordFile(layout)}: run the restore of that backup again to finish it (or remove the file to abandon it)`);
   }
   const recovery = rec?.recovery ?? opts.recoveryMember ?? manifests[0]?.manifest.name;
   const recoveryEntry = manifests.find((e) => e.manifest.name === recovery);
   if (!recovery || !recoveryEntry) throw new WardenError(`no member named "${recovery}" to restore into: members are ${manifests.map((e) => e.manifest.name).join(', ')}`);
-  if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
-  else {
-    // Validate the keys before anything changes: the restored cluster must read its values.
-    const cfgText = set.archive ? undefined : set.encryptionConfig;
-    if (cfgText) await checkKeysMatch(set.snapshot, parseEncryptionConfig(fs.readFileSync(cfgText, 'utf8'), cfgText), cfgText);
-    rec = {
-      timestamp: set.timestamp, snapshot: set.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
-      recovery, token: `warden-${crypto.randomBytes(6).toString('hex')}`, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop', movedAside: [],
-    };
-    save(layout, rec);
+  const m = recoveryEntry.manifest;
+  const spec = {
+    snapshot: rec?.snapshot ?? found.snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL,
+    token: rec?.token ?? `warden-${crypto.randomBytes(6).toString('hex')}`, bumpRevision: 1_000_000_000,
+  };
+  // The snapshot restore writes only a scratch dir next to the recovery member's data dir and
+  // changes nothing else, so it runs while the set is checked and the members stop (its part of
+  // the time the cluster is down); the "restore" phase moves it into place.
+  const restoring = !rec || pending(rec.phase, 'restore') ? restoreIntoScratch(spec) : undefined;
+  restoring?.catch(() => undefined); // its error is reported where it is awaited
+  // Stops here (etcdctl finished, its scratch dir removed) when anything fails before the install.
+  const abandon = async (err: unknown): Promise<never> => {
+    if (restoring && (await restoring.then(() => true, () => false))) discardScratch(spec);
+    throw err;
+  };
+
+  let set: PreparedSet;
+  try {
+    set = opts.prepared ?? (await chooseSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}), etcdVersion: localVersion }));
+    log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${set.snapshot}`);
+    if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
+    else {
+      // Validate the keys before anything changes: the restored cluster must read its values.
+      const cfgText = set.archive ? undefined : set.encryptionConfig;
+      if (cfgText) await checkKeysMatch(set.snapshot, parseEncryptionConfig(fs.readFileSync(cfgText, 'utf8'), cfgText), cfgText);
+      rec = {
+        timestamp: set.timestamp, snapshot: spec.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
+        recovery, token: spec.token, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop', movedAside: [],
+      };
+      save(layout, rec);
+    }
+  } catch (err) {
+    return abandon(err);
   }
   const r = rec;
   const step = (phase: Phase) => {
@@ -122,26 +143,30 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     await startSupervisorDetached(layout);
     log('started the supervisor');
   }
-  if (pending(r.phase, 'stop')) {
-    await stopAllMembers(layout, log);
-    step('aside');
-  }
-  if (pending(r.phase, 'aside')) {
-    for (const { manifest: m } of readManifests(layout)) {
-      const to = moveAside(layout, m.dataDir, m.name, r.stamp);
-      if (to) {
-        r.movedAside.push(to);
-        log(`moved the data dir of ${m.name} aside to ${to}`);
-      }
-      save(layout, r);
+  try {
+    if (pending(r.phase, 'stop')) {
+      await stopAllMembers(layout, log);
+      step('aside');
     }
-    step('restore');
+    if (pending(r.phase, 'aside')) {
+      for (const { manifest: x } of readManifests(layout)) {
+        const to = moveAside(layout, x.dataDir, x.name, r.stamp);
+        if (to) {
+          r.movedAside.push(to);
+          log(`moved the data dir of ${x.name} aside to ${to}`);
+        }
+        save(layout, r);
+      }
+      step('restore');
+    }
+  } catch (err) {
+    return abandon(err);
   }
-  if (pending(r.phase, 'restore')) {
-    const m = recoveryEntry.manifest;
+  if (restoring) {
+    await restoring;
     const leftover = moveAside(layout, m.dataDir, `${m.name}-partial`, r.stamp);
     if (leftover) r.movedAside.push(leftover);
-    await restoreDataDir({ snapshot: r.snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL, token: r.token, bumpRevision: 1_000_000_000 });
+    installRestored(spec);
     log(`restored the snapshot into ${m.dataDir} with ${tool.kind} as a new one-member cluster`);
     if (!tool.canBump) log(`note: ${tool.kind} ${etcdVersion(tool.bin)} cannot bump the revision on restore (etcdutl --bump-revision --mark-compacted needs etcd >= 3.6): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
     step('keys');
@@ -176,9 +201,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
       step('add');
     }
     if (pending(r.phase, 'add')) {
-      for (const e of readManifests(layout).filter((x) => x.manifest.name !== recovery)) {
-        await addMemberBack(layout, client, e.manifest, r.token, r.stamp, log);
-      }
+      await addMembersBack(layout, client, readManifests(layout).filter((x) => x.manifest.name !== recovery).map((e) => e.manifest), r.token, r.stamp, log);
       step('verify');
     }
     const agreement = await verifyAgreement(client);

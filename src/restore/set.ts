@@ -32,23 +32,39 @@ export function majorMinor(v: string): string {
   return v.split('.').slice(0, 2).join('.');
 }
 
-export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp?: string; etcdVersion: string }): Promise<ChosenSet & { orphans: string[] }> {
+/** A set found with both of its files. */
+export interface FoundSet {
+  timestamp: string;
+  snapshot: string;
+  archive: string;
+}
+
+function findComplete(dir: string, opts: { keysDir?: string; timestamp?: string }): { set: FoundSet; orphans: LocalSet[] } {
   if (!fs.existsSync(dir)) throw new WardenError(`backup dir ${dir} does not exist: give the directory that holds the backup set`);
   const { set, error, orphans } = pickSet(findLocalSets(dir, opts.keysDir), dir, opts.timestamp);
   if (!set?.snapshot || !set.archive) throw new WardenError(error as string);
-  let status;
-  try {
-    status = await snapshotStatus(set.snapshot.path);
-  } catch (err) {
-    throw new WardenError(`the snapshot ${set.snapshot.path} is damaged (${(err as Error).message.replace(/^Error: /, '')}): restore from another backup set`);
-  }
-  const info = await readBackupInfo(set.archive.path);
-  if (!info) throw new WardenError(`${set.archive.path} has no backup.json: it was not written by warden backup; restore it with --data-dir mode instead`);
+  return { set: { timestamp: set.timestamp, snapshot: set.snapshot.path, archive: set.archive.path }, orphans };
+}
+
+/** The set chooseSet would choose, found without reading it (a quick look, not a check). */
+export function findSet(dir: string, opts: { keysDir?: string; timestamp?: string }): FoundSet {
+  return findComplete(dir, opts).set;
+}
+
+export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp?: string; etcdVersion: string }): Promise<ChosenSet & { orphans: string[] }> {
+  const { set, orphans } = findComplete(dir, opts);
+  const [status, info] = await Promise.all([
+    snapshotStatus(set.snapshot).catch((err: unknown) => {
+      throw new WardenError(`the snapshot ${set.snapshot} is damaged (${(err as Error).message.replace(/^Error: /, '')}): restore from another backup set`);
+    }),
+    readBackupInfo(set.archive),
+  ]);
+  if (!info) throw new WardenError(`${set.archive} has no backup.json: it was not written by warden backup; restore it with --data-dir mode instead`);
   if (info.revision !== status.revision || (info.sha256 && status.sha256 && info.sha256 !== status.sha256)) {
-    throw new WardenError(`${set.archive.path} describes revision ${info.revision} but ${set.snapshot.path} holds revision ${status.revision}: the two files are not one backup set`);
+    throw new WardenError(`${set.archive} describes revision ${info.revision} but ${set.snapshot} holds revision ${status.revision}: the two files are not one backup set`);
   }
   if (majorMinor(info.etcdVersion) !== majorMinor(opts.etcdVersion)) {
     throw new WardenError(`the backup was taken with etcd ${info.etcdVersion} but the local etcd is ${opts.etcdVersion}: restore with etcd ${majorMinor(info.etcdVersion)}.x binaries`);
   }
-  return { timestamp: set.timestamp, snapshot: set.snapshot.path, archive: set.archive.path, info, status, orphans: orphans.map((o) => o.timestamp) };
+  return { ...set, info, status, orphans: orphans.map((o) => o.timestamp) };
 }

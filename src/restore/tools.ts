@@ -45,13 +45,24 @@ export function restoreArgs(tool: RestoreTool, spec: RestoreSpec, target: string
   return args;
 }
 
-/** Restores into `spec.dataDir`, which must not exist or be empty; nothing half-made is left. */
-export async function restoreDataDir(spec: RestoreSpec): Promise<RestoreTool> {
-  if (fs.existsSync(spec.dataDir) && fs.readdirSync(spec.dataDir).length > 0) {
-    throw new WardenError(`data dir ${spec.dataDir} is not empty: restore into an empty or new directory (warden never overwrites a data dir)`);
+function scratchDir(spec: RestoreSpec): string {
+  return `${spec.dataDir.replace(/\/+$/, '')}.restoring`;
+}
+
+function requireEmpty(dataDir: string): void {
+  if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
+    throw new WardenError(`data dir ${dataDir} is not empty: restore into an empty or new directory (warden never overwrites a data dir)`);
   }
+}
+
+/**
+ * Restores into a scratch dir next to `spec.dataDir` (an earlier one there is replaced) and
+ * touches nothing else, so it can run while the member that owns the data dir still stops.
+ * installRestored then moves it into place.
+ */
+export async function restoreIntoScratch(spec: RestoreSpec): Promise<RestoreTool> {
   const tool = restoreTool();
-  const scratch = `${spec.dataDir.replace(/\/+$/, '')}.restoring`;
+  const scratch = scratchDir(spec);
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(scratch), { recursive: true, mode: 0o700 });
   try {
@@ -69,11 +80,34 @@ export async function restoreDataDir(spec: RestoreSpec): Promise<RestoreTool> {
         reject(new WardenError(`${tool.kind} snapshot restore failed: ${msg.replace(/^Error: /, '')}: check the snapshot with \`warden snapshot status\``));
       });
     });
-    fs.rmSync(spec.dataDir, { recursive: true, force: true }); // empty (checked above)
-    fs.renameSync(scratch, spec.dataDir);
-    fs.chmodSync(spec.dataDir, 0o700);
   } catch (err) {
-    fs.rmSync(scratch, { recursive: true, force: true });
+    discardScratch(spec);
+    throw err;
+  }
+  return tool;
+}
+
+/** Removes what restoreIntoScratch made, when it will not be installed. */
+export function discardScratch(spec: RestoreSpec): void {
+  fs.rmSync(scratchDir(spec), { recursive: true, force: true });
+}
+
+/** Moves a finished restoreIntoScratch into `spec.dataDir`, which must not exist or be empty. */
+export function installRestored(spec: RestoreSpec): void {
+  requireEmpty(spec.dataDir);
+  fs.rmSync(spec.dataDir, { recursive: true, force: true }); // empty (checked above)
+  fs.renameSync(scratchDir(spec), spec.dataDir);
+  fs.chmodSync(spec.dataDir, 0o700);
+}
+
+/** Restores into `spec.dataDir`, which must not exist or be empty; nothing half-made is left. */
+export async function restoreDataDir(spec: RestoreSpec): Promise<RestoreTool> {
+  requireEmpty(spec.dataDir);
+  const tool = await restoreIntoScratch(spec);
+  try {
+    installRestored(spec);
+  } catch (err) {
+    discardScratch(spec);
     throw err;
   }
   return tool;
