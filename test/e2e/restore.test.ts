@@ -84,7 +84,8 @@ describe('restore', () => {
     assert.equal(r.code, 0, r.stderr);
     const at = (re: RegExp) => Number(re.exec(r.stderr)?.[1]);
     const took = at(/\[(\d+\.\d)s\] member etcd-2 promoted to a voting member and healthy/) - at(/\[(\d+\.\d)s\] member etcd-2 added as a learner/);
-    assert.ok(took < 6, `the learner took ${took.toFixed(1)} s to serve and be promoted:\n${r.stderr}`);
+    // etcd's retry comes only after its 7 s request timeout; restarted, the learner serves in ~2 s.
+    assert.ok(took < 6.9, `the learner took ${took.toFixed(1)} s to serve and be promoted (etcd's 7 s publish retry):\n${r.stderr}`);
     assert.deepEqual(await readAll(c), oracle);
     await hashesAgree(c);
   });
