@@ -124,96 +124,52 @@ class WriteBack {
   }
 }
 
-export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promise<BackupResult> {
-  const keysDir = opts.keysDir ?? opts.dir;
-  ensureWritableDir(opts.dir, 'backup dir');
-  if (keysDir !== opts.dir) ensureWritableDir(keysDir, '--keys-dir');
+/** The snapshot of one member on its way to `part`: streamed, trailer appended, fsynced, read back. */
+interface Transfer {
+  done: Promise<{ sha256: string; status: SnapshotStatus }>;
+  /** Stops the transfer (if still running) and waits until its descriptor is closed. */
+  cancel(): Promise<void>;
+}
 
-  // Independent reads, together: the backup starts streaming that much sooner.
-  const [members, enc] = await Promise.all([memberStates(client), encryptionStatus(client, encryptionConfigFile(opts.layout.root))]);
-  const desired = enc.desired;
-  const unhealthy = members.filter((m) => !m.healthy);
-  const dirtyReasons: string[] = [];
-  if (unhealthy.length) dirtyReasons.push(`the cluster is unhealthy (${unhealthy.map((m) => `${m.name}: ${m.error ?? 'unhealthy'}`).join('; ')})`);
-  if (enc.condition.reason === 'EncryptionInProgress' || enc.condition.reason === 'DecryptionInProgress') {
-    dirtyReasons.push(`an encryption migration is running (${enc.condition.reason}), so the backup would be only partly encrypted`);
-  }
-  if (dirtyReasons.length && !opts.force) {
-    throw new WardenError(`refusing to back up: ${dirtyReasons.join('; ')}: wait until it is resolved, or use --force (the files are then named ${'__POSSIBLY_DIRTY__'})`);
-  }
-
-  let member: MemberState | undefined;
-  if (opts.member) {
-    member = members.find((m) => m.name === opts.member);
-    if (!member) throw new WardenError(`no member named "${opts.member}": members are ${members.map((m) => m.name).sort().join(', ')}`);
-    if (!member.healthy) throw new WardenError(`member ${member.name} is unhealthy (${member.error}): pick a healthy one with --member`);
-  } else {
-    const healthy = members.filter((m) => m.healthy && !m.isLearner);
-    // A follower spares the leader; among them the most caught-up.
-    member = healthy.filter((m) => !m.isLeader).sort((a, b) => b.applied - a.applied)[0] ?? healthy[0];
-    if (!member) throw new WardenError('no healthy member to take the backup from: check `warden endpoint health --cluster`');
-  }
-
-  const dbSize = member.dbSize;
-  for (const d of new Set([opts.dir, keysDir])) {
-    const st = fs.statfsSync(d);
-    const free = Number(st.bavail) * Number(st.bsize);
-    if (free < 2 * dbSize) throw new WardenError(`not enough free space in ${d}: ${humanBytes(free)} available, at least 2x the DB size (${humanBytes(2 * dbSize)}) needed: free space or choose another directory`);
-  }
-
-  const dirty = dirtyReasons.length > 0;
-  const ts = backupTimestamp(opts.now ?? new Date());
-  const snapshotPath = path.join(opts.dir, snapshotName(ts, dirty));
-  const archivePath = path.join(keysDir, archiveName(ts, dirty));
-  for (const p of [snapshotPath, archivePath]) {
-    if (fs.existsSync(p)) throw new WardenError(`${p} already exists: a backup was taken this second; retry in a moment`);
-  }
-  if (dirty) for (const r of dirtyReasons) opts.log(`warning: --force: ${r}`);
-  opts.log(`taking the backup from member ${member.name} (${member.url}), ${member.isLeader ? 'the leader' : 'a follower'}, DB ${humanBytes(dbSize)}`);
-
-  const part = `${snapshotPath}.part`;
-  let archiveWritten = false;
-  try {
-    const stream = member.client.snapshot();
-    prefetchArchiveLibrary();
+function startTransfer(source: MemberClient, label: string, part: string, dbSize: number, opts: BackupOptions): Transfer {
+  const stream = source.snapshot();
+  let cancelled = false;
+  const done = (async () => {
     const onAbort = () => stream.destroy(new WardenError('interrupted'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     // warden owns the descriptor (the stream does not close it): the background fdatasyncs,
     // the sha256 trailer and the final fsync all use it, and it is closed only after them.
     const fd = fs.openSync(part, 'wx', 0o600);
-    let out: fs.WriteStream | undefined;
-    let status: SnapshotStatus;
-    let sha256: string;
+    const out = fs.createWriteStream(part, { fd, autoClose: false, highWaterMark: 4 * 1024 * 1024 });
     try {
-      out = fs.createWriteStream(part, { fd, autoClose: false, highWaterMark: 4 * 1024 * 1024 });
-      const file = out;
       // Progress is sampled from the file stream: a counting stage in the pipe costs throughput.
       // The same tick starts writing back what is on disk so far (fdatasync in the thread pool
       // while the stream goes on), so the final fsync has only the tail left to flush.
       const writeBack = new WriteBack(fd);
       const progress = setInterval(() => {
-        opts.onProgress?.(file.bytesWritten, dbSize);
-        writeBack.maybeSync(file.bytesWritten);
+        opts.onProgress?.(out.bytesWritten, dbSize);
+        writeBack.maybeSync(out.bytesWritten);
       }, 100);
       try {
-        await pipeline(stream, file);
-        opts.onProgress?.(file.bytesWritten, dbSize);
+        await pipeline(stream, out);
+        opts.onProgress?.(out.bytesWritten, dbSize);
       } catch (err) {
-        const received = file.bytesWritten;
-        if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
+        const received = out.bytesWritten;
+        if (opts.signal?.aborted || cancelled) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOSPC') throw new WardenError(`no space left on the device of ${opts.dir} after ${humanBytes(received)}: free space and retry; nothing was written`);
-        throw new WardenError(`the snapshot stream from ${member.name} (${member.url}) failed after ${humanBytes(received)}: ${(err as Error).message}; nothing was written: retry, or pick another member with --member`);
+        throw new WardenError(`the snapshot stream from ${label} failed after ${humanBytes(received)}: ${(err as Error).message}; nothing was written: retry, or pick another member with --member`);
       } finally {
         clearInterval(progress);
         opts.signal?.removeEventListener('abort', onAbort);
         await writeBack.idle();
       }
-      sha256 = await stream.sha256;
+      const sha256 = await stream.sha256;
       // etcdctl snapshot save appends the sha256; restore checks and cuts it.
       fs.writeSync(fd, Buffer.from(sha256, 'hex'));
       // The final fsync runs in the thread pool while the main thread reads the file back.
       const synced = new Promise<NodeJS.ErrnoException | null>((resolve) => fs.fsync(fd, resolve));
+      let status: SnapshotStatus;
       try {
         // The sha256 was checked against etcd's as the bytes arrived; reading the whole bbolt
         // structure back from disk proves the file is a database etcd can open.
@@ -227,10 +183,110 @@ export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promi
         const why = syncError.code === 'ENOSPC' ? `no space left on the device of ${opts.dir}: free space and retry` : `${syncError.code ?? syncError.message}: check the device and retry`;
         throw new WardenError(`could not flush the snapshot to disk (${why}); nothing was written`);
       }
+      return { sha256, status };
     } finally {
       // A stream destroyed by a failure closes the descriptor itself (and sets its fd to null).
-      if (!out || (out as unknown as { fd: number | null }).fd !== null) fs.closeSync(fd);
+      if ((out as unknown as { fd: number | null }).fd !== null) fs.closeSync(fd);
     }
+  })();
+  done.catch(() => undefined);
+  return {
+    done,
+    cancel: async () => {
+      cancelled = true;
+      stream.destroy(new WardenError('interrupted'));
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+function checkFreeSpace(dirs: string[], dbSize: number): void {
+  for (const d of new Set(dirs)) {
+    const st = fs.statfsSync(d);
+    const free = Number(st.bavail) * Number(st.bsize);
+    if (free < 2 * dbSize) throw new WardenError(`not enough free space in ${d}: ${humanBytes(free)} available, at least 2x the DB size (${humanBytes(2 * dbSize)}) needed: free space or choose another directory`);
+  }
+}
+
+/**
+ * A --member that is a running member of the local cluster: its client URL and DB size are
+ * known from its manifest and data dir, so its snapshot can start streaming at once while the
+ * cluster-wide checks run (they cancel it, leaving nothing, if the backup must be refused).
+ */
+function localMember(layout: StateLayout, name: string): { clientURL: string; dbSize: number } | undefined {
+  try {
+    const m = readManifests(layout, { skipInvalid: true }).find((e) => e.active && e.manifest.name === name)?.manifest;
+    if (!m) return undefined;
+    return { clientURL: m.clientURL, dbSize: fs.statSync(path.join(m.dataDir, 'member', 'snap', 'db')).size };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promise<BackupResult> {
+  const keysDir = opts.keysDir ?? opts.dir;
+  ensureWritableDir(opts.dir, 'backup dir');
+  if (keysDir !== opts.dir) ensureWritableDir(keysDir, '--keys-dir');
+  const ts = backupTimestamp(opts.now ?? new Date());
+  for (const dirty of [false, true]) {
+    for (const p of [path.join(opts.dir, snapshotName(ts, dirty)), path.join(keysDir, archiveName(ts, dirty))]) {
+      if (fs.existsSync(p)) throw new WardenError(`${p} already exists: a backup was taken this second; retry in a moment`);
+    }
+  }
+  // Named after the clean snapshot; renamed to the final (possibly dirty) name once verified.
+  const part = path.join(opts.dir, `${snapshotName(ts)}.part`);
+  let transfer: Transfer | undefined;
+  let archiveWritten: string | undefined;
+  try {
+    const early = opts.member ? localMember(opts.layout, opts.member) : undefined;
+    if (early) {
+      checkFreeSpace([opts.dir, keysDir], early.dbSize);
+      transfer = startTransfer(client.member(early.clientURL), `${opts.member} (${early.clientURL})`, part, early.dbSize, opts);
+      prefetchArchiveLibrary();
+    }
+    // Independent reads, together (and beside an early transfer).
+    const [members, enc] = await Promise.all([memberStates(client), encryptionStatus(client, encryptionConfigFile(opts.layout.root))]);
+    const desired = enc.desired;
+    const unhealthy = members.filter((m) => !m.healthy);
+    const dirtyReasons: string[] = [];
+    if (unhealthy.length) dirtyReasons.push(`the cluster is unhealthy (${unhealthy.map((m) => `${m.name}: ${m.error ?? 'unhealthy'}`).join('; ')})`);
+    if (enc.condition.reason === 'EncryptionInProgress' || enc.condition.reason === 'DecryptionInProgress') {
+      dirtyReasons.push(`an encryption migration is running (${enc.condition.reason}), so the backup would be only partly encrypted`);
+    }
+    if (dirtyReasons.length && !opts.force) {
+      throw new WardenError(`refusing to back up: ${dirtyReasons.join('; ')}: wait until it is resolved, or use --force (the files are then named ${'__POSSIBLY_DIRTY__'})`);
+    }
+
+    let member: MemberState | undefined;
+    if (opts.member) {
+      member = members.find((m) => m.name === opts.member);
+      if (!member) throw new WardenError(`no member named "${opts.member}": members are ${members.map((m) => m.name).sort().join(', ')}`);
+      if (!member.healthy) throw new WardenError(`member ${member.name} is unhealthy (${member.error}): pick a healthy one with --member`);
+    } else {
+      const healthy = members.filter((m) => m.healthy && !m.isLearner);
+      // A follower spares the leader; among them the most caught-up.
+      member = healthy.filter((m) => !m.isLeader).sort((a, b) => b.applied - a.applied)[0] ?? healthy[0];
+      if (!member) throw new WardenError('no healthy member to take the backup from: check `warden endpoint health --cluster`');
+    }
+    if (transfer && early && early.clientURL !== member.url) {
+      // The local manifest and the cluster disagree on where this member listens: use the cluster's.
+      await transfer.cancel();
+      fs.rmSync(part, { force: true });
+      transfer = undefined;
+    }
+    const dbSize = member.dbSize;
+    if (!transfer) {
+      checkFreeSpace([opts.dir, keysDir], dbSize);
+      transfer = startTransfer(member.client, `${member.name} (${member.url})`, part, dbSize, opts);
+      prefetchArchiveLibrary();
+    }
+
+    const dirty = dirtyReasons.length > 0;
+    const snapshotPath = path.join(opts.dir, snapshotName(ts, dirty));
+    const archivePath = path.join(keysDir, archiveName(ts, dirty));
+    if (dirty) for (const r of dirtyReasons) opts.log(`warning: --force: ${r}`);
+    opts.log(`taking the backup from member ${member.name} (${member.url}), ${member.isLeader ? 'the leader' : 'a follower'}, DB ${humanBytes(dbSize)}`);
+    const { sha256, status } = await transfer.done;
     if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
     const info: BackupInfo = {
       timestamp: ts,
@@ -249,14 +305,15 @@ export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promi
       encryption: { desired, condition: enc.condition.reason, writeKey: enc.state.migration?.writeKey ?? 'identity' },
     };
     await writeArchive(archivePath, [...archiveEntries(opts.layout), { name: 'backup.json', content: `${JSON.stringify(info, null, 2)}\n` }]);
-    archiveWritten = true;
+    archiveWritten = archivePath;
     if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
     fs.renameSync(part, snapshotPath);
     fsyncDir(opts.dir);
     return { snapshotPath, archivePath, info };
   } catch (err) {
+    await transfer?.cancel();
     fs.rmSync(part, { force: true });
-    if (archiveWritten) fs.rmSync(archivePath, { force: true });
+    if (archiveWritten) fs.rmSync(archiveWritten, { force: true });
     throw err;
   }
 }
