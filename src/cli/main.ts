@@ -2,25 +2,66 @@
 // and one error path: a WardenError prints `Error: <one line>` and exits non-zero.
 import { Command, CommanderError, Option } from 'commander';
 import { WardenError } from '../errors.ts';
-import { registerAlarm } from './commands/alarm.ts';
-import { registerBackup } from './commands/backup.ts';
-import { registerCluster } from './commands/cluster.ts';
-import { registerDefrag } from './commands/defrag.ts';
-import { registerEncryption } from './commands/encryption.ts';
-import { registerEndpoint } from './commands/endpoint.ts';
-import { registerKv } from './commands/kv.ts';
-import { registerMember } from './commands/member.ts';
-import { registerOperator } from './commands/operator.ts';
-import { registerResources } from './commands/resources.ts';
-import { registerRestore } from './commands/restore.ts';
-import { registerRun } from './commands/run.ts';
-import { registerSnapshot } from './commands/snapshot.ts';
-import { registerSpace } from './commands/space.ts';
-import { registerStatus } from './commands/status.ts';
 import { Context, type GlobalFlags, type RunResult } from './context.ts';
 import { stdio, type Output } from './printer.ts';
 
-export function buildProgram(io: Output = stdio, result: RunResult = { exitCode: 0 }): Command {
+export type ContextFactory = (cmd: Command) => Context;
+type Register = (program: Command, ctx: ContextFactory) => void;
+
+/**
+ * Each top-level command and the module that registers it. A command line loads only the module
+ * of its command (each is its own chunk in the bundle, with the libraries it needs), not all
+ * fifteen: that is most of a command's start-up. --help, no command or an unknown one load all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: async () => (await import('./commands/run.ts')).registerRun,
+  cluster: async () => (await import('./commands/cluster.ts')).registerCluster,
+  endpoint: async () => (await import('./commands/endpoint.ts')).registerEndpoint,
+  member: async () => (await import('./commands/member.ts')).registerMember,
+  alarm: async () => (await import('./commands/alarm.ts')).registerAlarm,
+  defrag: async () => (await import('./commands/defrag.ts')).registerDefrag,
+  space: async () => (await import('./commands/space.ts')).registerSpace,
+  status: async () => (await import('./commands/status.ts')).registerStatus,
+  snapshot: async () => (await import('./commands/snapshot.ts')).registerSnapshot,
+  put: async () => (await import('./commands/kv.ts')).registerKv,
+  get: async () => (await import('./commands/kv.ts')).registerKv,
+  del: async () => (await import('./commands/kv.ts')).registerKv,
+  apply: async () => (await import('./commands/resources.ts')).registerResources,
+  delete: async () => (await import('./commands/resources.ts')).registerResources,
+  encryption: async () => (await import('./commands/encryption.ts')).registerEncryption,
+  backup: async () => (await import('./commands/backup.ts')).registerBackup,
+  restore: async () => (await import('./commands/restore.ts')).registerRestore,
+  quorum: async () => (await import('./commands/restore.ts')).registerRestore,
+  operator: async () => (await import('./commands/operator.ts')).registerOperator,
+};
+
+/** Global flags that take a value as the next argument (so it is not taken for the command). */
+const GLOBAL_WITH_VALUE = new Set(['--state-dir', '--endpoints', '--cacert', '--cert', '--key', '--user', '--password', '--command-timeout', '--dial-timeout', '-w', '--write-out']);
+
+/** The top-level command an argument list names, or undefined (none, --help, or unknown). */
+export function commandOf(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return undefined;
+    if (a.startsWith('-')) {
+      if (GLOBAL_WITH_VALUE.has(a)) i++;
+      continue;
+    }
+    return Object.hasOwn(COMMANDS, a) ? a : undefined;
+  }
+  return undefined;
+}
+
+/** The program with the commands `argv` needs (all of them when it names none). */
+export async function buildProgram(io: Output = stdio, result: RunResult = { exitCode: 0 }, argv?: string[]): Promise<Command> {
+  const name = argv ? commandOf(argv) : undefined;
+  const versionOnly = !name && argv !== undefined && argv.some((a) => a === '-V' || a === '--version');
+  const loaders = name ? [COMMANDS[name]!] : versionOnly ? [] : Object.values(COMMANDS);
+  const registers = [...new Set(await Promise.all(loaders.map((l) => l())))];
+  return programWith(io, result, registers);
+}
+
+function programWith(io: Output, result: RunResult, registers: Register[]): Command {
   const program = new Command('warden')
     .description('etcd-warden keeps etcd-backed control planes safe.\nWith no --endpoints, commands act on the local cluster in ./.warden (see `warden cluster up`).')
     .version('0.1.0')
@@ -38,21 +79,7 @@ export function buildProgram(io: Output = stdio, result: RunResult = { exitCode:
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
   const ctx = (cmd: Command) => new Context(cmd.optsWithGlobals() as GlobalFlags, io, result);
-  registerRun(program, ctx);
-  registerCluster(program, ctx);
-  registerEndpoint(program, ctx);
-  registerMember(program, ctx);
-  registerAlarm(program, ctx);
-  registerDefrag(program, ctx);
-  registerSpace(program, ctx);
-  registerStatus(program, ctx);
-  registerSnapshot(program, ctx);
-  registerKv(program, ctx);
-  registerResources(program, ctx);
-  registerEncryption(program, ctx);
-  registerBackup(program, ctx);
-  registerRestore(program, ctx);
-  registerOperator(program, ctx);
+  for (const register of registers) register(program, ctx);
   for (const c of program.commands) propagate(c);
   return program;
 }
@@ -63,11 +90,9 @@ function propagate(cmd: Command): void {
   for (const c of cmd.commands) propagate(c);
 }
 
-export type ContextFactory = (cmd: Command) => Context;
-
 export async function main(argv: string[], io: Output = stdio): Promise<number> {
   const result: RunResult = { exitCode: 0 };
-  const program = buildProgram(io, result);
+  const program = await buildProgram(io, result, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return result.exitCode;
