@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import { WardenError } from '../errors.ts';
 import { readBackupInfo, type BackupInfo } from '../backup/archive.ts';
 import { findLocalSets, type LocalSet } from '../backup/names.ts';
-import { snapshotStatus, type SnapshotStatus } from '../snapshot/status.ts';
+import { SnapshotFile, explain, verifySha256 } from '../snapshot/file.ts';
+import { mainRevision, snapshotStatus, type SnapshotStatus } from '../snapshot/status.ts';
 
 export interface ChosenSet {
   timestamp: string;
@@ -51,15 +52,45 @@ export function findSet(dir: string, opts: { keysDir?: string; timestamp?: strin
   return findComplete(dir, opts).set;
 }
 
+/**
+ * The snapshot's status from its backup.json, when the file still holds exactly the bytes warden
+ * verified when it took the backup: the sha256 trailer is checked over the whole file (in a
+ * worker) and must be the digest backup.json recorded, and the revision is read again from the
+ * tree's rightmost path. A full walk of the tree would only repeat the read-back of the backup,
+ * while `etcdctl snapshot restore` competes for the same disk. Undefined when it cannot apply
+ * (no trailer, or a different digest): the caller then walks the whole file.
+ */
+async function statusFromInfo(snapshot: string, info: BackupInfo): Promise<(SnapshotStatus & { sha256: string }) | undefined> {
+  const file = SnapshotFile.open(snapshot);
+  try {
+    if (!info.sha256 || file.expectedSha256() !== info.sha256) return undefined;
+    const hashed = verifySha256(file);
+    hashed.catch(() => undefined);
+    let revision = 0;
+    try {
+      const reader = file.reader();
+      const keys = reader.bucket('key');
+      const last = keys ? reader.lastKey(keys) : undefined;
+      if (last) revision = mainRevision(last);
+    } catch (err) {
+      await hashed; // a digest mismatch explains a structural error
+      throw explain(snapshot, err);
+    }
+    const sha256 = await hashed;
+    if (sha256 === undefined) return undefined;
+    return { hash: info.hash, revision, totalKey: info.totalKey, totalSize: info.totalSize, sha256 };
+  } finally {
+    file.close();
+  }
+}
+
 export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp?: string; etcdVersion: string }): Promise<ChosenSet & { orphans: string[] }> {
   const { set, orphans } = findComplete(dir, opts);
-  const [status, info] = await Promise.all([
-    snapshotStatus(set.snapshot).catch((err: unknown) => {
-      throw new WardenError(`the snapshot ${set.snapshot} is damaged (${(err as Error).message.replace(/^Error: /, '')}): restore from another backup set`);
-    }),
-    readBackupInfo(set.archive),
-  ]);
+  const info = await readBackupInfo(set.archive);
   if (!info) throw new WardenError(`${set.archive} has no backup.json: it was not written by warden backup; restore it with --data-dir mode instead`);
+  const status = await (async () => (await statusFromInfo(set.snapshot, info)) ?? (await snapshotStatus(set.snapshot)))().catch((err: unknown) => {
+    throw new WardenError(`the snapshot ${set.snapshot} is damaged (${(err as Error).message.replace(/^Error: /, '')}): restore from another backup set`);
+  });
   if (info.revision !== status.revision || (info.sha256 && status.sha256 && info.sha256 !== status.sha256)) {
     throw new WardenError(`${set.archive} describes revision ${info.revision} but ${set.snapshot} holds revision ${status.revision}: the two files are not one backup set`);
   }

@@ -351,6 +351,47 @@ export class BboltReader {
     this.walk(bucket.root, `${bucket.where}`, 0, visit, tracker);
   }
 
+  /**
+   * The last key of `bucket` (undefined when it is empty), reading only the rightmost path of
+   * its B+tree: a few pages, whatever the bucket's size.
+   */
+  lastKey(bucket: BucketRef): Buffer | undefined {
+    let page: Buffer;
+    let where = bucket.where;
+    if (bucket.inline) page = bucket.inline;
+    else {
+      let id = bucket.root;
+      for (let depth = 0; ; depth++) {
+        if (depth > MAX_DEPTH) throw new BboltCorruptError(`page ${id}: the tree is more than ${MAX_DEPTH} levels deep (a page cycle)`);
+        const { page: p } = this.load(id, where);
+        where = `page ${id}`;
+        const flags = p.readUInt16LE(8);
+        const count = p.readUInt16LE(10);
+        if (flags & PAGE_FLAGS.leaf) {
+          page = p;
+          break;
+        }
+        if (!(flags & PAGE_FLAGS.branch)) throw new BboltCorruptError(`page ${id}: invalid type (flags 0x${flags.toString(16)}), expected a branch or leaf page`);
+        if (count === 0) throw new BboltCorruptError(`page ${id}: empty branch page`);
+        id = u64(p, PAGE_HEADER_SIZE + (count - 1) * ELEMENT_SIZE + 8);
+      }
+    }
+    let last: Buffer | undefined;
+    this.leaf(page, where, (k) => {
+      last = k;
+    });
+    return last ? Buffer.from(last) : undefined;
+  }
+
+  /** The top-level bucket called `name`, or undefined. */
+  bucket(name: string): BucketRef | undefined {
+    let found: BucketRef | undefined;
+    this.forEach(this.rootBucket(), (k, _v, open) => {
+      if (!found && open && k.toString('latin1') === name) found = open();
+    });
+    return found;
+  }
+
   /** Reads every page of a bucket and its nested buckets without visiting keys (integrity only). */
   markBucket(bucket: BucketRef, tracker: PageTracker): void {
     this.forEach(

@@ -306,3 +306,21 @@ describe('damage is reported in one line naming the page', () => {
     assert.throws(() => open(db), (e: unknown) => e instanceof BboltCorruptError && /root page 100000 is outside the database/.test(e.message));
   });
 });
+
+test('lastKey reads a bucket\'s last key from the rightmost path, at any depth and inline', () => {
+  const many = Array.from({ length: 500 }, (_, i) => ({ key: `k${String(i).padStart(4, '0')}`, value: `v${i}` }));
+  for (const perPage of [4, 16, 1000]) {
+    const r = open(writeBbolt([
+      { key: 'big', bucket: many },
+      { key: 'small', bucket: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }], inline: true },
+      { key: 'empty', bucket: [] },
+    ], { maxElements: perPage }));
+    let viaWalk = '';
+    r.forEach(r.bucket('big')!, (k) => (viaWalk = k.toString()));
+    assert.equal(viaWalk, 'k0499');
+    assert.equal(r.lastKey(r.bucket('big')!)?.toString(), 'k0499', `${perPage} elements per page`);
+    assert.equal(r.lastKey(r.bucket('small')!)?.toString(), 'b');
+    assert.equal(r.lastKey(r.bucket('empty')!), undefined);
+    assert.equal(r.bucket('nosuch'), undefined);
+  }
+});
