@@ -83,8 +83,8 @@ export type PreparedSet = Omit<ChosenSet, 'info' | 'archive'> & { archive?: stri
 export async function restoreCluster(opts: RestoreOptions & { prepared?: PreparedSet }): Promise<RestoreSummary> {
   const { layout, log } = opts;
   requireClusterConfig(layout);
-  const localVersion = etcdVersion(requireTool('etcd'));
-  const tool = restoreTool(); // fails here, before anything changes, when no restore tool exists
+  const etcdBinary = requireTool('etcd'); // fails here, before anything changes, when etcd is missing
+  const tool = restoreTool(); // and here when no restore tool exists
   const manifests = readManifests(layout);
   const found = opts.prepared ?? findSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}) });
   let rec: RestoreRecord | undefined;
@@ -117,6 +117,8 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
 
   let set: PreparedSet;
   try {
+    // Asked while etcdctl restores (each `--version` is a process start).
+    const localVersion = etcdVersion(etcdBinary);
     set = opts.prepared ?? (await chooseSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}), etcdVersion: localVersion }));
     log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${set.snapshot}`);
     if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
