@@ -9,9 +9,13 @@ const dir = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !['run.ts', 'helpers.ts'].includes(f)).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
 let failed = 0;
+const began = performance.now();
 for (const f of files) {
   console.log(`\n== ${f}`);
+  const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
+  console.log(`(${f}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
+console.log(`\nall benchmarks: ${((performance.now() - began) / 1000).toFixed(0)} s`);
 process.exit(failed ? 1 : 0);
