@@ -24,6 +24,7 @@ import {
   type WatchEvent,
 } from '../../src/etcd/client.ts';
 import { waitFor } from '../../src/util/wait.ts';
+import { snapshotStatus } from '../../src/snapshot/status.ts';
 import { freePorts, liveEtcdPids, startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
 
 const execFileP = promisify(execFile);
@@ -515,6 +516,36 @@ describe('TLS with client certificates', () => {
     } finally {
       m.close();
     }
+  });
+
+  test('the snapshot stream (its own HTTP/2 connection) uses the same TLS settings', async () => {
+    const t = etcd.tls!;
+    const m = new MemberClient(etcd.endpoint, { tls: { ca: t.ca, cert: t.cert, key: t.key } });
+    const file = path.join(etcd.dir, 'tls-snapshot.db');
+    try {
+      const put = await m.put('/tls/snap', 'v');
+      const snap = m.snapshot();
+      await pipeline(snap, createWriteStream(file));
+      const digest = await snap.sha256;
+      assert.equal(createHash('sha256').update(readFileSync(file)).digest('hex'), digest);
+      const st = await snapshotStatus(file, { verifyHash: false });
+      assert.ok(st.revision >= put.header.revision, `revision ${st.revision}`);
+    } finally {
+      m.close();
+    }
+    // Without the CA the member's certificate is not trusted: one line, no bytes.
+    const untrusted = new MemberClient(etcd.endpoint, { tls: { cert: t.cert, key: t.key } });
+    try {
+      await assert.rejects(pipeline(untrusted.snapshot(), createWriteStream(`${file}.2`)), (err: Error) => {
+        assert.ok(err instanceof EtcdTlsError, String(err));
+        assert.match(err.message, /not trusted.*--cacert/);
+        assert.ok(!err.message.includes('\n'));
+        return true;
+      });
+    } finally {
+      untrusted.close();
+    }
+    assert.deepEqual(warnings.filter((w) => /DEP0123|TLS ServerName/.test(`${(w as { code?: string }).code} ${w.message}`)), []);
   });
 
   test('plaintext client against the TLS member says to use https', async () => {
