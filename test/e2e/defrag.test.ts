@@ -36,6 +36,15 @@ async function fragment(client: EtcdClient, mb: number): Promise<void> {
   await client.delete('/frag/', { prefix: true });
   const r = await client.put('/frag-done', 'x');
   await client.compact(r.header.revision, { physical: true });
+  // `physical` waits for the member that took the call; the others apply the compaction on
+  // their own schedule. Tests rely on every member showing the free pages, so wait until each
+  // one's pages in use are down to (about) the compacted member's.
+  const { members } = await client.memberList();
+  await waitUntil('every member to apply the compaction', async () => {
+    const inUse = await Promise.all(members.map(async (m) => (await client.member(m.clientURLs[0]!).status()).dbSizeInUse));
+    const low = Math.min(...inUse);
+    return inUse.every((u) => u <= low * 1.1 + 1024 * 1024) || undefined;
+  }, 30_000);
 }
 
 async function operatorUrl(op: Background): Promise<string> {
