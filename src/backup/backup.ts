@@ -135,11 +135,11 @@ function startTransfer(source: MemberClient, label: string, part: string, dbSize
   const stream = source.snapshot();
   let cancelled = false;
   const done = (async () => {
-    const onAbort = () => stream.destroy(new WardenError('interrupted'));
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
     // warden owns the descriptor (the stream does not close it): the background fdatasyncs,
     // the sha256 trailer and the final fsync all use it, and it is closed only after them.
     const fd = fs.openSync(part, 'wx', 0o600);
+    const onAbort = () => stream.destroy(new WardenError('interrupted'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     const out = fs.createWriteStream(part, { fd, autoClose: false, highWaterMark: 4 * 1024 * 1024 });
     try {
       // Progress is sampled from the file stream: a counting stage in the pipe costs throughput.

@@ -13,6 +13,9 @@ type Register = (program: Command, ctx: ContextFactory) => void;
  * of its command (each is its own chunk in the bundle, with the libraries it needs), not all
  * fifteen: that is most of a command's start-up. --help, no command or an unknown one load all.
  */
+const kv = async (): Promise<Register> => (await import('./commands/kv.ts')).registerKv;
+const resources = async (): Promise<Register> => (await import('./commands/resources.ts')).registerResources;
+const restore = async (): Promise<Register> => (await import('./commands/restore.ts')).registerRestore;
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./commands/run.ts')).registerRun,
   cluster: async () => (await import('./commands/cluster.ts')).registerCluster,
@@ -23,15 +26,15 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   space: async () => (await import('./commands/space.ts')).registerSpace,
   status: async () => (await import('./commands/status.ts')).registerStatus,
   snapshot: async () => (await import('./commands/snapshot.ts')).registerSnapshot,
-  put: async () => (await import('./commands/kv.ts')).registerKv,
-  get: async () => (await import('./commands/kv.ts')).registerKv,
-  del: async () => (await import('./commands/kv.ts')).registerKv,
-  apply: async () => (await import('./commands/resources.ts')).registerResources,
-  delete: async () => (await import('./commands/resources.ts')).registerResources,
+  put: kv,
+  get: kv,
+  del: kv,
+  apply: resources,
+  delete: resources,
   encryption: async () => (await import('./commands/encryption.ts')).registerEncryption,
   backup: async () => (await import('./commands/backup.ts')).registerBackup,
-  restore: async () => (await import('./commands/restore.ts')).registerRestore,
-  quorum: async () => (await import('./commands/restore.ts')).registerRestore,
+  restore,
+  quorum: restore,
   operator: async () => (await import('./commands/operator.ts')).registerOperator,
 };
 
@@ -56,7 +59,7 @@ export function commandOf(argv: string[]): string | undefined {
 export async function buildProgram(io: Output = stdio, result: RunResult = { exitCode: 0 }, argv?: string[]): Promise<Command> {
   const name = argv ? commandOf(argv) : undefined;
   const versionOnly = !name && argv !== undefined && argv.some((a) => a === '-V' || a === '--version');
-  const loaders = name ? [COMMANDS[name]!] : versionOnly ? [] : Object.values(COMMANDS);
+  const loaders = name ? [COMMANDS[name]!] : versionOnly ? [] : [...new Set(Object.values(COMMANDS))];
   const registers = [...new Set(await Promise.all(loaders.map((l) => l())))];
   return programWith(io, result, registers);
 }

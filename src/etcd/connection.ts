@@ -94,6 +94,17 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 };
 
 
+/**
+ * How a TLS peer is identified: its host without IPv6 brackets and, for an IP address, a check
+ * of the certificate against that IP (SNI is meaningless for an IP and Go sends none, so no
+ * server name is sent for it).
+ */
+function tlsIdentity(ep: ParsedEndpoint): { host: string; checkServerIdentity?: (name: string, cert: PeerCertificate) => Error | undefined } {
+  const host = ep.host.replace(/^\[|\]$/g, '');
+  if (!net.isIP(host)) return { host };
+  return { host, checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert) };
+}
+
 /** Errors after which a fresh token may succeed. */
 export function isTokenError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
@@ -134,15 +145,12 @@ export class Connection {
       let credentials = g.credentials.createInsecure();
       if (ep.secure) {
         const t = this.opts.tls ?? {};
-        const ipHost = ep.host.replace(/^\[|\]$/g, '');
-        if (net.isIP(ipHost)) {
+        const id = tlsIdentity(ep);
+        if (id.checkServerIdentity) {
           // grpc-js sends the host as TLS server name, which Node warns about for IP addresses
-          // (DEP0123) on every CLI run. SNI is meaningless for an IP (Go sends none), so send a
-          // placeholder name and still verify the certificate against the IP itself.
+          // (DEP0123) on every CLI run: send a placeholder name instead.
           options['grpc.ssl_target_name_override'] = 'etcd';
-          credentials = g.credentials.createSsl(t.ca ?? null, t.key ?? null, t.cert ?? null, {
-            checkServerIdentity: (_name, cert) => checkServerIdentity(ipHost, cert),
-          });
+          credentials = g.credentials.createSsl(t.ca ?? null, t.key ?? null, t.cert ?? null, { checkServerIdentity: id.checkServerIdentity });
         } else {
           credentials = g.credentials.createSsl(t.ca ?? null, t.key ?? null, t.cert ?? null);
         }
@@ -212,18 +220,17 @@ export class Connection {
     if (lastError !== undefined && isTokenError(lastError)) this.dropToken(this.token);
     const token = this.opts.auth ? await this.getToken() : null;
     const ep = this.parsed;
-    const ipHost = ep.host.replace(/^\[|\]$/g, '');
-    const isIp = net.isIP(ipHost) !== 0;
+    const id = tlsIdentity(ep);
     // Its own chunk: node:http2 is loaded only by commands that take a snapshot.
     const { H2SnapshotSource } = await import('./snapshot-h2.ts');
     return new H2SnapshotSource({
-      host: ipHost,
+      host: id.host,
       port: ep.port,
       secure: ep.secure,
       ...(this.opts.tls ? { tls: this.opts.tls } : {}),
       // As for the gRPC channel: no SNI for an IP address, but the certificate must name it.
-      ...(ep.secure && isIp ? { checkServerIdentity: (_name: string, cert: PeerCertificate) => checkServerIdentity(ipHost, cert) } : {}),
-      ...(ep.secure && !isIp ? { servername: ipHost } : {}),
+      ...(ep.secure && id.checkServerIdentity ? { checkServerIdentity: id.checkServerIdentity } : {}),
+      ...(ep.secure && !id.checkServerIdentity ? { servername: id.host } : {}),
       token,
       dialTimeoutMs: this.opts.dialTimeoutMs,
     });

@@ -100,20 +100,17 @@ export class GrpcFrameReader {
 export function decodeSnapshotParts(parts: Buffer[]): { remaining_bytes: number; blob: Buffer[] } {
   let p = 0;
   let off = 0;
-  const byte = (): number => {
-    while (p < parts.length && off >= parts[p]!.length) {
-      p++;
-      off = 0;
-    }
-    if (p >= parts.length) throw new H2CallError(INTERNAL, 'truncated SnapshotResponse');
-    return parts[p]![off++]!;
-  };
+  /** Steps over exhausted parts; true when no byte is left. */
   const atEnd = (): boolean => {
     while (p < parts.length && off >= parts[p]!.length) {
       p++;
       off = 0;
     }
     return p >= parts.length;
+  };
+  const byte = (): number => {
+    if (atEnd()) throw new H2CallError(INTERNAL, 'truncated SnapshotResponse');
+    return parts[p]![off++]!;
   };
   const varint = (): number => {
     let result = 0;

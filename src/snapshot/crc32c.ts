@@ -11,7 +11,7 @@ let native: NativeCrc | null | undefined;
 function nativeCrc(): NativeCrc | null {
   if (native === undefined) {
     try {
-      native = process.env.WARDEN_CRC32C === 'js' ? null : nativeModule().crc32c;
+      native = nativeModule().crc32c;
     } catch {
       native = null;
     }
