@@ -90,6 +90,51 @@ export function crc32cJs(crc: number, buf: Uint8Array, start = 0, end = buf.leng
   return ~c >>> 0;
 }
 
+/** a·b modulo the CRC polynomial, both as reflected 32-bit polynomials (zlib's multmodp). */
+function multModP(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  for (;;) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** X2N[k] = x^(2^k) modulo the polynomial. */
+const X2N = (() => {
+  const t = new Array<number>(32);
+  let p = 0x40000000; // x^1
+  t[0] = p;
+  for (let n = 1; n < 32; n++) t[n] = p = multModP(p, p);
+  return t;
+})();
+
+/** x^(8·len) modulo the polynomial: the shift that appending `len` bytes applies to a CRC. */
+const shifts = new Map<number, number>();
+function byteShift(len: number): number {
+  let p = shifts.get(len);
+  if (p !== undefined) return p;
+  p = 0x80000000; // x^0
+  for (let n = len, k = 3; n > 0; n = Math.floor(n / 2), k++) if (n % 2) p = multModP(X2N[k & 31]!, p);
+  if (shifts.size > 4096) shifts.clear();
+  shifts.set(len, p);
+  return p;
+}
+
+/**
+ * The CRC-32C of a concatenation A‖B from crc(A), crc(B) and B's length (zlib's
+ * crc32_combine): lets parts hashed in one order be joined in another.
+ */
+export function crc32cCombine(crcA: number, crcB: number, lenB: number): number {
+  if (lenB === 0) return crcA >>> 0;
+  return (multModP(byteShift(lenB), crcA >>> 0) ^ crcB) >>> 0;
+}
+
 /** A streaming CRC-32C, fed in order like Go's crc32.New(crc32.MakeTable(crc32.Castagnoli)). */
 export class Crc32c {
   private crc = 0;

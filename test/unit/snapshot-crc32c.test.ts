@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Crc32c, crc32c, crc32cJs, crc32cBackend } from '../../src/snapshot/crc32c.ts';
+import { Crc32c, crc32c, crc32cCombine, crc32cJs, crc32cBackend } from '../../src/snapshot/crc32c.ts';
 
 /** The definition: one bit at a time, reflected polynomial 0x82F63B78. */
 function reference(buf: Uint8Array): number {
@@ -55,4 +55,17 @@ test('the native and JavaScript implementations agree on large buffers and conti
     assert.equal(crc32c(0x12345678, data, start, end), crc32cJs(0x12345678, data, start, end), `continued ${start}-${end}`);
   }
   assert.equal(crc32c(0, data.subarray(0, 1000)), reference(data.subarray(0, 1000)));
+});
+
+test('combining the CRCs of two parts equals the CRC of their concatenation (zlib crc32_combine)', () => {
+  const data = randomBytes(300_000);
+  for (const [a, b] of [[0, 0], [0, 9], [9, 0], [1, 1], [17, 4096], [4096, 100_000], [3, 250_000], [123_456, 176_544]] as const) {
+    const left = data.subarray(0, a);
+    const right = data.subarray(a, a + b);
+    assert.equal(crc32cCombine(crc32c(0, left), crc32c(0, right), b), crc32c(0, data.subarray(0, a + b)), `${a} + ${b}`);
+  }
+  // Continuing from a previous CRC: ((x‖y)‖z) joined in two steps.
+  const [x, y, z] = [data.subarray(0, 10), data.subarray(10, 5000), data.subarray(5000, 5100)];
+  const xy = crc32cCombine(crc32c(0, x), crc32c(0, y), y.length);
+  assert.equal(crc32cCombine(xy, crc32c(0, z), z.length), crc32c(0, data.subarray(0, 5100)));
 });
