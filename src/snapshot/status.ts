@@ -5,10 +5,13 @@
 // value; every such key counts once in TotalKey; Revision is the main revision of the last key
 // of the `key` bucket; TotalSize is bbolt's tx.Size() = high-water mark × page size.
 // Beyond etcdctl, a file with etcd's sha256 trailer is checked against it.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { WardenError } from '../errors.ts';
-import { BboltReader, printable, type PageTracker } from './bbolt.ts';
+import { BboltReader, printable, readMeta, type PageTracker } from './bbolt.ts';
 import { Crc32c } from './crc32c.ts';
-import { SnapshotFile, SnapshotHashMismatchError, explain, verifySha256 } from './file.ts';
+import { FileSource, SnapshotFile, SnapshotHashMismatchError, explain, sha256Range, verifySha256, withSnapshotErrors } from './file.ts';
+import { StatusScan } from './scan.ts';
 
 export interface SnapshotStatus {
   /** CRC-32C as etcdctl computes it (printed in hex by -w simple/table, decimal in JSON). */
@@ -99,8 +102,113 @@ export async function readSnapshot<T>(path: string, opts: ReadOptions, walk: (re
   }
 }
 
-/** Status of the snapshot file at `path`, with the sha256 when the file has etcd's trailer. */
+/** Reads of the sequential pass: 256 KiB (fresh memory is dear; one buffer, reused). */
+const SCAN_BLOCK = 256 * 1024;
+
+/**
+ * Status of the snapshot file at `path`, with the sha256 when the file has etcd's trailer: one
+ * sequential pass feeds both the sha256 and a StatusScan; a file the scan cannot vouch for is
+ * walked page by page, whose errors name the problem. A sha256 mismatch wins over any structural
+ * error, since it explains it.
+ */
 export async function snapshotStatus(path: string, opts: ReadOptions = {}): Promise<SnapshotStatus & { sha256?: string }> {
-  const { result, sha256 } = await readSnapshot(path, opts, (reader) => statusOf(reader));
-  return sha256 ? { ...result, sha256 } : result;
+  const file = SnapshotFile.open(path);
+  try {
+    const expected = opts.verifyHash === false ? undefined : file.expectedSha256();
+    const mismatch = (actual: string): SnapshotHashMismatchError | undefined => (expected !== undefined && actual !== expected ? new SnapshotHashMismatchError(expected, actual) : undefined);
+    let reader: BboltReader;
+    try {
+      reader = file.reader();
+    } catch (err) {
+      if (expected !== undefined) {
+        const wrong = mismatch(sha256Range(path, file.dbSize));
+        if (wrong) throw wrong;
+      }
+      throw err;
+    }
+    const scan = new StatusScan(reader.meta);
+    const hash = expected === undefined ? undefined : createHash('sha256');
+    const end = hash ? file.dbSize : scan.bytesNeeded;
+    const block = Math.max(SCAN_BLOCK, reader.pageSize);
+    const buf = Buffer.allocUnsafe(block);
+    for (let pos = 0; pos < end; ) {
+      const want = Math.min(block, end - pos);
+      let n = 0;
+      while (n < want) {
+        const got = fs.readSync(file.fd, buf, n, want - n, pos + n);
+        if (got <= 0) throw new WardenError(`${path} shrank while being read: copy it somewhere stable and try again`);
+        n += got;
+      }
+      hash?.update(buf.subarray(0, n));
+      if (pos < scan.bytesNeeded) scan.feed(buf.subarray(0, Math.min(n, scan.bytesNeeded - pos)));
+      pos += n;
+    }
+    const sha256 = hash?.digest('hex');
+    if (sha256 !== undefined) {
+      const wrong = mismatch(sha256);
+      if (wrong) throw wrong;
+    }
+    const status = scan.finish(reader) ?? withSnapshotErrors(path, () => statusOf(reader));
+    return sha256 ? { ...status, sha256 } : status;
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * The status of a snapshot file while it is being written: `advance` reads back, from the file
+ * itself, what has been written so far and feeds it to a StatusScan (so a backup verifies what
+ * is on disk during the stream, in the time the stream leaves the main thread idle), `finish`
+ * completes it. Undefined from `finish` when the scan cannot vouch for the file: the caller
+ * then runs snapshotStatus on the finished file, whose errors name the problem.
+ */
+export class StatusFollower {
+  private readonly fd: number;
+  private readonly buf = Buffer.allocUnsafe(SCAN_BLOCK);
+  private scan: StatusScan | undefined;
+  private pos = 0;
+  private failed = false;
+
+  constructor(readonly path: string) {
+    this.fd = fs.openSync(path, 'r');
+  }
+
+  /** Reads back and scans the file up to byte `written` (whole blocks; the rest at `finish`). */
+  advance(written: number, final = false): void {
+    if (this.failed) return;
+    try {
+      if (!this.scan) {
+        if (written < 2 * 4096 && !final) return;
+        const meta = readMeta(new FileSource(this.fd), written);
+        if (meta.pageSize > SCAN_BLOCK || (written < 2 * meta.pageSize && !final)) return;
+        this.scan = new StatusScan(meta);
+      }
+      const scan = this.scan;
+      const end = Math.min(written, scan.bytesNeeded);
+      while (this.pos < end && (final || end - this.pos >= SCAN_BLOCK)) {
+        const want = Math.min(SCAN_BLOCK, end - this.pos);
+        const n = fs.readSync(this.fd, this.buf, 0, want, this.pos);
+        if (n !== want) throw new Error('short read');
+        scan.feed(this.buf.subarray(0, n));
+        this.pos += n;
+      }
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  /** The status of the whole file once written (`dbSize`: its bytes without the sha256 trailer). */
+  finish(dbSize: number): SnapshotStatus | undefined {
+    this.advance(dbSize, true);
+    if (this.failed || !this.scan || this.pos < this.scan.bytesNeeded) return undefined;
+    try {
+      return this.scan.finish(new BboltReader(new FileSource(this.fd), dbSize, this.scan.meta));
+    } catch {
+      return undefined;
+    }
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
 }
