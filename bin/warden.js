@@ -12,11 +12,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const pointer = path.join(dist, 'current');
 
-function newestSource() {
+/** The newest modification time of the TypeScript sources (a plain walk: a few ms). */
+function newestSource(dir = path.join(root, 'src')) {
   let newest = 0;
-  for (const f of fs.readdirSync(path.join(root, 'src'), { recursive: true })) {
-    if (!String(f).endsWith('.ts')) continue;
-    newest = Math.max(newest, fs.statSync(path.join(root, 'src', String(f))).mtimeMs);
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
   }
   return newest;
 }
