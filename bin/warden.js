@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `warden` command. It runs the esbuild bundle in dist/ (split into chunks, so the code and
 // libraries of commands not used are never loaded) when it is at least as new as every source
-// file; otherwise it rebuilds it first (into a fresh folder, published by renaming one small
+// file it was built from; otherwise it rebuilds it first (into a fresh folder, published by renaming one small
 // pointer file, so parallel runs never see half a build). If even that fails, it runs the
 // TypeScript sources through tsx. It exits as soon as the command is done.
 import fs from 'node:fs';
@@ -12,28 +12,25 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const pointer = path.join(dist, 'current');
 
-/** The newest modification time of the TypeScript sources (a plain walk: a few ms). */
-function newestSource(dir = path.join(root, 'src')) {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
+/**
+ * The current build's main.js, or undefined when there is none or a file it was built from
+ * changed since. The pointer file names the build, then lists those files (esbuild's inputs
+ * from src/, and package.json): a stat each, no directory walk.
+ */
 function current() {
   try {
-    if (fs.statSync(pointer).mtimeMs < newestSource()) return undefined;
-    const entry = path.join(dist, fs.readFileSync(pointer, 'utf8').trim(), 'main.js');
+    const [name, ...inputs] = fs.readFileSync(pointer, 'utf8').trim().split('\n');
+    if (inputs.length === 0) return undefined;
+    const built = fs.statSync(pointer).mtimeMs;
+    for (const f of inputs) if (fs.statSync(path.join(root, f)).mtimeMs > built) return undefined;
+    const entry = path.join(dist, name, 'main.js');
     return fs.existsSync(entry) ? entry : undefined;
   } catch {
     return undefined;
   }
 }
 
-const BUNDLED = new Set(['@grpc/grpc-js', 'protobufjs', 'long']);
+const BUNDLED = new Set(['@grpc/grpc-js', 'protobufjs', 'long', 'commander']);
 
 function externalPackages() {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -46,21 +43,24 @@ function externalPackages() {
 async function build() {
   const esbuild = await import('esbuild');
   const name = `build-${Date.now()}-${process.pid}`;
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: [path.join(root, 'src', 'cli', 'main.ts')],
     bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20',
-    // Libraries stay in node_modules, except grpc-js and the protobuf runtime: bundled into the
-    // chunk that only etcd-talking commands load, they start in about half the time (many
-    // small CommonJS files resolved and read one by one otherwise). Bundled CommonJS code may
-    // still require() at run time (protobufjs probes for optional modules), hence the banner.
+    // Libraries stay in node_modules, except grpc-js and the protobuf runtime (bundled into the
+    // chunk that only etcd-talking commands load) and commander (every command): bundled, they
+    // start in about half the time (many small CommonJS files resolved and read one by one
+    // otherwise, ~10 ms for commander alone). Bundled CommonJS code may still require() at run
+    // time (protobufjs probes for optional modules), hence the banner.
     external: externalPackages(),
     banner: { js: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);" },
     // Less source to parse at every start; names are kept for readable stack traces.
     minifyWhitespace: true, minifySyntax: true,
     outdir: path.join(dist, name), logLevel: 'silent',
+    absWorkingDir: root, metafile: true,
   });
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('src/'));
   const tmp = `${pointer}.${process.pid}`;
-  fs.writeFileSync(tmp, name);
+  fs.writeFileSync(tmp, [name, 'package.json', ...inputs].join('\n'));
   fs.renameSync(tmp, pointer);
   // Builds replaced more than an hour ago can no longer be in use.
   for (const d of fs.readdirSync(dist)) {
