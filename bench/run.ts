@@ -12,6 +12,12 @@ let failed = 0;
 const began = performance.now();
 for (const f of files) {
   console.log(`\n== ${f}`);
+  // Each benchmark starts with nothing left to write back from the one before (hundreds of MB
+  // of backups and restored members): otherwise its fsyncs queue behind that flush.
+  const s0 = performance.now();
+  spawnSync('sync');
+  const synced = performance.now() - s0;
+  if (synced > 1000) console.log(`(sync before ${f}: ${(synced / 1000).toFixed(1)} s)`);
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
