@@ -15,7 +15,7 @@ const pointer = path.join(dist, 'current');
 /**
  * The current build's main.js, or undefined when there is none or a file it was built from
  * changed since. The pointer file names the build, then lists those files (esbuild's inputs
- * from src/, and package.json): a stat each, no directory walk.
+ * from src/, package.json and its lock): a stat each, no directory walk.
  */
 function current() {
   try {
@@ -58,9 +58,10 @@ async function build() {
     outdir: path.join(dist, name), logLevel: 'silent',
     absWorkingDir: root, metafile: true,
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('src/'));
+  // The sources, and what decides the bundled libraries' versions.
+  const inputs = [...Object.keys(result.metafile.inputs).filter((f) => f.startsWith('src/')), ...['package.json', 'package-lock.json'].filter((f) => fs.existsSync(path.join(root, f)))];
   const tmp = `${pointer}.${process.pid}`;
-  fs.writeFileSync(tmp, [name, 'package.json', ...inputs].join('\n'));
+  fs.writeFileSync(tmp, [name, ...inputs].join('\n'));
   fs.renameSync(tmp, pointer);
   // Builds replaced more than an hour ago can no longer be in use.
   for (const d of fs.readdirSync(dist)) {
