@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { BboltReader, BufferSource } from '../../src/snapshot/bbolt.ts';
 import { revKey, writeBbolt, type WriterEntry, type WriterOptions } from '../../src/snapshot/bbolt-writer.ts';
 import { StatusScan } from '../../src/snapshot/scan.ts';
@@ -101,6 +103,28 @@ describe('sequential status scan', () => {
     const want = statusOf(readerOf(stale));
     assert.notDeepEqual(want, statusOf(readerOf(db)), 'the fake header changed the big value, so the hash');
     for (const block of [ps, 2 * ps, 256 * 1024]) assert.deepEqual(scanOf(stale, block), want);
+  });
+
+  test('memory stays bounded: the scan keeps none of the blocks it is fed (30 MB of 50 KB values)', async () => {
+    const db = writeBbolt([keyBucket(3), { key: 'big', bucket: Array.from({ length: 600 }, (_, i) => ({ key: `b${String(i).padStart(4, '0')}`, value: value(50_000, i) })) }]);
+    assert.ok(db.length > 30e6);
+    const reader = readerOf(db);
+    const scan = new StatusScan(reader.meta);
+    const fed: WeakRef<Buffer>[] = [];
+    // A fresh copy per block, as a file read gives (values cross blocks: those are collected).
+    const feedCopy = (pos: number): void => {
+      const block = Buffer.from(db.subarray(pos, Math.min(pos + 256 * 1024, scan.bytesNeeded)));
+      fed.push(new WeakRef(block));
+      scan.feed(block);
+    };
+    for (let pos = 0; pos < scan.bytesNeeded; pos += 256 * 1024) feedCopy(pos);
+    // Weak references hold their targets until the current job ends; then a full collection.
+    await new Promise((resolve) => setImmediate(resolve));
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+    const kept = fed.filter((r) => r.deref() !== undefined).length;
+    assert.equal(kept, 0, `${kept} of ${fed.length} blocks still reachable`);
+    assert.deepEqual(scan.finish(reader), statusOf(readerOf(db)));
   });
 
   test('snapshotStatus uses the scan and reports what the walk reports, sha256 included', async () => {
