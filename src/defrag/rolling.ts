@@ -277,8 +277,10 @@ async function moveLeadershipAway(opts: RollingOptions, target: DefragTarget, le
     throw new WardenError(`moving leadership from ${leader.name} to ${to.name} (${hexId(to.id)}) failed: ${newLeaderId.error.message}`);
   }
   const newLeader = now.find((v) => v.id === newLeaderId.id) ?? to;
-  await drainOldLeader(opts, target, opts.client.member(newLeader.endpoint));
+  // Announced as soon as it happened, so whoever follows leadership moves on now; the requests
+  // already on their way to the old leader are then given time to finish before its defrag.
   emit({ kind: 'leader-moved', from: leader, to: newLeader, tookMs: performance.now() - t0 });
+  await drainOldLeader(opts, target, opts.client.member(newLeader.endpoint));
   return newLeader;
 }
 
