@@ -15,7 +15,7 @@
 // Anything unexpected (a reached page that was not a valid branch or leaf, a page reached twice,
 // a short revision key, a non-bucket key at the top) makes `finish` return undefined: the caller
 // then runs the page-by-page walk of BboltReader, whose one-line errors name the problem.
-import { BUCKET_LEAF_FLAG, BboltReader, ELEMENT_SIZE, PAGE_FLAGS, PAGE_HEADER_SIZE, type Meta } from './bbolt.ts';
+import { BUCKET_LEAF_FLAG, BboltReader, ELEMENT_SIZE, PAGE_FLAGS, PAGE_HEADER_SIZE, type BucketRef, type Meta } from './bbolt.ts';
 import { crc32c, crc32cCombine } from './crc32c.ts';
 
 /**
@@ -225,10 +225,9 @@ export class StatusScan {
         else for (const kid of kids!) leaves(kid, depth + 1, leaf);
       };
       /** Marks every page of a nested bucket (not hashed: etcdctl does not enter it). */
-      const markBucket = (value: Buffer, depth: number): void => {
-        const ref = BboltReader.bucketFromValue(value, 'scan');
-        if (ref.inline) inlineElements(ref.inline, (_k, v, isBucket) => isBucket && markBucket(v, depth + 1));
-        else leaves(ref.root, depth, (leaf) => this.buckets.get(leaf)?.forEach((b) => markBucket(b.value, depth + 1)));
+      const markBucket = (ref: BucketRef, depth: number): void => {
+        if (ref.inline) reader.forEach(ref, (_k, _v, open) => open && markBucket(open(), depth + 1));
+        else leaves(ref.root, depth, (leaf) => this.buckets.get(leaf)?.forEach((b) => markBucket(BboltReader.bucketFromValue(b.value, 'scan'), depth + 1)));
       };
       // The top level: every key is a bucket; its name, then its keys, go into the hash.
       leaves(this.meta.root, 0, (top) => {
@@ -239,15 +238,16 @@ export class StatusScan {
           const isKey = name.length === 3 && name.toString('latin1') === 'key';
           const ref = BboltReader.bucketFromValue(value, 'scan');
           if (ref.inline) {
-            inlineElements(ref.inline, (k, v, isBucket) => {
+            // Small enough to walk as it is (the reader checks the inline page).
+            reader.forEach(ref, (k, v, open) => {
               crc = crc32c(crc, k);
-              if (!isBucket) crc = crc32c(crc, v);
+              if (v) crc = crc32c(crc, v);
               totalKey++;
               if (isKey) {
                 if (k.length < 8) throw new Fallback();
                 revision = revisionAt(k, 0);
               }
-              if (isBucket) markBucket(v, 1);
+              if (open) markBucket(open(), 1);
             });
             continue;
           }
@@ -259,7 +259,7 @@ export class StatusScan {
               if (this.shortKey.has(leaf)) throw new Fallback();
               revision = this.lastRev[leaf]!;
             }
-            this.buckets.get(leaf)?.forEach((b) => markBucket(b.value, 2));
+            this.buckets.get(leaf)?.forEach((b) => markBucket(BboltReader.bucketFromValue(b.value, 'scan'), 2));
           });
         }
       });
@@ -275,19 +275,4 @@ export class StatusScan {
 /** The main revision in the 8 big-endian bytes at `buf[at]` (an etcd revision key). */
 function revisionAt(buf: Buffer, at: number): number {
   return buf.readUInt32BE(at) * 0x1_0000_0000 + buf.readUInt32BE(at + 4);
-}
-
-/** The elements of an inline bucket's leaf page, in order (any damage: fall back). */
-function inlineElements(page: Buffer, visit: (key: Buffer, value: Buffer, isBucket: boolean) => void): void {
-  if (!(page.readUInt16LE(8) & PAGE_FLAGS.leaf)) throw new Fallback();
-  const count = page.readUInt16LE(10);
-  if (PAGE_HEADER_SIZE + count * ELEMENT_SIZE > page.length) throw new Fallback();
-  for (let i = 0; i < count; i++) {
-    const e = PAGE_HEADER_SIZE + i * ELEMENT_SIZE;
-    const ks = e + page.readUInt32LE(e + 4);
-    const ke = ks + page.readUInt32LE(e + 8);
-    const ve = ke + page.readUInt32LE(e + 12);
-    if (ve > page.length) throw new Fallback();
-    visit(page.subarray(ks, ke), page.subarray(ke, ve), (page.readUInt32LE(e) & BUCKET_LEAF_FLAG) !== 0);
-  }
 }
