@@ -129,7 +129,7 @@ export function registerSnapshot(program: Command, ctx: Ctx): void {
   snapshot
     .command('inspect')
     .argument('<file>', 'a snapshot file or a member\'s db file')
-    .description('keys per resource, encryption coverage, recorded members, compacted revision, consistent index')
+    .description('keys per resource, encryption coverage, recorded members (removed ones apart), compacted revision, consistent index')
     .addHelpText('after', '\nExamples:\n  warden snapshot inspect snapshot.db\n  warden snapshot inspect snapshot.db -w json')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const c = ctx(cmd);
