@@ -4,9 +4,11 @@
 //   /apis/{group}/{version}/namespaces/{ns}/{resource}[/{name}]
 //   /apis/{group}/{version}/{resource}[/{name}]
 // GET (get/list), POST (create), PUT (update, 409 on a stale resourceVersion), DELETE.
+// Only the known types and those a CustomResourceDefinition registers are served (404 else), and
+// names and contents are validated as apply validates them (422 Invalid).
 import type { Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { lookupType, resourceType, type ResourceType } from './registry.ts';
+import { groupResource, type ResourceType } from './registry.ts';
 import { ApiError, apiVersionOf, type KubeObject, type ResourceStore } from './store.ts';
 
 function status(c: Context, err: unknown) {
@@ -16,10 +18,13 @@ function status(c: Context, err: unknown) {
   return c.json({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: (err as Error).message, reason: 'InternalError', code: 500 }, 500);
 }
 
-function typeFor(resource: string, group: string, version: string, namespaced: boolean): ResourceType {
-  const known = lookupType(group ? `${resource}.${group}` : resource);
-  if (known && known.group === group) return known;
-  return resourceType(resource, group, { namespaced, version });
+async function typeFor(store: ResourceStore, resource: string, group: string, version: string, namespaced: boolean): Promise<ResourceType> {
+  const t = await store.typeForResource(group, version, resource);
+  const path = `${group ? `${group}/` : ''}${version}, resource "${resource}"`;
+  if (!t) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${path}): serve a custom resource by creating its CustomResourceDefinition`);
+  // A namespaced type on the cluster path lists every namespace (the store asks for a namespace elsewhere).
+  if (namespaced && !t.namespaced) throw new ApiError(404, 'NotFound', `${groupResource(t)} is cluster-scoped: use the path without /namespaces/{namespace}/`);
+  return t;
 }
 
 async function body(c: Context): Promise<KubeObject> {
@@ -36,10 +41,10 @@ async function body(c: Context): Promise<KubeObject> {
 }
 
 export function registerResourceRoutes(app: Hono, store: ResourceStore): void {
-  const handlers = (t: (c: Context) => ResourceType, ns: (c: Context) => string | undefined) => ({
+  const handlers = (t: (c: Context) => Promise<ResourceType>, ns: (c: Context) => string | undefined) => ({
     list: async (c: Context) => {
       try {
-        const type = t(c);
+        const type = await t(c);
         const { items, resourceVersion } = await store.list(type, ns(c));
         return c.json({ kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion }, items });
       } catch (err) {
@@ -48,7 +53,7 @@ export function registerResourceRoutes(app: Hono, store: ResourceStore): void {
     },
     create: async (c: Context) => {
       try {
-        const type = t(c);
+        const type = await t(c);
         const obj = await body(c);
         const namespace = ns(c);
         if (namespace && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
@@ -61,7 +66,7 @@ export function registerResourceRoutes(app: Hono, store: ResourceStore): void {
     },
     get: async (c: Context) => {
       try {
-        return c.json(await store.get(t(c), ns(c), c.req.param('name') as string));
+        return c.json(await store.get(await t(c), ns(c), c.req.param('name') as string));
       } catch (err) {
         return status(c, err);
       }
@@ -72,21 +77,21 @@ export function registerResourceRoutes(app: Hono, store: ResourceStore): void {
         const name = c.req.param('name') as string;
         if (obj.metadata.name && obj.metadata.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
         const namespace = ns(c);
-        return c.json(await store.update(t(c), { ...obj, metadata: { ...obj.metadata, name, ...(namespace ? { namespace } : {}) } }));
+        return c.json(await store.update(await t(c), { ...obj, metadata: { ...obj.metadata, name, ...(namespace ? { namespace } : {}) } }));
       } catch (err) {
         return status(c, err);
       }
     },
     remove: async (c: Context) => {
       try {
-        await store.delete(t(c), ns(c), c.req.param('name') as string);
+        await store.delete(await t(c), ns(c), c.req.param('name') as string);
         return c.json({ kind: 'Status', apiVersion: 'v1', status: 'Success', code: 200 });
       } catch (err) {
         return status(c, err);
       }
     },
   });
-  const mount = (base: string, t: (c: Context) => ResourceType, ns: (c: Context) => string | undefined) => {
+  const mount = (base: string, t: (c: Context) => Promise<ResourceType>, ns: (c: Context) => string | undefined) => {
     const h = handlers(t, ns);
     app.get(base, h.list);
     app.post(base, h.create);
@@ -95,8 +100,8 @@ export function registerResourceRoutes(app: Hono, store: ResourceStore): void {
     app.delete(`${base}/:name`, h.remove);
   };
   const p = (c: Context, k: string) => c.req.param(k) as string;
-  mount('/api/v1/namespaces/:ns/:resource', (c) => typeFor(p(c, 'resource'), '', 'v1', true), (c) => p(c, 'ns'));
-  mount('/apis/:group/:version/namespaces/:ns/:resource', (c) => typeFor(p(c, 'resource'), p(c, 'group'), p(c, 'version'), true), (c) => p(c, 'ns'));
-  mount('/api/v1/:resource', (c) => typeFor(p(c, 'resource'), '', 'v1', false), () => undefined);
-  mount('/apis/:group/:version/:resource', (c) => typeFor(p(c, 'resource'), p(c, 'group'), p(c, 'version'), false), () => undefined);
+  mount('/api/v1/namespaces/:ns/:resource', (c) => typeFor(store, p(c, 'resource'), '', 'v1', true), (c) => p(c, 'ns'));
+  mount('/apis/:group/:version/namespaces/:ns/:resource', (c) => typeFor(store, p(c, 'resource'), p(c, 'group'), p(c, 'version'), true), (c) => p(c, 'ns'));
+  mount('/api/v1/:resource', (c) => typeFor(store, p(c, 'resource'), '', 'v1', false), () => undefined);
+  mount('/apis/:group/:version/:resource', (c) => typeFor(store, p(c, 'resource'), p(c, 'group'), p(c, 'version'), false), () => undefined);
 }

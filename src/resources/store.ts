@@ -1,13 +1,18 @@
 // The resource store: Kubernetes-style objects kept at the etcd key layout of the registry,
 // with every value passing through the encryption transformers (as kube-apiserver does).
 // metadata.resourceVersion is the etcd mod revision; an update with a stale one fails (409).
+// Names and contents are validated with the registry's rules (422 Invalid) before anything is
+// written; custom kinds exist only when a CustomResourceDefinition registers them.
 import crypto from 'node:crypto';
 import { WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { compare, op } from '../etcd/txn.ts';
 import type { Transformer } from '../encryption/transformers.ts';
 import { TransformError } from '../encryption/transformers.ts';
-import { DEFAULT_PREFIXES, groupResource, objectKey, typePrefix, type KeyPrefixes, type ResourceType } from './registry.ts';
+import {
+  CRD_TYPE, DEFAULT_PREFIXES, KNOWN_TYPES, groupResource, invalidName, invalidNamespace, objectKey, objectProblem, pathSegmentProblem, typeFromCrd, typePrefix,
+  type KeyPrefixes, type ResourceType,
+} from './registry.ts';
 
 export interface ObjectMeta {
   name: string;
@@ -29,7 +34,7 @@ export interface KubeObject {
 export class ApiError extends WardenError {
   constructor(
     readonly status: number,
-    readonly reason: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'BadRequest' | 'InternalError',
+    readonly reason: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'BadRequest' | 'Invalid' | 'InternalError',
     message: string,
   ) {
     super(message);
@@ -70,13 +75,49 @@ export class ResourceStore {
     return this.transformerFor(groupResource(t)).toStorage(Buffer.from(JSON.stringify(stored)), Buffer.from(key));
   }
 
+  /** The key of an object; names only need to be safe as a key segment (as the API server's key functions check). */
   private keyOf(t: ResourceType, namespace: string | undefined, name: string): string {
-    validateName(name, 'name');
+    const bad = pathSegmentProblem(name) ?? (name ? undefined : 'a name is required');
+    if (bad) throw new ApiError(400, 'BadRequest', `invalid name "${name}": ${bad}: give the object's name`);
     if (t.namespaced) {
       if (!namespace) throw new ApiError(400, 'BadRequest', `${groupResource(t)} is namespaced: give a namespace (-n NAMESPACE)`);
-      validateName(namespace, 'namespace');
+      const badNs = pathSegmentProblem(namespace);
+      if (badNs) throw new ApiError(400, 'BadRequest', `invalid namespace "${namespace}": ${badNs}: give the namespace's name`);
     }
     return objectKey(t, t.namespaced ? namespace : undefined, name, this.prefixes);
+  }
+
+  /** The key of an object about to be written, after the checks its API server makes (422 Invalid). */
+  private validKeyOf(t: ResourceType, obj: KubeObject): string {
+    const problem = validationProblem(t, obj);
+    if (problem) throw new ApiError(422, 'Invalid', problem);
+    return this.keyOf(t, t.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name);
+  }
+
+  /** The types CustomResourceDefinitions in etcd register (values another API server stored in protobuf are skipped). */
+  async registeredTypes(): Promise<ResourceType[]> {
+    const res = await this.client.get(typePrefix(CRD_TYPE, this.prefixes), { prefix: true });
+    const types: ResourceType[] = [];
+    for (const kv of res.kvs) {
+      let crd: KubeObject;
+      try {
+        crd = this.decode(CRD_TYPE, kv.key, kv.value, kv.modRevision);
+      } catch {
+        continue;
+      }
+      const t = typeFromCrd(crd);
+      if (t) types.push(t);
+    }
+    return types;
+  }
+
+  /** The type served at a REST path (`resource` in `group`/`version`; any version when undefined), known or registered, or undefined. */
+  async typeForResource(group: string, version: string | undefined, resource: string): Promise<ResourceType | undefined> {
+    const served = (t: ResourceType): boolean => t.resource === resource && t.group === group && (version === undefined || (t.versions ?? [t.version]).includes(version));
+    const known = KNOWN_TYPES.find(served);
+    if (known) return known;
+    if (!group) return undefined;
+    return (await this.registeredTypes()).find(served);
   }
 
   async get(t: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
@@ -95,10 +136,9 @@ export class ResourceStore {
   }
 
   async create(t: ResourceType, obj: KubeObject): Promise<KubeObject> {
-    const name = obj.metadata?.name;
-    if (!name) throw new ApiError(400, 'BadRequest', 'metadata.name is required');
+    const key = this.validKeyOf(t, obj);
+    const name = obj.metadata.name;
     const namespace = t.namespaced ? obj.metadata.namespace : undefined;
-    const key = this.keyOf(t, namespace, name);
     const full: KubeObject = {
       ...obj,
       metadata: { ...obj.metadata, ...(namespace ? { namespace } : {}), uid: obj.metadata.uid ?? crypto.randomUUID(), creationTimestamp: obj.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
@@ -113,10 +153,9 @@ export class ResourceStore {
 
   /** Replaces an object; with metadata.resourceVersion set, only if it is still current. */
   async update(t: ResourceType, obj: KubeObject): Promise<KubeObject> {
-    const name = obj.metadata?.name;
-    if (!name) throw new ApiError(400, 'BadRequest', 'metadata.name is required');
+    const key = this.validKeyOf(t, obj);
+    const name = obj.metadata.name;
     const namespace = t.namespaced ? obj.metadata.namespace : undefined;
-    const key = this.keyOf(t, namespace, name);
     const current = await this.client.get(key);
     const kv = current.kvs[0];
     if (!kv) throw notFound(t, namespace, name);
@@ -151,9 +190,21 @@ function conflict(t: ResourceType, name: string): ApiError {
   return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${groupResource(t)} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
 }
 
-/** DNS-1123-ish names: lower-case alphanumerics, '-' and '.', as Kubernetes requires. */
-function validateName(v: string, what: string): void {
-  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(v)) {
-    throw new ApiError(400, 'BadRequest', `invalid ${what} "${v}": use lower-case letters, digits, '-' and '.'`);
+/**
+ * What the API server of `t` would refuse in `obj` (its name, its namespace, the content warden
+ * checks), as one line, or undefined. Pure: apply checks every object with it before writing any.
+ */
+export function validationProblem(t: ResourceType, obj: KubeObject): string | undefined {
+  const name = obj.metadata?.name;
+  if (typeof name !== 'string' || !name) return `metadata.name is required: give every object a name`;
+  const badName = invalidName(t, name);
+  if (badName) return badName;
+  if (t.namespaced) {
+    const ns = obj.metadata.namespace;
+    if (typeof ns !== 'string' || !ns) return `${groupResource(t)} is namespaced: give a namespace (metadata.namespace or -n NAMESPACE)`;
+    const badNs = invalidNamespace(ns);
+    if (badNs) return badNs;
   }
+  const problem = objectProblem(t, obj);
+  return problem && `${t.kind.toLowerCase()}/${name}: ${problem}`;
 }

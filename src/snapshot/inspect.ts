@@ -1,7 +1,16 @@
 // `snapshot inspect`: what a snapshot holds beyond etcdctl's four numbers, from the same single
 // pass over its pages: live keys per resource type, how their values are stored (encryption
 // provider and key name, or plaintext where the resource should be encrypted), the members
-// recorded in the `members` bucket, the compacted revision and consistent_index.
+// recorded in the `members` bucket apart from the removed ones, the compacted revision and
+// consistent_index.
+//
+// Members: etcd moves a removed member from `members` to `members_removed`, but etcd 3.4's
+// `snapshot restore` leaves both buckets as the old cluster had them (its saveDB deletes the
+// member keys from the key space instead of the buckets; 3.5's etcdutl trims them), and the
+// restored cluster's members are added beside them. A file of a restored cluster therefore
+// records members of every cluster before it, and nothing in it says which are current. What it
+// does say: etcd never lets two members of one cluster share a peer URL, so of the recorded
+// members sharing one at most one is current.
 //
 // The `key` bucket holds every revision that survived compaction, ordered by revision; each
 // value is an mvccpb.KeyValue. Replaying them in order (a tombstone, whose revision key ends
@@ -120,8 +129,14 @@ export interface InspectReport {
     /** Plaintext values in resources that should be encrypted. */
     plaintextShouldBeEncrypted: number;
   };
+  /** Recorded in the `members` bucket and not removed, by ID. */
   members: SnapshotMember[];
+  /** Hex IDs in the `members_removed` bucket. */
   removedMembers: string[];
+  /** Recorded members claiming the same peer URL (at most one of each group is current), by peer URL. */
+  sharedPeerURLs: { peerURLs: string[]; hexIDs: string[] }[];
+  /** How many members the snapshot's cluster can have had: one per group of members sharing peer URLs. */
+  currentMembersAtMost: number;
 }
 
 export const OTHER_RESOURCE = '(other)';
@@ -255,14 +270,43 @@ class Collector {
       buckets: [...this.bucketKeys].map(([name, keys]) => ({ name, keys })),
       resources,
       encryption: { storage: [...total.values()].sort(byStorage), encrypted, plaintextShouldBeEncrypted },
-      members: this.members.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-      removedMembers: this.removed,
+      ...membership(this.members, this.removed),
     };
   }
 }
 
 function byStorage(a: StorageCount, b: StorageCount): number {
   return a.provider.localeCompare(b.provider) || (a.keyName ?? '').localeCompare(b.keyName ?? '', undefined, { numeric: true });
+}
+
+/** The recorded members less the removed ones, grouped by the peer URLs they share (union-find over URLs). */
+export function membership(recorded: SnapshotMember[], removed: string[]): Pick<InspectReport, 'members' | 'removedMembers' | 'sharedPeerURLs' | 'currentMembersAtMost'> {
+  const gone = new Set(removed.map((h) => h.toLowerCase()));
+  const members = recorded.filter((m) => !gone.has(m.hexID)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const parent = members.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i] as number] as number;
+    return i;
+  };
+  const byURL = new Map<string, number>();
+  members.forEach((m, i) => {
+    for (const u of m.peerURLs) {
+      const j = byURL.get(u);
+      if (j === undefined) byURL.set(u, i);
+      else parent[root(i)] = root(j);
+    }
+  });
+  const groups = new Map<number, SnapshotMember[]>();
+  members.forEach((m, i) => {
+    const g = groups.get(root(i)) ?? [];
+    g.push(m);
+    groups.set(root(i), g);
+  });
+  const sharedPeerURLs = [...groups.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => ({ peerURLs: [...new Set(g.flatMap((m) => m.peerURLs))].sort(), hexIDs: g.map((m) => m.hexID) }))
+    .sort((a, b) => (a.peerURLs[0] as string).localeCompare(b.peerURLs[0] as string));
+  return { members, removedMembers: [...removed].sort(), sharedPeerURLs, currentMembersAtMost: groups.size };
 }
 
 /** A member as etcd's membership store saves it: key hex ID, value JSON {id, peerURLs, name, clientURLs, isLearner}. */

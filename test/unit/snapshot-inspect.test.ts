@@ -169,3 +169,58 @@ describe('inspect', () => {
     assert.match(table, /\| fd422379fda50e48 \|/);
   });
 });
+
+// A keyspace restored twice by etcd 3.4's `snapshot restore` (which leaves the replaced clusters'
+// entries in the members bucket) plus a member added and removed: 3 peer URLs, 9 recorded
+// entries, one removed member.
+describe('inspect: members of clusters a restore replaced, and removed members', () => {
+  const member = (id: bigint, name: string, port: number): { key: string; value: string } => ({
+    key: id.toString(16),
+    value: `{"id":${id},"peerURLs":["http://127.0.0.1:${port}"],"name":"${name}","clientURLs":["http://127.0.0.1:${port - 1}"]}`,
+  });
+  const ids = [0x00c6cd643db95cean, 0x4c65d7aa801f2c8bn, 0x6585774e96795b4dn, 0x712ea38c81471ac2n, 0x8e22f308876fe739n, 0x94394d6556fce6b6n, 0xa1n, 0xb2n, 0xc3n];
+  const names = ['etcd-3', 'etcd-2', 'etcd-1', 'etcd-1', 'etcd-3', 'etcd-2', 'etcd-1', 'etcd-2', 'etcd-3'];
+  const ports = { 'etcd-1': 2380, 'etcd-2': 2382, 'etcd-3': 2384 } as Record<string, number>;
+  const restored = writeBbolt([
+    { key: 'members', bucket: ids.map((id, i) => member(id, names[i] as string, ports[names[i] as string] as number)) },
+    { key: 'members_removed', bucket: [{ key: '378f8a6e58ead6dc', value: 'removed' }, { key: 'c3', value: 'removed' }] },
+  ]);
+  const r = inspectReader(new BboltReader(new BufferSource(restored), restored.length));
+
+  test('removed members are not counted as members, even when the members bucket still has them', () => {
+    assert.deepEqual(r.removedMembers, ['378f8a6e58ead6dc', 'c3']);
+    assert.equal(r.members.length, 8);
+    assert.ok(!r.members.some((m) => m.hexID === 'c3'));
+  });
+
+  test('members sharing a peer URL are grouped: at most one of each group is current', () => {
+    assert.deepEqual(r.sharedPeerURLs, [
+      { peerURLs: ['http://127.0.0.1:2380'], hexIDs: ['a1', '6585774e96795b4d', '712ea38c81471ac2'] },
+      { peerURLs: ['http://127.0.0.1:2382'], hexIDs: ['b2', '4c65d7aa801f2c8b', '94394d6556fce6b6'] },
+      { peerURLs: ['http://127.0.0.1:2384'], hexIDs: ['c6cd643db95cea', '8e22f308876fe739'] },
+    ]);
+    assert.equal(r.currentMembersAtMost, 3);
+  });
+
+  test('printed apart: at most 3 current of 8 recorded, the removed ones on their own line', () => {
+    const simple = renderInspect('simple', r);
+    assert.match(simple, /^members: at most 3 current, 8 recorded: a restore left the replaced clusters' entries \(etcd 3\.4's snapshot restore keeps them\); of members sharing a peer URL only one can be current, and the file does not say which$/m);
+    assert.match(simple, /^ {2}6585774e96795b4d, etcd-1, http:\/\/127\.0\.0\.1:2380, http:\/\/127\.0\.0\.1:2379 \(shares its peer URL with a1, 712ea38c81471ac2\)$/m);
+    assert.match(simple, /^removed members: 2 \(378f8a6e58ead6dc, c3\)$/m);
+    assert.doesNotMatch(simple, /^ {2}c3,/m);
+    const json = JSON.parse(renderInspect('json', r)) as { members: unknown[]; removedMembers: string[]; sharedPeerURLs: unknown[]; currentMembersAtMost: number };
+    assert.equal(json.members.length, 8);
+    assert.equal(json.currentMembersAtMost, 3);
+    const table = renderInspect('table', r);
+    assert.match(table, /\| 6585774e96795b4d \| etcd-1 \| http:\/\/127\.0\.0\.1:2380 \| http:\/\/127\.0\.0\.1:2379 \| +false \| shares its peer URL \|/);
+    assert.match(table, /\| 378f8a6e58ead6dc \| +\| +\| +\| +\| +removed \|/);
+  });
+
+  test('a cluster never restored: every recorded member is current', () => {
+    assert.deepEqual(report.sharedPeerURLs, []);
+    assert.equal(report.currentMembersAtMost, 2);
+    const simple = renderInspect('simple', report);
+    assert.match(simple, /^members: 2$/m);
+    assert.match(simple, /^removed members: 1 \(91bc3c398fb3c146\)$/m);
+  });
+});

@@ -33,6 +33,28 @@ function compactedText(r: InspectReport): string {
   return String(finished);
 }
 
+/** For each member, the IDs of the others recorded with the same peer URL. */
+function sharers(r: InspectReport): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const g of r.sharedPeerURLs) for (const id of g.hexIDs) out.set(id, g.hexIDs.filter((x) => x !== id));
+  return out;
+}
+
+function membersText(r: InspectReport): string[] {
+  const shared = sharers(r);
+  const lines = [
+    r.sharedPeerURLs.length
+      ? `members: at most ${r.currentMembersAtMost} current, ${r.members.length} recorded: a restore left the replaced clusters' entries (etcd 3.4's snapshot restore keeps them); of members sharing a peer URL only one can be current, and the file does not say which`
+      : `members: ${r.members.length}`,
+  ];
+  for (const m of r.members) {
+    const others = shared.get(m.hexID);
+    lines.push(`  ${m.hexID}, ${m.name || '(unstarted)'}, ${m.peerURLs.join(',')}, ${m.clientURLs.join(',')}${m.isLearner ? ', learner' : ''}${others ? ` (shares its peer URL with ${others.join(', ')})` : ''}`);
+  }
+  if (r.removedMembers.length) lines.push(`removed members: ${r.removedMembers.length} (${r.removedMembers.join(', ')})`);
+  return lines;
+}
+
 function inspectSimple(r: InspectReport): string[] {
   const s = r.status;
   const lines = [
@@ -43,11 +65,7 @@ function inspectSimple(r: InspectReport): string[] {
   ];
   if (r.clusterVersion) lines.push(`cluster version: ${r.clusterVersion}`);
   lines.push(`keys: ${r.keys.live} live, ${plural(r.keys.revisions, 'revision')} stored, ${plural(r.keys.tombstones, 'deletion')}; ${plural(r.leases, 'lease')}`);
-  lines.push(`members: ${r.members.length}`);
-  for (const m of r.members) {
-    lines.push(`  ${m.hexID}, ${m.name || '(unstarted)'}, ${m.peerURLs.join(',')}, ${m.clientURLs.join(',')}${m.isLearner ? ', learner' : ''}`);
-  }
-  if (r.removedMembers.length) lines.push(`removed members: ${r.removedMembers.join(', ')}`);
+  lines.push(...membersText(r));
   lines.push(`resources:${r.resources.length ? '' : ' none'}`);
   for (const res of r.resources) {
     const warn = res.shouldBeEncrypted && res.plaintext > 0 ? ` (${res.plaintext} plaintext, should be encrypted)` : '';
@@ -73,11 +91,15 @@ function inspectTables(r: InspectReport): string {
       ),
     );
   }
-  if (r.members.length) {
+  if (r.members.length || r.removedMembers.length) {
+    const shared = sharers(r);
     parts.push(
       renderTable(
-        ['id', 'name', 'peer addrs', 'client addrs', 'is learner'],
-        r.members.map((m) => [m.hexID, m.name, m.peerURLs.join(','), m.clientURLs.join(','), String(m.isLearner)]),
+        ['id', 'name', 'peer addrs', 'client addrs', 'is learner', 'state'],
+        [
+          ...r.members.map((m) => [m.hexID, m.name, m.peerURLs.join(','), m.clientURLs.join(','), String(m.isLearner), shared.has(m.hexID) ? 'shares its peer URL' : 'member']),
+          ...r.removedMembers.map((id) => [id, '', '', '', '', 'removed']),
+        ],
       ),
     );
   }
@@ -107,7 +129,7 @@ export function registerSnapshot(program: Command, ctx: Ctx): void {
   snapshot
     .command('inspect')
     .argument('<file>', 'a snapshot file or a member\'s db file')
-    .description('keys per resource, encryption coverage, recorded members, compacted revision, consistent index')
+    .description('keys per resource, encryption coverage, recorded members (removed ones apart), compacted revision, consistent index')
     .addHelpText('after', '\nExamples:\n  warden snapshot inspect snapshot.db\n  warden snapshot inspect snapshot.db -w json')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const c = ctx(cmd);
