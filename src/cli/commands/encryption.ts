@@ -57,7 +57,7 @@ async function settle(c: Context, client: EtcdClient, { timeoutMs, leaseTtlSecon
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(0, deadline - Date.now());
   const settled = async () => SETTLED.includes((await encryptionStatus(client, file)).condition.reason);
-  const timedOut = () => new WardenError(`the migration did not finish within ${formatDuration(timeoutMs)}: it goes on under the operator, or resumes where it stopped with another \`--wait\`; follow it with \`warden encryption status\``);
+  const timedOut = (last?: unknown) => new WardenError(`the migration did not finish within ${formatDuration(timeoutMs)}${last instanceof Error ? ` (last error: ${last.message})` : ''}: it goes on under the operator, or resumes where it stopped with another \`--wait\`; follow it with \`warden encryption status\``);
   if (await settled()) return;
   const holder = await currentLeader(client);
   if (holder) log(`${holder.identity} leads and migrates; waiting for it (this process takes over if its lease expires)`);
@@ -73,7 +73,7 @@ async function settle(c: Context, client: EtcdClient, { timeoutMs, leaseTtlSecon
         if (election.isLeader && (newTerm || Date.now() - lastPass >= 1000)) return 'lead';
         return (await settled()) ? 'settled' : undefined;
       }, { timeoutMs: left(), intervalMs: 250, what: 'the migration' }).catch((err: unknown) => {
-        throw err instanceof WaitTimeoutError ? timedOut() : err;
+        throw err instanceof WaitTimeoutError ? timedOut(err.lastError) : err;
       });
       if (next === 'settled') return;
       if (newTerm) log('no operator leads: migrating in this process');
