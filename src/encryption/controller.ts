@@ -3,14 +3,15 @@
 // of the encrypted resources, and keeps the `Encrypted` condition. Every step is persisted
 // before the next, so killing the operator at any moment and restarting it finishes the job.
 import crypto from 'node:crypto';
+import { WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
 import type { ConditionStore, EventLog } from '../operator/conditions.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, lookupType, typePrefix, type KeyPrefixes } from '../resources/registry.ts';
 import { transformerFor } from './config.ts';
 import { migratePrefix } from './migration.ts';
-import { DEFAULT_ROTATION_MS, encryptedCondition, plan, type EncryptionState, type MigrationRecord } from './plan.ts';
-import { loadEncryptionConfig, readDesiredType, readState, saveEncryptionConfig, writeState } from './store.ts';
+import { DEFAULT_ROTATION_MS, encryptedCondition, encryptionVerdict, managedRule, plan, writeKeyOf, type EncryptionState, type EncryptionType, type EncryptionVerdict, type MigrationRecord } from './plan.ts';
+import { loadEncryptionConfig, readDesiredType, readRotation, readState, saveEncryptionConfig, writeState } from './store.ts';
 
 export interface EncryptionControllerOptions {
   configFile: string;
@@ -40,8 +41,9 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
     const desired = await readDesiredType(client);
     const config = loadEncryptionConfig(opts.configFile);
     let state = await readState(client);
-    await conditions.set(encryptedCondition(desired, config, state));
-    const action = plan({ desired, config, state, now: new Date(), rotationMs: opts.rotationMs ?? DEFAULT_ROTATION_MS, newSecret: () => crypto.randomBytes(32) });
+    const rotation = await readRotation(client);
+    await conditions.set(encryptedCondition(desired, config, state, rotation));
+    const action = plan({ desired, config, state, rotation, now: new Date(), rotationMs: opts.rotationMs ?? DEFAULT_ROTATION_MS, newSecret: () => crypto.randomBytes(32) });
     switch (action.kind) {
       case 'steady':
         return;
@@ -67,7 +69,7 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
           if (!force && Date.now() - lastFlush < 500) return;
           lastFlush = Date.now();
           await writeState(client, state);
-          await conditions.set(encryptedCondition(desired, config, state));
+          await conditions.set(encryptedCondition(desired, config, state, rotation));
         };
         for (const resource of ENCRYPTED_RESOURCES) {
           const type = lookupType(resource);
@@ -88,7 +90,7 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
           record.unreadable = unreadable.slice(0, 100);
           await flush(true);
           await event('EncryptionMigrationFailed', `${unreadable.length} value(s) cannot be read with the configured keys and were left as they are, e.g. ${unreadable[0]?.key}: ${unreadable[0]?.error}; restore the missing key into ${opts.configFile}`, 'Warning');
-          throw new Error(`${unreadable.length} value(s) cannot be read; migration retries on the next pass`);
+          throw new WardenError(`${unreadable.length} value(s) cannot be read with the configured keys (e.g. ${unreadable[0]?.key}): restore the missing key into ${opts.configFile}; the migration retries them on its next pass`);
         }
         record.finishedAt = new Date().toISOString();
         delete record.unreadable;
@@ -108,8 +110,9 @@ export function encryptionController(opts: EncryptionControllerOptions): Control
   };
 }
 
-/** For `encryption status`: the state and the condition computed the same way. */
-export async function encryptionStatus(client: EtcdClient, configFile: string): Promise<{ desired: Awaited<ReturnType<typeof readDesiredType>>; state: EncryptionState; condition: ReturnType<typeof encryptedCondition> }> {
-  const [desired, state] = await Promise.all([readDesiredType(client), readState(client)]);
-  return { desired, state, condition: encryptedCondition(desired, loadEncryptionConfig(configFile), state) };
+/** For `encryption status` and `--wait`: the condition (and its migration) as the controller computes it. */
+export async function encryptionStatus(client: EtcdClient, configFile: string): Promise<EncryptionVerdict & { desired: EncryptionType; state: EncryptionState; writeKey: string }> {
+  const [desired, state, rotation] = await Promise.all([readDesiredType(client), readState(client), readRotation(client)]);
+  const config = loadEncryptionConfig(configFile);
+  return { ...encryptionVerdict(desired, config, state, rotation), desired, state, writeKey: writeKeyOf(managedRule(config).providers) };
 }

@@ -1,6 +1,7 @@
 // Migration: rewrite every stale value of a resource with the current write key. Each rewrite
 // is a compare-and-swap on the value's mod revision, so a concurrent write always wins and is
 // never overwritten; a value that cannot be read is reported and left exactly as it is.
+import { UsageError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { compare, op } from '../etcd/txn.ts';
 import { prefixRangeEnd } from '../etcd/types.ts';
@@ -22,16 +23,44 @@ export interface MigrateOptions {
   batchSize?: number;
 }
 
-/** Spaces calls at least 1/rate seconds apart across all workers. */
+/** `--migration-rate` (the operator's and `encryption ... --wait`'s): objects per second. */
+export function parseMigrationRate(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--migration-rate must be a positive number of objects per second (got "${text}")`);
+  return n;
+}
+
+/**
+ * Spaces calls at least 1/rate seconds apart across all workers. The waiters share one abort
+ * listener, there only while someone waits (one per waiter would be 16 on one signal).
+ */
 export function rateLimiter(ratePerSecond: number | undefined, signal?: AbortSignal): () => Promise<void> {
   if (!ratePerSecond || ratePerSecond <= 0) return async () => undefined;
   const gap = 1000 / ratePerSecond;
   let next = Date.now();
+  const waiting = new Map<NodeJS.Timeout, () => void>();
+  const onAbort = () => {
+    for (const [timer, resolve] of waiting) {
+      clearTimeout(timer);
+      resolve();
+    }
+    waiting.clear();
+  };
   return () => {
     const at = Math.max(next, Date.now());
     next = at + gap;
     const wait = at - Date.now();
-    return wait > 0 ? delay(wait, signal) : Promise.resolve();
+    if (wait <= 0 || signal?.aborted) return Promise.resolve();
+    if (!signal) return delay(wait);
+    return new Promise<void>((resolve) => {
+      if (waiting.size === 0) signal.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => {
+        waiting.delete(timer);
+        if (waiting.size === 0) signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, wait);
+      waiting.set(timer, resolve);
+    });
   };
 }
 

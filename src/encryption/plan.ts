@@ -30,13 +30,22 @@ export interface MigrationRecord {
   unreadable?: { key: string; error: string }[];
 }
 
-/** Kept in etcd under /warden/encryption/state. */
+/** Kept in etcd under /warden/encryption/state, written only by the controller. */
 export interface EncryptionState {
   /** A key added as read key and waiting for promotion. */
   pendingKey?: { type: EncryptionType; name: string; addedAt: string };
   migration?: MigrationRecord;
-  /** `encryption rotate` asks for a new key now. */
-  rotateRequestedAt?: string;
+}
+
+/**
+ * `encryption rotate` asks for a new key now (kept under /warden/encryption/rotate, written only
+ * by that command, so a controller writing its state never loses it). It names the write key to
+ * replace: the request holds while that key is still the write key, and is met once a newer key
+ * is the write key and everything is migrated to it. No clocks are compared.
+ */
+export interface RotationRequest {
+  requestedAt: string;
+  writeKey: string;
 }
 
 export type Action =
@@ -53,6 +62,7 @@ export interface PlanInput {
   rotationMs: number;
   /** Makes key material for a new key (32 random bytes in production). */
   newSecret: () => Buffer;
+  rotation?: RotationRequest;
 }
 
 /** The managed rule: the one for the encrypted resources (created when missing). */
@@ -153,7 +163,7 @@ export function plan(input: PlanInput): Action {
     // Promoted: the pending mark is cleared by the controller once migration starts.
   }
 
-  const rotateRequested = !!input.state.rotateRequestedAt && (!mig?.finishedAt || input.state.rotateRequestedAt > mig.finishedAt);
+  const rotateRequested = rotationPending(input.rotation, write);
   const rotationDue = migrated && !!mig?.finishedAt && input.now.getTime() - Date.parse(mig.finishedAt) >= input.rotationMs;
   const needNewKey = !write.startsWith(`${desired}:`) || (migrated && (rotationDue || rotateRequested));
   if (needNewKey && !(pending && pending.type === desired && write === `${desired}:${pending.name}`)) {
@@ -183,32 +193,57 @@ export interface EncryptedCondition {
   message: string;
 }
 
+/** True while a requested rotation still waits for a key newer than `write`. */
+function rotationPending(rotation: RotationRequest | undefined, write: string): boolean {
+  return !!rotation && rotation.writeKey === write;
+}
+
+/** The Encrypted condition, and the migration whose counts go with it. */
+export interface EncryptionVerdict {
+  condition: EncryptedCondition;
+  /**
+   * The migration the condition is about: the one running now (EncryptionInProgress,
+   * DecryptionInProgress), or the finished one the condition reports complete. Never an earlier
+   * one: until the current migration has started there is none.
+   */
+  migration?: MigrationRecord;
+}
+
 function progressText(mig: MigrationRecord | undefined): string {
   if (!mig) return '';
   return ENCRYPTED_RESOURCES.filter((r) => mig.progress[r]).map((r) => `${r} ${mig.progress[r]?.done}/${mig.progress[r]?.total}`).join(', ');
 }
 
-/** The `Encrypted` condition, in the seeds' words. */
-export function encryptedCondition(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState): EncryptedCondition {
+export function encryptionVerdict(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest): EncryptionVerdict {
   const providers = managedRule(config).providers;
   const write = writeKeyOf(providers);
   const mig = state.migration;
   const migrated = mig?.writeKey === write && !!mig.finishedAt;
+  // A migration towards the current write key that has not finished is the one in progress.
+  const running = mig && mig.writeKey === write && !mig.finishedAt ? mig : undefined;
+  const verdict = (reason: EncryptedCondition['reason'], message: string, migration?: MigrationRecord): EncryptionVerdict => ({
+    condition: { type: 'Encrypted', status: reason === 'EncryptionCompleted' ? 'True' : 'False', reason, message },
+    ...(migration ? { migration } : {}),
+  });
   if (desired === 'identity') {
-    if (allKeys(providers).length === 0 && write === 'identity') {
-      return { type: 'Encrypted', status: 'False', reason: 'EncryptionDisabled', message: 'Encryption is not enabled' };
-    }
-    if (write === 'identity' && migrated) {
-      return { type: 'Encrypted', status: 'False', reason: 'DecryptionCompleted', message: 'Encryption mode set to identity and everything is decrypted' };
-    }
-    const p = write === 'identity' ? progressText(mig?.writeKey === 'identity' ? mig : undefined) : '';
-    return { type: 'Encrypted', status: 'False', reason: 'DecryptionInProgress', message: `Encryption mode set to identity, decrypting resources${p ? `: ${p}` : ''}` };
+    if (allKeys(providers).length === 0 && write === 'identity') return verdict('EncryptionDisabled', 'Encryption is not enabled');
+    if (write === 'identity' && migrated) return verdict('DecryptionCompleted', 'Encryption mode set to identity and everything is decrypted', mig);
+    const current = write === 'identity' ? running : undefined;
+    const p = progressText(current);
+    return verdict('DecryptionInProgress', `Encryption mode set to identity, decrypting resources${p ? `: ${p}` : ''}`, current);
   }
-  if (write.startsWith(`${desired}:`) && migrated && !(state.pendingKey && `${state.pendingKey.type}:${state.pendingKey.name}` !== write && state.pendingKey.type === desired)) {
-    return { type: 'Encrypted', status: 'True', reason: 'EncryptionCompleted', message: `All resources encrypted: ${ENCRYPTED_RESOURCES.join(', ')}` };
+  const pendingNewKey = !!state.pendingKey && `${state.pendingKey.type}:${state.pendingKey.name}` !== write && state.pendingKey.type === desired;
+  if (write.startsWith(`${desired}:`) && migrated && !pendingNewKey && !rotationPending(rotation, write)) {
+    return verdict('EncryptionCompleted', `All resources encrypted: ${ENCRYPTED_RESOURCES.join(', ')}`, mig);
   }
-  const p = mig && mig.writeKey === write && write.startsWith(`${desired}:`) ? progressText(mig) : '';
-  return { type: 'Encrypted', status: 'False', reason: 'EncryptionInProgress', message: `Encryption mode set to ${desired}, encrypting resources${p ? `: ${p}` : ''}` };
+  const current = write.startsWith(`${desired}:`) ? running : undefined;
+  const p = progressText(current);
+  return verdict('EncryptionInProgress', `Encryption mode set to ${desired}, encrypting resources${p ? `: ${p}` : ''}`, current);
+}
+
+/** The `Encrypted` condition, in the seeds' words. */
+export function encryptedCondition(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest): EncryptedCondition {
+  return encryptionVerdict(desired, config, state, rotation).condition;
 }
 
 export function keyNameOf(writeKey: string): string | undefined {

@@ -1,7 +1,9 @@
 // Where encryption state lives:
 //   - the desired type: an APIServer-like object in etcd (/warden/config/apiserver,
 //     spec.encryption.type), so every operator replica and CLI sees one desired state;
-//   - the controller's progress (pending key, migration record): /warden/encryption/state;
+//   - the controller's progress (pending key, migration record): /warden/encryption/state,
+//     written only by the controller;
+//   - a requested key rotation: /warden/encryption/rotate, written only by `encryption rotate`;
 //   - keys and providers: a Kubernetes EncryptionConfiguration file in the warden state dir
 //     (mode 0600), read by the resource store and written only by the controller.
 import fs from 'node:fs';
@@ -10,11 +12,12 @@ import { UsageError, WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { parseEncryptionConfig, serializeEncryptionConfig, transformerFor, type EncryptionConfig } from './config.ts';
-import { ENCRYPTION_TYPES, type EncryptionState, type EncryptionType } from './plan.ts';
+import { ENCRYPTION_TYPES, type EncryptionState, type EncryptionType, type RotationRequest } from './plan.ts';
 import type { Transformer } from './transformers.ts';
 
 export const APISERVER_KEY = '/warden/config/apiserver';
 export const STATE_KEY = '/warden/encryption/state';
+export const ROTATE_KEY = '/warden/encryption/rotate';
 
 export function encryptionConfigFile(stateDir: string): string {
   return path.join(stateDir, 'encryption', 'encryption-config.yaml');
@@ -51,6 +54,22 @@ export async function readState(client: EtcdClient): Promise<EncryptionState> {
 
 export async function writeState(client: EtcdClient, state: EncryptionState): Promise<void> {
   await client.put(STATE_KEY, JSON.stringify(state));
+}
+
+export async function readRotation(client: EtcdClient): Promise<RotationRequest | undefined> {
+  const kv = (await client.get(ROTATE_KEY)).kvs[0];
+  return kv ? (JSON.parse(kv.value.toString('utf8')) as RotationRequest) : undefined;
+}
+
+/**
+ * Asks for a key newer than the one everything was last migrated to (the migration record in
+ * etcd, so a CLI without the config file asks for the same thing). A second request before the
+ * rotation is met asks for the same rotation.
+ */
+export async function requestRotation(client: EtcdClient, now = new Date()): Promise<RotationRequest> {
+  const request: RotationRequest = { requestedAt: now.toISOString(), writeKey: (await readState(client)).migration?.writeKey ?? 'identity' };
+  await client.put(ROTATE_KEY, JSON.stringify(request));
+  return request;
 }
 
 /** The config file, or undefined when encryption was never configured. */

@@ -1,4 +1,5 @@
 // Waiting on a condition with a bound: the only way warden (and its tests) wait for anything.
+import { WardenError } from '../errors.ts';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -7,7 +8,12 @@ export interface WaitOptions {
   what: string;
 }
 
-export class WaitTimeoutError extends Error {
+/**
+ * A bound that ran out is something a user can hit (an operator that does not finish, a member
+ * that does not come back), not a bug: a WardenError, printed as one line.
+ */
+export class WaitTimeoutError extends WardenError {
+  override readonly name = 'WaitTimeoutError';
   constructor(
     message: string,
     readonly lastError?: unknown,
@@ -39,12 +45,18 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
   }
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts (its listener is removed either way). */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    if (signal?.aborted) return resolve();
+    const onAbort = () => {
       clearTimeout(t);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

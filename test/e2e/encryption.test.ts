@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+import { assertOneErrorLine, Background, cli, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
 
 function objectsYaml(n: number, kinds: ('Secret' | 'ConfigMap')[] = ['Secret', 'ConfigMap'], tag = 'v1'): string {
   const docs: string[] = [];
@@ -249,5 +249,140 @@ describe('encryption at rest', () => {
     assert.match(r3.stderr, /Error: 1 value\(s\) cannot be read/);
     assert.match(r3.stderr, /\/kubernetes\.io\/secrets\/x\/orphan: no matching key was found for the provided AES transformer/);
     assert.equal((await rawValues(c, '/kubernetes.io/secrets/x/orphan')).get('/kubernetes.io/secrets/x/orphan')?.toString(), orphan);
+  });
+});
+
+/** An operator on the cluster, killed with SIGKILL after the test whatever happens. */
+function operator(t: { after: (fn: () => void) => void }, c: TestCluster, flags: string[]): Background {
+  const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', ...flags]);
+  t.after(() => op.kill('SIGKILL'));
+  return op;
+}
+
+/** A `warden encryption ...` run in the background, killed with SIGKILL after the test. */
+function background(t: { after: (fn: () => void) => void }, c: TestCluster, args: string[]): Background {
+  const b = new Background(['--state-dir', c.stateDir, 'encryption', ...args]);
+  t.after(() => b.kill('SIGKILL'));
+  return b;
+}
+
+/** The done/total counts `encryption status` prints for secrets, if any. */
+async function secretsProgress(c: TestCluster): Promise<{ reason: string; done?: number; total?: number }> {
+  const out = (await c.run(['encryption', 'status'])).stdout;
+  const m = /^secrets: (\d+)\/(\d+)$/m.exec(out);
+  return { reason: out.split('\n')[0] ?? '', ...(m ? { done: Number(m[1]), total: Number(m[2]) } : {}) };
+}
+
+describe('encryption --wait and status', () => {
+  it('--wait takes over from an operator killed with -9 within the lease TTL plus a few seconds', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await apply(c, objectsYaml(300, ['Secret']));
+    const op = operator(t, c, ['--lease-ttl', '4', '--migration-rate', '10']);
+    await op.waitFor(/is the leader/);
+    const w = background(t, c, ['enable', '--type', 'aesgcm', '--wait', '--timeout', '5m']);
+    await w.waitFor(/waiting for it/);
+    op.kill('SIGKILL');
+    await op.exited();
+    const killedAt = Date.now();
+    // The dead operator's lease (and so /warden/operator/leader) lives on for up to 4 s.
+    await w.waitFor(/migrating in this process/, 4_000 + 8_000);
+    const tookOver = Date.now() - killedAt;
+    assert.ok(tookOver < 4_000 + 8_000, `took over after ${tookOver} ms`);
+    t.diagnostic(`took over ${tookOver} ms after the kill (lease TTL 4 s)`);
+    assert.equal(await w.exited(), 0, w.out);
+    assert.match(w.out, /^EncryptionCompleted$/m);
+    await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:1:', 300);
+  });
+
+  it('--wait takes over from an earlier --wait run killed with -9 mid-migration', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await apply(c, objectsYaml(300, ['Secret']));
+    const first = background(t, c, ['enable', '--type', 'aesgcm', '--wait', '--lease-ttl', '4', '--migration-rate', '10']);
+    await first.waitFor(/migrating in this process/);
+    await waitUntil('the migration to be part done', async () => {
+      const p = await secretsProgress(c);
+      return p.done !== undefined && p.done > 10 && p.done < 150;
+    });
+    const second = background(t, c, ['enable', '--type', 'aesgcm', '--wait', '--timeout', '5m']);
+    await second.waitFor(/waiting for it/);
+    first.kill('SIGKILL');
+    await first.exited();
+    const killedAt = Date.now();
+    await second.waitFor(/migrating in this process/, 4_000 + 8_000);
+    const tookOver = Date.now() - killedAt;
+    assert.ok(tookOver < 4_000 + 8_000, `took over after ${tookOver} ms`);
+    t.diagnostic(`took over ${tookOver} ms after the kill (lease TTL 4 s)`);
+    assert.equal(await second.exited(), 0, second.out);
+    await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:1:', 300);
+    assert.equal(await secretData(c, 'obj-299', 'ns-3'), 'v1-secret-299');
+  });
+
+  it('rotate --wait with an operator leading returns once every value uses the new write key', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await apply(c, objectsYaml(150, ['Secret']));
+    const op = operator(t, c, ['--lease-ttl', '2', '--migration-rate', '100']);
+    await op.waitFor(/is the leader/);
+    const on = await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait', '--timeout', '5m']);
+    assert.equal(on.code, 0, on.stderr);
+    await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:1:', 150);
+
+    const rot = await c.run(['encryption', 'rotate', '--wait', '--timeout', '5m']);
+    assert.equal(rot.code, 0, rot.stderr);
+    assert.match(rot.stdout, /^EncryptionCompleted$/m);
+    assert.match(rot.stdout, /^secrets: 150\/150$/m);
+    await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:2:', 150);
+    const cfg = fs.readFileSync(path.join(c.stateDir, 'encryption', 'encryption-config.yaml'), 'utf8');
+    assert.match(cfg, /- aesgcm:\n\s+keys:\n\s+- name: "?2"?\n/, 'key 2 is the write key');
+    assert.doesNotMatch(op.out, /rotation requested[\s\S]*rotation requested/, 'one rotation, not two');
+  });
+
+  it('a --wait that runs out of time says so in one line, whoever migrates', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await apply(c, objectsYaml(100, ['Secret']));
+    const op = operator(t, c, ['--lease-ttl', '2', '--migration-rate', '5']);
+    await op.waitFor(/is the leader/);
+    const r1 = await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait', '--timeout', '2s']);
+    assertOneErrorLine(r1, /^Error: the migration did not finish within 2s: .*`warden encryption status`/);
+    op.kill('SIGTERM');
+    assert.equal(await op.exited(), 0);
+
+    // No operator now: this process migrates, and stops at the bound.
+    const r2 = await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait', '--timeout', '2s', '--migration-rate', '5']);
+    assertOneErrorLine(r2, /^Error: the migration did not finish within 2s: .*`warden encryption status`/);
+    assert.match(r2.stderr, /migrating in this process/);
+    assert.doesNotMatch(r2.stderr, /Warning:/, 'no warnings from Node either');
+  });
+
+  it('status during a migration shows that migration\'s counts, never the previous one\'s', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await apply(c, objectsYaml(51, ['Secret']));
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    const off = await c.run(['encryption', 'disable', '--wait']);
+    assert.equal(off.code, 0, off.stderr);
+    assert.match(off.stdout, /^secrets: 51\/51$/m);
+
+    // Nothing has migrated towards aesgcm yet: no counts (the decryption's 51/51 are not these).
+    const on = await c.run(['encryption', 'enable', '--type', 'aesgcm']);
+    assert.equal(on.code, 0, on.stderr);
+    assert.deepEqual(on.stdout.trim().split('\n'), ['encryption type set to aesgcm (was identity)', 'EncryptionInProgress', 'Encryption mode set to aesgcm, encrypting resources']);
+    assert.deepEqual(await secretsProgress(c), { reason: 'EncryptionInProgress' });
+
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    assert.deepEqual(await secretsProgress(c), { reason: 'EncryptionCompleted', done: 51, total: 51 });
+    // A requested rotation is a migration in progress too, with no counts until it rewrites.
+    const rot = await c.run(['encryption', 'rotate']);
+    assert.equal(rot.code, 0, rot.stderr);
+    assert.deepEqual(rot.stdout.trim().split('\n'), ['key rotation requested', 'EncryptionInProgress', 'Encryption mode set to aesgcm, encrypting resources']);
+
+    // While it rewrites, the counts are its own: below 51, rising.
+    const w = background(t, c, ['rotate', '--wait', '--migration-rate', '20']);
+    const seen = await waitUntil('counts of the running rotation', async () => {
+      const p = await secretsProgress(c);
+      return p.reason === 'EncryptionInProgress' && p.done !== undefined && p.done < 51 ? p : undefined;
+    });
+    assert.equal(seen.total, 51);
+    assert.equal(await w.exited(), 0, w.out);
+    assert.deepEqual(await secretsProgress(c), { reason: 'EncryptionCompleted', done: 51, total: 51 });
+    await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:3:', 51);
   });
 });

@@ -2,18 +2,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EncryptionConfig } from '../../src/encryption/config.ts';
-import { encryptedCondition, managedRule, plan, writeKeyOf, type EncryptionState, type EncryptionType } from '../../src/encryption/plan.ts';
+import { encryptedCondition, encryptionVerdict, managedRule, plan, writeKeyOf, type EncryptionState, type EncryptionType, type RotationRequest } from '../../src/encryption/plan.ts';
 
 interface World {
   config: EncryptionConfig | undefined;
   state: EncryptionState;
+  rotation?: RotationRequest;
   now: Date;
   steps: string[];
 }
 
 function run(w: World, desired: EncryptionType, rotationMs = 7 * 86400_000): World {
   for (let i = 0; i < 20; i++) {
-    const a = plan({ desired, config: w.config, state: w.state, now: w.now, rotationMs, newSecret: () => Buffer.alloc(32, i) });
+    const a = plan({ desired, config: w.config, state: w.state, ...(w.rotation ? { rotation: w.rotation } : {}), now: w.now, rotationMs, newSecret: () => Buffer.alloc(32, i) });
     if (a.kind === 'steady') return w;
     if (a.kind === 'record-pending') {
       w.state = { ...w.state, pendingKey: a.pendingKey };
@@ -82,14 +83,54 @@ describe('encryption plan', () => {
     assert.deepEqual(keys, ['13', '12', '11', '10', '9', '8', '7', '6', '5', '4', '3']);
   });
 
-  it('a requested rotation makes a new key even before the interval', () => {
+  it('a requested rotation makes a new key even before the interval, once, whatever the clocks say', () => {
     let w = run(fresh(), 'aesgcm');
-    w.now = new Date(w.now.getTime() + 1000);
-    w.state.rotateRequestedAt = w.now.toISOString();
+    // Requested by a machine whose clock is an hour ahead of the controller's.
+    w.rotation = { requestedAt: new Date(w.now.getTime() + 3600_000).toISOString(), writeKey: 'aesgcm:1' };
+    assert.equal(encryptedCondition('aesgcm', w.config, w.state, w.rotation).reason, 'EncryptionInProgress', 'not done until the new key is in use');
     w.steps = [];
     w = run(w, 'aesgcm');
-    assert.equal(w.steps[0], 'pending aesgcm:2');
+    assert.deepEqual(w.steps, [
+      'pending aesgcm:2',
+      'EncryptionKeyCreated ["aesgcm[1,2]","identity"]',
+      'EncryptionKeyPromoted ["aesgcm[2,1]","identity"]',
+      'migrate aesgcm:2',
+    ]);
     assert.equal(writeKeyOf(managedRule(w.config).providers), 'aesgcm:2');
+    assert.equal(encryptedCondition('aesgcm', w.config, w.state, w.rotation).reason, 'EncryptionCompleted');
+    w.steps = [];
+    assert.deepEqual(run(w, 'aesgcm').steps, [], 'the request is met: no second rotation');
+  });
+
+  it('the condition reports the migration in progress, never the previous one', () => {
+    const w = run(fresh(), 'aesgcm');
+    const finished = { ...w.state.migration!, progress: { secrets: { done: 51, total: 51 } } };
+    w.state.migration = finished;
+    assert.deepEqual(encryptionVerdict('aesgcm', w.config, w.state).migration, finished, 'completed: its own counts');
+
+    // Rotation requested: the finished migration to key 1 is not this one.
+    const rotation: RotationRequest = { requestedAt: w.now.toISOString(), writeKey: 'aesgcm:1' };
+    const requested = encryptionVerdict('aesgcm', w.config, w.state, rotation);
+    assert.equal(requested.condition.reason, 'EncryptionInProgress');
+    assert.equal(requested.migration, undefined);
+    assert.equal(requested.condition.message, 'Encryption mode set to aesgcm, encrypting resources');
+
+    // Disabled while key 1's migration is the last one: decrypting has not started.
+    const off = run({ ...w, steps: [] }, 'identity');
+    off.state.migration = { writeKey: 'aesgcm:1', startedAt: w.now.toISOString(), finishedAt: w.now.toISOString(), progress: { secrets: { done: 51, total: 51 } } };
+    const decrypting = encryptionVerdict('identity', off.config, off.state);
+    assert.equal(decrypting.condition.reason, 'DecryptionInProgress');
+    assert.equal(decrypting.migration, undefined);
+
+    // Key 2 promoted and its migration running: its counts, in the message too.
+    const running = { writeKey: 'aesgcm:2', startedAt: w.now.toISOString(), progress: { secrets: { done: 7, total: 51 } } };
+    const config = plan({ desired: 'aesgcm', config: w.config, state: { pendingKey: { type: 'aesgcm', name: '2', addedAt: '' } }, now: w.now, rotationMs: 1e9, newSecret: () => Buffer.alloc(32) });
+    assert.equal(config.kind, 'write-config');
+    const promoted = plan({ desired: 'aesgcm', config: config.kind === 'write-config' ? config.config : undefined, state: { pendingKey: { type: 'aesgcm', name: '2', addedAt: '' } }, now: w.now, rotationMs: 1e9, newSecret: () => Buffer.alloc(32) });
+    assert.equal(promoted.kind, 'write-config');
+    const v = encryptionVerdict('aesgcm', promoted.kind === 'write-config' ? promoted.config : undefined, { migration: running }, rotation);
+    assert.deepEqual(v.migration, running);
+    assert.equal(v.condition.message, 'Encryption mode set to aesgcm, encrypting resources: secrets 7/51');
   });
 
   it('resumes after a crash at any step', () => {

@@ -4,57 +4,99 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError, WardenError } from '../../errors.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
-import { compare, op } from '../../etcd/txn.ts';
 import { parseEncryptionConfig, providersFor } from '../../encryption/config.ts';
 import { encryptionStatus, reconcileEncryption } from '../../encryption/controller.ts';
 import { CoverageCounter, coverageRows } from '../../encryption/coverage.ts';
-import type { EncryptionState, EncryptionType } from '../../encryption/plan.ts';
-import { encryptionConfigFile, parseEncryptionType, readDesiredType, STATE_KEY, writeDesiredType } from '../../encryption/store.ts';
+import { parseMigrationRate } from '../../encryption/migration.ts';
+import type { EncryptedCondition, EncryptionType } from '../../encryption/plan.ts';
+import { encryptionConfigFile, parseEncryptionType, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
 import { providersTransformer, TransformError } from '../../encryption/transformers.ts';
 import { ConditionStore, EventLog } from '../../operator/conditions.ts';
-import { currentLeader, LeaderElection } from '../../operator/election.ts';
+import { currentLeader, LeaderElection, parseLeaseTtl } from '../../operator/election.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, resourceOfKey, singlePrefix } from '../../resources/registry.ts';
-import { parseDuration } from '../../util/duration.ts';
-import { waitFor } from '../../util/wait.ts';
+import { formatDuration, parseDuration } from '../../util/duration.ts';
+import { waitFor, WaitTimeoutError } from '../../util/wait.ts';
 import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
 
 type Ctx = (cmd: Command) => Context;
 
-/**
- * Waits until the Encrypted condition settles. When no operator leads, this process takes the
- * leader lease and runs the encryption controller itself, so --wait works without an operator.
- */
-async function settle(c: Context, client: EtcdClient, timeoutMs: number): Promise<void> {
-  const file = encryptionConfigFile(c.layout.root);
-  const done = async () => {
-    const { condition } = await encryptionStatus(client, file);
-    return ['EncryptionCompleted', 'DecryptionCompleted', 'EncryptionDisabled'].includes(condition.reason) ? condition : undefined;
+interface ChangeFlags {
+  wait: boolean;
+  timeout: string;
+  leaseTtl: string;
+  migrationRate?: string;
+}
+
+interface WaitOptions {
+  timeoutMs: number;
+  leaseTtlSeconds: number;
+  ratePerSecond?: number;
+}
+
+/** Validates the --wait flags up front, before anything changes. */
+function waitOptions(opts: ChangeFlags): WaitOptions {
+  return {
+    timeoutMs: parseDuration(opts.timeout, '--timeout'),
+    leaseTtlSeconds: parseLeaseTtl(opts.leaseTtl),
+    ...(opts.migrationRate !== undefined ? { ratePerSecond: parseMigrationRate(opts.migrationRate) } : {}),
   };
-  if (await currentLeader(client)) {
-    c.io.err('the operator is migrating; waiting for it');
-    await waitFor(done, { timeoutMs, intervalMs: 500, what: 'the operator to finish the migration' });
-    return;
-  }
+}
+
+const SETTLED: EncryptedCondition['reason'][] = ['EncryptionCompleted', 'DecryptionCompleted', 'EncryptionDisabled'];
+
+/**
+ * Waits until the Encrypted condition settles, standing by meanwhile as an operator replica
+ * does: this process campaigns in the operators' election (/warden/operator/leader) and runs the
+ * encryption controller itself whenever it leads. So --wait works with no operator, and takes
+ * over within the lease TTL when the leader (an operator, or another --wait) dies.
+ */
+async function settle(c: Context, client: EtcdClient, { timeoutMs, leaseTtlSeconds, ratePerSecond }: WaitOptions): Promise<void> {
+  const file = encryptionConfigFile(c.layout.root);
   const log = (l: string) => c.io.err(l);
-  const election = new LeaderElection(client, { identity: `warden-cli-${process.pid}`, ttlSeconds: 10, log: () => undefined });
-  const abort = new AbortController();
-  election.on('lost', () => abort.abort());
+  const deadline = Date.now() + timeoutMs;
+  const left = () => Math.max(0, deadline - Date.now());
+  const settled = async () => SETTLED.includes((await encryptionStatus(client, file)).condition.reason);
+  const timedOut = (last?: unknown) => new WardenError(`the migration did not finish within ${formatDuration(timeoutMs)}${last instanceof Error ? ` (last error: ${last.message})` : ''}: it goes on under the operator, or resumes where it stopped with another \`--wait\`; follow it with \`warden encryption status\``);
+  if (await settled()) return;
+  const holder = await currentLeader(client);
+  if (holder) log(`${holder.identity} leads and migrates; waiting for it (this process takes over if its lease expires)`);
+  const election = new LeaderElection(client, { identity: `warden-cli-${process.pid}`, ttlSeconds: leaseTtlSeconds, log: () => undefined });
+  let newTerm = false;
+  election.on('elected', () => (newTerm = true));
   election.start();
   try {
-    // Either we lead, or an operator that started meanwhile does.
-    await waitFor(async () => election.isLeader || !!(await currentLeader(client)), { timeoutMs: 15_000, what: 'the leader lease' });
-    if (election.isLeader) {
-      log('no operator is running: migrating in this process');
-      const deadline = setTimeout(() => abort.abort(), timeoutMs);
+    let lastPass = 0;
+    for (;;) {
+      // Lead (a pass that ended steady is not rerun at once), or see someone else finish.
+      const next = await waitFor(async () => {
+        if (election.isLeader && (newTerm || Date.now() - lastPass >= 1000)) return 'lead';
+        return (await settled()) ? 'settled' : undefined;
+      }, { timeoutMs: left(), intervalMs: 250, what: 'the migration' }).catch((err: unknown) => {
+        throw err instanceof WaitTimeoutError ? timedOut(err.lastError) : err;
+      });
+      if (next === 'settled') return;
+      if (newTerm) log('no operator leads: migrating in this process');
+      newTerm = false;
+      const term = new AbortController();
+      const end = () => term.abort();
+      election.once('lost', end);
+      const timer = setTimeout(end, left());
       try {
-        await reconcileEncryption({ client, conditions: new ConditionStore(client), events: new EventLog(client, log), log, signal: abort.signal }, { configFile: file });
+        await reconcileEncryption(
+          { client, conditions: new ConditionStore(client), events: new EventLog(client, log), log, signal: term.signal },
+          { configFile: file, ...(ratePerSecond ? { ratePerSecond } : {}) },
+        );
+      } catch (err) {
+        // Aborted by the deadline or a lost lease: the loop decides what follows.
+        if (!term.signal.aborted) throw err;
       } finally {
-        clearTimeout(deadline);
+        clearTimeout(timer);
+        election.off('lost', end);
       }
-      if (abort.signal.aborted && !(await done())) throw new WardenError(`migration did not finish within ${Math.round(timeoutMs / 1000)}s: run \`warden encryption status\`; it resumes where it stopped`);
-    } else {
-      await waitFor(done, { timeoutMs, intervalMs: 500, what: 'the operator to finish the migration' });
+      lastPass = Date.now();
+      if (await settled()) return;
+      if (left() === 0) throw timedOut();
     }
   } finally {
     await election.stop();
@@ -62,10 +104,10 @@ async function settle(c: Context, client: EtcdClient, timeoutMs: number): Promis
 }
 
 async function printStatus(c: Context, client: EtcdClient, format: ReturnType<Context['format']>): Promise<void> {
-  const { state, condition } = await encryptionStatus(client, encryptionConfigFile(c.layout.root));
-  const progress = state.migration?.progress ?? {};
+  const { condition, migration, state, writeKey } = await encryptionStatus(client, encryptionConfigFile(c.layout.root));
+  const progress = migration?.progress ?? {};
   c.print(render(format, {
-    json: () => ({ condition, writeKey: state.migration?.writeKey ?? 'identity', migration: state.migration ?? null, pendingKey: state.pendingKey ?? null }),
+    json: () => ({ condition, writeKey, migration: migration ?? null, pendingKey: state.pendingKey ?? null }),
     simple: () => [
       condition.reason,
       condition.message,
@@ -74,16 +116,21 @@ async function printStatus(c: Context, client: EtcdClient, format: ReturnType<Co
   }));
 }
 
+/** After a change: with --wait, waits until it is done; without, says when nobody acts on it. Then the status. */
+async function settleOrSay(c: Context, client: EtcdClient, wait: WaitOptions | undefined): Promise<void> {
+  if (wait) await settle(c, client, wait);
+  else if (!(await currentLeader(client))) c.io.err('note: no operator is running; start one (`warden operator` or `warden run`), or use --wait');
+  await printStatus(c, client, 'simple');
+}
+
 /** Records the desired type (the one desired-state change), then waits or says who acts on it. */
-async function setDesired(c: Context, type: EncryptionType, opts: { wait: boolean; timeout: string }): Promise<void> {
-  const timeoutMs = parseDuration(opts.timeout, '--timeout');
+async function setDesired(c: Context, type: EncryptionType, opts: ChangeFlags): Promise<void> {
+  const wait = waitOptions(opts);
   await c.withClient(async (client) => {
     const before = await readDesiredType(client);
     await writeDesiredType(client, type);
     c.print(`encryption type set to ${type} (was ${before})`);
-    if (opts.wait) await settle(c, client, timeoutMs);
-    else if (!(await currentLeader(client))) c.io.err('note: no operator is running; start one (`warden operator` or `warden run`), or use --wait');
-    await printStatus(c, client, 'simple');
+    await settleOrSay(c, client, opts.wait ? wait : undefined);
   });
 }
 
@@ -93,13 +140,15 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
   const change = (name: string, desc: string, example: string) => enc
     .command(name)
     .description(desc)
-    .option('--wait', 'wait until the migration finished (runs it here when no operator is running)', false)
+    .option('--wait', 'wait until the migration finished; this process runs it whenever no operator leads (none runs, or the leader died and its lease expired)', false)
     .option('--timeout <duration>', 'bound for --wait', '30m')
+    .option('--lease-ttl <seconds>', 'with --wait, when this process migrates: TTL of the leader lease it holds (a killed run is taken over within it)', '10')
+    .option('--migration-rate <n>', 'with --wait, when this process migrates: at most n objects per second (default: unlimited)')
     .addHelpText('after', `\nExample:\n  ${example}`);
 
   change('enable', 'set the desired encryption type; the controller creates a key and rewrites every secret, configmap, route and OAuth token', 'warden encryption enable --type aesgcm --wait')
     .requiredOption('--type <type>', 'aescbc, aesgcm or secretbox')
-    .action(async (opts: { type: string; wait: boolean; timeout: string }, cmd: Command) => {
+    .action(async (opts: ChangeFlags & { type: string }, cmd: Command) => {
       const c = ctx(cmd);
       const type = parseEncryptionType(opts.type);
       if (type === 'identity') throw new UsageError('--type identity turns encryption off: use `warden encryption disable`');
@@ -107,28 +156,20 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
     });
 
   change('disable', 'set the encryption type to identity; the controller decrypts everything (keys stay readable)', 'warden encryption disable --wait')
-    .action(async (opts: { wait: boolean; timeout: string }, cmd: Command) => {
+    .action(async (opts: ChangeFlags, cmd: Command) => {
       const c = ctx(cmd);
       await setDesired(c, 'identity', opts);
     });
 
-  change('rotate', 'create a new key now (instead of at the weekly rotation) and migrate to it', 'warden encryption rotate --wait')
-    .action(async (opts: { wait: boolean; timeout: string }, cmd: Command) => {
+  change('rotate', 'create a new key now (instead of at the weekly rotation) and migrate to it; with --wait, return once every value uses it', 'warden encryption rotate --wait')
+    .action(async (opts: ChangeFlags, cmd: Command) => {
       const c = ctx(cmd);
-      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      const wait = waitOptions(opts);
       await c.withClient(async (client) => {
         if ((await readDesiredType(client)) === 'identity') throw new WardenError('encryption is not enabled: nothing to rotate; enable it with `warden encryption enable --type aesgcm`');
-        for (let i = 0; ; i++) {
-          const cur = (await client.get(STATE_KEY)).kvs[0];
-          const state = cur ? (JSON.parse(cur.value.toString()) as EncryptionState) : {};
-          const next = JSON.stringify({ ...state, rotateRequestedAt: new Date().toISOString() });
-          const res = await client.txn({ compare: [compare.modRevision(STATE_KEY, '=', cur?.modRevision ?? 0)], success: [op.put(STATE_KEY, next)] });
-          if (res.succeeded) break;
-          if (i > 20) throw new WardenError('the encryption state keeps changing: try again');
-        }
+        await requestRotation(client);
         c.print('key rotation requested');
-        if (opts.wait) await settle(c, client, timeoutMs);
-        await printStatus(c, client, 'simple');
+        await settleOrSay(c, client, opts.wait ? wait : undefined);
       });
     });
 

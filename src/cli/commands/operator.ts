@@ -9,6 +9,8 @@ import { parseSchedule, type ScheduleOptions } from '../../backup/schedule.ts';
 import type { DefragControllerOptions } from '../../defrag/controller.ts';
 import { parseBytes, parsePercent, parseWait } from '../../defrag/options.ts';
 import type { SpaceOptions } from '../../defrag/space-controller.ts';
+import { parseMigrationRate } from '../../encryption/migration.ts';
+import { parseLeaseTtl } from '../../operator/election.ts';
 import type { OperatorOptions } from '../../operator/operator.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
 import { parseDuration } from '../../util/duration.ts';
@@ -21,18 +23,6 @@ export function parseListen(text: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
   if (!m || Number(m[2]) > 65535) throw new UsageError(`bad --listen "${text}": use HOST:PORT, e.g. 127.0.0.1:9479 (port 0 picks a free one)`);
   return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port: Number(m[2]) };
-}
-
-export function parseTtl(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 2 || n > 3600) throw new UsageError(`--lease-ttl must be whole seconds from 2 to 3600 (got "${text}")`);
-  return n;
-}
-
-function parseRate(text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--migration-rate must be a positive number of objects per second (got "${text}")`);
-  return n;
 }
 
 export interface OperatorFlags {
@@ -146,10 +136,10 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
     stateDir: c.layout.root,
     listenHost: host,
     listenPort: port,
-    leaseTtlSeconds: parseTtl(flags.leaseTtl),
+    leaseTtlSeconds: parseLeaseTtl(flags.leaseTtl),
     rotationMs: parseDuration(flags.keyRotation, '--key-rotation'),
     prefixes: flags.prefix ? singlePrefix(flags.prefix) : DEFAULT_PREFIXES,
-    ...(flags.migrationRate !== undefined ? { migrationRate: parseRate(flags.migrationRate) } : {}),
+    ...(flags.migrationRate !== undefined ? { migrationRate: parseMigrationRate(flags.migrationRate) } : {}),
     ...(backup ? { backup } : {}),
     defrag,
     space,
