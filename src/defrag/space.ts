@@ -9,7 +9,7 @@ import { WardenError } from '../errors.ts';
 import { EtcdNoSpaceError, type AlarmMember, type EtcdClient } from '../etcd/client.ts';
 import { humanBytes } from '../cli/printer.ts';
 import { WARDEN_PREFIX } from '../operator/conditions.ts';
-import { fetchQuotaBytes, DEFAULT_QUOTA_BYTES, type MetricsTls } from './quota.ts';
+import { fetchQuotaBytes, type MetricsTls } from './quota.ts';
 import { withDefragLock } from './lock.ts';
 import { rollingDefrag, type DefragResult, type DefragTarget, type RollingEvent } from './rolling.ts';
 
@@ -56,6 +56,18 @@ export interface MemberSpace {
   /** DB size in bytes: what etcd compares with the quota. */
   dbSize: number;
   quota: number;
+}
+
+/** A member whose DB size or quota could not be read after recovery, and why. */
+export interface UncheckedMember {
+  name: string;
+  why: string;
+}
+
+/** The warning for members whose fill could not be checked, or undefined. */
+export function uncheckedWarning(members: UncheckedMember[]): string | undefined {
+  if (members.length === 0) return undefined;
+  return `warning: after recovery, could not check how close to its quota each member is: ${members.map((m) => `${m.name} (${m.why})`).join(', ')}: see \`warden space status\``;
 }
 
 /** The warning for members above `percent` of their quota after recovery, or undefined. */
@@ -128,32 +140,47 @@ async function recoverLocked(client: EtcdClient, o: SpaceRecoveryOptions, alarms
     throw new WardenError(`writes still fail after compaction, defragmentation and disarm (NOSPACE raised again): ${await spaceSummary(client, o.tls)}: delete keys you do not need or restart the members with a larger --quota-backend-bytes, then run \`warden space recover\` again`);
   }
   o.print(`Write check passed: put and deleted ${probeKey}`);
-  const space = await memberSpace(client, o.tls).catch(() => []);
-  const nearQuota = space.filter((m) => m.quota > 0 && m.dbSize * 100 > NEAR_QUOTA_PERCENT * m.quota);
-  const warning = nearQuotaWarning(space);
+  const { measured, unchecked } = await memberSpace(client, o.tls);
+  const nearQuota = measured.filter((m) => m.quota > 0 && m.dbSize * 100 > NEAR_QUOTA_PERCENT * m.quota);
+  const warning = [nearQuotaWarning(measured), uncheckedWarning(unchecked)].filter((w) => w !== undefined).join('\n') || undefined;
   if (warning) o.warn?.(warning);
   return { alarms, compactedRevision: revision, defragmented, disarmed, probeKey, nearQuota, ...(warning ? { warning } : {}) };
 }
 
-/** Each started member's DB size and quota (from its /metrics, etcd's default when unreadable). */
-async function memberSpace(client: EtcdClient, tls?: MetricsTls): Promise<(MemberSpace & { dbSizeInUse: number })[]> {
-  const { members } = await client.memberList();
-  const rows = await Promise.all(members.map(async (m) => {
+/**
+ * Each started member's DB size and quota (from its /metrics); a member whose status or quota
+ * cannot be read is listed apart with the reason, never guessed (etcd's 2 GiB default would hide
+ * a small quota).
+ */
+async function memberSpace(client: EtcdClient, tls?: MetricsTls): Promise<{ measured: (MemberSpace & { dbSizeInUse: number })[]; unchecked: UncheckedMember[] }> {
+  const measured: (MemberSpace & { dbSizeInUse: number })[] = [];
+  const unchecked: UncheckedMember[] = [];
+  let members;
+  try {
+    ({ members } = await client.memberList());
+  } catch (err) {
+    return { measured, unchecked: [{ name: 'the members', why: `member list: ${(err as Error).message}` }] };
+  }
+  await Promise.all(members.map(async (m) => {
     const url = m.clientURLs[0];
-    if (!url) return undefined;
-    const [st, quota] = await Promise.all([client.member(url).status(), fetchQuotaBytes(url, { ...(tls ? { tls } : {}), timeoutMs: 5000 })]);
-    return { name: m.name || m.ID.toString(16), dbSize: st.dbSize, dbSizeInUse: st.dbSizeInUse, quota: quota ?? DEFAULT_QUOTA_BYTES };
+    const name = m.name || m.ID.toString(16);
+    if (!url) return;
+    const [st, quota] = await Promise.all([
+      client.member(url).status().catch((err: unknown) => err as Error),
+      fetchQuotaBytes(url, { ...(tls ? { tls } : {}), timeoutMs: 10_000 }),
+    ]);
+    if (st instanceof Error) unchecked.push({ name, why: st.message });
+    else if (quota === undefined) unchecked.push({ name, why: `its quota: ${url}/metrics did not answer` });
+    else measured.push({ name, dbSize: st.dbSize, dbSizeInUse: st.dbSizeInUse, quota });
   }));
-  return rows.filter((r) => r !== undefined);
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  return { measured: measured.sort(byName), unchecked: unchecked.sort(byName) };
 }
 
 /** "in use X of quota Y" for the member with the largest DB, for messages. */
 async function spaceSummary(client: EtcdClient, tls?: MetricsTls): Promise<string> {
-  try {
-    let worst: { dbSizeInUse: number; dbSize: number; quota: number; name: string } | undefined;
-    for (const m of await memberSpace(client, tls)) if (!worst || m.dbSizeInUse > worst.dbSizeInUse) worst = m;
-    return worst ? `${worst.name} still uses ${humanBytes(worst.dbSizeInUse)} (DB ${humanBytes(worst.dbSize)}) of its ${humanBytes(worst.quota)} quota` : 'no member answered';
-  } catch {
-    return 'the live data does not fit the quota';
-  }
+  const { measured } = await memberSpace(client, tls);
+  let worst: (MemberSpace & { dbSizeInUse: number }) | undefined;
+  for (const m of measured) if (!worst || m.dbSizeInUse > worst.dbSizeInUse) worst = m;
+  return worst ? `${worst.name} still uses ${humanBytes(worst.dbSizeInUse)} (DB ${humanBytes(worst.dbSize)}) of its ${humanBytes(worst.quota)} quota` : 'the live data does not fit the quota';
 }

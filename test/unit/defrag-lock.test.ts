@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lockHeldMessage, waitingLine } from '../../src/defrag/lock.ts';
 import { parseLockTimeout } from '../../src/defrag/options.ts';
-import { nearQuotaWarning } from '../../src/defrag/space.ts';
+import { nearQuotaWarning, uncheckedWarning } from '../../src/defrag/space.ts';
 import { UsageError } from '../../src/errors.ts';
 import { holderText, type LockRecord } from '../../src/etcd/lock.ts';
 
@@ -43,5 +43,11 @@ describe('NOSPACE recovery: near the quota afterwards', () => {
       "warning: after recovery etcd-1's DB is 3.8 MB, 91% of its 4.2 MB quota (above 80%): NOSPACE will soon be back; delete keys you do not need, or restart the members with a larger --quota-backend-bytes");
     assert.equal(nearQuotaWarning([{ name: 'etcd-1', dbSize: 3_800_000, quota: 4_194_304 }, { name: 'etcd-2', dbSize: 3_700_000, quota: 4_194_304 }]),
       "warning: after recovery etcd-1's DB is 3.8 MB, 91% of its 4.2 MB quota, etcd-2's DB is 3.7 MB, 88% of its 4.2 MB quota (above 80%): NOSPACE will soon be back; delete keys you do not need, or restart the members with a larger --quota-backend-bytes");
+  });
+
+  it('says which members it could not check, instead of guessing their quota', () => {
+    assert.equal(uncheckedWarning([]), undefined);
+    assert.equal(uncheckedWarning([{ name: 'etcd-2', why: 'its quota: http://127.0.0.1:2379/metrics did not answer' }]),
+      'warning: after recovery, could not check how close to its quota each member is: etcd-2 (its quota: http://127.0.0.1:2379/metrics did not answer): see `warden space status`');
   });
 });
