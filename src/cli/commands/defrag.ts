@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
 import { hexId } from '../../defrag/policy.ts';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFRAG_LOCK_TTL_SECONDS, withDefragLock } from '../../defrag/lock.ts';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFRAG_LOCK_KEY, DEFRAG_LOCK_TTL_SECONDS, withDefragLock } from '../../defrag/lock.ts';
 import { parseLockTimeout, parseWait } from '../../defrag/options.ts';
 import { rollingDefrag, type DefragResult, type DefragTarget, type RollingEvent } from '../../defrag/rolling.ts';
 import { formatDuration, parseDuration } from '../../util/duration.ts';
@@ -91,7 +91,7 @@ export function registerDefrag(program: Command, ctx: Ctx): void {
     .addHelpText('after', [
       '',
       'Each Defragment call may take --command-timeout (default 30s here, as in the seeds: etcdctl --command-timeout=30s defrag).',
-      `One defragmentation at a time per cluster: every run holds the lock ${'/warden/locks/defrag'} through an etcd lease`,
+      `One defragmentation at a time per cluster: every run holds the lock ${DEFRAG_LOCK_KEY} through an etcd lease`,
       `(freed within ${DEFRAG_LOCK_TTL_SECONDS}s if its holder dies); another run waits up to --lock-timeout, then fails naming the holder.`,
       '',
       'Examples:',
