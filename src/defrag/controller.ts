@@ -3,8 +3,12 @@
 // at least 45 % fragmented with a DB of at least 100 MiB — followers first, the leader last
 // after moving leadership away — with at least 36 s and a healthy cluster between members.
 // Every member gets an event; three failed passes in a row make DefragControllerDegraded True.
+// A pass holds the cluster's defragmentation lock (lock.ts); while another run holds it (a
+// `warden defrag`, a NOSPACE recovery) the controller leaves the cluster alone and looks again
+// at its next interval.
+import { holderText } from '../etcd/lock.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
-import { MaintenanceLock } from './lock.ts';
+import { DefragLockHeldError, DefragLockUnrecordedError, withDefragLock } from './lock.ts';
 import { autoDefragPlan, DEFAULT_THRESHOLDS, degradedCondition, fragmentationPercent, hexId, type DefragThresholds, type MemberView } from './policy.ts';
 import { memberViews, rollingDefrag, type RollingEvent } from './rolling.ts';
 
@@ -23,6 +27,8 @@ export interface DefragControllerOptions {
   defragTimeoutMs?: number;
   healthTimeoutMs?: number;
   moveLeader?: boolean;
+  /** Names this operator in the defragmentation lock. */
+  identity?: string;
 }
 
 export const DEFRAG_SOURCE = 'defrag';
@@ -37,7 +43,7 @@ export function failedMessage(name: string, id: bigint, error: string): string {
   return `failed defrag on member: ${name}, memberID: ${hexId(id)}: ${error}`;
 }
 
-export function defragController(opts: DefragControllerOptions = {}, lock = new MaintenanceLock()): Controller {
+export function defragController(opts: DefragControllerOptions = {}): Controller {
   const thresholds: DefragThresholds = {
     minFragmentationPercent: opts.minFragmentationPercent ?? DEFAULT_THRESHOLDS.minFragmentationPercent,
     minDbSizeBytes: opts.minDbSizeBytes ?? DEFAULT_THRESHOLDS.minDbSizeBytes,
@@ -45,43 +51,72 @@ export function defragController(opts: DefragControllerOptions = {}, lock = new 
   let failedPasses = 0;
   let lastError: string | undefined;
   let lastSkip: string | undefined;
+  const plan = async (ctx: ReconcileContext) => {
+    const { members } = await ctx.client.memberList();
+    const views = await memberViews(ctx.client, members);
+    for (const v of views) if (v.dbSize > 0) ctx.metrics.fragmentation.set({ member: v.name }, fragmentationPercent(v.dbSize, v.dbSizeInUse));
+    return autoDefragPlan(views, thresholds);
+  };
+  const skip = (ctx: ReconcileContext, why: string | undefined) => {
+    if (why && why !== lastSkip) ctx.log(`defrag: not defragmenting: ${why}`);
+    lastSkip = why;
+  };
   return {
     name: 'defrag',
     intervalMs: opts.intervalMs ?? DEFAULT_DEFRAG_INTERVAL_MS,
     async reconcile(ctx: ReconcileContext) {
-      await lock.run(async () => {
-        const { members } = await ctx.client.memberList();
-        const views = await memberViews(ctx.client, members);
-        for (const v of views) if (v.dbSize > 0) ctx.metrics.fragmentation.set({ member: v.name }, fragmentationPercent(v.dbSize, v.dbSizeInUse));
-        const plan = autoDefragPlan(views, thresholds);
-        if (plan.skip && plan.skip !== lastSkip) ctx.log(`defrag: not defragmenting: ${plan.skip}`);
-        lastSkip = plan.skip;
-        for (const l of plan.skippedLearners) ctx.log(`defrag: skipping learner ${l.name}: etcd 3.4 refuses maintenance calls on learners`);
-        if (plan.skip) {
-          // Not a failed pass: the next pass looks again.
-        } else if (plan.members.length > 0 && !ctx.signal.aborted) {
-          const failures = await runPass(ctx, plan.members, opts);
-          if (failures.length) {
-            failedPasses++;
-            lastError = failures.at(-1);
-          } else {
-            failedPasses = 0;
+      const first = await plan(ctx);
+      if (first.skip || first.members.length === 0) {
+        skip(ctx, first.skip);
+        for (const l of first.skippedLearners) ctx.log(`defrag: skipping learner ${l.name}: etcd 3.4 refuses maintenance calls on learners`);
+        if (!first.skip) failedPasses = 0;
+        // A skipped pass is not a failed one: the next pass looks again.
+      } else {
+        let failures: string[];
+        try {
+          failures = await withDefragLock(ctx.client, {
+            holder: `operator ${opts.identity ?? 'warden'}, automatic defragmentation`,
+            timeoutMs: 0,
+            goOnUnrecorded: false,
+            signal: ctx.signal,
+          }, async (signal) => {
+            // Planned again under the lock: whoever held it may have defragmented these members.
+            const now = await plan(ctx);
+            skip(ctx, now.skip);
+            for (const l of now.skippedLearners) ctx.log(`defrag: skipping learner ${l.name}: etcd 3.4 refuses maintenance calls on learners`);
+            return now.skip || now.members.length === 0 ? [] : runPass(ctx, now.members, opts, signal);
+          });
+        } catch (err) {
+          if (err instanceof DefragLockHeldError) {
+            skip(ctx, `another defragmentation holds the lock: ${holderText(err.holder)}`);
+            return;
           }
+          if (err instanceof DefragLockUnrecordedError) {
+            skip(ctx, 'etcd refuses writes (NOSPACE alarm), so the defragmentation lock cannot be taken; NOSPACE recovery comes first (`warden space recover`, or --auto-space-recover)');
+            return;
+          }
+          if (ctx.signal.aborted) return;
+          failures = [(err as Error).message];
+          ctx.events.record({ type: 'Warning', reason: 'DefragControllerDefragmentFailed', message: `defragmentation pass stopped: ${(err as Error).message}`, source: DEFRAG_SOURCE }).catch(() => undefined);
+        }
+        if (failures.length) {
+          failedPasses++;
+          lastError = failures.at(-1);
         } else {
           failedPasses = 0;
         }
-        if (ctx.signal.aborted) return;
-        const cond = degradedCondition(failedPasses, lastError, MAX_FAILED_PASSES);
-        if (await ctx.conditions.set(cond) && cond.status === 'True') {
-          await ctx.events.record({ type: 'Warning', reason: 'DefragControllerDegraded', message: cond.message, source: DEFRAG_SOURCE });
-        }
-      });
+      }
+      if (ctx.signal.aborted) return;
+      const cond = degradedCondition(failedPasses, lastError, MAX_FAILED_PASSES);
+      if (await ctx.conditions.set(cond) && cond.status === 'True') {
+        await ctx.events.record({ type: 'Warning', reason: 'DefragControllerDegraded', message: cond.message, source: DEFRAG_SOURCE });
+      }
     },
   };
 }
 
 /** Defragments `members` in order; returns the error messages of the members that failed. */
-async function runPass(ctx: ReconcileContext, members: MemberView[], opts: DefragControllerOptions): Promise<string[]> {
+async function runPass(ctx: ReconcileContext, members: MemberView[], opts: DefragControllerOptions, signal: AbortSignal): Promise<string[]> {
   const failures: string[] = [];
   const pending: Promise<void>[] = [];
   const record = (type: 'Normal' | 'Warning', reason: string, message: string) => {
@@ -118,12 +153,12 @@ async function runPass(ctx: ReconcileContext, members: MemberView[], opts: Defra
       waitMs: opts.waitMs ?? DEFAULT_DEFRAG_WAIT_MS,
       healthTimeoutMs: opts.healthTimeoutMs ?? 2 * 60_000,
       continueOnError: true,
-      signal: ctx.signal,
+      signal,
       on,
     });
   } catch (err) {
     // Already reported as a member failure when it happened during the pass.
-    if (!failures.includes((err as Error).message) && !ctx.signal.aborted) {
+    if (!failures.includes((err as Error).message) && !signal.aborted) {
       failures.push((err as Error).message);
       record('Warning', 'DefragControllerDefragmentFailed', `defragmentation pass stopped: ${(err as Error).message}`);
     }

@@ -24,3 +24,10 @@ export function parseBytes(text: string, flag: string): number {
   if (n === undefined) throw new UsageError(`bad ${flag} "${text}": use a size like 100MiB, 1GB or 1048576`);
   return n;
 }
+
+/** --lock-timeout: 0 (do not wait) up to 24h. */
+export function parseLockTimeout(text: string, flag: string, maxMs = 24 * 3_600_000): number {
+  const ms = parseWait(text, flag);
+  if (ms > maxMs) throw new UsageError(`${flag} "${text}" is too long: give at most ${maxMs / 3_600_000}h`);
+  return ms;
+}

@@ -9,8 +9,10 @@ export const MiB = 1024 * 1024;
 export interface MemberView {
   id: bigint;
   name: string;
-  /** The endpoint used to reach it (as given, or its first client URL). */
+  /** The endpoint used to reach it (as given, or its first client URL); '' when it never started. */
   endpoint: string;
+  /** Its first peer URL: how a member that never started (no name, no client URL) is shown. */
+  peerURL?: string;
   isLeader: boolean;
   isLearner: boolean;
   dbSize: number;

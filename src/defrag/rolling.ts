@@ -75,9 +75,10 @@ export class ClusterUnhealthyError extends WardenError {
 /** Status and health of every member in the member list (health skipped for learners). */
 export async function memberViews(client: EtcdClient, members: Member[], clientFor: (m: Member) => MemberClient | undefined = (m) => (m.clientURLs[0] ? client.member(m.clientURLs[0]) : undefined)): Promise<MemberView[]> {
   return Promise.all(members.map(async (m): Promise<MemberView> => {
-    const base = { id: m.ID, name: m.name || hexId(m.ID), endpoint: m.clientURLs[0] ?? '', isLearner: m.isLearner };
+    // A member added but never started has no name and no client URL yet: its ID names it.
+    const base = { id: m.ID, name: m.name || hexId(m.ID), endpoint: m.clientURLs[0] ?? '', ...(m.peerURLs[0] ? { peerURL: m.peerURLs[0] } : {}), isLearner: m.isLearner };
     const mc = clientFor(m);
-    if (!mc) return { ...base, isLeader: false, dbSize: 0, dbSizeInUse: 0, raftAppliedIndex: 0, healthy: false, error: 'not started (no client URL)' };
+    if (!mc) return { ...base, isLeader: false, dbSize: 0, dbSizeInUse: 0, raftAppliedIndex: 0, healthy: false, error: 'not started' };
     const [st, health] = await Promise.all([
       mc.status().catch((err: unknown) => err as Error),
       // etcd 3.4 serves no linearizable read on a learner; its status call is its health.

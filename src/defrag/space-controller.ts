@@ -3,12 +3,13 @@
 //                  and keeps the two alert conditions of the seeds (see alerts.ts) current;
 //   space-recover  (opt-in, --auto-space-recover) sees a NOSPACE alarm and recovers by itself:
 //                  compact, rolling defrag, disarm, write check (see space.ts).
-// defragControllers() builds them with the automatic defrag controller around one lock, so
-// only one of them takes members out at a time.
+// Both defragmenting controllers take the cluster's defragmentation lock (lock.ts), as every
+// `warden defrag` and `warden space recover` does, so only one run takes members out at a time.
+import { holderText } from '../etcd/lock.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
 import { evaluateSpaceAlerts, pruneHistory, DEFAULT_ALERT_FOR_MS, type SpaceSample } from './alerts.ts';
 import { defragController, type DefragControllerOptions } from './controller.ts';
-import { MaintenanceLock } from './lock.ts';
+import { DefragLockHeldError } from './lock.ts';
 import { fragmentationPercent, hexId } from './policy.ts';
 import { QuotaCache, type MetricsTls } from './quota.ts';
 import { recoverSpace } from './space.ts';
@@ -29,6 +30,8 @@ export interface SpaceOptions {
   /** Least time between members while recovering (short: writes are refused meanwhile). */
   recoverWaitMs?: number;
   defragTimeoutMs?: number;
+  /** Names this operator in the defragmentation lock. */
+  identity?: string;
 }
 
 export function spaceAlertController(opts: SpaceOptions = {}): Controller {
@@ -72,51 +75,56 @@ export function spaceAlertController(opts: SpaceOptions = {}): Controller {
   };
 }
 
-export function spaceRecoverController(opts: SpaceOptions = {}, lock = new MaintenanceLock()): Controller {
+export function spaceRecoverController(opts: SpaceOptions = {}): Controller {
+  let lastHolder: string | undefined;
   return {
     name: 'space-recover',
     intervalMs: opts.recoverIntervalMs ?? DEFAULT_RECOVER_INTERVAL_MS,
     async reconcile(ctx: ReconcileContext) {
       const alarms = (await ctx.client.alarmList()).filter((a) => a.alarm === 'NOSPACE');
       if (alarms.length === 0) return;
-      await lock.run(async () => {
-        // Events and conditions are etcd writes, refused until the alarm is gone: log first.
-        ctx.log(`space-recover: NOSPACE alarm on member(s) ${alarms.map((a) => hexId(a.memberID)).join(', ')}: compacting, defragmenting and disarming`);
-        const lines: string[] = [];
-        try {
-          const report = await recoverSpace(ctx.client, {
-            waitMs: opts.recoverWaitMs ?? 2000,
-            healthTimeoutMs: 2 * 60_000,
-            defragTimeoutMs: opts.defragTimeoutMs ?? 5 * 60_000,
-            timeoutFlag: '--defrag-timeout',
-            ...(tlsOf(opts) ? { tls: tlsOf(opts) } : {}),
-            signal: ctx.signal,
-            print: (l) => {
-              lines.push(l);
-              ctx.log(`space-recover: ${l}`);
-            },
-            onDefrag: (e) => {
-              if (e.kind === 'defragmented') ctx.log(`space-recover: defragmented ${e.result.name} (${e.result.before} -> ${e.result.after} bytes)`);
-              if (e.kind === 'leader-moved') ctx.metrics.leaderMoves.inc();
-            },
-          });
-          ctx.metrics.spaceRecoveries.inc({ result: 'success' });
-          const sizes = report.defragmented.map((r) => `${r.name} ${r.before} -> ${r.after} bytes`).join(', ');
-          await ctx.events.record({
-            type: 'Normal',
-            reason: 'SpaceRecovered',
-            message: `NOSPACE recovered: compacted up to revision ${report.compactedRevision}, defragmented ${sizes || 'no member'}, disarmed ${report.disarmed.length} alarm(s); writes work again`,
-            source: 'space-recover',
-          });
-        } catch (err) {
-          if (ctx.signal.aborted) throw err;
-          ctx.metrics.spaceRecoveries.inc({ result: 'error' });
-          const message = `NOSPACE recovery failed: ${(err as Error).message}`;
-          ctx.log(`space-recover: ${message}`);
-          await ctx.events.record({ type: 'Warning', reason: 'SpaceRecoveryFailed', message, source: 'space-recover' }).catch(() => undefined);
-          throw err;
+      // Events and conditions are etcd writes, refused until the alarm is gone: log first.
+      ctx.log(`space-recover: NOSPACE alarm on member(s) ${alarms.map((a) => hexId(a.memberID)).join(', ')}: compacting, defragmenting and disarming`);
+      try {
+        const report = await recoverSpace(ctx.client, {
+          waitMs: opts.recoverWaitMs ?? 2000,
+          healthTimeoutMs: 2 * 60_000,
+          defragTimeoutMs: opts.defragTimeoutMs ?? 5 * 60_000,
+          timeoutFlag: '--defrag-timeout',
+          ...(tlsOf(opts) ? { tls: tlsOf(opts) } : {}),
+          signal: ctx.signal,
+          // Another run holding the lock is left alone; the next look (every few seconds) retries.
+          lock: { holder: `operator ${opts.identity ?? 'warden'}, NOSPACE recovery`, timeoutMs: 0 },
+          print: (l) => ctx.log(`space-recover: ${l}`),
+          warn: (l) => ctx.log(`space-recover: ${l}`),
+          onDefrag: (e) => {
+            if (e.kind === 'defragmented') ctx.log(`space-recover: defragmented ${e.result.name} (${e.result.before} -> ${e.result.after} bytes)`);
+            if (e.kind === 'leader-moved') ctx.metrics.leaderMoves.inc();
+          },
+        });
+        lastHolder = undefined;
+        ctx.metrics.spaceRecoveries.inc({ result: 'success' });
+        const sizes = report.defragmented.map((r) => `${r.name} ${r.before} -> ${r.after} bytes`).join(', ');
+        await ctx.events.record({
+          type: report.warning ? 'Warning' : 'Normal',
+          reason: 'SpaceRecovered',
+          message: `NOSPACE recovered: compacted up to revision ${report.compactedRevision}, defragmented ${sizes || 'no member'}, disarmed ${report.disarmed.length} alarm(s); writes work again${report.warning ? `; ${report.warning}` : ''}`,
+          source: 'space-recover',
+        });
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        if (err instanceof DefragLockHeldError) {
+          const text = holderText(err.holder);
+          if (text !== lastHolder) ctx.log(`space-recover: waiting: another defragmentation holds the lock: ${text}`);
+          lastHolder = text;
+          return;
         }
-      });
+        ctx.metrics.spaceRecoveries.inc({ result: 'error' });
+        const message = `NOSPACE recovery failed: ${(err as Error).message}`;
+        ctx.log(`space-recover: ${message}`);
+        await ctx.events.record({ type: 'Warning', reason: 'SpaceRecoveryFailed', message, source: 'space-recover' }).catch(() => undefined);
+        throw err;
+      }
     },
   };
 }
@@ -129,13 +137,12 @@ function tlsOf(o: SpaceOptions): MetricsTls | undefined {
   }
 }
 
-/** The defrag and space controllers of the operator, sharing one maintenance lock. */
-export function defragControllers(o: { defrag?: DefragControllerOptions | false; space?: SpaceOptions }): Controller[] {
-  const lock = new MaintenanceLock();
-  const space = o.space ?? {};
+/** The defrag and space controllers of the operator; `identity` names it in the defragmentation lock. */
+export function defragControllers(o: { defrag?: DefragControllerOptions | false; space?: SpaceOptions; identity?: string }): Controller[] {
+  const space = { ...o.space, ...(o.identity ? { identity: o.identity } : {}) };
   return [
-    ...(o.defrag === false ? [] : [defragController(o.defrag ?? {}, lock)]),
+    ...(o.defrag === false ? [] : [defragController({ ...o.defrag, ...(o.identity ? { identity: o.identity } : {}) })]),
     spaceAlertController(space),
-    ...(space.autoRecover ? [spaceRecoverController(space, lock)] : []),
+    ...(space.autoRecover ? [spaceRecoverController(space)] : []),
   ];
 }

@@ -68,7 +68,7 @@ export class Operator {
         ...(opts.migrationRate ? { ratePerSecond: opts.migrationRate } : {}),
       }),
       ...(opts.backup ? [backupScheduleController(opts.backup)] : []),
-      ...defragControllers({ defrag: opts.defrag, space: opts.space }),
+      ...defragControllers({ defrag: opts.defrag, space: opts.space, identity: this.identity }),
     ];
     this.runner = new ControllerRunner(controllers, (signal) => ({
       client: opts.client, conditions: this.conditions, events: this.events, metrics: this.metrics, log: opts.log, signal,

@@ -79,6 +79,33 @@ function logTime(file: string, msg: string, after = 0): number | undefined {
   return undefined;
 }
 
+/** Writes `mb` MB of live values (kept): a defragmentation then has that much to copy. */
+async function liveData(client: EtcdClient, mb: number): Promise<void> {
+  const value = Buffer.alloc(100_000, 'l');
+  for (let i = 0; i < mb * 10; i++) await client.put(`/live/${i}`, value);
+}
+
+/** Every defragmentation etcd logged after `after` (ms): member, start and end, in start order. */
+function defragIntervals(logDir: string, names: string[], after: number): { name: string; start: number; end: number }[] {
+  const out: { name: string; start: number; end: number }[] = [];
+  for (const name of names) {
+    let start: number | undefined;
+    for (const line of fs.readFileSync(path.join(logDir, `${name}.log`), 'utf8').split('\n')) {
+      if (!line.includes('defragment"')) continue;
+      const rec = JSON.parse(line) as { ts: string; msg: string };
+      const ts = Date.parse(rec.ts);
+      if (ts < after) continue;
+      if (rec.msg === 'starting defragment') start = ts;
+      else if (rec.msg === 'finished defragment' && start !== undefined) {
+        out.push({ name, start, end: ts });
+        start = undefined;
+      }
+    }
+    assert.equal(start, undefined, `${name}: a defragmentation that never finished`);
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
 describe('defragmentation and space', () => {
   it('warden defrag --cluster under a write load: followers first, leadership moved before the leader, no failed write', async (t) => {
     const c = await startCluster(t, ['--members', '3']);
@@ -156,6 +183,63 @@ describe('defragmentation and space', () => {
     }
   });
 
+  it('two warden defrag --cluster at once take turns: never two members defragmenting at the same time', async (t) => {
+    const c = await startCluster(t, ['--members', '3']);
+    const admin = new EtcdClient({ endpoints: (await c.status()).map((m) => m.clientURL), commandTimeoutMs: 15_000 });
+    t.after(() => admin.close());
+    // Enough live data that each defragmentation copies ~20 MB and takes measurable time.
+    await liveData(admin, 20);
+    const started = Date.now();
+    const [a, b] = await Promise.all([c.run(['defrag', '--cluster', '--wait', '0']), c.run(['defrag', '--cluster', '--wait', '0'])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    for (const r of [a, b]) assert.equal(r.stdout.split('\n').filter((l) => FINISHED.test(l)).length, 3, r.stdout);
+    // One of them found the other holding the lock, said so and waited.
+    const waited = [a, b].filter((r) => /^Waiting for the defragmentation lock, held by warden defrag --cluster \(pid \d+ on .+, since \d{4}-\d\d-\d\dT[\d:.]+Z\)/m.test(r.stdout));
+    assert.equal(waited.length, 1, `one run waited:\n${a.stdout}\n${b.stdout}`);
+
+    // etcd's own logs: six defragmentations (each member twice), none overlapping another.
+    const intervals = defragIntervals(path.join(c.stateDir, 'logs'), ['etcd-1', 'etcd-2', 'etcd-3'], started - 1000);
+    t.diagnostic(intervals.map((i) => `${i.name} ${i.start - started}..${i.end - started} ms`).join(', '));
+    assert.equal(intervals.length, 6);
+    assert.ok(intervals.every((i) => i.end - i.start >= 20), 'every defragmentation took measurable time');
+    for (let i = 1; i < intervals.length; i++) {
+      const prev = intervals[i - 1]!;
+      const cur = intervals[i]!;
+      assert.ok(cur.start >= prev.end, `${cur.name} started defragmenting at +${cur.start - started} ms while ${prev.name} was still defragmenting (until +${prev.end - started} ms)`);
+    }
+  });
+
+  it('the defragmentation lock: --lock-timeout ends the wait with one line naming the holder; a holder killed with -9 frees it when its lease expires', async (t) => {
+    const c = await startCluster(t, ['--members', '3']);
+    // A run that rests a minute after its first member: it holds the lock meanwhile.
+    const holder = new Background(['--state-dir', c.stateDir, 'defrag', '--cluster', '--wait', '60s']);
+    t.after(() => holder.kill('SIGKILL'));
+    await holder.waitFor(/^Finished defragmenting etcd member/m, 60_000);
+
+    const t0 = Date.now();
+    const busy = await c.run(['defrag', '--cluster', '--lock-timeout', '1s']);
+    assertOneErrorLine(busy, /^Error: another defragmentation is running: the lock \/warden\/locks\/defrag is held by warden defrag --cluster \(pid (\d+) on .+, since \d{4}-\d\d-\d\dT[\d:.]+Z\); gave up after 1s \(--lock-timeout\): wait until it ends, or raise --lock-timeout; if that process is gone, the lock frees itself within 10s$/, { only: true });
+    assert.equal(Number(/pid (\d+)/.exec(busy.stderr)![1]), holder.child.pid, 'it names the holder');
+    assert.ok(Date.now() - t0 >= 1000, 'it waited --lock-timeout first');
+    assert.doesNotMatch(busy.stdout, /Finished/);
+    const st = await c.run(['status']);
+    assert.match(st.stdout, new RegExp(`^Defragmentation: warden defrag --cluster \\(pid ${holder.child.pid} on .+, since .+\\) holds the lock$`, 'm'));
+
+    holder.kill('SIGKILL');
+    await holder.exited();
+    const killedAt = Date.now();
+    const next = await c.run(['defrag', '--cluster', '--wait', '0', '--lock-timeout', '2m']);
+    assert.equal(next.code, 0, next.stderr);
+    assert.match(next.stdout, new RegExp(`^Waiting for the defragmentation lock, held by warden defrag --cluster \\(pid ${holder.child.pid} on `, 'm'), 'the killed run still held it');
+    assert.equal(next.stdout.split('\n').filter((l) => FINISHED.test(l)).length, 3);
+    // Its lease (10 s, renewed every ~3.3 s) outlived the holder by at least 6 s, then expired.
+    const first = defragIntervals(path.join(c.stateDir, 'logs'), ['etcd-1', 'etcd-2', 'etcd-3'], killedAt)[0]!;
+    t.diagnostic(`first defragmentation after the kill: +${first.start - killedAt} ms`);
+    assert.ok(first.start - killedAt >= 6000, `the lock was free only ${first.start - killedAt} ms after the kill`);
+    assert.ok(first.start - killedAt <= 30_000, `the lock was taken over only ${first.start - killedAt} ms after the kill`);
+  });
+
   it('the operator defragments fragmented members by itself: followers, then the leader after moving leadership', async (t) => {
     const c = await startCluster(t, ['--members', '3']);
     const admin = new EtcdClient({ endpoints: (await c.status()).map((m) => m.clientURL), commandTimeoutMs: 15_000 });
@@ -163,10 +247,16 @@ describe('defragmentation and space', () => {
     await fragment(admin, 6);
     const before = await members(c, admin);
     const leader = before.find((m) => m.leader)!;
+    // 5 s between members: the pass holds the defragmentation lock well after its first member.
     const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--id', 'op-defrag',
-      '--defrag-min-db-size', '1MiB', '--defrag-wait', '1s', '--defrag-interval', '1s', '--space-sample-interval', '500ms']);
+      '--defrag-min-db-size', '1MiB', '--defrag-wait', '5s', '--defrag-interval', '1s', '--space-sample-interval', '500ms']);
     t.after(() => op.kill('SIGKILL'));
     const url = await operatorUrl(op);
+    await waitUntil('the first member defragmented', async () => (await events(url)).some((e) => e.message.startsWith('etcd member has been defragmented: ')), 90_000);
+    // The operator holds the same lock as `warden defrag`: a CLI run meanwhile waits, then gives up naming it.
+    const busy = await c.run(['defrag', '--cluster', '--lock-timeout', '1s']);
+    assertOneErrorLine(busy, /^Error: another defragmentation is running: the lock \/warden\/locks\/defrag is held by operator op-defrag, automatic defragmentation \(pid \d+ on .+, since .+\); gave up after 1s \(--lock-timeout\): /, { only: true });
+    assert.doesNotMatch(busy.stdout, /Finished/);
     const done = await waitUntil('three members defragmented', async () => {
       const evs = (await events(url)).filter((e) => e.source === 'defrag');
       return evs.filter((e) => e.message.startsWith('etcd member has been defragmented: ')).length >= 3 ? evs : undefined;
@@ -263,6 +353,9 @@ describe('defragmentation and space', () => {
     const first = await fill('a');
     const alarms = await c.run(['alarm', 'list']);
     assert.match(alarms.stdout, /^memberID:\d+ alarm:NOSPACE$/m);
+    const st = await c.run(['status']);
+    assert.equal(st.code, 0, st.stderr);
+    assert.match(st.stdout, /^Alarms: NOSPACE on etcd-\d \([0-9a-f]+\)(, etcd-\d \([0-9a-f]+\))*: etcd refuses every write until the space is recovered: run `warden space recover`$/m);
     const refused = await c.run(['put', 'blocked', 'x']);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /database space exceeded/);
@@ -271,12 +364,16 @@ describe('defragmentation and space', () => {
     assert.equal(r.code, 0, r.stderr);
     const out = r.stdout.trim().split('\n');
     assert.match(out[0]!, /^Alarms: memberID:\d+ alarm:NOSPACE/);
-    assert.match(out[1]!, /^Compacted history up to revision \d+$/);
+    // etcd takes no write under NOSPACE: the lock is found free but cannot be recorded.
+    assert.match(out[1]!, /^Defragmentation lock not recorded: etcd refuses every write while the NOSPACE alarm is raised, and nobody holds the lock: going on/);
+    assert.match(out[2]!, /^Compacted history up to revision \d+$/);
     assert.equal(out.filter((l) => FINISHED.test(l)).length, 3);
     assert.equal(out.filter((l) => /^Moved leadership from etcd-\d \([0-9a-f]+\) to etcd-\d \([0-9a-f]+\) before defragmenting it$/.test(l)).length, 1);
     assert.ok(out.some((l) => /^Disarmed memberID:\d+ alarm:NOSPACE$/.test(l)));
     assert.match(out.at(-1)!, /^Write check passed: put and deleted \/warden\/space-probe\//);
     assert.equal((await c.run(['alarm', 'list'])).stdout.trim(), '');
+    assert.doesNotMatch(r.stderr, /warning/, 'the live data is small: no warning');
+    assert.doesNotMatch((await c.run(['status'])).stdout, /^Alarms:/m);
     assert.equal((await c.run(['put', 'after-recovery', 'works'])).code, 0);
     for (let i = 0; i < 50; i++) assert.equal((await client.get(`/keep/${i}`)).kvs[0]?.value.toString(), `value-${i}`);
     await assertKept(first);
@@ -295,12 +392,62 @@ describe('defragmentation and space', () => {
     assert.match(await (await fetch(`${url}/metrics`)).text(), /^warden_space_recoveries_total\{result="success"\} 1$/m);
   });
 
+  it('space recover that leaves the DB above 80 % of its quota says so and what to do', async (t) => {
+    const quota = 4 * 1024 * 1024;
+    const c = await startCluster(t, ['--members', '1', `--etcd-arg=--quota-backend-bytes=${quota}`]);
+    const url = (await c.status())[0]!.clientURL;
+    const client = new EtcdClient({ endpoints: [url], commandTimeoutMs: 15_000 });
+    t.after(() => client.close());
+    // Live data (distinct keys, all kept) filling ~87 % of the quota, then overwrites of one key
+    // until NOSPACE: compaction and defragmentation can free only the overwritten revisions, so
+    // the DB stays above 80 % of the quota (and below it: writes work again).
+    const value = 'v'.repeat(50_000);
+    /** true once etcd refuses the put with NOSPACE. */
+    const refused = async (key: string, v: string): Promise<boolean> => {
+      try {
+        await client.put(key, v);
+        return false;
+      } catch (err) {
+        if (err instanceof EtcdNoSpaceError) return true;
+        throw err;
+      }
+    };
+    // Freed pages that reads still pin make the file outgrow the data (more so on a loaded
+    // machine), so NOSPACE may come before the live data reaches 87 %: then free the file by hand
+    // (compact, defragment, disarm) and go on adding live keys.
+    for (let i = 0; (await client.member(url).status()).dbSizeInUse < 0.87 * quota; i++) {
+      assert.ok(i < 500, 'the live data never reached 87 % of the quota');
+      if (!(await refused(`/live/${i}`, value))) continue;
+      const rev = (await client.get('/live/0')).header.revision;
+      await client.compact(rev, { physical: true }).catch(() => undefined);
+      await client.member(url).defragment({ timeoutMs: 60_000 });
+      await client.alarmDisarm();
+    }
+    let full = false;
+    for (let i = 0; !full; i++) {
+      assert.ok(i < 1000, 'the quota was never reached');
+      full = await refused('/churn', `${i}-${value}`);
+    }
+    const atNoSpace = await client.member(url).status();
+    const r = await c.run(['space', 'recover', '--wait', '0']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.trim().split('\n').at(-1)!, /^Write check passed: /);
+    const after = await client.member(url).status();
+    assert.ok(r.stderr, `a warning (at NOSPACE: DB ${atNoSpace.dbSize}, in use ${atNoSpace.dbSizeInUse}; after: DB ${after.dbSize}, in use ${after.dbSizeInUse}; quota ${quota})\n${r.stdout}`);
+    const warnings = r.stderr.trim().split('\n');
+    assert.equal(warnings.length, 1, `${r.stderr}\n${r.stdout}`);
+    assert.match(warnings[0]!, /^warning: after recovery etcd-1's DB is [\d.]+ MB, (8[1-9]|9\d)% of its 4\.2 MB quota \(above 80%\): NOSPACE will soon be back; delete keys you do not need, or restart the members with a larger --quota-backend-bytes$/);
+    assert.deepEqual(await client.alarmList(), []);
+  });
+
   it('bad input: bad durations and sizes, an unknown member, an unhealthy cluster', async (t) => {
     const state = path.join(tempDir('defrag-bad'), 'state');
     assertOneErrorLine(await cli(['--state-dir', state, 'defrag', '--wait', '5x']), /^Error: invalid duration "5x" for --wait: use a form like 500ms, 5s or 1m30s$/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'defrag', '--health-timeout', 'never']), /^Error: invalid duration "never" for --health-timeout/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, '--command-timeout', 'abc', 'defrag', '--cluster']), /^Error: invalid duration "abc" for --command-timeout/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'space', 'recover', '--wait', 'soon']), /^Error: invalid duration "soon" for --wait/, { only: true });
+    assertOneErrorLine(await cli(['--state-dir', state, 'defrag', '--cluster', '--lock-timeout', '99999999999h']), /^Error: --lock-timeout "99999999999h" is too long: give at most 24h$/, { only: true });
+    assertOneErrorLine(await cli(['--state-dir', state, 'space', 'recover', '--lock-timeout', 'later']), /^Error: invalid duration "later" for --lock-timeout: use a form like 500ms, 5s or 1m30s$/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-fragmentation', '150']), /^Error: --defrag-min-fragmentation must be a percentage from 0 to 100 \(got "150"\)$/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-db-size', 'huge']), /^Error: bad --defrag-min-db-size "huge": use a size like 100MiB/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-wait', '1y']), /^Error: invalid duration "1y" for --defrag-wait/, { only: true });

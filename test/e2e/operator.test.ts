@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { freePort } from '../../src/util/ports.ts';
 import { Background, processesMentioning, startCluster, tempDir, waitUntil } from '../helpers/warden.ts';
 
 async function healthz(url: string): Promise<{ leader: boolean; identity: string }> {
@@ -42,6 +43,37 @@ describe('operator', () => {
     assert.match(follower.out, /is the leader/);
     follower.kill('SIGTERM');
     assert.equal(await follower.exited(), 0);
+  });
+
+  it('a learner added but never started: warden status and the ClusterHealthy condition give one verdict, naming it by ID and peer URL', async (t) => {
+    const c = await startCluster(t, ['--members', '3']);
+    const peer = `http://127.0.0.1:${await freePort()}`;
+    // etcd refuses to add a member until every member has been connected for 5 s.
+    const add = await waitUntil('etcd to accept the new member', async () => {
+      const r = await c.run(['member', 'add', 'etcd-4', `--peer-urls=${peer}`, '--learner']);
+      if (r.code !== 0 && !/unhealthy cluster/.test(r.stderr)) assert.fail(r.stderr);
+      return r.code === 0 ? r : undefined;
+    }, 30_000);
+    const id = /^Member +([0-9a-f]+) added/m.exec(add.stdout)![1]!;
+    const who = `${id} \\(learner, not started; peer URL ${peer.replace(/\./g, '\\.')}\\)`;
+
+    const before = await c.run(['status']);
+    assert.equal(before.code, 0, before.stderr);
+    assert.match(before.stdout, new RegExp(`^Cluster: 3 of 4 members healthy, quorum 2 kept; leader etcd-\\d \\([0-9a-f]+\\); unhealthy: ${who}$`, 'm'));
+
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--id', 'op-health']);
+    t.after(() => op.kill('SIGKILL'));
+    const cond = await waitUntil('the ClusterHealthy condition', async () => {
+      const r = await c.run(['status', '-w', 'json']);
+      const s = JSON.parse(r.stdout) as { cluster: { members: number; healthy: number }; conditions: { type: string; status: string; reason: string; message: string }[] };
+      return s.conditions.find((x) => x.type === 'ClusterHealthy');
+    }, 60_000);
+    assert.equal(cond.status, 'False');
+    assert.equal(cond.reason, 'MembersUnhealthy');
+    assert.match(cond.message, new RegExp(`^3 of 4 members healthy, quorum 2 kept; unhealthy: ${who}$`));
+    const after = await c.run(['status']);
+    assert.match(after.stdout, new RegExp(`^ {2}ClusterHealthy=False \\(MembersUnhealthy\\): 3 of 4 members healthy, quorum 2 kept; unhealthy: ${who}$`, 'm'));
+    assert.match(after.stdout, new RegExp(`^Cluster: 3 of 4 members healthy, quorum 2 kept; leader etcd-\\d \\([0-9a-f]+\\); unhealthy: ${who}$`, 'm'));
   });
 
   it('warden run: the embedded default starts 3 members and the operator; Ctrl-C stops everything', async () => {

@@ -2,6 +2,7 @@
 // leader's leadership moved before its own defrag), refusal on an unhealthy cluster, the
 // minimum interval, learners, failures and the timeout message.
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import type { EtcdClient, Member } from '../../src/etcd/client.ts';
 import { EtcdError, EtcdTimeoutError, EtcdUnavailableError } from '../../src/etcd/errors.ts';
@@ -23,8 +24,24 @@ class FakeCluster {
   byId(id: bigint): FakeMember {
     return this.members.find((m) => m.id === id)!;
   }
+  /** The keys the controller's defragmentation lock writes (the only keys it writes). */
+  keys = new Map<string, { value: Buffer; lease: bigint }>();
+  private leases = 0n;
   client(): EtcdClient {
     const fake = {
+      leaseGrant: async () => ++this.leases,
+      leaseKeepAlive: () => Object.assign(new EventEmitter(), { stop: () => undefined }),
+      leaseRevoke: async (id: bigint) => {
+        for (const [k, v] of this.keys) if (v.lease === id) this.keys.delete(k);
+      },
+      get: async (key: string) => ({ kvs: this.keys.has(key) ? [{ value: this.keys.get(key)!.value }] : [], count: this.keys.has(key) ? 1 : 0 }),
+      txn: async (t: { compare: { key: Buffer }[]; success: { key: string; value: string; options: { lease: bigint } }[] }) => {
+        const key = t.compare[0]!.key.toString();
+        if (this.keys.has(key)) return { succeeded: false, responses: [{ type: 'get', kvs: [{ value: this.keys.get(key)!.value }] }] };
+        const put = t.success[0]!;
+        this.keys.set(key, { value: Buffer.from(put.value), lease: put.options.lease });
+        return { succeeded: true, responses: [] };
+      },
       memberList: async () => ({ members: this.members.map((m): Member => ({ ID: m.id, name: m.name, peerURLs: [], clientURLs: [m.url], isLearner: m.learner })) }),
       member: (url: string) => this.members.find((m) => m.url === url || m.url.endsWith(url))!,
     };
@@ -189,6 +206,22 @@ describe('defrag controller', () => {
     // Nothing qualifies any more: the next pass does nothing.
     await defragController({ minDbSizeBytes: 1, waitMs: 0 }).reconcile(ctx);
     assert.equal(c.log.length, 3);
+  });
+
+  it('leaves the cluster alone while another run holds the defragmentation lock, and defragments once it is free', async () => {
+    const c = new FakeCluster(['etcd-1', 'etcd-2', 'etcd-3'], 0);
+    c.keys.set('/warden/locks/defrag', { value: Buffer.from(JSON.stringify({ holder: 'warden defrag --cluster', pid: 7, host: 'h', since: '2026-01-01T00:00:00.000Z' })), lease: 999n });
+    const lines: string[] = [];
+    const { ctx, conditions } = controllerContext(c);
+    const controller = defragController({ minDbSizeBytes: 1, waitMs: 0, identity: 'op-a' });
+    await controller.reconcile({ ...ctx, log: (l: string) => lines.push(l) });
+    assert.deepEqual(c.log, []);
+    assert.deepEqual(lines, ['defrag: not defragmenting: another defragmentation holds the lock: warden defrag --cluster (pid 7 on h, since 2026-01-01T00:00:00.000Z)']);
+    assert.equal(conditions.get('DefragControllerDegraded'), undefined, 'not a failed pass');
+    c.keys.clear();
+    await controller.reconcile(ctx);
+    assert.deepEqual(c.log, ['defrag etcd-2', 'defrag etcd-3', 'move etcd-1 -> etcd-2', 'defrag etcd-1']);
+    assert.equal(c.keys.size, 0, 'the lock was released');
   });
 
   it('does nothing on a single-member cluster', async () => {

@@ -1,11 +1,13 @@
 // `warden defrag`: the seeds' "Defragmenting etcd data" runbook as one command. Members in
 // turn, the leader last and (unless --no-move-leader) as a follower after moving leadership to
-// a caught-up follower; each member healthy again and --wait elapsed before the next.
+// a caught-up follower; each member healthy again and --wait elapsed before the next. The run
+// holds the cluster's defragmentation lock, waiting up to --lock-timeout for another holder.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
 import { hexId } from '../../defrag/policy.ts';
-import { parseWait } from '../../defrag/options.ts';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFRAG_LOCK_KEY, DEFRAG_LOCK_TTL_SECONDS, withDefragLock } from '../../defrag/lock.ts';
+import { parseLockTimeout, parseWait } from '../../defrag/options.ts';
 import { rollingDefrag, type DefragResult, type DefragTarget, type RollingEvent } from '../../defrag/rolling.ts';
 import { formatDuration, parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
@@ -85,21 +87,26 @@ export function registerDefrag(program: Command, ctx: Ctx): void {
     .option('--wait <duration>', 'least time between two members (the seeds say one minute); 0 waits only for health', '60s')
     .option('--no-move-leader', "defragment the leader in place, last (the seeds' plain order)")
     .option('--health-timeout <duration>', 'how long to wait for a member to be healthy again, or for the new leader', '2m')
+    .option('--lock-timeout <duration>', 'how long to wait while another defragmentation (a warden defrag, space recover or the operator) holds the lock; 0 fails at once, at most 24h', formatDuration(DEFAULT_LOCK_TIMEOUT_MS))
     .addHelpText('after', [
       '',
       'Each Defragment call may take --command-timeout (default 30s here, as in the seeds: etcdctl --command-timeout=30s defrag).',
+      `One defragmentation at a time per cluster: every run holds the lock ${DEFRAG_LOCK_KEY} through an etcd lease`,
+      `(freed within ${DEFRAG_LOCK_TTL_SECONDS}s if its holder dies); another run waits up to --lock-timeout, then fails naming the holder.`,
       '',
       'Examples:',
       '  warden defrag --cluster',
       '  warden defrag --cluster --wait 10s -w json',
       '  warden --endpoints 10.0.0.5:2379 defrag --command-timeout 2m',
     ].join('\n'))
-    .action(async (opts: { cluster: boolean; member?: string; wait: string; moveLeader: boolean; healthTimeout: string }, cmd: Command) => {
+    .action(async (opts: { cluster: boolean; member?: string; wait: string; moveLeader: boolean; healthTimeout: string; lockTimeout: string }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
       const waitMs = parseWait(opts.wait, '--wait');
       const healthTimeoutMs = parseDuration(opts.healthTimeout, '--health-timeout');
+      const lockTimeoutMs = parseLockTimeout(opts.lockTimeout, '--lock-timeout');
       const timeoutMs = defragTimeoutMs(cmd, c);
+      const holder = `warden defrag${opts.member !== undefined ? ` --member ${opts.member}` : opts.cluster ? ' --cluster' : ''}`;
       await c.withClient(async (client) => {
         const targets = await defragTargets(c, client, opts);
         const results: DefragResult[] = [];
@@ -109,18 +116,25 @@ export function registerDefrag(program: Command, ctx: Ctx): void {
           else if (format === 'table' && results.length) c.print(resultsTable(results));
         };
         try {
-          await rollingDefrag({
+          await withDefragLock(client, {
+            holder,
+            timeoutMs: lockTimeoutMs,
+            // Under NOSPACE nobody can take the lock; defragmenting is then how space comes back.
+            goOnUnrecorded: true,
+            ...(format === 'simple' ? { print: (l: string) => c.print(l) } : {}),
+          }, (signal) => rollingDefrag({
             client,
             targets,
             moveLeader: opts.moveLeader,
             defragTimeoutMs: timeoutMs,
             waitMs,
             healthTimeoutMs,
+            signal,
             on: (e) => {
               if (e.kind === 'defragmented') results.push(e.result);
               print(e);
             },
-          });
+          }));
         } catch (err) {
           if (results.length) finish();
           throw err;

@@ -2,10 +2,11 @@
 // NOSPACE recovery of the seeds (compact, defragment every member, disarm, check a write).
 import type { Command } from 'commander';
 import { hexId, fragmentationPercent } from '../../defrag/policy.ts';
-import { parseWait } from '../../defrag/options.ts';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../defrag/lock.ts';
+import { parseLockTimeout, parseWait } from '../../defrag/options.ts';
 import { QuotaCache } from '../../defrag/quota.ts';
 import { recoverSpace, type SpaceRecoveryReport } from '../../defrag/space.ts';
-import { parseDuration } from '../../util/duration.ts';
+import { formatDuration, parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
 import { defragTargets, defragTimeoutMs, progressPrinter, resultJson } from './defrag.ts';
@@ -84,12 +85,22 @@ export function registerSpace(program: Command, ctx: Ctx): void {
     .option('--wait <duration>', 'least time between two members (short: the cluster refuses writes until the end)', '5s')
     .option('--no-move-leader', 'defragment the leader in place, last')
     .option('--health-timeout <duration>', 'how long to wait for a member to be healthy again, or for the new leader', '2m')
-    .addHelpText('after', '\nExample:\n  warden space recover        # after `warden alarm list` shows alarm:NOSPACE')
-    .action(async (opts: { wait: string; moveLeader: boolean; healthTimeout: string }, cmd: Command) => {
+    .option('--lock-timeout <duration>', 'how long to wait while another defragmentation holds the lock; 0 fails at once, at most 24h', formatDuration(DEFAULT_LOCK_TIMEOUT_MS))
+    .addHelpText('after', [
+      '',
+      'Holds the defragmentation lock as `warden defrag` does. Under the NOSPACE alarm etcd takes no write, so the lock',
+      'can then only be checked (a holder from before the alarm is waited for), not recorded.',
+      'A recovery that leaves a member above 80% of its quota ends with a warning: the live data nearly fills it.',
+      '',
+      'Example:',
+      '  warden space recover        # after `warden alarm list` shows alarm:NOSPACE',
+    ].join('\n'))
+    .action(async (opts: { wait: string; moveLeader: boolean; healthTimeout: string; lockTimeout: string }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
       const waitMs = parseWait(opts.wait, '--wait');
       const healthTimeoutMs = parseDuration(opts.healthTimeout, '--health-timeout');
+      const lockTimeoutMs = parseLockTimeout(opts.lockTimeout, '--lock-timeout');
       const timeoutMs = defragTimeoutMs(cmd, c);
       const tls = c.connectionOptions().tls;
       await c.withClient(async (client) => {
@@ -103,9 +114,11 @@ export function registerSpace(program: Command, ctx: Ctx): void {
           moveLeader: opts.moveLeader,
           targets,
           ...(tls ? { tls } : {}),
+          lock: { holder: 'warden space recover', timeoutMs: lockTimeoutMs },
           print: (l) => {
             if (simple) c.print(l);
           },
+          warn: (l) => c.io.err(l),
           onDefrag: progressPrinter(c, simple ? 'simple' : format),
         });
         if (!simple) {
@@ -115,6 +128,7 @@ export function registerSpace(program: Command, ctx: Ctx): void {
             defragmented: report.defragmented.map(resultJson),
             disarmed: report.disarmed.map((a) => ({ memberID: a.memberID, alarm: a.alarm })),
             writeCheck: report.probeKey,
+            nearQuota: report.nearQuota.map((m) => ({ name: m.name, dbSize: m.dbSize, quota: m.quota })),
           }));
         }
       });

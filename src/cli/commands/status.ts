@@ -2,28 +2,58 @@
 // raft leader, which operator leads, and every condition the controllers keep under /warden/.
 import type { Command } from 'commander';
 import { WardenError } from '../../errors.ts';
+import { DEFRAG_LOCK_KEY } from '../../defrag/lock.ts';
 import { hexId } from '../../defrag/policy.ts';
 import { memberViews } from '../../defrag/rolling.ts';
+import type { AlarmMember, Member } from '../../etcd/client.ts';
+import { holderText, readLock, type LockRecord } from '../../etcd/lock.ts';
 import { ConditionStore, type Condition } from '../../operator/conditions.ts';
 import { currentLeader, type LeaderRecord } from '../../operator/election.ts';
+import { clusterVerdict, describeMember, healthSummary, unhealthySuffix, type ClusterVerdict } from '../../operator/health.ts';
 import type { Context } from '../context.ts';
 import { humanBytes, renderTable, toJson } from '../printer.ts';
 
 type Ctx = (cmd: Command) => Context;
 
-export interface ClusterSummary {
-  members: number;
-  healthy: number;
-  quorum: number;
-  quorumKept: boolean;
-  leader: { name: string; id: string; endpoint: string } | null;
-  unhealthy: { name: string; endpoint: string; error: string }[];
+/** The cluster line, from the verdict the operator's ClusterHealthy condition uses too. */
+export function clusterLine(v: ClusterVerdict): string {
+  const leader = v.leader ? `leader ${v.leader.name} (${hexId(v.leader.id)})` : 'no leader';
+  return `Cluster: ${healthSummary(v)}; ${leader}${unhealthySuffix(v)}`;
 }
 
-export function clusterLine(s: ClusterSummary): string {
-  const leader = s.leader ? `leader ${s.leader.name} (${s.leader.id})` : 'no leader';
-  const bad = s.unhealthy.length ? `; unhealthy: ${s.unhealthy.map((u) => `${u.name || u.endpoint} (${u.error})`).join(', ')}` : '';
-  return `Cluster: ${s.healthy} of ${s.members} members healthy, quorum ${s.quorum} ${s.quorumKept ? 'kept' : 'LOST'}; ${leader}${bad}`;
+function summaryJson(v: ClusterVerdict): Record<string, unknown> {
+  return {
+    members: v.members,
+    healthy: v.healthy,
+    voting: v.voting,
+    quorum: v.quorum,
+    quorumKept: v.quorumKept,
+    leader: v.leader ? { name: v.leader.name, id: hexId(v.leader.id), endpoint: v.leader.endpoint } : null,
+    unhealthy: v.unhealthy.map((u) => ({ name: u.name, id: hexId(u.id), endpoint: u.endpoint, ...(u.peerURL && !u.endpoint ? { peerURL: u.peerURL } : {}), isLearner: u.isLearner, error: u.error ?? 'unhealthy', description: describeMember(u) })),
+  };
+}
+
+const ALARM_ADVICE: Record<string, string> = {
+  NOSPACE: 'etcd refuses every write until the space is recovered: run `warden space recover`',
+  CORRUPT: "its data differs from the other members' (etcd's corruption check), and etcd refuses writes: replace that member (warden member remove, then add it back with an empty data dir) or restore a backup, then `warden alarm disarm`",
+};
+
+/** One line per active alarm type, naming its members and what to do (none when no alarm). */
+export function alarmLines(alarms: AlarmMember[], members: Pick<Member, 'ID' | 'name'>[]): string[] {
+  const types = [...new Set(alarms.map((a) => a.alarm))].sort((a, b) => (a === 'NOSPACE' ? -1 : b === 'NOSPACE' ? 1 : a.localeCompare(b)));
+  return types.map((type) => {
+    const who = alarms.filter((a) => a.alarm === type).map((a) => {
+      const m = members.find((x) => x.ID === a.memberID);
+      if (!m) return `${hexId(a.memberID)} (not in the member list)`;
+      return m.name ? `${m.name} (${hexId(m.ID)})` : hexId(m.ID);
+    });
+    return `Alarms: ${type} on ${who.join(', ')}: ${ALARM_ADVICE[type] ?? 'see `warden alarm list`, then `warden alarm disarm` once its cause is fixed'}`;
+  });
+}
+
+/** Who defragments now, when anyone holds the defragmentation lock. */
+export function defragLine(holder: LockRecord | undefined): string | undefined {
+  return holder ? `Defragmentation: ${holderText(holder)} holds the lock` : undefined;
 }
 
 export function operatorLine(l: LeaderRecord | undefined): string {
@@ -44,36 +74,38 @@ export function registerStatus(program: Command, ctx: Ctx): void {
       const format = c.format('simple');
       await c.withClient(async (client) => {
         const { members } = await client.memberList();
-        const views = await memberViews(client, members);
-        const voting = views.filter((v) => !v.isLearner);
-        const quorum = Math.floor(voting.length / 2) + 1;
-        const healthy = voting.filter((v) => v.healthy).length;
-        const leader = views.find((v) => v.isLeader);
-        const summary: ClusterSummary = {
-          members: voting.length,
-          healthy,
-          quorum,
-          quorumKept: healthy >= quorum,
-          leader: leader ? { name: leader.name, id: hexId(leader.id), endpoint: leader.endpoint } : null,
-          unhealthy: voting.filter((v) => !v.healthy).map((v) => ({ name: v.name, endpoint: v.endpoint, error: v.error ?? 'unhealthy' })),
-        };
+        const [views, alarms] = await Promise.all([memberViews(client, members), client.alarmList().catch(() => undefined)]);
+        const verdict = clusterVerdict(views);
+        const alarmText = alarms ? alarmLines(alarms, members) : ['Alarms: unknown (the alarm list could not be read)'];
+        const alarmJson = alarms?.map((a) => ({ memberID: a.memberID, id: hexId(a.memberID), name: members.find((m) => m.ID === a.memberID)?.name ?? null, alarm: a.alarm })) ?? null;
         let operator: LeaderRecord | undefined;
         let conditions: Condition[];
+        let defrag: LockRecord | undefined;
         try {
-          [operator, conditions] = await Promise.all([currentLeader(client), new ConditionStore(client).list()]);
+          [operator, conditions, defrag] = await Promise.all([currentLeader(client), new ConditionStore(client).list(), readLock(client, DEFRAG_LOCK_KEY)]);
         } catch (err) {
-          if (format !== 'json') c.print(clusterLine(summary));
-          else c.print(toJson({ cluster: summary, operator: null, conditions: null }, 2));
-          throw new WardenError(`cannot read the operator leader and conditions (${(err as Error).message}): ${summary.quorumKept ? 'retry' : 'quorum is lost; restore it first'}`);
+          if (format !== 'json') c.print([clusterLine(verdict), ...alarmText].join('\n'));
+          else c.print(toJson({ cluster: summaryJson(verdict), alarms: alarmJson, operator: null, conditions: null }, 2));
+          throw new WardenError(`cannot read the operator leader and conditions (${(err as Error).message}): ${verdict.quorumKept ? 'retry' : 'quorum is lost; restore it first'}`);
         }
         conditions.sort((a, b) => a.type.localeCompare(b.type));
-        const memberRows = views.map((v) => [v.name, v.endpoint, v.isLearner ? 'learner' : v.isLeader ? 'leader' : 'follower', v.healthy ? 'healthy' : `unhealthy: ${v.error ?? ''}`, humanBytes(v.dbSize), humanBytes(v.dbSizeInUse)]);
+        const defragText = defragLine(defrag);
+        const memberRows = views.map((v) => [v.name, v.endpoint || (v.peerURL ? `(peer ${v.peerURL})` : ''), v.isLearner ? 'learner' : v.isLeader ? 'leader' : 'follower', v.healthy ? 'healthy' : `unhealthy: ${v.error ?? ''}`, humanBytes(v.dbSize), humanBytes(v.dbSizeInUse)]);
         if (format === 'json') {
-          c.print(toJson({ cluster: summary, members: views.map((v) => ({ name: v.name, id: hexId(v.id), endpoint: v.endpoint, isLeader: v.isLeader, isLearner: v.isLearner, healthy: v.healthy, dbSize: v.dbSize, dbSizeInUse: v.dbSizeInUse, ...(v.error ? { error: v.error } : {}) })), operator: operator ?? null, conditions }, 2));
+          c.print(toJson({
+            cluster: summaryJson(verdict),
+            members: views.map((v) => ({ name: v.name, id: hexId(v.id), endpoint: v.endpoint, ...(v.peerURL ? { peerURL: v.peerURL } : {}), isLeader: v.isLeader, isLearner: v.isLearner, healthy: v.healthy, dbSize: v.dbSize, dbSizeInUse: v.dbSizeInUse, ...(v.error ? { error: v.error } : {}) })),
+            alarms: alarmJson,
+            defragmentation: defrag ?? null,
+            operator: operator ?? null,
+            conditions,
+          }, 2));
         } else if (format === 'table') {
           c.print([
-            clusterLine(summary),
+            clusterLine(verdict),
+            ...alarmText,
             renderTable(['name', 'endpoint', 'role', 'health', 'db size', 'in use'], memberRows),
+            ...(defragText ? [defragText] : []),
             operatorLine(operator),
             conditions.length
               ? renderTable(['type', 'status', 'reason', 'message', 'last transition'], conditions.map((x) => [x.type, x.status, x.reason, x.message, x.lastTransitionTime]))
@@ -81,7 +113,9 @@ export function registerStatus(program: Command, ctx: Ctx): void {
           ].join('\n'));
         } else {
           c.print([
-            clusterLine(summary),
+            clusterLine(verdict),
+            ...alarmText,
+            ...(defragText ? [defragText] : []),
             operatorLine(operator),
             conditions.length ? 'Conditions:' : 'Conditions: none yet (no operator has run against this cluster)',
             ...conditions.map(conditionLine),
