@@ -101,7 +101,8 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   if (!recovery || !recoveryEntry) throw new WardenError(`no member named "${recovery}" to restore into: members are ${manifests.map((e) => e.manifest.name).join(', ')}`);
   const m = recoveryEntry.manifest;
   const spec = {
-    snapshot: rec?.snapshot ?? found.snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL,
+    // The set found now (one timestamp with the record's): a resumed --from-url restore has downloaded it again elsewhere.
+    snapshot: found.snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL,
     token: rec?.token ?? `warden-${crypto.randomBytes(6).toString('hex')}`, bumpRevision: 1_000_000_000,
   };
   // The snapshot restore writes only a scratch dir next to the recovery member's data dir and

@@ -2,11 +2,12 @@
 // encrypted data, refuse bad sets without touching the cluster, recover lost quorum, resume an
 // interrupted restore, dry runs, data-dir mode and restore from a URL.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type TestCluster, assertOneErrorLine } from '../helpers/warden.ts';
+import { Background, cli, etcdctl, ROOT, startCluster, tempDir, waitUntil, WARDEN, type CliResult, type TestCluster, assertOneErrorLine } from '../helpers/warden.ts';
 
 
 async function putOracle(c: TestCluster, n: number): Promise<Map<string, string>> {
@@ -215,5 +216,67 @@ describe('restore', () => {
     const fromUrl = await c.run(['restore', '--from-url', `${url}/${path.basename(snap)}`, '--keys-dir', keys]);
     assert.equal(fromUrl.code, 0, fromUrl.stderr);
     assert.deepEqual(await readAll(c), oracle);
+  });
+
+  it('--from-url: Ctrl-C during the download or during the restore leaves no download folder, and the restore then completes', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const oracle = await putOracle(c, 10);
+    const base = tempDir('ci');
+    const dir = path.join(base, 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    const snap = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('snapshot_'))!);
+    let stall = true;
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(fs.statSync(snap).size) });
+      // While stalled, the first bytes arrive and the rest never does: the CLI is mid-download.
+      if (stall) res.write(fs.readFileSync(snap).subarray(0, 4096));
+      else fs.createReadStream(snap).pipe(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    t.after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/${path.basename(snap)}`;
+    const tmp = tempDir('citmp');
+    const downloads = () => fs.readdirSync(tmp).filter((f) => f.startsWith('warden-download-'));
+    await etcdctl(['--endpoints', await c.endpoints(), 'del', '--prefix', '/oracle/']);
+
+    /** Runs the restore in its own process group and presses Ctrl-C (SIGINT to the group, as a terminal does) once `ready`. */
+    const ctrlC = async (ready: (stderr: string) => boolean): Promise<CliResult> => {
+      const child = spawn(process.execPath, [WARDEN, '--state-dir', c.stateDir, 'restore', '--from-url', url, '--keys-dir', dir], {
+        cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      t.after(() => {
+        if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      });
+      await waitUntil(`the restore to be ready for Ctrl-C (stderr: ${stderr})`, () => {
+        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${stderr}`);
+        return ready(stderr);
+      }, 60_000);
+      process.kill(-child.pid!, 'SIGINT');
+      return { code: (await exited) ?? -1, stdout, stderr };
+    };
+
+    const duringDownload = await ctrlC(() => downloads().some((d) => fs.readdirSync(path.join(tmp, d)).some((f) => f.endsWith('.part'))));
+    assertOneErrorLine(duringDownload, /^Error: interrupted before the restore started \(the download was removed\): nothing was changed; run the command again to restore$/);
+    assert.deepEqual(downloads(), [], 'no download folder after Ctrl-C during the download');
+    assert.equal(fs.existsSync(path.join(c.stateDir, 'restore.json')), false, 'the restore had not started');
+
+    stall = false;
+    const duringRestore = await ctrlC((err) => /stopped every member/.test(err));
+    assertOneErrorLine(duringRestore, /^Error: interrupted during the restore: run the same command again to finish it/);
+    assert.deepEqual(downloads(), [], 'no download folder after Ctrl-C during the restore');
+
+    const again = await c.run(['restore', '--from-url', url, '--keys-dir', dir], { env: { TMPDIR: tmp } });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /resuming the interrupted restore/);
+    assert.deepEqual(await readAll(c), oracle);
+    assert.deepEqual(downloads(), []);
   });
 });
