@@ -17,7 +17,7 @@ import { parseEncryptionConfig, type EncryptionConfig } from '../encryption/conf
 import { allKeys } from '../encryption/plan.ts';
 import { inspectSnapshot } from '../snapshot/inspect.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
-import { addMembersBack, embeddedClient, moveAside, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
+import { addMembersBack, embeddedClient, listMovedAside, moveAside, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
 import { chooseSet, findSet, type ChosenSet } from './set.ts';
 import { discardScratch, installRestored, restoreIntoScratch, restoreTool } from './tools.ts';
 
@@ -33,7 +33,6 @@ interface RestoreRecord {
   token: string;
   stamp: string;
   phase: Phase;
-  movedAside: string[];
 }
 
 export interface RestoreOptions {
@@ -129,7 +128,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
       if (cfgText) await checkKeysMatch(set.snapshot, parseEncryptionConfig(fs.readFileSync(cfgText, 'utf8'), cfgText), cfgText);
       rec = {
         timestamp: set.timestamp, snapshot: spec.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
-        recovery, token: spec.token, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop', movedAside: [],
+        recovery, token: spec.token, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop',
       };
       save(layout, rec);
     }
@@ -154,11 +153,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     if (pending(r.phase, 'aside')) {
       for (const { manifest: x } of readManifests(layout)) {
         const to = moveAside(layout, x.dataDir, x.name, r.stamp);
-        if (to) {
-          r.movedAside.push(to);
-          log(`moved the data dir of ${x.name} aside to ${to}`);
-        }
-        save(layout, r);
+        if (to) log(`moved the data dir of ${x.name} aside to ${to}`);
       }
       step('restore');
     }
@@ -168,7 +163,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   if (restoring) {
     await restoring;
     const leftover = moveAside(layout, m.dataDir, `${m.name}-partial`, r.stamp);
-    if (leftover) r.movedAside.push(leftover);
+    if (leftover) log(`moved what an interrupted restore left in ${m.dataDir} aside to ${leftover}`);
     installRestored(spec);
     log(`restored the snapshot into ${m.dataDir} with ${tool.kind} as a new one-member cluster`);
     if (!tool.canBump) log(`note: ${tool.kind} ${etcdVersion(tool.bin)} cannot bump the revision on restore (etcdutl --bump-revision --mark-compacted needs etcd >= 3.6): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
@@ -210,7 +205,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     const agreement = await verifyAgreement(client);
     log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
     fs.rmSync(recordFile(layout), { force: true });
-    return { timestamp: r.timestamp, revision: set.status.revision, recovery, movedAside: r.movedAside, agreement, bumped: tool.canBump };
+    return { timestamp: r.timestamp, revision: set.status.revision, recovery, movedAside: listMovedAside(layout, r.stamp), agreement, bumped: tool.canBump };
   } finally {
     client.close();
   }

@@ -279,4 +279,38 @@ describe('restore', () => {
     assert.deepEqual(await readAll(c), oracle);
     assert.deepEqual(downloads(), []);
   });
+
+  it('the closing list names every data dir moved aside, also those moved while resuming', async (t) => {
+    const c = await startCluster(t, ['--members', '2']);
+    const oracle = await putOracle(c, 20);
+    const dir = path.join(tempDir('ma'), 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    const first = new Background(['--state-dir', c.stateDir, 'restore', dir]);
+    t.after(() => first.kill('SIGKILL'));
+    // Killed the moment etcd-2 is added back: the supervisor then starts it with a new data
+    // dir, which the resumed restore moves aside before adding it again.
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (/member etcd-2 added as a learner/.test(first.out)) {
+          first.kill('SIGKILL');
+          resolve();
+        }
+      };
+      first.child.stderr?.on('data', check);
+      check();
+    });
+    await first.exited();
+    const etcd2 = (await c.status()).find((m) => m.name === 'etcd-2')!;
+    await waitUntil('etcd-2 to write its new data dir', () => fs.existsSync(etcd2.dataDir) && fs.readdirSync(etcd2.dataDir).length > 0);
+    const again = await c.run(['restore', dir]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /resuming the interrupted restore/);
+    const movedNow = /moved the old data dir of etcd-2 aside to (\S+)/.exec(again.stderr)?.[1];
+    assert.ok(movedNow, again.stderr);
+    const listed = /^old data dirs moved aside: (.*)$/m.exec(again.stdout)?.[1]?.split(', ') ?? [];
+    const onDisk = fs.readdirSync(path.join(c.stateDir, 'moved-aside')).flatMap((stamp) => fs.readdirSync(path.join(c.stateDir, 'moved-aside', stamp)).map((d) => path.join(c.stateDir, 'moved-aside', stamp, d)));
+    assert.deepEqual([...listed].sort(), [...onDisk].sort());
+    assert.ok(listed.includes(movedNow));
+    assert.deepEqual(await readAll(c), oracle);
+  });
 });
