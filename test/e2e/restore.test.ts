@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { Background, cli, etcdctl, ROOT, startCluster, tempDir, waitUntil, WARDEN, type CliResult, type TestCluster, assertOneErrorLine } from '../helpers/warden.ts';
 
 
@@ -46,6 +47,35 @@ async function hashesAgree(c: TestCluster): Promise<void> {
     return JSON.parse(r.stdout)[0].HashKV.hash as number;
   }));
   assert.equal(new Set(hashes).size, 1, `hashKV per member: ${hashes}`);
+}
+
+async function applySecrets(c: TestCluster, n: number): Promise<void> {
+  const y = path.join(tempDir('y'), 'o.yaml');
+  fs.writeFileSync(y, Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s-${i}, namespace: prod}\ndata: {password: ${Buffer.from(`pw-${i}`).toString('base64')}}\n`).join('---\n'));
+  const r = await c.run(['apply', '-f', y]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+/** The providers of the secrets rule in the state dir's EncryptionConfiguration: [["identity"], ["aesgcm", "1:<secret>", ...]]. */
+function secretsProviders(c: TestCluster): string[][] {
+  const doc = parseYaml(fs.readFileSync(path.join(c.stateDir, 'encryption', 'encryption-config.yaml'), 'utf8')) as { resources: { resources: string[]; providers: Record<string, { keys?: { name: string; secret: string }[] }>[] }[] };
+  const rule = doc.resources.find((r) => r.resources.includes('secrets'))!;
+  return rule.providers.map((p) => {
+    const [type, body] = Object.entries(p)[0]!;
+    return [type, ...(body?.keys ?? []).map((k) => `${k.name}:${k.secret}`)];
+  });
+}
+
+async function secretsCoverage(c: TestCluster): Promise<{ plaintext: number; encrypted: Record<string, number> }> {
+  const scan = await c.run(['encryption', 'scan', '-w', 'json']);
+  assert.equal(scan.code, 0, scan.stderr);
+  return (JSON.parse(scan.stdout) as { resource: string; plaintext: number; encrypted: Record<string, number> }[]).find((x) => x.resource === 'secrets')!;
+}
+
+async function encryptionReason(c: TestCluster): Promise<string> {
+  const st = await c.run(['encryption', 'status', '-w', 'json']);
+  assert.equal(st.code, 0, st.stderr);
+  return (JSON.parse(st.stdout) as { condition: { reason: string } }).condition.reason;
 }
 
 describe('restore', () => {
@@ -278,6 +308,72 @@ describe('restore', () => {
     assert.match(again.stderr, /resuming the interrupted restore/);
     assert.deepEqual(await readAll(c), oracle);
     assert.deepEqual(downloads(), []);
+  });
+
+  it('a set taken before encryption was enabled restores settled: identity writes, the newer key kept as a read key, backup works', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await applySecrets(c, 10);
+    const dir = path.join(tempDir('pre'), 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    const key1 = secretsProviders(c).find((p) => p[0] === 'aesgcm')?.[1] ?? '';
+    assert.match(key1, /^1:/);
+    const newerConfig = path.join(tempDir('pre'), 'encryption-config.yaml');
+    fs.copyFileSync(path.join(c.stateDir, 'encryption', 'encryption-config.yaml'), newerConfig);
+
+    const r = await c.run(['restore', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await encryptionReason(c), 'DecryptionCompleted');
+    const providers = secretsProviders(c);
+    assert.deepEqual(providers[0], ['identity'], 'the restored values are plaintext: identity writes');
+    assert.ok(providers.some((p) => p[0] === 'aesgcm' && p.includes(key1)), `key 1 is kept as a read key: ${JSON.stringify(providers.map((p) => p.map((k) => k.split(':')[0])))}`);
+    assert.deepEqual(await secretsCoverage(c), { resource: 'secrets', total: 10, plaintext: 10, encrypted: {}, shouldBeEncrypted: true });
+    const got = await c.run(['get', 'secret', 's-3', '-n', 'prod', '-o', 'json']);
+    assert.equal(Buffer.from(JSON.parse(got.stdout).data.password, 'base64').toString(), 'pw-3');
+    const b = await c.run(['backup', path.join(tempDir('pre'), 'after')]);
+    assert.equal(b.code, 0, b.stderr);
+    assert.doesNotMatch(b.stdout, /POSSIBLY DIRTY/);
+
+    // The same snapshot from a URL with the newer EncryptionConfiguration given apart (its write
+    // key aesgcm 1): the values are plaintext, so identity writes again and the cluster is settled.
+    const snap = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('snapshot_'))!);
+    const server = http.createServer((_req, res) => fs.createReadStream(snap).pipe(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    t.after(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/${path.basename(snap)}`;
+    const fromUrl = await c.run(['restore', '--from-url', url, '--encryption-config', newerConfig]);
+    assert.equal(fromUrl.code, 0, fromUrl.stderr);
+    assert.equal(await encryptionReason(c), 'DecryptionCompleted');
+    assert.deepEqual(secretsProviders(c)[0], ['identity']);
+    assert.ok(secretsProviders(c).some((p) => p.includes(key1)));
+
+    // Enabled again, the next key gets a new name: key 1 of the keys kept is not reused.
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    assert.deepEqual((await secretsCoverage(c)).encrypted, { 'aesgcm:2': 10 });
+    assert.ok(secretsProviders(c).some((p) => p.includes(key1)));
+  });
+
+  it('a set taken before a key rotation restores writing with its own key and keeps the newer key as a read key', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await applySecrets(c, 10);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    const dir = path.join(tempDir('rot'), 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    assert.equal((await c.run(['encryption', 'rotate', '--wait'])).code, 0);
+    assert.deepEqual((await secretsCoverage(c)).encrypted, { 'aesgcm:2': 10 });
+    const keys = secretsProviders(c).find((p) => p[0] === 'aesgcm')!.slice(1);
+    assert.equal(keys.length, 2);
+
+    const r = await c.run(['restore', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await encryptionReason(c), 'EncryptionCompleted');
+    const providers = secretsProviders(c);
+    assert.equal(providers[0]?.[0], 'aesgcm');
+    assert.match(providers[0]?.[1] ?? '', /^1:/, 'the restored values\' key 1 writes');
+    for (const k of keys) assert.ok(providers.some((p) => p.includes(k)), `key ${k.split(':')[0]} is kept`);
+    assert.deepEqual((await secretsCoverage(c)).encrypted, { 'aesgcm:1': 10 });
+    const b = await c.run(['backup', path.join(tempDir('rot'), 'after')]);
+    assert.equal(b.code, 0, b.stderr);
   });
 
   it('the closing list names every data dir moved aside, also those moved while resuming', async (t) => {

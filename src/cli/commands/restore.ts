@@ -11,10 +11,9 @@ import { findLocalSets, parseBackupName } from '../../backup/names.ts';
 import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
 import { dryRunRestore } from '../../restore/dry-run.ts';
 import { quorumRestore } from '../../restore/quorum.ts';
-import { checkKeysMatch, restoreCluster, type PreparedSet } from '../../restore/restore.ts';
+import { restoreCluster, type PreparedSet } from '../../restore/restore.ts';
 import { checkSet, chooseSet } from '../../restore/set.ts';
 import { restoreDataDir } from '../../restore/tools.ts';
-import { parseEncryptionConfig } from '../../encryption/config.ts';
 import { snapshotStatus } from '../../snapshot/status.ts';
 import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
@@ -87,15 +86,8 @@ async function prepareFromUrl(c: Context, f: RestoreFlags, dir: string, signal: 
     if (!archive?.archive) throw new WardenError(`no static_kuberesources${ts ? `_${ts}` : ''}.tar.gz ${ts ? '' : `of revision ${status.revision} `}in ${f.keysDir}: give the keys archive of this backup`);
     return checkSet({ timestamp: archive.timestamp, snapshot: file, archive: archive.archive.path }, { etcdVersion: etcdVersion(requireTool('etcd')), status });
   }
-  const cfgFile = f.encryptionConfig as string;
-  let text: string;
-  try {
-    text = fs.readFileSync(cfgFile, 'utf8');
-  } catch (err) {
-    throw new WardenError(`cannot read --encryption-config ${cfgFile} (${(err as NodeJS.ErrnoException).code}): check the path`);
-  }
-  await checkKeysMatch(file, parseEncryptionConfig(text, cfgFile), cfgFile);
-  return { timestamp: ts ?? 'downloaded', snapshot: file, status, encryptionConfig: path.resolve(cfgFile) };
+  // restoreCluster checks that this configuration holds every key the snapshot's values use.
+  return { timestamp: ts ?? 'downloaded', snapshot: file, status, encryptionConfig: path.resolve(f.encryptionConfig as string) };
 }
 
 /**
@@ -135,7 +127,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
     .option('--recovery-member <name>', 'the member restored first, as a one-member cluster (default: the first)')
     .option('--dry-run', 'restore into a scratch dir and check a throwaway member against the snapshot; touch nothing else', false)
     .option('--from-url <url>', 'download the snapshot from a (presigned) URL into the temp dir (removed afterwards) and restore it; keys via --keys-dir or --encryption-config')
-    .option('--encryption-config <file>', 'with --from-url: the EncryptionConfiguration holding the keys the snapshot uses')
+    .option('--encryption-config <file>', 'with --from-url: an EncryptionConfiguration holding the keys the snapshot uses (the key its values use becomes the write key; other keys stay readable)')
     .option('--data-dir <dir>', 'data-dir mode: restore the snapshot file into this empty dir for an etcd warden does not run')
     .option('--name <name>', 'data-dir mode: the member name')
     .option('--initial-advertise-peer-urls <url>', 'data-dir mode: the member peer URL')
