@@ -131,6 +131,11 @@ describe('restore', () => {
     assert.equal((await c.run(['backup', path.join(base, 'snap'), '--keys-dir', path.join(base, 'keys')])).code, 0);
     // Lose the keys locally: only the archive has them now.
     fs.rmSync(path.join(c.stateDir, 'encryption'), { recursive: true });
+    // A damaged copy of the snapshot in the keys dir is never used: it supplies only the archive.
+    const snapName = fs.readdirSync(path.join(base, 'snap')).find((f) => f.startsWith('snapshot_'))!;
+    const copy = fs.readFileSync(path.join(base, 'snap', snapName));
+    copy[copy.length - 5000] = (copy[copy.length - 5000] as number) ^ 0xff;
+    fs.writeFileSync(path.join(base, 'keys', snapName), copy);
     const r = await c.run(['restore', path.join(base, 'snap'), '--keys-dir', path.join(base, 'keys')]);
     assert.equal(r.code, 0, r.stderr);
     const got = await c.run(['get', 'secret', 's-17', '-n', 'prod', '-o', 'json']);
