@@ -122,7 +122,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
     .command('restore')
     .description('restore the local cluster from a backup set (or, with --data-dir, a snapshot into a data dir)')
     .argument('[source]', 'backup dir (snapshot_<ts>.db + static_kuberesources_<ts>.tar.gz), or a snapshot file with --data-dir')
-    .option('--keys-dir <dir>', 'where the static_kuberesources archive is, when kept apart (with --from-url: only the archive is taken from there)')
+    .option('--keys-dir <dir>', 'where the static_kuberesources archive is, when kept apart (only archives are taken from there, never a snapshot)')
     .option('--timestamp <ts>', 'which set (YYYY-MM-DD_HHMMSS; default: the newest complete one)')
     .option('--recovery-member <name>', 'the member restored first, as a one-member cluster (default: the first)')
     .option('--dry-run', 'restore into a scratch dir and check a throwaway member against the snapshot; touch nothing else', false)
