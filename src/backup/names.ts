@@ -61,6 +61,9 @@ export function findLocalSets(dir: string, keysDir?: string): LocalSet[] {
     for (const name of names) {
       const p = parseBackupName(name);
       if (!p) continue;
+      // A keys dir given apart supplies archives only: a snapshot there (a copy of the backup
+      // dir, say) never stands in for the backup dir's.
+      if (d !== dir && p.kind === 'snapshot') continue;
       const full = path.join(d, name);
       const size = fs.statSync(full).size;
       const set = sets.get(p.timestamp) ?? { timestamp: p.timestamp, dirty: p.dirty };

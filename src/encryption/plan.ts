@@ -71,7 +71,7 @@ export function managedRule(config: EncryptionConfig | undefined): ResourceRule 
   return rule ?? { resources: [...ENCRYPTED_RESOURCES], providers: [{ type: 'identity' }] };
 }
 
-function withRule(config: EncryptionConfig | undefined, rule: ResourceRule): EncryptionConfig {
+export function withRule(config: EncryptionConfig | undefined, rule: ResourceRule): EncryptionConfig {
   const others = (config?.resources ?? []).filter((r) => !r.resources.includes('secrets'));
   return { resources: [rule, ...others] };
 }
@@ -82,7 +82,7 @@ export function writeKeyOf(providers: Provider[]): string {
   return `${first.type}:${first.keys[0]?.name}`;
 }
 
-interface KeyRef {
+export interface KeyRef {
   type: Exclude<EncryptionType, 'identity'>;
   key: ProviderKey;
 }
@@ -98,7 +98,7 @@ export function nextKeyName(providers: Provider[], state: EncryptionState): stri
 }
 
 /** Providers with `key` moved to the front as the write key; identity stays as the last reader. */
-function promote(providers: Provider[], ref: KeyRef): Provider[] {
+export function promote(providers: Provider[], ref: KeyRef): Provider[] {
   const rest = removeKey(providers, ref.key.name);
   return normalize([{ type: ref.type, keys: [ref.key] } as Provider, ...rest]);
 }
@@ -110,7 +110,7 @@ function removeKey(providers: Provider[], name: string): Provider[] {
 }
 
 /** Merges adjacent providers of one type, keeps one identity: first if writing, else last. */
-function normalize(providers: Provider[]): Provider[] {
+export function normalize(providers: Provider[]): Provider[] {
   const identityFirst = providers[0]?.type === 'identity';
   const out: Provider[] = [];
   for (const p of providers) {
@@ -122,7 +122,7 @@ function normalize(providers: Provider[]): Provider[] {
   return identityFirst ? [{ type: 'identity' }, ...out] : [...out, { type: 'identity' }];
 }
 
-function addReadKey(providers: Provider[], ref: KeyRef): Provider[] {
+export function addReadKey(providers: Provider[], ref: KeyRef): Provider[] {
   // Right after the write provider: readable at once, written by nobody yet.
   const [first, ...rest] = providers;
   if (first && first.type === ref.type) return normalize([{ type: first.type, keys: [...first.keys, ref.key] }, ...rest]);
@@ -185,6 +185,9 @@ function prune(providers: Provider[], write: string, setProviders: (ps: Provider
   for (const d of dropped) ps = removeKey(ps, d.key.name);
   return setProviders(normalize(ps), 'EncryptionKeysPruned', `Removed ${dropped.length} unused old key(s): ${dropped.map((d) => d.key.name).join(', ')}`);
 }
+
+/** Reasons of a settled Encrypted condition: no migration runs or waits. */
+export const SETTLED_REASONS: readonly EncryptedCondition['reason'][] = ['EncryptionCompleted', 'DecryptionCompleted', 'EncryptionDisabled'];
 
 export interface EncryptedCondition {
   type: 'Encrypted';

@@ -45,15 +45,31 @@ export async function stopAllMembers(layout: StateLayout, log: Log): Promise<voi
   log(`stopped every member (${entries.map((e) => e.manifest.name).join(', ')}): manifests moved to ${layout.stoppedDir}`);
 }
 
+/** Where one restore (named by its stamp) moves data dirs aside. */
+export function movedAsideDir(layout: StateLayout, stamp: string): string {
+  return `${layout.root}/moved-aside/${stamp}`;
+}
+
 /** Moves a data dir aside (never deletes it); returns where it went, or undefined if absent/empty. */
 export function moveAside(layout: StateLayout, dataDir: string, name: string, stamp: string): string | undefined {
   if (!fs.existsSync(dataDir) || fs.readdirSync(dataDir).length === 0) return undefined;
-  const dest = `${layout.root}/moved-aside/${stamp}/${name}`;
+  const dest = `${movedAsideDir(layout, stamp)}/${name}`;
   let target = dest;
   for (let i = 1; fs.existsSync(target); i++) target = `${dest}.${i}`;
-  fs.mkdirSync(`${layout.root}/moved-aside/${stamp}`, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(movedAsideDir(layout, stamp), { recursive: true, mode: 0o700 });
   fs.renameSync(dataDir, target);
   return target;
+}
+
+/**
+ * Everything moved aside under one stamp, by every run of that restore (an interrupted one and
+ * its resumption, and whatever step moved it): the folder is the record, so nothing moved is
+ * left out of the list, even when a run was killed right after a move.
+ */
+export function listMovedAside(layout: StateLayout, stamp: string): string[] {
+  const dir = movedAsideDir(layout, stamp);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).sort().map((d) => `${dir}/${d}`);
 }
 
 /** Starts one member as a one-member cluster (its data dir must hold the restored data). */

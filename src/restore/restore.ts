@@ -7,22 +7,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
-import { extractArchive } from '../backup/archive.ts';
+import { extractArchive, type BackupInfo } from '../backup/archive.ts';
 import { etcdVersion, requireTool } from '../cluster/binaries.ts';
 import { readClusterConfig, readManifests, requireClusterConfig } from '../cluster/cluster-config.ts';
 import { startSupervisorDetached, supervisorPid } from '../cluster/control.ts';
 import type { StateLayout } from '../cluster/layout.ts';
-import { encryptionConfigFile, saveEncryptionConfig } from '../encryption/store.ts';
+import { encryptionConfigFile } from '../encryption/store.ts';
 import { parseEncryptionConfig, type EncryptionConfig } from '../encryption/config.ts';
-import { allKeys } from '../encryption/plan.ts';
+import { allKeys, managedRule, writeKeyOf } from '../encryption/plan.ts';
+import { installRestoredConfig, settleRestoredEncryption, withWriteKey, writtenWithFromBackup, writtenWithFromStorage } from '../encryption/restored.ts';
 import { inspectSnapshot } from '../snapshot/inspect.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
-import { addMembersBack, embeddedClient, moveAside, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
+import { addMembersBack, embeddedClient, listMovedAside, moveAside, movedAsideDir, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
 import { chooseSet, findSet, type ChosenSet } from './set.ts';
 import { discardScratch, installRestored, restoreIntoScratch, restoreTool } from './tools.ts';
 
-type Phase = 'stop' | 'aside' | 'restore' | 'keys' | 'start' | 'add' | 'verify';
-const PHASES: Phase[] = ['stop', 'aside', 'restore', 'keys', 'start', 'add', 'verify'];
+type Phase = 'stop' | 'aside' | 'restore' | 'keys' | 'start' | 'encryption' | 'add' | 'verify';
+const PHASES: Phase[] = ['stop', 'aside', 'restore', 'keys', 'start', 'encryption', 'add', 'verify'];
 
 interface RestoreRecord {
   timestamp: string;
@@ -33,7 +34,8 @@ interface RestoreRecord {
   token: string;
   stamp: string;
   phase: Phase;
-  movedAside: string[];
+  /** What every restored value of the encrypted resources is written with ("identity", "aesgcm:1"), when known. */
+  writtenWith?: string;
 }
 
 export interface RestoreOptions {
@@ -67,14 +69,28 @@ export function pending(recorded: Phase, phase: Phase): boolean {
   return PHASES.indexOf(phase) >= PHASES.indexOf(recorded);
 }
 
-/** The keys a snapshot's values use must all be in the configuration that will read them. */
-export async function checkKeysMatch(snapshot: string, config: EncryptionConfig | undefined, source: string): Promise<void> {
+/**
+ * The keys a snapshot's values use must all be in the configuration that will read them.
+ * Returns what every value of the encrypted resources is written with, when that is one key.
+ */
+export async function checkKeysMatch(snapshot: string, config: EncryptionConfig | undefined, source: string): Promise<string | undefined> {
   const report = await inspectSnapshot(snapshot);
   const have = new Set(config ? config.resources.flatMap((r) => allKeys(r.providers).map((k) => `${k.type}:${k.key.name}`)) : []);
   const missing = report.encryption.storage.filter((s) => s.provider !== 'identity' && !have.has(`${s.provider}:${s.keyName}`));
   if (missing.length) {
     throw new WardenError(`the snapshot has values encrypted with ${missing.map((m) => `${m.provider} key ${m.keyName} (${m.count} values)`).join(', ')} but ${source} does not hold ${missing.length === 1 ? 'that key' : 'those keys'}: give the keys archive or EncryptionConfiguration of this backup`);
   }
+  return writtenWithFromStorage(report.resources);
+}
+
+function readConfigFile(file: string): EncryptionConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new WardenError(`cannot read the EncryptionConfiguration ${file} (${(err as NodeJS.ErrnoException).code}): check the path`);
+  }
+  return parseEncryptionConfig(text, file);
 }
 
 /** A set to restore: from a backup dir, or a downloaded snapshot with its keys given apart. */
@@ -101,7 +117,8 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   if (!recovery || !recoveryEntry) throw new WardenError(`no member named "${recovery}" to restore into: members are ${manifests.map((e) => e.manifest.name).join(', ')}`);
   const m = recoveryEntry.manifest;
   const spec = {
-    snapshot: rec?.snapshot ?? found.snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL,
+    // The set found now (one timestamp with the record's): a resumed --from-url restore has downloaded it again elsewhere.
+    snapshot: found.snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL,
     token: rec?.token ?? `warden-${crypto.randomBytes(6).toString('hex')}`, bumpRevision: 1_000_000_000,
   };
   // The snapshot restore writes only a scratch dir next to the recovery member's data dir and
@@ -124,11 +141,11 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
     else {
       // Validate the keys before anything changes: the restored cluster must read its values.
-      const cfgText = set.archive ? undefined : set.encryptionConfig;
-      if (cfgText) await checkKeysMatch(set.snapshot, parseEncryptionConfig(fs.readFileSync(cfgText, 'utf8'), cfgText), cfgText);
+      const cfgFile = set.archive ? undefined : set.encryptionConfig;
+      const writtenWith = cfgFile ? await checkKeysMatch(set.snapshot, readConfigFile(cfgFile), cfgFile) : undefined;
       rec = {
         timestamp: set.timestamp, snapshot: spec.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
-        recovery, token: spec.token, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop', movedAside: [],
+        recovery, token: spec.token, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop', ...(writtenWith ? { writtenWith } : {}),
       };
       save(layout, rec);
     }
@@ -153,11 +170,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     if (pending(r.phase, 'aside')) {
       for (const { manifest: x } of readManifests(layout)) {
         const to = moveAside(layout, x.dataDir, x.name, r.stamp);
-        if (to) {
-          r.movedAside.push(to);
-          log(`moved the data dir of ${x.name} aside to ${to}`);
-        }
-        save(layout, r);
+        if (to) log(`moved the data dir of ${x.name} aside to ${to}`);
       }
       step('restore');
     }
@@ -167,29 +180,43 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   if (restoring) {
     await restoring;
     const leftover = moveAside(layout, m.dataDir, `${m.name}-partial`, r.stamp);
-    if (leftover) r.movedAside.push(leftover);
+    if (leftover) log(`moved what an interrupted restore left in ${m.dataDir} aside to ${leftover}`);
     installRestored(spec);
     log(`restored the snapshot into ${m.dataDir} with ${tool.kind} as a new one-member cluster`);
     if (!tool.canBump) log(`note: ${tool.kind} ${etcdVersion(tool.bin)} cannot bump the revision on restore (etcdutl --bump-revision --mark-compacted needs etcd >= 3.6): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
     step('keys');
   }
   if (pending(r.phase, 'keys')) {
+    // The set's own EncryptionConfiguration, with every key of the one it replaces kept as a read key.
+    let setConfig: EncryptionConfig | undefined;
+    let from: string | undefined;
     if (r.archive) {
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-restore-'));
       try {
         fs.chmodSync(tmp, 0o700);
         await extractArchive(r.archive, tmp);
         const enc = path.join(tmp, 'encryption', 'encryption-config.yaml');
-        if (fs.existsSync(enc)) {
-          saveEncryptionConfig(encryptionConfigFile(layout.root), parseEncryptionConfig(fs.readFileSync(enc, 'utf8'), r.archive));
-          log('restored the encryption configuration and keys from the archive');
-        }
+        if (fs.existsSync(enc)) setConfig = parseEncryptionConfig(fs.readFileSync(enc, 'utf8'), r.archive);
+        const info = fs.existsSync(path.join(tmp, 'backup.json')) ? (JSON.parse(fs.readFileSync(path.join(tmp, 'backup.json'), 'utf8')) as BackupInfo) : undefined;
+        const writtenWith = writtenWithFromBackup(info?.encryption, setConfig);
+        if (writtenWith) r.writtenWith = writtenWith;
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
       }
+      from = setConfig ? 'the archive' : 'the archive, which has none (its values are plaintext)';
     } else if (r.encryptionConfig) {
-      saveEncryptionConfig(encryptionConfigFile(layout.root), parseEncryptionConfig(fs.readFileSync(r.encryptionConfig, 'utf8'), r.encryptionConfig));
-      log(`installed the encryption configuration from ${r.encryptionConfig}`);
+      // A configuration given apart may be newer than the snapshot: its write key is the one the values use.
+      const given = readConfigFile(r.encryptionConfig);
+      setConfig = r.writtenWith ? withWriteKey(given, r.writtenWith) : given;
+      from = r.encryptionConfig;
+    }
+    if (from) {
+      const file = encryptionConfigFile(layout.root);
+      const installed = installRestoredConfig(file, setConfig, movedAsideDir(layout, r.stamp));
+      if (installed.copiedTo) log(`copied the encryption configuration ${file} to ${installed.copiedTo} first: ${installed.conflicts.length ? `its key(s) ${installed.conflicts.join(', ')} differ from the backup's of the same name` : 'it could not be read'}`);
+      if (installed.config) {
+        log(`installed the encryption configuration from ${from}: writes use ${writeKeyOf(managedRule(installed.config).providers)}, the backup's write key${installed.kept.length ? `; kept the newer key(s) ${installed.kept.join(', ')} as read keys` : ''}`);
+      }
     }
     const cfg = readClusterConfig(layout);
     if (cfg) writeFileAtomic(layout.clusterFile, `${JSON.stringify({ ...cfg, token: r.token }, null, 2)}\n`, 0o600);
@@ -200,6 +227,14 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     if (pending(r.phase, 'start')) {
       const current = readManifests(layout).find((e) => e.manifest.name === recovery)?.manifest ?? recoveryEntry.manifest;
       await startAlone(layout, current, r.token, log);
+      step('encryption');
+    }
+    if (pending(r.phase, 'encryption')) {
+      // The desired type and the controller's record came back with the data; once every value
+      // is known to be written with the installed write key, the record says so too.
+      const settled = await settleRestoredEncryption(client, encryptionConfigFile(layout.root), r.writtenWith);
+      if (settled.recorded) log(`recorded that every restored value is written with ${r.writtenWith}: no encryption migration is needed`);
+      log(`encryption: ${settled.condition.reason} (${settled.condition.message})`);
       step('add');
     }
     if (pending(r.phase, 'add')) {
@@ -209,7 +244,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     const agreement = await verifyAgreement(client);
     log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
     fs.rmSync(recordFile(layout), { force: true });
-    return { timestamp: r.timestamp, revision: set.status.revision, recovery, movedAside: r.movedAside, agreement, bumped: tool.canBump };
+    return { timestamp: r.timestamp, revision: set.status.revision, recovery, movedAside: listMovedAside(layout, r.stamp), agreement, bumped: tool.canBump };
   } finally {
     client.close();
   }

@@ -86,9 +86,18 @@ async function statusFromInfo(snapshot: string, info: BackupInfo): Promise<(Snap
 
 export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp?: string; etcdVersion: string }): Promise<ChosenSet & { orphans: string[] }> {
   const { set, orphans } = findComplete(dir, opts);
+  return { ...(await checkSet(set, opts)), orphans: orphans.map((o) => o.timestamp) };
+}
+
+/**
+ * Checks one snapshot and its archive as one set: the archive's backup.json describes this
+ * snapshot, the snapshot reads back, and the local etcd can run it. `status` is given when the
+ * snapshot was already verified (a download); otherwise it is computed here.
+ */
+export async function checkSet(set: FoundSet, opts: { etcdVersion: string; status?: SnapshotStatus & { sha256?: string } }): Promise<ChosenSet> {
   const info = await readBackupInfo(set.archive);
   if (!info) throw new WardenError(`${set.archive} has no backup.json: it was not written by warden backup; restore it with --data-dir mode instead`);
-  const status = await (async () => (await statusFromInfo(set.snapshot, info)) ?? (await snapshotStatus(set.snapshot)))().catch((err: unknown) => {
+  const status = opts.status ?? await (async () => (await statusFromInfo(set.snapshot, info)) ?? (await snapshotStatus(set.snapshot)))().catch((err: unknown) => {
     throw new WardenError(`the snapshot ${set.snapshot} is damaged (${(err as Error).message.replace(/^Error: /, '')}): restore from another backup set`);
   });
   if (info.revision !== status.revision || (info.sha256 && status.sha256 && info.sha256 !== status.sha256)) {
@@ -97,5 +106,5 @@ export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp
   if (majorMinor(info.etcdVersion) !== majorMinor(opts.etcdVersion)) {
     throw new WardenError(`the backup was taken with etcd ${info.etcdVersion} but the local etcd is ${opts.etcdVersion}: restore with etcd ${majorMinor(info.etcdVersion)}.x binaries`);
   }
-  return { ...set, info, status, orphans: orphans.map((o) => o.timestamp) };
+  return { ...set, info, status };
 }

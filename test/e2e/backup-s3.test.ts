@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { S3Store } from '../../src/backup/s3.ts';
 import { startS3, S3RVER_KEY_ID, S3RVER_SECRET, type TestS3 } from '../helpers/s3.ts';
-import { Background, etcdctl, startCluster, tempDir, waitUntil } from '../helpers/warden.ts';
+import { Background, assertOneErrorLine, etcdctl, startCluster, tempDir, waitUntil } from '../helpers/warden.ts';
 
 const env = { AWS_ACCESS_KEY_ID: S3RVER_KEY_ID, AWS_SECRET_ACCESS_KEY: S3RVER_SECRET, AWS_REGION: 'us-east-1' };
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
@@ -59,6 +59,40 @@ describe('backups in S3', () => {
     assert.equal(restored.code, 0, restored.stderr);
     const got = await etcdctl(['--endpoints', eps, 'get', '--prefix', '/k/', '--keys-only']);
     assert.equal(got.stdout.split('\n').filter(Boolean).length, 20);
+  });
+
+  it('--from-url restores the downloaded snapshot, not a damaged copy of it in --keys-dir, and leaves no download folder', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const eps = await c.endpoints();
+    for (let i = 0; i < 20; i++) await etcdctl(['--endpoints', eps, 'put', `/k/${i}`, `v${i}`]);
+    const dir = path.join(tempDir('s3c'), 'b');
+    const s3flags = ['--s3-endpoint', s3.endpoint];
+    assert.equal((await c.run(['backup', dir, '--to', 's3://backups/copy', ...s3flags], { env })).code, 0);
+    const snapName = fs.readdirSync(dir).find((f) => f.startsWith('snapshot_'))!;
+    const url = (await c.run(['backup', 'presign', `s3://backups/copy/${snapName}`, '--expires', '10m', ...s3flags], { env })).stdout.trim();
+    // The keys dir is a copy of the backup dir (the usual case), and its snapshot is damaged.
+    const keys = path.join(tempDir('s3c'), 'keys');
+    fs.cpSync(dir, keys, { recursive: true });
+    const copy = fs.readFileSync(path.join(keys, snapName));
+    copy[copy.length - 5000] = (copy[copy.length - 5000] as number) ^ 0xff;
+    fs.writeFileSync(path.join(keys, snapName), copy);
+    const tmp = tempDir('s3tmp');
+    const downloads = () => fs.readdirSync(tmp).filter((f) => f.startsWith('warden-download-'));
+
+    // Failures before and after the download leave no download folder and touch nothing.
+    assertOneErrorLine(await c.run(['restore', '--from-url', url.replace(snapName, 'snapshot_2000-01-01_000000.db'), '--keys-dir', keys], { env: { TMPDIR: tmp } }), /HTTP 404/);
+    assert.deepEqual(downloads(), []);
+    const noArchive = tempDir('s3n');
+    assertOneErrorLine(await c.run(['restore', '--from-url', url, '--keys-dir', noArchive], { env: { TMPDIR: tmp } }), /^Error: no static_kuberesources_.* in .*: give the keys archive of this backup/);
+    assert.deepEqual(downloads(), []);
+
+    await etcdctl(['--endpoints', eps, 'del', '--prefix', '/k/']);
+    const restored = await c.run(['restore', '--from-url', url, '--keys-dir', keys], { env: { TMPDIR: tmp } });
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.match(restored.stderr, /downloaded and verified: revision \d+/);
+    const got = await etcdctl(['--endpoints', eps, 'get', '--prefix', '/k/', '--keys-only']);
+    assert.equal(got.stdout.split('\n').filter(Boolean).length, 20);
+    assert.deepEqual(downloads(), [], 'the download folder is removed after the restore');
   });
 
   it('a missing bucket is one line and leaves no local files', async (t) => {

@@ -2,11 +2,13 @@
 // encrypted data, refuse bad sets without touching the cluster, recover lost quorum, resume an
 // interrupted restore, dry runs, data-dir mode and restore from a URL.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, type TestCluster, assertOneErrorLine } from '../helpers/warden.ts';
+import { parse as parseYaml } from 'yaml';
+import { Background, cli, etcdctl, ROOT, startCluster, tempDir, waitUntil, WARDEN, type CliResult, type TestCluster, assertOneErrorLine } from '../helpers/warden.ts';
 
 
 async function putOracle(c: TestCluster, n: number): Promise<Map<string, string>> {
@@ -45,6 +47,35 @@ async function hashesAgree(c: TestCluster): Promise<void> {
     return JSON.parse(r.stdout)[0].HashKV.hash as number;
   }));
   assert.equal(new Set(hashes).size, 1, `hashKV per member: ${hashes}`);
+}
+
+async function applySecrets(c: TestCluster, n: number): Promise<void> {
+  const y = path.join(tempDir('y'), 'o.yaml');
+  fs.writeFileSync(y, Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s-${i}, namespace: prod}\ndata: {password: ${Buffer.from(`pw-${i}`).toString('base64')}}\n`).join('---\n'));
+  const r = await c.run(['apply', '-f', y]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+/** The providers of the secrets rule in the state dir's EncryptionConfiguration: [["identity"], ["aesgcm", "1:<secret>", ...]]. */
+function secretsProviders(c: TestCluster): string[][] {
+  const doc = parseYaml(fs.readFileSync(path.join(c.stateDir, 'encryption', 'encryption-config.yaml'), 'utf8')) as { resources: { resources: string[]; providers: Record<string, { keys?: { name: string; secret: string }[] }>[] }[] };
+  const rule = doc.resources.find((r) => r.resources.includes('secrets'))!;
+  return rule.providers.map((p) => {
+    const [type, body] = Object.entries(p)[0]!;
+    return [type, ...(body?.keys ?? []).map((k) => `${k.name}:${k.secret}`)];
+  });
+}
+
+async function secretsCoverage(c: TestCluster): Promise<{ plaintext: number; encrypted: Record<string, number> }> {
+  const scan = await c.run(['encryption', 'scan', '-w', 'json']);
+  assert.equal(scan.code, 0, scan.stderr);
+  return (JSON.parse(scan.stdout) as { resource: string; plaintext: number; encrypted: Record<string, number> }[]).find((x) => x.resource === 'secrets')!;
+}
+
+async function encryptionReason(c: TestCluster): Promise<string> {
+  const st = await c.run(['encryption', 'status', '-w', 'json']);
+  assert.equal(st.code, 0, st.stderr);
+  return (JSON.parse(st.stdout) as { condition: { reason: string } }).condition.reason;
 }
 
 describe('restore', () => {
@@ -100,6 +131,11 @@ describe('restore', () => {
     assert.equal((await c.run(['backup', path.join(base, 'snap'), '--keys-dir', path.join(base, 'keys')])).code, 0);
     // Lose the keys locally: only the archive has them now.
     fs.rmSync(path.join(c.stateDir, 'encryption'), { recursive: true });
+    // A damaged copy of the snapshot in the keys dir is never used: it supplies only the archive.
+    const snapName = fs.readdirSync(path.join(base, 'snap')).find((f) => f.startsWith('snapshot_'))!;
+    const copy = fs.readFileSync(path.join(base, 'snap', snapName));
+    copy[copy.length - 5000] = (copy[copy.length - 5000] as number) ^ 0xff;
+    fs.writeFileSync(path.join(base, 'keys', snapName), copy);
     const r = await c.run(['restore', path.join(base, 'snap'), '--keys-dir', path.join(base, 'keys')]);
     assert.equal(r.code, 0, r.stderr);
     const got = await c.run(['get', 'secret', 's-17', '-n', 'prod', '-o', 'json']);
@@ -214,6 +250,168 @@ describe('restore', () => {
     assertOneErrorLine(await c.run(['restore', '--from-url', `${url}/nope.db`, '--keys-dir', keys]), /403/);
     const fromUrl = await c.run(['restore', '--from-url', `${url}/${path.basename(snap)}`, '--keys-dir', keys]);
     assert.equal(fromUrl.code, 0, fromUrl.stderr);
+    assert.deepEqual(await readAll(c), oracle);
+  });
+
+  it('--from-url: Ctrl-C during the download or during the restore leaves no download folder, and the restore then completes', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const oracle = await putOracle(c, 10);
+    const base = tempDir('ci');
+    const dir = path.join(base, 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    const snap = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('snapshot_'))!);
+    let stall = true;
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(fs.statSync(snap).size) });
+      // While stalled, the first bytes arrive and the rest never does: the CLI is mid-download.
+      if (stall) res.write(fs.readFileSync(snap).subarray(0, 4096));
+      else fs.createReadStream(snap).pipe(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    t.after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/${path.basename(snap)}`;
+    const tmp = tempDir('citmp');
+    const downloads = () => fs.readdirSync(tmp).filter((f) => f.startsWith('warden-download-'));
+    await etcdctl(['--endpoints', await c.endpoints(), 'del', '--prefix', '/oracle/']);
+
+    /** Runs the restore in its own process group and presses Ctrl-C (SIGINT to the group, as a terminal does) once `ready`. */
+    const ctrlC = async (ready: (stderr: string) => boolean): Promise<CliResult> => {
+      const child = spawn(process.execPath, [WARDEN, '--state-dir', c.stateDir, 'restore', '--from-url', url, '--keys-dir', dir], {
+        cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      t.after(() => {
+        if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      });
+      await waitUntil(`the restore to be ready for Ctrl-C (stderr: ${stderr})`, () => {
+        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${stderr}`);
+        return ready(stderr);
+      }, 60_000);
+      process.kill(-child.pid!, 'SIGINT');
+      return { code: (await exited) ?? -1, stdout, stderr };
+    };
+
+    const duringDownload = await ctrlC(() => downloads().some((d) => fs.readdirSync(path.join(tmp, d)).some((f) => f.endsWith('.part'))));
+    assertOneErrorLine(duringDownload, /^Error: interrupted before the restore started \(the download was removed\): nothing was changed; run the command again to restore$/);
+    assert.deepEqual(downloads(), [], 'no download folder after Ctrl-C during the download');
+    assert.equal(fs.existsSync(path.join(c.stateDir, 'restore.json')), false, 'the restore had not started');
+
+    stall = false;
+    const duringRestore = await ctrlC((err) => /stopped every member/.test(err));
+    assertOneErrorLine(duringRestore, /^Error: interrupted during the restore: run the same command again to finish it/);
+    assert.deepEqual(downloads(), [], 'no download folder after Ctrl-C during the restore');
+
+    const again = await c.run(['restore', '--from-url', url, '--keys-dir', dir], { env: { TMPDIR: tmp } });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /resuming the interrupted restore/);
+    assert.deepEqual(await readAll(c), oracle);
+    assert.deepEqual(downloads(), []);
+  });
+
+  it('a set taken before encryption was enabled restores settled: identity writes, the newer key kept as a read key, backup works', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await applySecrets(c, 10);
+    const dir = path.join(tempDir('pre'), 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    const key1 = secretsProviders(c).find((p) => p[0] === 'aesgcm')?.[1] ?? '';
+    assert.match(key1, /^1:/);
+    const newerConfig = path.join(tempDir('pre'), 'encryption-config.yaml');
+    fs.copyFileSync(path.join(c.stateDir, 'encryption', 'encryption-config.yaml'), newerConfig);
+
+    const r = await c.run(['restore', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await encryptionReason(c), 'DecryptionCompleted');
+    const providers = secretsProviders(c);
+    assert.deepEqual(providers[0], ['identity'], 'the restored values are plaintext: identity writes');
+    assert.ok(providers.some((p) => p[0] === 'aesgcm' && p.includes(key1)), `key 1 is kept as a read key: ${JSON.stringify(providers.map((p) => p.map((k) => k.split(':')[0])))}`);
+    assert.deepEqual(await secretsCoverage(c), { resource: 'secrets', total: 10, plaintext: 10, encrypted: {}, shouldBeEncrypted: true });
+    const got = await c.run(['get', 'secret', 's-3', '-n', 'prod', '-o', 'json']);
+    assert.equal(Buffer.from(JSON.parse(got.stdout).data.password, 'base64').toString(), 'pw-3');
+    const b = await c.run(['backup', path.join(tempDir('pre'), 'after')]);
+    assert.equal(b.code, 0, b.stderr);
+    assert.doesNotMatch(b.stdout, /POSSIBLY DIRTY/);
+
+    // The same snapshot from a URL with the newer EncryptionConfiguration given apart (its write
+    // key aesgcm 1): the values are plaintext, so identity writes again and the cluster is settled.
+    const snap = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('snapshot_'))!);
+    const server = http.createServer((_req, res) => fs.createReadStream(snap).pipe(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    t.after(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/${path.basename(snap)}`;
+    const fromUrl = await c.run(['restore', '--from-url', url, '--encryption-config', newerConfig]);
+    assert.equal(fromUrl.code, 0, fromUrl.stderr);
+    assert.equal(await encryptionReason(c), 'DecryptionCompleted');
+    assert.deepEqual(secretsProviders(c)[0], ['identity']);
+    assert.ok(secretsProviders(c).some((p) => p.includes(key1)));
+
+    // Enabled again, the next key gets a new name: key 1 of the keys kept is not reused.
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    assert.deepEqual((await secretsCoverage(c)).encrypted, { 'aesgcm:2': 10 });
+    assert.ok(secretsProviders(c).some((p) => p.includes(key1)));
+  });
+
+  it('a set taken before a key rotation restores writing with its own key and keeps the newer key as a read key', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    await applySecrets(c, 10);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    const dir = path.join(tempDir('rot'), 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    assert.equal((await c.run(['encryption', 'rotate', '--wait'])).code, 0);
+    assert.deepEqual((await secretsCoverage(c)).encrypted, { 'aesgcm:2': 10 });
+    const keys = secretsProviders(c).find((p) => p[0] === 'aesgcm')!.slice(1);
+    assert.equal(keys.length, 2);
+
+    const r = await c.run(['restore', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await encryptionReason(c), 'EncryptionCompleted');
+    const providers = secretsProviders(c);
+    assert.equal(providers[0]?.[0], 'aesgcm');
+    assert.match(providers[0]?.[1] ?? '', /^1:/, 'the restored values\' key 1 writes');
+    for (const k of keys) assert.ok(providers.some((p) => p.includes(k)), `key ${k.split(':')[0]} is kept`);
+    assert.deepEqual((await secretsCoverage(c)).encrypted, { 'aesgcm:1': 10 });
+    const b = await c.run(['backup', path.join(tempDir('rot'), 'after')]);
+    assert.equal(b.code, 0, b.stderr);
+  });
+
+  it('the closing list names every data dir moved aside, also those moved while resuming', async (t) => {
+    const c = await startCluster(t, ['--members', '2']);
+    const oracle = await putOracle(c, 20);
+    const dir = path.join(tempDir('ma'), 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    const first = new Background(['--state-dir', c.stateDir, 'restore', dir]);
+    t.after(() => first.kill('SIGKILL'));
+    // Killed the moment etcd-2 is added back: the supervisor then starts it with a new data
+    // dir, which the resumed restore moves aside before adding it again.
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (/member etcd-2 added as a learner/.test(first.out)) {
+          first.kill('SIGKILL');
+          resolve();
+        }
+      };
+      first.child.stderr?.on('data', check);
+      check();
+    });
+    await first.exited();
+    const etcd2 = (await c.status()).find((m) => m.name === 'etcd-2')!;
+    await waitUntil('etcd-2 to write its new data dir', () => fs.existsSync(etcd2.dataDir) && fs.readdirSync(etcd2.dataDir).length > 0);
+    const again = await c.run(['restore', dir]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /resuming the interrupted restore/);
+    const movedNow = /moved the old data dir of etcd-2 aside to (\S+)/.exec(again.stderr)?.[1];
+    assert.ok(movedNow, again.stderr);
+    const listed = /^old data dirs moved aside: (.*)$/m.exec(again.stdout)?.[1]?.split(', ') ?? [];
+    const onDisk = fs.readdirSync(path.join(c.stateDir, 'moved-aside')).flatMap((stamp) => fs.readdirSync(path.join(c.stateDir, 'moved-aside', stamp)).map((d) => path.join(c.stateDir, 'moved-aside', stamp, d)));
+    assert.deepEqual([...listed].sort(), [...onDisk].sort());
+    assert.ok(listed.includes(movedNow));
     assert.deepEqual(await readAll(c), oracle);
   });
 });

@@ -5,15 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError, WardenError } from '../../errors.ts';
+import { readBackupInfo } from '../../backup/archive.ts';
 import { downloadUrl } from '../../backup/s3-download.ts';
 import { findLocalSets, parseBackupName } from '../../backup/names.ts';
 import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
 import { dryRunRestore } from '../../restore/dry-run.ts';
 import { quorumRestore } from '../../restore/quorum.ts';
-import { checkKeysMatch, restoreCluster, type PreparedSet } from '../../restore/restore.ts';
-import { chooseSet } from '../../restore/set.ts';
+import { restoreCluster, type PreparedSet } from '../../restore/restore.ts';
+import { checkSet, chooseSet } from '../../restore/set.ts';
 import { restoreDataDir } from '../../restore/tools.ts';
-import { parseEncryptionConfig } from '../../encryption/config.ts';
 import { snapshotStatus } from '../../snapshot/status.ts';
 import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
@@ -55,36 +55,66 @@ async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags)
   ].join('\n'));
 }
 
-/** --from-url: the hosted-cluster flow (seed 002): download, verify, restore with keys given apart. */
-async function prepareFromUrl(c: Context, f: RestoreFlags): Promise<PreparedSet> {
-  if (!f.keysDir && !f.encryptionConfig) throw new UsageError('--from-url needs the keys given apart: --keys-dir DIR (with the static_kuberesources archive) or --encryption-config FILE');
+/**
+ * --from-url: the hosted-cluster flow (seed 002). The snapshot is downloaded into `dir` and
+ * verified; that snapshot is the one restored. The keys come apart: with --keys-dir only the
+ * archive of this backup is taken from there (never a snapshot that happens to lie beside it),
+ * with --encryption-config the file given.
+ */
+async function prepareFromUrl(c: Context, f: RestoreFlags, dir: string, signal: AbortSignal): Promise<PreparedSet> {
   const name = path.basename(new URL(f.fromUrl as string).pathname);
   const parsed = parseBackupName(name);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-download-'));
   const ts = parsed?.timestamp;
   const file = path.join(dir, name && parsed?.kind === 'snapshot' ? name : 'snapshot.db');
   c.io.err(`downloading ${name || 'the snapshot'}`);
-  await downloadUrl(f.fromUrl as string, file);
+  await downloadUrl(f.fromUrl as string, file, signal);
   const status = await snapshotStatus(file).catch((err: unknown) => {
     throw new WardenError(`the downloaded snapshot is damaged (${(err as Error).message}): check the URL`);
   });
   c.io.err(`downloaded and verified: revision ${status.revision}, ${status.totalKey} keys`);
   if (f.keysDir) {
-    const sets = findLocalSets(f.keysDir).filter((s) => s.archive && (!ts || s.timestamp === ts));
-    const archive = sets[0]?.archive?.path;
-    if (!archive) throw new WardenError(`no static_kuberesources${ts ? `_${ts}` : ''}.tar.gz in ${f.keysDir}: give the keys archive of this backup`);
-    const set = await chooseSet(dir, { keysDir: f.keysDir, ...(ts ? { timestamp: ts } : {}), etcdVersion: etcdVersion(requireTool('etcd')) });
-    return set;
+    const archives = findLocalSets(f.keysDir).filter((s) => s.archive && (!ts || s.timestamp === ts));
+    // A URL without a backup name: the newest archive that describes this very snapshot.
+    let archive = ts ? archives[0] : undefined;
+    for (const a of ts ? [] : archives) {
+      const info = await readBackupInfo(a.archive?.path as string).catch(() => undefined);
+      if (info?.revision === status.revision && (!info.sha256 || !status.sha256 || info.sha256 === status.sha256)) {
+        archive = a;
+        break;
+      }
+    }
+    if (!archive?.archive) throw new WardenError(`no static_kuberesources${ts ? `_${ts}` : ''}.tar.gz ${ts ? '' : `of revision ${status.revision} `}in ${f.keysDir}: give the keys archive of this backup`);
+    return checkSet({ timestamp: archive.timestamp, snapshot: file, archive: archive.archive.path }, { etcdVersion: etcdVersion(requireTool('etcd')), status });
   }
-  const cfgFile = f.encryptionConfig as string;
-  let text: string;
+  // restoreCluster checks that this configuration holds every key the snapshot's values use.
+  return { timestamp: ts ?? 'downloaded', snapshot: file, status, encryptionConfig: path.resolve(f.encryptionConfig as string) };
+}
+
+/**
+ * Runs `work` until it ends or Ctrl-C (SIGINT, or SIGTERM) ends it with one line. `abort` is
+ * aborted first, so a download stops and removes its partial file; the restore itself is
+ * recorded phase by phase, so leaving it at any point is what a kill does, and running the
+ * same command again finishes it.
+ */
+async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>, message: () => string): Promise<T> {
+  const abort = new AbortController();
+  let onSignal = (): void => undefined;
+  const interrupted = new Promise<never>((_resolve, reject) => {
+    onSignal = () => {
+      abort.abort();
+      reject(new WardenError(message(), 130));
+    };
+  });
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    text = fs.readFileSync(cfgFile, 'utf8');
-  } catch (err) {
-    throw new WardenError(`cannot read --encryption-config ${cfgFile} (${(err as NodeJS.ErrnoException).code}): check the path`);
+    const running = work(abort.signal);
+    running.catch(() => undefined); // after an interruption its own error does not matter
+    return await Promise.race([running, interrupted]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  await checkKeysMatch(file, parseEncryptionConfig(text, cfgFile), cfgFile);
-  return { timestamp: ts ?? 'downloaded', snapshot: file, status, encryptionConfig: path.resolve(cfgFile) };
 }
 
 export function registerRestore(program: Command, ctx: Ctx): void {
@@ -92,12 +122,12 @@ export function registerRestore(program: Command, ctx: Ctx): void {
     .command('restore')
     .description('restore the local cluster from a backup set (or, with --data-dir, a snapshot into a data dir)')
     .argument('[source]', 'backup dir (snapshot_<ts>.db + static_kuberesources_<ts>.tar.gz), or a snapshot file with --data-dir')
-    .option('--keys-dir <dir>', 'where the static_kuberesources archive is, when kept apart')
+    .option('--keys-dir <dir>', 'where the static_kuberesources archive is, when kept apart (only archives are taken from there, never a snapshot)')
     .option('--timestamp <ts>', 'which set (YYYY-MM-DD_HHMMSS; default: the newest complete one)')
     .option('--recovery-member <name>', 'the member restored first, as a one-member cluster (default: the first)')
     .option('--dry-run', 'restore into a scratch dir and check a throwaway member against the snapshot; touch nothing else', false)
-    .option('--from-url <url>', 'download the snapshot from a (presigned) URL first; keys via --keys-dir or --encryption-config')
-    .option('--encryption-config <file>', 'with --from-url: the EncryptionConfiguration holding the keys the snapshot uses')
+    .option('--from-url <url>', 'download the snapshot from a (presigned) URL into the temp dir (removed afterwards) and restore it; keys via --keys-dir or --encryption-config')
+    .option('--encryption-config <file>', 'with --from-url: an EncryptionConfiguration holding the keys the snapshot uses (the key its values use becomes the write key; other keys stay readable)')
     .option('--data-dir <dir>', 'data-dir mode: restore the snapshot file into this empty dir for an etcd warden does not run')
     .option('--name <name>', 'data-dir mode: the member name')
     .option('--initial-advertise-peer-urls <url>', 'data-dir mode: the member peer URL')
@@ -132,12 +162,24 @@ export function registerRestore(program: Command, ctx: Ctx): void {
         }));
         return;
       }
-      const prepared = f.fromUrl ? await prepareFromUrl(c, f) : undefined;
-      const res = await restoreCluster({
-        layout: c.layout, dir: source ?? '', log,
-        ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}),
-        ...(f.recoveryMember ? { recoveryMember: f.recoveryMember } : {}), ...(prepared ? { prepared } : {}),
-      });
+      if (f.fromUrl && !f.keysDir && !f.encryptionConfig) throw new UsageError('--from-url needs the keys given apart: --keys-dir DIR (with the static_kuberesources archive) or --encryption-config FILE');
+      // The download is a whole snapshot: its folder goes when the command ends, however it ends.
+      const download = f.fromUrl ? fs.mkdtempSync(path.join(os.tmpdir(), 'warden-download-')) : undefined;
+      let started = false;
+      const res = await untilInterrupted(async (signal) => {
+        const prepared = download ? await prepareFromUrl(c, f, download, signal) : undefined;
+        started = true;
+        return restoreCluster({
+          layout: c.layout, dir: source ?? '', log,
+          ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}),
+          ...(f.recoveryMember ? { recoveryMember: f.recoveryMember } : {}), ...(prepared ? { prepared } : {}),
+        });
+      }, () => (started
+        ? `interrupted during the restore: run the same command again to finish it (its progress is kept in ${path.join(c.layout.root, 'restore.json')})`
+        : `interrupted before the restore started${download ? ' (the download was removed)' : ''}: nothing was changed; run the command again to restore`))
+        .finally(() => {
+          if (download) fs.rmSync(download, { recursive: true, force: true });
+        });
       c.print(render(format, {
         json: () => res,
         simple: () => [
