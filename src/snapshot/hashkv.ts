@@ -1,7 +1,7 @@
 // etcd's HashKV computed from a snapshot file: the number a member restored from the file answers
 // to `HashKV(revision)`, so a restore can be checked without trusting the member. What follows is
-// what etcd 3.4 does (mvcc store.restore, store.HashByRev, treeIndex.Keep, keyIndex.keep), read
-// back from its behaviour and checked against real members in the tests.
+// what etcd 3.4 does (mvcc store.restore, store.HashByRev, treeIndex.Keep, keyIndex.keep),
+// checked against real members in test/integration/snapshot-hashkv.test.ts.
 //
 // A restored member rebuilds its state from the `key` bucket (revision keys: 8-byte big-endian
 // main revision, '_', 8-byte sub revision, plus 't' for a tombstone; values are mvccpb.KeyValue)
@@ -22,12 +22,13 @@
 // rebuilds replays the bucket in order; a tombstone of a key it has not seen is ignored). When
 // keep(R) is empty (no key alive at R), etcd skips nothing below the compact revision at all.
 //
-// One pass over the key bucket: entries above the compact revision are hashed as they come;
-// the few at or below it (a compaction leaves one per live key) are hashed apart and joined in
-// at the end with crc32cCombine, once keep(R) is known.
+// One pass over the key bucket (HashKVBuilder): keep(R) is known only at the end, so the entries
+// at or below the compact revision (they come first) are hashed in the running CRC like the rest,
+// with the CRC and length noted after each; those keep(R) leaves out are cut out afterwards.
+// Only the key field of each value is read.
 import { WardenError } from '../errors.ts';
 import type { BboltReader } from './bbolt.ts';
-import { Crc32c, crc32c, crc32cCombine } from './crc32c.ts';
+import { crc32c, crc32cCombine } from './crc32c.ts';
 import { decodeKeyValue } from './inspect.ts';
 import { mainRevision, readSnapshot, type ReadOptions } from './status.ts';
 
@@ -61,18 +62,63 @@ const KEY_BUCKET = Buffer.from('key');
 const REV_BYTES = 17;
 
 /**
+ * The key of an mvccpb.KeyValue as a map key (latin1: one char per byte). etcd writes field 1
+ * (the key) first; anything else is decoded in full. Only the key is read: a value that is
+ * damaged further on is etcd's restore to refuse.
+ */
+function keyOf(value: Buffer, main: number): string {
+  if (value[0] === 0x0a) {
+    let len = 0;
+    let i = 1;
+    for (let shift = 1; i < value.length && i < 6; i++, shift *= 128) {
+      const b = value[i] as number;
+      len += (b & 0x7f) * shift;
+      if (b < 0x80) break;
+    }
+    const start = i + 1;
+    if (i < value.length && i < 6 && start + len <= value.length) return value.toString('latin1', start, start + len);
+  }
+  try {
+    return decodeKeyValue(value).key.toString('latin1');
+  } catch (err) {
+    throw new WardenError(`the key bucket's value at revision ${main} is not an etcd key-value (${(err as Error).message}): etcd cannot restore this snapshot; use another backup set`);
+  }
+}
+
+/** Numbers appended one per entry, in a typed array that grows. */
+class Column<T extends Float64Array | Uint32Array> {
+  length = 0;
+  constructor(private data: T) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+  at(i: number): number {
+    return this.data[i] as number;
+  }
+}
+
+/**
  * Hashes the key bucket's entries, fed in bucket order, as HashKV(`revision`) does on a member
  * whose compact revision is `compact`, after resuming the compaction at `resumed` if given.
+ *
+ * Every entry up to `revision` goes into one running CRC. For the entries at or below the compact
+ * revision (they come first), the running CRC and the length hashed so far are noted after each:
+ * the CRC of any run of them follows from the two ends, so the entries left out at the end are
+ * cut out with one crc32cCombine per gap, not one per entry.
  */
 export class HashKVBuilder {
-  private readonly tail = new Crc32c();
-  private tailLength = 0;
-  /** Entries at or below the compact revision: their own CRC and length, decided at the end. */
-  private readonly lowCrc: number[] = [];
-  private readonly lowLength: number[] = [];
-  /** Of those, the ones a resumed compaction keeps (undefined: no compaction to resume). */
+  private running = 0;
+  private length = 0;
+  private readonly lowCrc = new Column(new Uint32Array(1024));
+  private readonly lowEnd = new Column(new Float64Array(1024));
+  /** Of the low entries, the ones a resumed compaction keeps (undefined: none to resume, or not yet). */
   private keptByCompaction: Uint8Array | undefined;
-  /** Each key alive so far: the index of its latest put among the low entries, or -1 above. */
+  /** Each key alive so far: the index of its latest put among the low entries, or -1 above them. */
   private readonly latestPut = new Map<string, number>();
 
   constructor(
@@ -88,44 +134,52 @@ export class HashKVBuilder {
     }
     const main = mainRevision(key);
     if (main > this.revision) return;
-    if (this.resumed !== undefined && main > this.resumed && !this.keptByCompaction) this.closeCompaction();
-    let name: string;
-    try {
-      name = decodeKeyValue(value).key.toString('latin1');
-    } catch (err) {
-      throw new WardenError(`the key bucket's value at revision ${main} is not an etcd key-value (${(err as Error).message}): etcd cannot restore this snapshot; use another backup set`);
-    }
-    const tombstone = key.length === REV_BYTES + 1 && key[REV_BYTES] === 0x74;
+    if (this.resumed !== undefined && main > this.resumed && !this.keptByCompaction) this.keptByCompaction = this.latestPuts();
+    const name = keyOf(value, main);
+    this.running = crc32c(crc32c(this.running, key), value);
+    this.length += key.length + value.length;
     const low = main <= this.compact;
     if (low) {
-      this.lowCrc.push(crc32c(crc32c(0, key), value));
-      this.lowLength.push(key.length + value.length);
-    } else {
-      this.tail.update(key).update(value);
-      this.tailLength += key.length + value.length;
+      this.lowCrc.push(this.running);
+      this.lowEnd.push(this.length);
     }
-    if (tombstone) this.latestPut.delete(name);
+    if (key.length === REV_BYTES + 1 && key[REV_BYTES] === 0x74) this.latestPut.delete(name);
     else this.latestPut.set(name, low ? this.lowCrc.length - 1 : -1);
   }
 
-  /** The resumed compaction's keep set is the latest puts once every entry at or below it is in. */
-  private closeCompaction(): void {
-    const kept = new Uint8Array(this.lowCrc.length);
-    for (const i of this.latestPut.values()) if (i >= 0) kept[i] = 1;
-    this.keptByCompaction = kept;
+  /** Marks the low entries that are the latest put of a key alive now. */
+  private latestPuts(): Uint8Array {
+    const marks = new Uint8Array(this.lowCrc.length);
+    for (const i of this.latestPut.values()) if (i >= 0) marks[i] = 1;
+    return marks;
   }
 
   digest(): number {
-    if (this.resumed !== undefined && !this.keptByCompaction) this.closeCompaction();
-    const keep = new Uint8Array(this.lowCrc.length);
-    for (const i of this.latestPut.values()) if (i >= 0) keep[i] = 1;
+    const n = this.lowCrc.length;
+    const compacted = this.resumed !== undefined ? (this.keptByCompaction ?? this.latestPuts()) : undefined;
+    const keep = this.latestPuts();
+    // etcd skips entries below the boundary only when its keep set is not empty.
     const skipNone = this.latestPut.size === 0;
+    const included = (i: number): boolean => (!compacted || compacted[i] === 1) && (skipNone || keep[i] === 1);
+    // The running CRC and length after low entry i; -1: before any entry, n: after the last one.
+    const crcAfter = (i: number): number => (i < 0 ? 0 : i >= n ? this.running : this.lowCrc.at(i));
+    const endOf = (i: number): number => (i < 0 ? 0 : i >= n ? this.length : this.lowEnd.at(i));
     let crc = crc32c(0, KEY_BUCKET);
-    for (let i = 0; i < this.lowCrc.length; i++) {
-      if (this.keptByCompaction && !this.keptByCompaction[i]) continue; // deleted by the resumed compaction
-      if (skipNone || keep[i]) crc = crc32cCombine(crc, this.lowCrc[i] as number, this.lowLength[i] as number);
+    /** Appends the entries after `from` up to and including `to`. */
+    const run = (from: number, to: number): void => {
+      const len = endOf(to) - endOf(from);
+      if (len === 0) return;
+      const part = (crcAfter(to) ^ crc32cCombine(crcAfter(from), 0, len)) >>> 0;
+      crc = crc32cCombine(crc, part, len);
+    };
+    let from = -1;
+    for (let i = 0; i < n; i++) {
+      if (included(i)) continue;
+      run(from, i - 1);
+      from = i;
     }
-    return crc32cCombine(crc, this.tail.digest(), this.tailLength);
+    run(from, n); // the rest of the low entries, then every entry above the boundary
+    return crc;
   }
 }
 
