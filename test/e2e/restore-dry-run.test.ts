@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { EtcdClient } from '../../src/etcd/client.ts';
 import { etcdctl, startCluster, tempDir, type TestCluster } from '../helpers/warden.ts';
 
 async function revision(c: TestCluster): Promise<number> {
@@ -20,13 +21,15 @@ async function ctl(c: TestCluster, args: string[]): Promise<string> {
   return r.stdout;
 }
 
+/** Writes through a client of its own (hundreds of etcdctl processes would load the machine). */
 async function putKeys(c: TestCluster, prefix: string, n: number, value: string): Promise<void> {
-  const eps = await c.endpoints();
-  for (let i = 0; i < n; i += 40) {
-    await Promise.all(Array.from({ length: Math.min(40, n - i) }, async (_, j) => {
-      const r = await etcdctl(['--endpoints', eps, 'put', `${prefix}${String(i + j).padStart(4, '0')}`, `${value}-${i + j}`]);
-      assert.equal(r.code, 0, r.stderr);
-    }));
+  const client = new EtcdClient({ endpoints: (await c.endpoints()).split(','), commandTimeoutMs: 30_000 });
+  try {
+    for (let i = 0; i < n; i += 40) {
+      await Promise.all(Array.from({ length: Math.min(40, n - i) }, (_, j) => client.put(`${prefix}${String(i + j).padStart(4, '0')}`, `${value}-${i + j}`)));
+    }
+  } finally {
+    client.close();
   }
 }
 
