@@ -103,6 +103,10 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
       fail();
     }
     const h = await client.member(clientURL).hashKV(canAskAtRevision ? want : 0);
+    if (h.header.revision < want || (!canAskAtRevision && h.header.revision !== want)) {
+      problems.push(`revision ${h.header.revision}, the snapshot restores to ${want}`);
+      fail();
+    }
     const count = (await client.get('', { prefix: true, countOnly: true, revision: want })).count;
     if (h.compactRevision !== fromFile.compactRevision) problems.push(`compacted at ${h.compactRevision}, the snapshot at ${fromFile.compactRevision}`);
     if (count !== report.keys.live) problems.push(`${count} keys, the snapshot holds ${report.keys.live}`);

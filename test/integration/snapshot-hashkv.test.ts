@@ -366,3 +366,20 @@ describe('the dry run on such files', () => {
     });
   });
 });
+
+describe('the dry run on a snapshot etcd restores but cannot start from', () => {
+  test('an alarm etcd cannot decode: refused when etcd exits, with its own words (not after waiting 30 s for it to serve)', async (t) => {
+    const m = await withHistory(t, async (c) => putAll(c, keys('/a/', 3), 'v1'));
+    const all = buckets(await save(m));
+    // etcdctl snapshot restore leaves the alarm bucket alone; etcd reads it when it starts.
+    all.set('alarm', [{ key: Buffer.from([0x0a, 0x7f]), value: Buffer.alloc(0) }]);
+    const crafted = path.join(dir, 'dry-run-bad-alarm.db');
+    writeSnapshot(crafted, all);
+    await assert.rejects(dryRunRestore(crafted, (await snapshotStatus(crafted)).revision, () => {}), (err: Error) => {
+      assert.ok(err instanceof WardenError, String(err));
+      assert.match(err.message, /^etcd could not start from the restored snapshot \(exit .*\): do not restore this set$/, err.message);
+      assert.doesNotMatch(err.message, /\n/);
+      return true;
+    });
+  });
+});
