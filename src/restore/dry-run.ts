@@ -1,6 +1,7 @@
 // `warden restore --dry-run`: proves a backup set restores, without touching the cluster. The
 // snapshot is restored into a scratch dir, a throwaway member serves it on free ports, and its
-// revision, key count and hashKV are checked against what warden reads from the file itself.
+// revision, compact revision, key count and hashKV are checked against what warden reads from
+// the file itself (snapshot/hashkv.ts: what etcd makes of the file, compactions included).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,50 +15,112 @@ import { inspectSnapshot } from '../snapshot/inspect.ts';
 import { freePorts } from '../util/ports.ts';
 import { waitFor } from '../util/wait.ts';
 import type { Log } from './members.ts';
-import { restoreDataDir } from './tools.ts';
+import { restoreDataDir, type RestoreTool } from './tools.ts';
 
 export interface DryRunReport {
   revision: number;
+  /** -1 when the snapshot was never compacted. */
+  compactRevision: number;
   keys: number;
   hashKV: number;
   restoredWith: string;
 }
 
+/** The last line etcd logged (zap JSON: its message and error), for a member that exited. */
+function lastLogLine(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return 'no log';
+  }
+  const line = text.trim().split('\n').reverse().find((l) => l.trim()) ?? 'no log';
+  try {
+    const j = JSON.parse(line) as { msg?: string; error?: string };
+    return [j.msg, j.error].filter(Boolean).join(': ') || line;
+  } catch {
+    return line;
+  }
+}
+
+/**
+ * `expectedRevision` is the revision the set records (etcdctl's: the last one in the key bucket).
+ * A member restored from the file serves etcd's own current revision, which can be higher (at
+ * least 1; the compact revision when a compaction removed the last tombstones).
+ */
 export async function dryRunRestore(snapshot: string, expectedRevision: number, log: Log): Promise<DryRunReport> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-dry-run-'));
   const [clientPort, peerPort] = await freePorts(2);
   const peerURL = `http://127.0.0.1:${peerPort}`;
   const clientURL = `http://127.0.0.1:${clientPort}`;
   const dataDir = path.join(scratch, 'data');
+  const logFile = path.join(scratch, 'etcd.log');
   let child: ReturnType<typeof spawn> | undefined;
+  let restoring: Promise<RestoreTool> | undefined;
   const client = new EtcdClient({ endpoints: [clientURL], commandTimeoutMs: 5000 });
   try {
-    const tool = await restoreDataDir({ snapshot, dataDir, name: 'dry-run', peerURL, token: 'warden-dry-run' });
+    // etcdctl restores in its own process while the file is read here.
+    restoring = restoreDataDir({ snapshot, dataDir, name: 'dry-run', peerURL, token: 'warden-dry-run' });
+    restoring.catch(() => undefined);
+    const fromFile = await snapshotHashKV(snapshot).catch((err: unknown) => {
+      throw err instanceof WardenError ? new WardenError(`the snapshot ${snapshot} cannot be restored: ${err.message}`) : err;
+    });
+    const report = await inspectSnapshot(snapshot, { verifyHash: false });
+    const tool = await restoring;
     log(`restored into scratch dir ${dataDir} with ${tool.kind}`);
     const args = etcdArgs({
       apiVersion: 'warden/v1', kind: 'EtcdMember', name: 'dry-run', dataDir, clientURL, peerURL,
       initialCluster: `dry-run=${peerURL}`, initialClusterState: 'new', initialClusterToken: 'warden-dry-run',
     });
-    child = spawn(requireTool('etcd'), args, { stdio: 'ignore' });
-    await waitFor(async () => (await client.get('health')) && true, { timeoutMs: 30_000, what: 'the throwaway member to serve' });
+    const logFd = fs.openSync(logFile, 'a', 0o600);
+    try {
+      child = spawn(requireTool('etcd'), args, { stdio: ['ignore', 'ignore', logFd] });
+    } finally {
+      fs.closeSync(logFd);
+    }
+    const started = child;
+    // A member etcd cannot start from the data exits at once: say so then, with etcd's last word.
+    const exited = new Promise<never>((_, reject) => {
+      started.once('exit', (code, signal) => reject(new WardenError(`etcd could not start from the restored snapshot (exit ${code ?? signal}: ${lastLogLine(logFile)}): do not restore this set`)));
+    });
+    exited.catch(() => undefined);
+    await Promise.race([exited, waitFor(async () => (await client.get('health')) && true, { timeoutMs: 30_000, what: 'the throwaway member to serve' })]);
     log(`throwaway member serving on ${clientURL}`);
+
+    const want = fromFile.currentRevision;
     const st = await client.member(clientURL).status();
-    const count = (await client.get('', { prefix: true, countOnly: true })).count;
-    const h = await client.member(clientURL).hashKV(st.header.revision);
-    const [fromFile, report] = await Promise.all([snapshotHashKV(snapshot, st.header.revision), inspectSnapshot(snapshot)]);
     const problems: string[] = [];
-    if (st.header.revision !== expectedRevision) problems.push(`revision ${st.header.revision}, the snapshot says ${expectedRevision}`);
+    if (report.status.revision !== expectedRevision) problems.push(`the file's last revision is ${report.status.revision}, the set says ${expectedRevision}`);
+    // Nothing writes to the throwaway member, but a lease in the snapshot with a TTL shorter than
+    // the dry run may expire and delete keys: compare at the snapshot's revision whenever etcd
+    // can (a revision at the compact revision can only be hashed as "now").
+    const canAskAtRevision = want > fromFile.compactRevision;
+    const fail = (): never => {
+      throw new WardenError(`the restored member does not match the snapshot: ${problems.join('; ')}: do not restore this set`);
+    };
+    if (st.header.revision < want || (st.header.revision > want && !canAskAtRevision)) {
+      problems.push(`revision ${st.header.revision}, the snapshot restores to ${want}`);
+      fail();
+    }
+    const h = await client.member(clientURL).hashKV(canAskAtRevision ? want : 0);
+    if (h.header.revision < want || (!canAskAtRevision && h.header.revision !== want)) {
+      problems.push(`revision ${h.header.revision}, the snapshot restores to ${want}`);
+      fail();
+    }
+    const count = (await client.get('', { prefix: true, countOnly: true, revision: want })).count;
+    if (h.compactRevision !== fromFile.compactRevision) problems.push(`compacted at ${h.compactRevision}, the snapshot at ${fromFile.compactRevision}`);
     if (count !== report.keys.live) problems.push(`${count} keys, the snapshot holds ${report.keys.live}`);
-    if (fromFile.exact && h.hash !== fromFile.hash) problems.push(`hashKV ${h.hash}, the snapshot hashes to ${fromFile.hash}`);
-    if (problems.length) throw new WardenError(`the restored member does not match the snapshot: ${problems.join('; ')}: do not restore this set`);
-    return { revision: st.header.revision, keys: count, hashKV: h.hash, restoredWith: tool.kind };
+    if (h.hash !== fromFile.hash) problems.push(`hashKV ${h.hash}, the snapshot hashes to ${fromFile.hash}`);
+    if (problems.length) fail();
+    return { revision: want, compactRevision: fromFile.compactRevision, keys: count, hashKV: h.hash, restoredWith: tool.kind };
   } finally {
     client.close();
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child?.once('exit', r));
       child.kill('SIGKILL');
       await exited;
     }
+    await restoring?.catch(() => undefined);
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

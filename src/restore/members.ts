@@ -263,9 +263,11 @@ export async function verifyAgreement(client: EtcdClient, timeoutMs = 30_000): P
   const revision = Math.max(...(await Promise.all(mcs.map(async (m) => (await m.c.status()).header.revision))));
   const results = await waitFor(async () => {
     const rs = await Promise.all(mcs.map(async (m) => {
-      const st = await m.c.status();
-      if (st.header.revision < revision) return undefined;
-      const h = await m.c.hashKV(revision);
+      // HashKV refuses a revision at or below the compact revision, which is where a set taken
+      // at its compact revision restores to: there, "now" (0) is the only way to ask.
+      const now = await m.c.hashKV(0);
+      if (now.header.revision < revision) return undefined;
+      const h = now.header.revision === revision ? now : await m.c.hashKV(revision);
       return { name: m.name, endpoint: m.endpoint, hash: h.hash, revision };
     }));
     return rs.every(Boolean) ? (rs as Agreement['members']) : undefined;

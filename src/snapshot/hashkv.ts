@@ -1,46 +1,219 @@
-// etcd's HashKV computed from a snapshot file: CRC-32C over the bucket name "key" and every
-// (revision key, value) of the key bucket up to a revision. A member restored from the file
-// and asked `hashKV(revision)` must answer the same number: a restore check that needs no
-// trust in the member. (Revisions dropped by a finished compaction are already gone from the
-// file; an unfinished compaction is not accounted for, and the result says so.)
-import { Crc32c } from './crc32c.ts';
-import { mainRevision } from './status.ts';
-import { readSnapshot } from './status.ts';
+// etcd's HashKV computed from a snapshot file: the number a member restored from the file answers
+// to `HashKV(revision)`, so a restore can be checked without trusting the member. What follows is
+// what etcd 3.4 does (mvcc store.restore, store.HashByRev, treeIndex.Keep, keyIndex.keep),
+// checked against real members in test/integration/snapshot-hashkv.test.ts.
+//
+// A restored member rebuilds its state from the `key` bucket (revision keys: 8-byte big-endian
+// main revision, '_', 8-byte sub revision, plus 't' for a tombstone; values are mvccpb.KeyValue)
+// and the `meta` bucket:
+// - its compact revision is meta's finishedCompactRev (-1 when there is none);
+// - its current revision is the highest main revision in the key bucket, but at least 1 and at
+//   least the compact revision (a compaction right after deletes removes their tombstones, so no
+//   key is left at the revision the cluster had reached);
+// - a compaction that was scheduled (meta's scheduledCompactRev) but not finished is resumed:
+//   every revision at or below it that the compaction would not keep is deleted, and it becomes
+//   the compact revision. etcd refuses to resume one above the current revision (a "future"
+//   revision), and then nothing changes.
+// HashKV(R) (R = 0: the current revision; R at or below the compact revision: "compacted"; above
+// the current one: "future") is the CRC-32C (Castagnoli) of the bucket name "key" followed by the
+// key and value of every entry of the key bucket, in order, whose main revision is at most R,
+// except the entries at or below the compact revision that keep(R) leaves out. keep(R) is, for
+// each key alive at R, the latest revision at which it was put at or before R (the index etcd
+// rebuilds replays the bucket in order; a tombstone of a key it has not seen is ignored). When
+// keep(R) is empty (no key alive at R), etcd skips nothing below the compact revision at all.
+//
+// One pass over the key bucket (HashKVBuilder): keep(R) is known only at the end, so the entries
+// at or below the compact revision (they come first) are hashed in the running CRC like the rest,
+// with the CRC and length noted after each; those keep(R) leaves out are cut out afterwards.
+// Only the key field of each value is read.
+import { WardenError } from '../errors.ts';
+import type { BboltReader } from './bbolt.ts';
+import { crc32c, crc32cCombine } from './crc32c.ts';
+import { decodeKeyValue } from './inspect.ts';
+import { mainRevision, readSnapshot, type ReadOptions } from './status.ts';
 
 export interface SnapshotHashKV {
+  /** What `HashKV(revision)` answers on a member restored from the file. */
   hash: number;
+  /** The revision hashed (the current revision unless one was asked for). */
   revision: number;
-  /** false when a compaction was scheduled but not finished: the member may differ. */
-  exact: boolean;
+  /** The revision a member restored from the file is at. */
+  currentRevision: number;
+  /** Its compact revision, as HashKV reports it (-1: never compacted). */
+  compactRevision: number;
 }
 
-export async function snapshotHashKV(path: string, revision?: number): Promise<SnapshotHashKV> {
-  const { result } = await readSnapshot(path, { verifyHash: false }, (reader) => {
-    const crc = new Crc32c();
-    let last = 0;
-    let scheduled = 0;
-    let finished = 0;
-    reader.forEach(reader.rootBucket(), (name, _v, open) => {
-      const bucketName = name.toString('latin1');
-      if (!open) return;
-      if (bucketName === 'meta') {
-        reader.forEach(open(), (k, v) => {
-          const key = k.toString('latin1');
-          if (v && v.length >= 17 && key === 'scheduledCompactRev') scheduled = mainRevision(v);
-          if (v && v.length >= 17 && key === 'finishedCompactRev') finished = mainRevision(v);
-        });
-      }
-      if (bucketName !== 'key') return;
-      crc.update(Buffer.from('key'));
-      reader.forEach(open(), (k, v) => {
-        const rev = mainRevision(k);
-        if (revision !== undefined && rev > revision) return;
-        last = Math.max(last, rev);
-        crc.update(k);
-        if (v) crc.update(v);
-      });
-    });
-    return { hash: crc.digest(), revision: revision ?? last, exact: scheduled === finished };
+/** The revision keys of the `meta` bucket that tell the state of compaction. */
+export interface CompactionMeta {
+  finished?: number;
+  scheduled?: number;
+}
+
+/** Pure: where a restored member stands, from the key bucket's last revision and the meta bucket. */
+export function restoredRevisions(lastMain: number, meta: CompactionMeta): { current: number; compact: number; resumed?: number } {
+  const finished = meta.finished ?? -1;
+  const current = Math.max(1, lastMain, finished);
+  const s = meta.scheduled;
+  if (s !== undefined && s > finished && s <= current) return { current, compact: s, resumed: s };
+  return { current, compact: finished };
+}
+
+const KEY_BUCKET = Buffer.from('key');
+const REV_BYTES = 17;
+
+/**
+ * The key of an mvccpb.KeyValue as a map key (latin1: one char per byte). etcd writes field 1
+ * (the key) first; anything else is decoded in full. Only the key is read: a value that is
+ * damaged further on is etcd's restore to refuse.
+ */
+function keyOf(value: Buffer, main: number): string {
+  if (value[0] === 0x0a) {
+    let len = 0;
+    let i = 1;
+    for (let shift = 1; i < value.length && i < 6; i++, shift *= 128) {
+      const b = value[i] as number;
+      len += (b & 0x7f) * shift;
+      if (b < 0x80) break;
+    }
+    const start = i + 1;
+    if (i < value.length && i < 6 && start + len <= value.length) return value.toString('latin1', start, start + len);
+  }
+  try {
+    return decodeKeyValue(value).key.toString('latin1');
+  } catch (err) {
+    throw new WardenError(`the key bucket's value at revision ${main} is not an etcd key-value (${(err as Error).message}): etcd cannot restore this snapshot; use another backup set`);
+  }
+}
+
+/** Numbers appended one per entry, in a typed array that grows. */
+class Column<T extends Float64Array | Uint32Array> {
+  length = 0;
+  constructor(private data: T) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+  at(i: number): number {
+    return this.data[i] as number;
+  }
+}
+
+/**
+ * Hashes the key bucket's entries, fed in bucket order, as HashKV(`revision`) does on a member
+ * whose compact revision is `compact`, after resuming the compaction at `resumed` if given.
+ *
+ * Every entry up to `revision` goes into one running CRC. For the entries at or below the compact
+ * revision (they come first), the running CRC and the length hashed so far are noted after each:
+ * the CRC of any run of them follows from the two ends, so the entries left out at the end are
+ * cut out with one crc32cCombine per gap, not one per entry.
+ */
+export class HashKVBuilder {
+  private running = 0;
+  private length = 0;
+  private readonly lowCrc = new Column(new Uint32Array(1024));
+  private readonly lowEnd = new Column(new Float64Array(1024));
+  /** Of the low entries, the ones a resumed compaction keeps (undefined: none to resume, or not yet). */
+  private keptByCompaction: Uint8Array | undefined;
+  /** Each key alive so far: the index of its latest put among the low entries, or -1 above them. */
+  private readonly latestPut = new Map<string, number>();
+
+  constructor(
+    readonly revision: number,
+    readonly compact: number,
+    readonly resumed?: number,
+  ) {}
+
+  /** One entry of the key bucket; entries must come in bucket (revision) order. */
+  add(key: Buffer, value: Buffer): void {
+    if (key.length !== REV_BYTES && key.length !== REV_BYTES + 1) {
+      throw new WardenError(`the key bucket holds a ${key.length}-byte key, not a revision: not an etcd snapshot`);
+    }
+    const main = mainRevision(key);
+    if (main > this.revision) return;
+    if (this.resumed !== undefined && main > this.resumed && !this.keptByCompaction) this.keptByCompaction = this.latestPuts();
+    const name = keyOf(value, main);
+    this.running = crc32c(crc32c(this.running, key), value);
+    this.length += key.length + value.length;
+    const low = main <= this.compact;
+    if (low) {
+      this.lowCrc.push(this.running);
+      this.lowEnd.push(this.length);
+    }
+    if (key.length === REV_BYTES + 1 && key[REV_BYTES] === 0x74) this.latestPut.delete(name);
+    else this.latestPut.set(name, low ? this.lowCrc.length - 1 : -1);
+  }
+
+  /** Marks the low entries that are the latest put of a key alive now. */
+  private latestPuts(): Uint8Array {
+    const marks = new Uint8Array(this.lowCrc.length);
+    for (const i of this.latestPut.values()) if (i >= 0) marks[i] = 1;
+    return marks;
+  }
+
+  digest(): number {
+    const n = this.lowCrc.length;
+    const compacted = this.resumed !== undefined ? (this.keptByCompaction ?? this.latestPuts()) : undefined;
+    const keep = this.latestPuts();
+    // etcd skips entries below the boundary only when its keep set is not empty.
+    const skipNone = this.latestPut.size === 0;
+    const included = (i: number): boolean => (!compacted || compacted[i] === 1) && (skipNone || keep[i] === 1);
+    // The running CRC and length after low entry i; -1: before any entry, n: after the last one.
+    const crcAfter = (i: number): number => (i < 0 ? 0 : i >= n ? this.running : this.lowCrc.at(i));
+    const endOf = (i: number): number => (i < 0 ? 0 : i >= n ? this.length : this.lowEnd.at(i));
+    let crc = crc32c(0, KEY_BUCKET);
+    /** Appends the entries after `from` up to and including `to`. */
+    const run = (from: number, to: number): void => {
+      const len = endOf(to) - endOf(from);
+      if (len === 0) return;
+      const part = (crcAfter(to) ^ crc32cCombine(crcAfter(from), 0, len)) >>> 0;
+      crc = crc32cCombine(crc, part, len);
+    };
+    let from = -1;
+    for (let i = 0; i < n; i++) {
+      if (included(i)) continue;
+      run(from, i - 1);
+      from = i;
+    }
+    run(from, n); // the rest of the low entries, then every entry above the boundary
+    return crc;
+  }
+}
+
+function compactionMeta(reader: BboltReader): CompactionMeta {
+  const meta: CompactionMeta = {};
+  const bucket = reader.bucket('meta');
+  if (!bucket) return meta;
+  reader.forEach(bucket, (k, v) => {
+    const name = k.toString('latin1');
+    if (!v || (name !== 'finishedCompactRev' && name !== 'scheduledCompactRev')) return;
+    if (v.length < REV_BYTES) throw new WardenError(`the meta bucket's ${name} is ${v.length} bytes, not a revision: not an etcd snapshot`);
+    if (name === 'finishedCompactRev') meta.finished = mainRevision(v);
+    else meta.scheduled = mainRevision(v);
   });
+  return meta;
+}
+
+/** Pure over a reader: HashKV(`revision`) (0 or absent: the current revision) of a member restored from it. */
+export function hashKVOf(reader: BboltReader, revision = 0): SnapshotHashKV {
+  const meta = compactionMeta(reader);
+  const keys = reader.bucket('key');
+  const last = keys ? reader.lastKey(keys) : undefined;
+  const { current, compact, resumed } = restoredRevisions(last ? mainRevision(last) : 0, meta);
+  if (revision > 0 && revision <= compact) {
+    throw new WardenError(`revision ${revision} has been compacted in this snapshot (compacted at ${compact}): ask for a revision above it, or 0 for the current one`);
+  }
+  if (revision > current) throw new WardenError(`revision ${revision} is beyond this snapshot's current revision ${current}: ask for ${current} or below`);
+  const at = revision === 0 ? current : revision;
+  const builder = new HashKVBuilder(at, compact, resumed);
+  if (keys) reader.forEach(keys, (k, v) => v && builder.add(k, v));
+  return { hash: builder.digest(), revision: at, currentRevision: current, compactRevision: compact };
+}
+
+export async function snapshotHashKV(path: string, revision = 0, opts: ReadOptions = { verifyHash: false }): Promise<SnapshotHashKV> {
+  const { result } = await readSnapshot(path, opts, (reader) => hashKVOf(reader, revision));
   return result;
 }

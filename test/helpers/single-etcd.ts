@@ -47,6 +47,8 @@ export interface SingleEtcdOptions {
   extraArgs?: string[];
   /** How long to wait for /health (default 20 s). */
   startTimeoutMs?: number;
+  /** A snapshot file to restore (`etcdctl snapshot restore`) into the data dir before starting. */
+  restoreFrom?: string;
 }
 
 const running = new Set<ChildProcess>();
@@ -87,6 +89,13 @@ export async function startSingleEtcd(opts: SingleEtcdOptions = {}): Promise<Sin
       : []),
     ...(opts.extraArgs ?? []),
   ];
+  if (opts.restoreFrom) {
+    await execFileP('etcdctl', ['snapshot', 'restore', opts.restoreFrom, '--name=default', `--data-dir=${dataDir}`, `--initial-cluster=default=${peerUrl}`,
+      `--initial-cluster-token=test-${clientPort}`, `--initial-advertise-peer-urls=${peerUrl}`], { env: { ...process.env, ETCDCTL_API: '3' } }).catch(async (err: unknown) => {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    });
+  }
   const logFile = path.join(dir, 'etcd.log');
   const logFd = openSync(logFile, 'a');
   const child = spawn('etcd', args, { stdio: ['ignore', logFd, logFd] });
