@@ -4,13 +4,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EncryptionConfig } from '../../src/encryption/config.ts';
-import { encryptedCondition, managedRule, plan, SETTLED_REASONS, type EncryptionState, type EncryptionType } from '../../src/encryption/plan.ts';
+import { encryptedCondition, managedRule, plan, SETTLED_REASONS, type EncryptionState, type EncryptionType, type RotationRequest } from '../../src/encryption/plan.ts';
 import { configForRestoredSet, settledRecord, withWriteKey, writtenWithFromBackup, writtenWithFromStorage } from '../../src/encryption/restored.ts';
 
 interface World {
   desired: EncryptionType;
   config: EncryptionConfig | undefined;
   state: EncryptionState;
+  /** A pending `encryption rotate` request (kept apart from the controller's record, as in etcd). */
+  rotation?: RotationRequest;
 }
 
 let now = new Date('2026-01-01T00:00:00Z');
@@ -21,7 +23,7 @@ function settle(w: World): string[] {
   const steps: string[] = [];
   for (let i = 0; i < 20; i++) {
     now = new Date(now.getTime() + 1000);
-    const a = plan({ desired: w.desired, config: w.config, state: w.state, now, rotationMs: 7 * 86400_000, newSecret: () => Buffer.alloc(32, secretSeed++) });
+    const a = plan({ desired: w.desired, config: w.config, state: w.state, now, rotationMs: 7 * 86400_000, newSecret: () => Buffer.alloc(32, secretSeed++), ...(w.rotation ? { rotation: w.rotation } : {}) });
     if (a.kind === 'steady') return steps;
     if (a.kind === 'record-pending') w.state = { ...w.state, pendingKey: a.pendingKey };
     else if (a.kind === 'write-config') w.config = a.config;
@@ -43,7 +45,7 @@ function restore(backup: World, current: World): World {
   const merged = configForRestoredSet(backup.config, current.config);
   assert.deepEqual(merged.conflicts, []);
   const writtenWith = writtenWithFromBackup({ condition }, backup.config);
-  const w: World = { desired: backup.desired, config: merged.config, state: backup.state };
+  const w: World = { desired: backup.desired, config: merged.config, state: backup.state, ...(backup.rotation ? { rotation: backup.rotation } : {}) };
   const next = writtenWith ? settledRecord(w.desired, w.config, w.state, writtenWith, now) : undefined;
   if (next) w.state = next;
   return w;
@@ -70,7 +72,7 @@ describe('encryption after a restore', () => {
     const backup: World = { desired: 'aesgcm', config: undefined, state: {} };
     settle(backup);
     const live = clone(backup);
-    live.state = { ...live.state, rotateRequestedAt: new Date(now.getTime() + 500).toISOString() };
+    live.rotation = { requestedAt: now.toISOString(), writeKey: 'aesgcm:1' };
     settle(live);
     assert.deepEqual(shape(live.config), ['aesgcm[2,1]', 'identity']);
 
