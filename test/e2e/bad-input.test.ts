@@ -13,6 +13,31 @@ describe('bad input', () => {
     assertOneErrorLine(r, /^Error: .*127\.0\.0\.1:1.*unreachable.*: check --endpoints/, { only: true });
   });
 
+  it('a huge duration: one line, exit 2, nothing attempted', async () => {
+    const r = await cli(['--endpoints', '127.0.0.1:1', '--command-timeout', '99999999999h', 'get', 'a']);
+    assertOneErrorLine(r, /^Error: duration "99999999999h" for --command-timeout is too long: give at most 24h$/, { only: true });
+    assert.equal(r.code, 2);
+    const state = path.join(tempDir('huge'), 'state');
+    const op = await cli(['--state-dir', state, 'operator', '--defrag-interval', '99999999999h']);
+    assertOneErrorLine(op, /^Error: duration "99999999999h" for --defrag-interval is too long: give at most 24h$/, { only: true });
+    assert.equal(fs.existsSync(state), false);
+  });
+
+  it("commander's usage errors: one `Error: what: what to do` line, exit 2", async () => {
+    const cases: [string[], RegExp][] = [
+      [['encryption', 'enable'], /^Error: required option '--type <type>' not specified: see `warden encryption enable --help`$/],
+      [['backup', 'list'], /^Error: missing required argument 'location': see `warden backup list --help`$/],
+      [['nosuch'], /^Error: unknown command 'nosuch': see `warden --help` for the commands$/],
+      [['cluster'], /^Error: `warden cluster` needs a command: one of up, down, status, stop-member, start-member \(see `warden cluster --help`\)$/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await cli(args);
+      assertOneErrorLine(r, re, { only: true });
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.stdout, '', args.join(' '));
+    }
+  });
+
   it('a busy port for the cluster', async () => {
     const srv = net.createServer();
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
@@ -38,7 +63,7 @@ describe('bad input', () => {
   it('--members 0', async () => {
     const state = path.join(tempDir('m0'), 'state');
     const r = await cli(['--state-dir', state, 'cluster', 'up', '--members', '0']);
-    assertOneErrorLine(r, /^Error: --members must be a whole number from 1 to 9 \(got 0\)/, { only: true });
+    assertOneErrorLine(r, /^Error: --members must be a whole number from 1 to 9 \(got "0"\): 1, 3 or 5 are usual$/, { only: true });
     assert.equal(fs.existsSync(state), false);
   });
 

@@ -14,9 +14,9 @@ import { providersTransformer, TransformError } from '../../encryption/transform
 import { ConditionStore, EventLog } from '../../operator/conditions.ts';
 import { currentLeader, LeaderElection } from '../../operator/election.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, resourceOfKey, singlePrefix } from '../../resources/registry.ts';
-import { parseDuration } from '../../util/duration.ts';
 import { waitFor } from '../../util/wait.ts';
 import type { Context } from '../context.ts';
+import { durationOption } from '../options.ts';
 import { render } from '../printer.ts';
 
 type Ctx = (cmd: Command) => Context;
@@ -75,8 +75,8 @@ async function printStatus(c: Context, client: EtcdClient, format: ReturnType<Co
 }
 
 /** Records the desired type (the one desired-state change), then waits or says who acts on it. */
-async function setDesired(c: Context, type: EncryptionType, opts: { wait: boolean; timeout: string }): Promise<void> {
-  const timeoutMs = parseDuration(opts.timeout, '--timeout');
+async function setDesired(c: Context, type: EncryptionType, opts: { wait: boolean; timeout: number }): Promise<void> {
+  const timeoutMs = opts.timeout;
   await c.withClient(async (client) => {
     const before = await readDesiredType(client);
     await writeDesiredType(client, type);
@@ -94,12 +94,12 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
     .command(name)
     .description(desc)
     .option('--wait', 'wait until the migration finished (runs it here when no operator is running)', false)
-    .option('--timeout <duration>', 'bound for --wait', '30m')
+    .addOption(durationOption('--timeout <duration>', 'bound for --wait', { default: '30m', max: '168h' }))
     .addHelpText('after', `\nExample:\n  ${example}`);
 
   change('enable', 'set the desired encryption type; the controller creates a key and rewrites every secret, configmap, route and OAuth token', 'warden encryption enable --type aesgcm --wait')
     .requiredOption('--type <type>', 'aescbc, aesgcm or secretbox')
-    .action(async (opts: { type: string; wait: boolean; timeout: string }, cmd: Command) => {
+    .action(async (opts: { type: string; wait: boolean; timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
       const type = parseEncryptionType(opts.type);
       if (type === 'identity') throw new UsageError('--type identity turns encryption off: use `warden encryption disable`');
@@ -107,15 +107,15 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
     });
 
   change('disable', 'set the encryption type to identity; the controller decrypts everything (keys stay readable)', 'warden encryption disable --wait')
-    .action(async (opts: { wait: boolean; timeout: string }, cmd: Command) => {
+    .action(async (opts: { wait: boolean; timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
       await setDesired(c, 'identity', opts);
     });
 
   change('rotate', 'create a new key now (instead of at the weekly rotation) and migrate to it', 'warden encryption rotate --wait')
-    .action(async (opts: { wait: boolean; timeout: string }, cmd: Command) => {
+    .action(async (opts: { wait: boolean; timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
-      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      const timeoutMs = opts.timeout;
       await c.withClient(async (client) => {
         if ((await readDesiredType(client)) === 'identity') throw new WardenError('encryption is not enabled: nothing to rotate; enable it with `warden encryption enable --type aesgcm`');
         for (let i = 0; ; i++) {

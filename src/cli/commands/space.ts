@@ -2,11 +2,10 @@
 // NOSPACE recovery of the seeds (compact, defragment every member, disarm, check a write).
 import type { Command } from 'commander';
 import { hexId, fragmentationPercent } from '../../defrag/policy.ts';
-import { parseWait } from '../../defrag/options.ts';
 import { QuotaCache } from '../../defrag/quota.ts';
 import { recoverSpace, type SpaceRecoveryReport } from '../../defrag/space.ts';
-import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
+import { durationOption } from '../options.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
 import { defragTargets, defragTimeoutMs, progressPrinter, resultJson } from './defrag.ts';
 
@@ -81,15 +80,15 @@ export function registerSpace(program: Command, ctx: Ctx): void {
   space
     .command('recover')
     .description('recover from NOSPACE: compact to the current revision, defragment every member (leader last), disarm all alarms, check a write')
-    .option('--wait <duration>', 'least time between two members (short: the cluster refuses writes until the end)', '5s')
+    .addOption(durationOption('--wait <duration>', 'least time between two members (short: the cluster refuses writes until the end)', { default: '5s', allowZero: true }))
     .option('--no-move-leader', 'defragment the leader in place, last')
-    .option('--health-timeout <duration>', 'how long to wait for a member to be healthy again, or for the new leader', '2m')
+    .addOption(durationOption('--health-timeout <duration>', 'how long to wait for a member to be healthy again, or for the new leader', { default: '2m' }))
     .addHelpText('after', '\nExample:\n  warden space recover        # after `warden alarm list` shows alarm:NOSPACE')
-    .action(async (opts: { wait: string; moveLeader: boolean; healthTimeout: string }, cmd: Command) => {
+    .action(async (opts: { wait: number; moveLeader: boolean; healthTimeout: number }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      const waitMs = parseWait(opts.wait, '--wait');
-      const healthTimeoutMs = parseDuration(opts.healthTimeout, '--health-timeout');
+      const waitMs = opts.wait;
+      const healthTimeoutMs = opts.healthTimeout;
       const timeoutMs = defragTimeoutMs(cmd, c);
       const tls = c.connectionOptions().tls;
       await c.withClient(async (client) => {
