@@ -69,15 +69,37 @@ async function memberStates(client: EtcdClient): Promise<MemberState[]> {
   }));
 }
 
-function ensureWritableDir(dir: string, flag: string): void {
+/**
+ * Makes sure `dir` exists and is writable; returns the folders it created (deepest first), which
+ * a failed backup removes again: a backup that fails leaves no empty folder behind.
+ */
+function ensureWritableDir(dir: string, flag: string): string[] {
+  const created: string[] = [];
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (first) for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+      created.push(d);
+      if (d === path.resolve(first) || d === path.dirname(d)) break;
+    }
     fs.accessSync(dir, fs.constants.W_OK);
     const probe = path.join(dir, `.warden-write-test-${process.pid}`);
     fs.writeFileSync(probe, '');
     fs.rmSync(probe);
+    return created;
   } catch (err) {
+    removeEmptyDirs(created);
     throw new WardenError(`cannot write to ${flag} ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): choose a writable directory`);
+  }
+}
+
+/** Removes these folders, deepest first, as long as they are empty. */
+function removeEmptyDirs(dirs: string[]): void {
+  for (const d of dirs) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      return; // not empty (someone else writes there too), or already gone
+    }
   }
 }
 
@@ -232,8 +254,17 @@ function localMember(layout: StateLayout, name: string): { clientURL: string; db
 
 export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promise<BackupResult> {
   const keysDir = opts.keysDir ?? opts.dir;
-  ensureWritableDir(opts.dir, 'backup dir');
-  if (keysDir !== opts.dir) ensureWritableDir(keysDir, '--keys-dir');
+  const createdDirs = ensureWritableDir(opts.dir, 'backup dir');
+  try {
+    if (keysDir !== opts.dir) createdDirs.unshift(...ensureWritableDir(keysDir, '--keys-dir'));
+    return await backupInto(client, opts, keysDir);
+  } catch (err) {
+    removeEmptyDirs(createdDirs);
+    throw err;
+  }
+}
+
+async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: string): Promise<BackupResult> {
   const ts = backupTimestamp(opts.now ?? new Date());
   for (const dirty of [false, true]) {
     for (const p of [path.join(opts.dir, snapshotName(ts, dirty)), path.join(keysDir, archiveName(ts, dirty))]) {

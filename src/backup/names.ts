@@ -3,6 +3,7 @@
 // with `__POSSIBLY_DIRTY__` before the extension when a backup was forced.
 import fs from 'node:fs';
 import path from 'node:path';
+import { WardenError } from '../errors.ts';
 
 export const DIRTY = '__POSSIBLY_DIRTY__';
 
@@ -48,21 +49,34 @@ export interface LocalSet {
   archive?: { path: string; size: number };
 }
 
+/** The names in a folder of backups; a folder that cannot be read is an error, never "no sets". */
+export function readBackupDir(dir: string, label: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new WardenError(`${label} ${dir} does not exist: give the directory that holds the backup sets`);
+    if (code === 'ENOTDIR') throw new WardenError(`${label} ${dir} is not a directory: give the directory that holds the backup sets`);
+    throw new WardenError(`cannot read ${label} ${dir} (${code ?? (err as Error).message}): check its permissions`);
+  }
+}
+
 /** Backup sets found in `dir` (and archives in `keysDir` when given), newest first. */
 export function findLocalSets(dir: string, keysDir?: string): LocalSet[] {
   const sets = new Map<string, LocalSet>();
-  for (const d of [...new Set([dir, keysDir ?? dir])]) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(d);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
+  const dirs = new Map([[dir, 'backup dir']]);
+  if (keysDir && !dirs.has(keysDir)) dirs.set(keysDir, '--keys-dir');
+  for (const [d, label] of dirs) {
+    for (const name of readBackupDir(d, label)) {
       const p = parseBackupName(name);
       if (!p) continue;
       const full = path.join(d, name);
-      const size = fs.statSync(full).size;
+      let size: number;
+      try {
+        size = fs.statSync(full).size;
+      } catch {
+        continue; // removed meanwhile (retention)
+      }
       const set = sets.get(p.timestamp) ?? { timestamp: p.timestamp, dirty: p.dirty };
       set.dirty ||= p.dirty;
       if (p.kind === 'snapshot') set.snapshot = { path: full, size };

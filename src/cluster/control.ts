@@ -11,7 +11,7 @@ import { pidAlive, processCmdline, writeFileAtomic } from '../util/fsutil.ts';
 import { freePorts, isPortFree } from '../util/ports.ts';
 import { waitFor, WaitTimeoutError } from '../util/wait.ts';
 import { etcdVersion, requireTool } from './binaries.ts';
-import { embeddedConnection, readClusterConfig, readManifests, type ClusterConfig } from './cluster-config.ts';
+import { embeddedConnection, readClusterConfig, readManifests, requireClusterConfig, type ClusterConfig } from './cluster-config.ts';
 import { StateLayout } from './layout.ts';
 import { buildClusterManifests, memberNames, serializeManifest, type MemberManifest } from './manifest.ts';
 import { isMemberProcess, lastLogLine, readRunStatus, terminate, type MemberState } from './supervisor.ts';
@@ -219,6 +219,7 @@ export async function clusterDown(layout: StateLayout, log: (line: string) => vo
 }
 
 export function clusterStatus(layout: StateLayout): MemberRow[] {
+  requireClusterConfig(layout);
   return readManifests(layout).map(({ manifest: m, active }) => {
     const st = readRunStatus(layout, m.name);
     const running = isMemberProcess(st?.pid, m.dataDir);

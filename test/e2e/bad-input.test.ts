@@ -38,6 +38,37 @@ describe('bad input', () => {
     }
   });
 
+  it('a backup folder that does not exist, or is a file: backup list fails with one line', async () => {
+    const base = tempDir('nolist');
+    const missing = path.join(base, 'nonexistent');
+    assertOneErrorLine(await cli(['backup', 'list', missing]), new RegExp(`^Error: backup dir ${missing} does not exist: `), { only: true });
+    const file = path.join(base, 'file');
+    fs.writeFileSync(file, '');
+    assertOneErrorLine(await cli(['backup', 'list', file]), new RegExp(`^Error: backup dir ${file} is not a directory: `), { only: true });
+    assertOneErrorLine(await cli(['backup', 'list', base, '--keys-dir', missing]), new RegExp(`^Error: --keys-dir ${missing} does not exist: `), { only: true });
+    assert.deepEqual(fs.readdirSync(base), ['file']);
+  });
+
+  it('cluster status with no cluster in the state dir, or a state dir that is a file', async () => {
+    const base = tempDir('nostate');
+    const missing = path.join(base, 'state');
+    assertOneErrorLine(await cli(['--state-dir', missing, 'cluster', 'status']), new RegExp(`^Error: no warden cluster in ${missing}: run \`warden cluster up\``), { only: true });
+    assert.equal(fs.existsSync(missing), false);
+    const file = path.join(base, 'file');
+    fs.writeFileSync(file, '');
+    assertOneErrorLine(await cli(['--state-dir', file, 'cluster', 'status']), new RegExp(`^Error: the state dir ${file} is not a directory: `), { only: true });
+    assertOneErrorLine(await cli(['--state-dir', file, 'cluster', 'status', '-w', 'json']), /is not a directory/, { only: true });
+  });
+
+  it('a backup against unreachable endpoints creates nothing', async () => {
+    const base = tempDir('unreach');
+    const dir = path.join(base, 'a', 'b', 'backups');
+    const keys = path.join(base, 'keys');
+    const r = await cli(['--endpoints', '127.0.0.1:1', '--dial-timeout', '1s', 'backup', dir, '--keys-dir', keys]);
+    assertOneErrorLine(r, /^Error: .*127\.0\.0\.1:1.*unreachable/, { only: true });
+    assert.deepEqual(fs.readdirSync(base), [], 'no folder left behind');
+  });
+
   it('a busy port for the cluster', async () => {
     const srv = net.createServer();
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
