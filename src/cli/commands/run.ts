@@ -48,8 +48,9 @@ export function registerRun(program: Command, ctx: Ctx): void {
         await sup.stop();
       };
       try {
+        const since = Date.now();
         await sup.start();
-        await waitHealthy(layout, timeoutMs);
+        await waitHealthy(layout, timeoutMs, undefined, since);
         client = c.client();
         // Loaded here: the operator's libraries (prom-client, Hono) are for this command only.
         const { Operator } = await import('../../operator/operator.ts');
