@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { cli, startCluster, tempDir, assertOneErrorLine } from '../helpers/warden.ts';
+import { cli, processesMentioning, startCluster, tempDir, assertOneErrorLine } from '../helpers/warden.ts';
 
 
 describe('bad input', () => {
@@ -78,6 +78,22 @@ describe('bad input', () => {
       const r = await cli(['--state-dir', state, 'cluster', 'up', '--members', '1', '--base-port', String(port)]);
       assertOneErrorLine(r, new RegExp(`^Error: port 127\\.0\\.0\\.1:${port} is already in use: choose another --base-port`), { only: true });
       assert.equal(fs.existsSync(state), false, 'no state dir left behind');
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('a busy operator port: run fails at once, before any member starts', async () => {
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const port = (srv.address() as net.AddressInfo).port;
+    try {
+      const state = path.join(tempDir('busyop'), 'state');
+      const r = await cli(['--state-dir', state, 'run', '--members', '1', '--listen', `127.0.0.1:${port}`]);
+      assertOneErrorLine(r, new RegExp(`^Error: port 127\\.0\\.0\\.1:${port} is already in use: pick another with --listen HOST:PORT, e\\.g\\. --listen 127\\.0\\.0\\.1:0 for any free port$`), { only: true });
+      assert.equal(r.stdout, '', 'no cluster was created, no member started');
+      assert.equal(fs.existsSync(state), false);
+      assert.deepEqual(processesMentioning(state), []);
     } finally {
       srv.close();
     }

@@ -11,6 +11,7 @@ import { parsePercent } from '../../defrag/options.ts';
 import type { SpaceOptions } from '../../defrag/space-controller.ts';
 import type { OperatorOptions } from '../../operator/operator.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
+import { LOOPBACK_HOSTS } from '../../util/ports.ts';
 import type { Context } from '../context.ts';
 import { durationOption, sizeOption, wholeNumberOption } from '../options.ts';
 import { untilSignal } from './cluster.ts';
@@ -20,7 +21,9 @@ type Ctx = (cmd: Command) => Context;
 export function parseListen(text: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
   if (!m || Number(m[2]) > 65535) throw new UsageError(`bad --listen "${text}": use HOST:PORT, e.g. 127.0.0.1:9479 (port 0 picks a free one)`);
-  return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  const host = (m[1] as string).replace(/^\[|\]$/g, '');
+  if (!LOOPBACK_HOSTS.includes(host)) throw new UsageError(`--listen host ${host} is not a loopback address: the operator serves on 127.0.0.1 only`);
+  return { host, port: Number(m[2]) };
 }
 
 export interface OperatorFlags {

@@ -7,6 +7,7 @@ import { requireTool } from '../../cluster/binaries.ts';
 import { readClusterConfig, readManifests } from '../../cluster/cluster-config.ts';
 import { clusterStatus, createCluster, supervisorPid, waitHealthy } from '../../cluster/control.ts';
 import { Supervisor } from '../../cluster/supervisor.ts';
+import { checkListen } from '../../util/ports.ts';
 import type { Operator } from '../../operator/operator.ts';
 import type { Context } from '../context.ts';
 import { durationOption } from '../options.ts';
@@ -33,6 +34,8 @@ export function registerRun(program: Command, ctx: Ctx): void {
       if (bg) {
         throw new WardenError(`the cluster in ${layout.root} already runs under a background supervisor (pid ${bg}): run \`warden operator\` beside it, or \`warden cluster down\` first`);
       }
+      // The operator listens last; a taken port is found now, not after every member started.
+      await checkListen(options.listenHost, options.listenPort);
       let rollback: (() => void) | undefined;
       if (!readClusterConfig(layout)) {
         rollback = await createCluster(layout, { members: opts.members, tls: opts.tls, log });
