@@ -1,6 +1,7 @@
 // The one place that knows backup file names (as OpenShift's cluster-backup.sh writes them):
 //   snapshot_<YYYY-MM-DD_HHMMSS>.db  and  static_kuberesources_<YYYY-MM-DD_HHMMSS>.tar.gz
-// with `__POSSIBLY_DIRTY__` before the extension when a backup was forced.
+// with `__POSSIBLY_DIRTY__` before the extension when a backup was forced, and what a backup
+// writes on its way to them (.part files, the archive's staging folder, its lock).
 import fs from 'node:fs';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
@@ -40,6 +41,27 @@ export function parseBackupName(name: string): ParsedName | undefined {
   if (!m) return undefined;
   if ((m[1] === 'snapshot') !== (m[4] === 'db')) return undefined;
   return { kind: m[1] === 'snapshot' ? 'snapshot' : 'archive', timestamp: m[2] as string, dirty: !!m[3] };
+}
+
+/** The lock a running backup holds in each folder it writes to (see lock.ts). */
+export function lockName(ts: string): string {
+  return `.warden-backup_${ts}.lock`;
+}
+
+export interface Leftover {
+  timestamp: string;
+  kind: 'snapshot-part' | 'archive-part' | 'archive-staging' | 'lock';
+}
+
+const LEFTOVER_RE = /^(?:(snapshot)_(\d{4}-\d{2}-\d{2}_\d{6})\.db\.part|(static_kuberesources)_(\d{4}-\d{2}-\d{2}_\d{6})(?:__POSSIBLY_DIRTY__)?\.tar\.gz\.(part|staging)|\.warden-backup_(\d{4}-\d{2}-\d{2}_\d{6})\.lock)$/;
+
+/** What a backup writes on its way (the snapshot's and archive's .part, the archive's staging folder, its lock). */
+export function parseLeftoverName(name: string): Leftover | undefined {
+  const m = LEFTOVER_RE.exec(name);
+  if (!m) return undefined;
+  if (m[1]) return { timestamp: m[2] as string, kind: 'snapshot-part' };
+  if (m[3]) return { timestamp: m[4] as string, kind: m[5] === 'part' ? 'archive-part' : 'archive-staging' };
+  return { timestamp: m[6] as string, kind: 'lock' };
 }
 
 export interface LocalSet {

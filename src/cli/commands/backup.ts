@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
 import { takeBackup } from '../../backup/backup.ts';
+import { removeLeftovers } from '../../backup/lock.ts';
 import { findLocalSets } from '../../backup/names.ts';
 import type { S3Options } from '../../backup/s3-url.ts';
 import { parseS3Url } from '../../backup/s3-url.ts';
@@ -135,7 +136,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
 
   addS3Flags(backup
     .command('list <location>')
-    .description('list the backup sets in a directory or an s3:// location: time, member, revision, size, encryption, location')
+    .description('list the backup sets in a directory or an s3:// location: time, member, revision, size, encryption, location; removes (and names) what killed backups left in the directory')
     .option('--keys-dir <dir>', 'where the archives are, when kept apart'))
     .action(async (dir: string, _o: unknown, cmd: Command) => {
       const c = ctx(cmd);
@@ -147,6 +148,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
       // --keys-dir is also an option of `backup` itself, which commander gives it to.
       const { keysDir } = cmd.optsWithGlobals() as { keysDir?: string };
       const sets = findLocalSets(dir, keysDir);
+      for (const line of removeLeftovers([dir, ...(keysDir ? [keysDir] : [])])) c.io.err(line);
       const rows = await Promise.all(sets.map(async (s) => {
         const info: BackupInfo | undefined = s.archive ? await readBackupInfo(s.archive.path).catch(() => undefined) : undefined;
         return {
