@@ -42,7 +42,7 @@ export interface MemberRow {
 }
 
 export function validateMemberCount(n: number): { warning?: string } {
-  if (!Number.isInteger(n) || n < 1 || n > 9) throw new UsageError(`--members must be a whole number from 1 to 9 (got ${n}); 1, 3 or 5 are usual`);
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new UsageError(`--members must be a whole number from 1 to 9 (got ${n}): 1, 3 or 5 are usual`);
   if (n % 2 === 0) {
     return { warning: `warning: ${n} members tolerate no more failures than ${n - 1} (quorum is ${n / 2 + 1}): prefer an odd count` };
   }

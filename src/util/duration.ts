@@ -33,7 +33,7 @@ export function parseDuration(text: string, flag: string, bounds: DurationBounds
   }
   if (bounds.allowZero && /^0+(?:\.0+)?$/.test(s)) return 0;
   if (s.length === 0 || pos !== s.length || total < 0 || (total === 0 && !bounds.allowZero)) {
-    throw new UsageError(`invalid duration "${text}" for ${flag}: use a form like 500ms, 5s or 1m30s${bounds.allowZero ? ' (0 for none)' : ''}`);
+    throw new UsageError(`invalid duration "${text}" for ${flag}: use a form like 500ms, 5s or 1m30s`);
   }
   const max = bounds.maxMs ?? DEFAULT_MAX_DURATION_MS;
   if (!(total <= max)) throw new UsageError(`duration "${text}" for ${flag} is too long: give at most ${formatBound(max)}`);

@@ -301,8 +301,8 @@ describe('defragmentation and space', () => {
     assertOneErrorLine(await cli(['--state-dir', state, 'defrag', '--health-timeout', 'never']), /^Error: invalid duration "never" for --health-timeout/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, '--command-timeout', 'abc', 'defrag', '--cluster']), /^Error: invalid duration "abc" for --command-timeout/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'space', 'recover', '--wait', 'soon']), /^Error: invalid duration "soon" for --wait/, { only: true });
-    assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-fragmentation', '150']), /^Error: --defrag-min-fragmentation must be a percentage from 0 to 100 \(got "150"\)$/, { only: true });
-    assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-db-size', 'huge']), /^Error: bad --defrag-min-db-size "huge": use a size like 100MiB/, { only: true });
+    assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-fragmentation', '150']), /^Error: --defrag-min-fragmentation must be a percentage from 0 to 100 \(got "150"\): e\.g\. --defrag-min-fragmentation 45$/, { only: true });
+    assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-db-size', 'huge']), /^Error: invalid size "huge" for --defrag-min-db-size: use a form like 100MiB/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-wait', '1y']), /^Error: invalid duration "1y" for --defrag-wait/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--space-alert-for', '0']), /^Error: invalid duration "0" for --space-alert-for/, { only: true });
     assert.equal(fs.existsSync(state), false, 'nothing was created');
