@@ -138,7 +138,7 @@ describe('backup', () => {
     const killedBackup = async (): Promise<string> => {
       process.kill(m.pid!, 'SIGSTOP');
       try {
-        const run = new Background(['--state-dir', c.stateDir, 'backup', dir, '--member', 'etcd-1']);
+        const run = new Background(['--state-dir', c.stateDir, '--command-timeout', '2m', 'backup', dir, '--member', 'etcd-1']);
         const part = await waitUntil('the stream to start', () => files(dir).find((f) => f.endsWith('.db.part')), 60_000);
         run.kill('SIGKILL');
         await run.exited();
@@ -180,7 +180,8 @@ describe('backup', () => {
     let part: string;
     let list;
     try {
-      run = new Background(['--state-dir', c.stateDir, 'backup', dir, '--member', 'etcd-1']);
+      // A long --command-timeout: its checks of the frozen member wait instead of failing the backup.
+      run = new Background(['--state-dir', c.stateDir, '--command-timeout', '2m', 'backup', dir, '--member', 'etcd-1']);
       t.after(() => run?.kill('SIGKILL'));
       part = await waitUntil('the stream to start', () => files(dir).find((f) => f.endsWith('.db.part')), 60_000);
       list = await c.run(['backup', 'list', dir]);
