@@ -33,11 +33,12 @@ describe('local cluster', () => {
     const state = path.join(tempDir('badarg'), 'state');
     t.after(() => cli(['--state-dir', state, 'cluster', 'down']));
     const started = Date.now();
-    const r = await cli(['--state-dir', state, 'cluster', 'up', '--timeout', '60s', '--etcd-arg=--quota-backend-bytes=banana']);
+    // A bound far beyond the test's: the exit must end the wait, not the bound.
+    const r = await cli(['--state-dir', state, 'cluster', 'up', '--timeout', '10m', '--etcd-arg=--quota-backend-bytes=banana']);
     const took = Date.now() - started;
     assertOneErrorLine(r, /^Error: member etcd-\d exited while starting \(exit code 2\): invalid value "banana" for flag -quota-backend-bytes: parse error: see .*etcd-\d\.log$/);
-    // etcd exits within milliseconds; only warden's own start-up (supervisor, spawn) may take long on a loaded machine.
-    assert.ok(took < 30_000, `reported after ${took} ms, not at once`);
+    // etcd exits within milliseconds; only warden's own start-up and roll-back take long on a loaded machine.
+    assert.ok(took < 60_000, `reported after ${took} ms, not at once`);
     assert.deepEqual(processesMentioning(state), [], 'no supervisor or member left running');
     assert.equal(fs.existsSync(state), false, 'the new cluster is rolled back');
   });
@@ -49,9 +50,9 @@ describe('local cluster', () => {
     await waitUntil('the member to be seen as exited', async () => (await c.status())[0]?.state === 'exited');
     assert.equal((await c.run(['cluster', 'down'])).code, 0);
     const started = Date.now();
-    const r = await c.run(['cluster', 'up', '--timeout', '60s']);
+    const r = await c.run(['cluster', 'up', '--timeout', '10m']);
     assertOneErrorLine(r, /^Error: member etcd-1 is down: it exited at \S+ \(signal SIGKILL\): .*: start it again with `warden cluster start-member etcd-1`/);
-    assert.ok(Date.now() - started < 30_000, 'reported at once, not after --timeout');
+    assert.ok(Date.now() - started < 60_000, 'reported at once, not after --timeout');
     const start = await c.run(['cluster', 'start-member', 'etcd-1']);
     assert.equal(start.code, 0, start.stderr);
   });
