@@ -1,7 +1,9 @@
 // Taking one backup set from one healthy member: the snapshot streamed from etcd (its sha256
 // trailer checked, then appended as etcdctl does so `etcdctl snapshot restore` accepts the
 // file), read back and verified, and the static_kuberesources archive beside it. Both are
-// written as .part, fsynced and renamed, mode 0600; on any failure nothing is left behind.
+// written as .part, fsynced and renamed, mode 0600; on any failure nothing is left behind. Each
+// folder written to is locked for the backup's life, so what a killed backup left (a .part, the
+// archive's staging copy of the keys) is told apart and removed by the next one (lock.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +19,7 @@ import { StatusFollower, snapshotStatus, type SnapshotStatus } from '../snapshot
 import { humanBytes } from '../cli/printer.ts';
 import { fsyncDir } from '../util/fsutil.ts';
 import { prefetchArchiveLibrary, writeArchive, type ArchiveEntry, type BackupInfo } from './archive.ts';
+import { BackupLock, removeLeftovers } from './lock.ts';
 import { archiveName, backupTimestamp, snapshotName } from './names.ts';
 
 export interface BackupOptions {
@@ -69,15 +72,32 @@ async function memberStates(client: EtcdClient): Promise<MemberState[]> {
   }));
 }
 
-function ensureWritableDir(dir: string, flag: string): void {
+/**
+ * Creates `dir` (and missing parents); returns the folders it created (deepest first), which a
+ * failed backup removes again: a backup that fails leaves no empty folder behind.
+ */
+function makeDir(dir: string, label: string): string[] {
+  const created: string[] = [];
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.accessSync(dir, fs.constants.W_OK);
-    const probe = path.join(dir, `.warden-write-test-${process.pid}`);
-    fs.writeFileSync(probe, '');
-    fs.rmSync(probe);
+    const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (first) for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+      created.push(d);
+      if (d === path.resolve(first) || d === path.dirname(d)) break;
+    }
+    return created;
   } catch (err) {
-    throw new WardenError(`cannot write to ${flag} ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): choose a writable directory`);
+    throw new WardenError(`cannot write to ${label} ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): choose a writable directory`);
+  }
+}
+
+/** Removes these folders, deepest first, as long as they are empty. */
+function removeEmptyDirs(dirs: string[]): void {
+  for (const d of dirs) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      return; // not empty (someone else writes there too), or already gone
+    }
   }
 }
 
@@ -230,11 +250,35 @@ function localMember(layout: StateLayout, name: string): { clientURL: string; db
   }
 }
 
+/**
+ * One backup set. What killed backups left in the folders it writes to is removed (and said),
+ * each folder is locked (the lock is also the write test), then the set is written.
+ */
 export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promise<BackupResult> {
   const keysDir = opts.keysDir ?? opts.dir;
-  ensureWritableDir(opts.dir, 'backup dir');
-  if (keysDir !== opts.dir) ensureWritableDir(keysDir, '--keys-dir');
   const ts = backupTimestamp(opts.now ?? new Date());
+  const dirs: [string, string][] = [[opts.dir, 'backup dir'], ...(keysDir !== opts.dir ? [[keysDir, '--keys-dir'] as [string, string]] : [])];
+  const createdDirs: string[] = [];
+  const locks: BackupLock[] = [];
+  const release = () => {
+    for (const l of locks.splice(0)) l.release();
+  };
+  try {
+    for (const [dir, label] of dirs) createdDirs.unshift(...makeDir(dir, label));
+    // Before locking: a leftover of this very second (a backup killed just now) goes too.
+    for (const line of removeLeftovers(dirs.map(([d]) => d))) opts.log(line);
+    for (const [dir, label] of dirs) locks.push(BackupLock.acquire(dir, ts, label));
+    return await backupInto(client, opts, keysDir, ts);
+  } catch (err) {
+    release();
+    removeEmptyDirs(createdDirs);
+    throw err;
+  } finally {
+    release();
+  }
+}
+
+async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: string, ts: string): Promise<BackupResult> {
   for (const dirty of [false, true]) {
     for (const p of [path.join(opts.dir, snapshotName(ts, dirty)), path.join(keysDir, archiveName(ts, dirty))]) {
       if (fs.existsSync(p)) throw new WardenError(`${p} already exists: a backup was taken this second; retry in a moment`);

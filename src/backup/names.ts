@@ -1,8 +1,10 @@
 // The one place that knows backup file names (as OpenShift's cluster-backup.sh writes them):
 //   snapshot_<YYYY-MM-DD_HHMMSS>.db  and  static_kuberesources_<YYYY-MM-DD_HHMMSS>.tar.gz
-// with `__POSSIBLY_DIRTY__` before the extension when a backup was forced.
+// with `__POSSIBLY_DIRTY__` before the extension when a backup was forced, and what a backup
+// writes on its way to them (.part files, the archive's staging folder, its lock).
 import fs from 'node:fs';
 import path from 'node:path';
+import { WardenError } from '../errors.ts';
 
 export const DIRTY = '__POSSIBLY_DIRTY__';
 
@@ -41,6 +43,27 @@ export function parseBackupName(name: string): ParsedName | undefined {
   return { kind: m[1] === 'snapshot' ? 'snapshot' : 'archive', timestamp: m[2] as string, dirty: !!m[3] };
 }
 
+/** The lock a running backup holds in each folder it writes to (see lock.ts). */
+export function lockName(ts: string): string {
+  return `.warden-backup_${ts}.lock`;
+}
+
+export interface Leftover {
+  timestamp: string;
+  kind: 'snapshot-part' | 'archive-part' | 'archive-staging' | 'lock';
+}
+
+const LEFTOVER_RE = /^(?:(snapshot)_(\d{4}-\d{2}-\d{2}_\d{6})\.db\.part|(static_kuberesources)_(\d{4}-\d{2}-\d{2}_\d{6})(?:__POSSIBLY_DIRTY__)?\.tar\.gz\.(part|staging)|\.warden-backup_(\d{4}-\d{2}-\d{2}_\d{6})\.lock)$/;
+
+/** What a backup writes on its way (the snapshot's and archive's .part, the archive's staging folder, its lock). */
+export function parseLeftoverName(name: string): Leftover | undefined {
+  const m = LEFTOVER_RE.exec(name);
+  if (!m) return undefined;
+  if (m[1]) return { timestamp: m[2] as string, kind: 'snapshot-part' };
+  if (m[3]) return { timestamp: m[4] as string, kind: m[5] === 'part' ? 'archive-part' : 'archive-staging' };
+  return { timestamp: m[6] as string, kind: 'lock' };
+}
+
 export interface LocalSet {
   timestamp: string;
   dirty: boolean;
@@ -48,24 +71,37 @@ export interface LocalSet {
   archive?: { path: string; size: number };
 }
 
+/** The names in a folder of backups; a folder that cannot be read is an error, never "no sets". */
+export function readBackupDir(dir: string, label: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new WardenError(`${label} ${dir} does not exist: give the directory that holds the backup sets`);
+    if (code === 'ENOTDIR') throw new WardenError(`${label} ${dir} is not a directory: give the directory that holds the backup sets`);
+    throw new WardenError(`cannot read ${label} ${dir} (${code ?? (err as Error).message}): check its permissions`);
+  }
+}
+
 /** Backup sets found in `dir` (and archives in `keysDir` when given), newest first. */
 export function findLocalSets(dir: string, keysDir?: string): LocalSet[] {
   const sets = new Map<string, LocalSet>();
-  for (const d of [...new Set([dir, keysDir ?? dir])]) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(d);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
+  const dirs = new Map([[dir, 'backup dir']]);
+  if (keysDir && !dirs.has(keysDir)) dirs.set(keysDir, '--keys-dir');
+  for (const [d, label] of dirs) {
+    for (const name of readBackupDir(d, label)) {
       const p = parseBackupName(name);
       if (!p) continue;
       // A keys dir given apart supplies archives only: a snapshot there (a copy of the backup
       // dir, say) never stands in for the backup dir's.
       if (d !== dir && p.kind === 'snapshot') continue;
       const full = path.join(d, name);
-      const size = fs.statSync(full).size;
+      let size: number;
+      try {
+        size = fs.statSync(full).size;
+      } catch {
+        continue; // removed meanwhile (retention)
+      }
       const set = sets.get(p.timestamp) ?? { timestamp: p.timestamp, dirty: p.dirty };
       set.dirty ||= p.dirty;
       if (p.kind === 'snapshot') set.snapshot = { path: full, size };

@@ -33,13 +33,3 @@ export function setsToDelete(sets: SetInfo[], policy: RetentionPolicy, now: Date
   }
   return drop.reverse();
 }
-
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, ki: 1024, kib: 1024, m: 1e6, mb: 1e6, mi: 1024 ** 2, mib: 1024 ** 2, g: 1e9, gb: 1e9, gi: 1024 ** 3, gib: 1024 ** 3, t: 1e12, tb: 1e12, ti: 1024 ** 4, tib: 1024 ** 4 };
-
-/** "10GiB", "500MB", "1024" -> bytes; undefined when not a size. */
-export function parseSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
-  if (!m) return undefined;
-  const unit = SIZE_UNITS[(m[2] as string).toLowerCase()];
-  return unit === undefined ? undefined : Math.floor(Number(m[1]) * unit);
-}

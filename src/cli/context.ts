@@ -6,7 +6,6 @@ import { embeddedConnection } from '../cluster/cluster-config.ts';
 import { StateLayout, resolveStateDir } from '../cluster/layout.ts';
 import { EtcdClient, type ConnectionOptions, type MemberClient } from '../etcd/client.ts';
 import { EtcdUnavailableError } from '../etcd/errors.ts';
-import { parseDuration } from '../util/duration.ts';
 import { parseOutputFormat, stdio, type Output, type OutputFormat } from './printer.ts';
 
 export interface GlobalFlags {
@@ -17,8 +16,9 @@ export interface GlobalFlags {
   key?: string;
   user?: string;
   password?: string;
-  commandTimeout?: string;
-  dialTimeout?: string;
+  /** Milliseconds, parsed and bounded with the command line. */
+  commandTimeout?: number;
+  dialTimeout?: number;
   writeOut?: string;
 }
 
@@ -42,7 +42,7 @@ export class Context {
   }
 
   get commandTimeoutMs(): number {
-    return this.flags.commandTimeout ? parseDuration(this.flags.commandTimeout, '--command-timeout') : 5000;
+    return this.flags.commandTimeout ?? 5000;
   }
 
   /** True when the user named endpoints (flag or ETCDCTL_ENDPOINTS) instead of the embedded cluster. */
@@ -53,7 +53,7 @@ export class Context {
   connectionOptions(): ConnectionOptions {
     const f = this.flags;
     const env = process.env;
-    const dialTimeoutMs = f.dialTimeout ? parseDuration(f.dialTimeout, '--dial-timeout') : 2000;
+    const dialTimeoutMs = f.dialTimeout ?? 2000;
     const base = { commandTimeoutMs: this.commandTimeoutMs, dialTimeoutMs, ...this.auth() };
     const endpointsFlag = f.endpoints ?? env.ETCDCTL_ENDPOINTS;
     const cacert = f.cacert ?? env.ETCDCTL_CACERT;

@@ -1,8 +1,10 @@
 // The warden command line: global flags named as etcdctl names them, one file per command group,
-// and one error path: a WardenError prints `Error: <one line>` and exits non-zero.
+// and one error path: a WardenError prints `Error: <one line>` and exits non-zero, and so does
+// every usage error commander finds (exit 2), in the same `<what went wrong>: <what to do>` form.
 import { Command, CommanderError, Option } from 'commander';
 import { WardenError } from '../errors.ts';
 import { Context, type GlobalFlags, type RunResult } from './context.ts';
+import { durationOption } from './options.ts';
 import { stdio, type Output } from './printer.ts';
 
 export type ContextFactory = (cmd: Command) => Context;
@@ -75,22 +77,76 @@ function programWith(io: Output, result: RunResult, registers: Register[]): Comm
     .option('--key <file>', 'TLS client key (env ETCDCTL_KEY)')
     .option('--user <name:password>', 'etcd user, as name:password or with --password (env ETCDCTL_USER)')
     .option('--password <password>', 'password for --user (env ETCDCTL_PASSWORD)')
-    .option('--command-timeout <duration>', 'timeout for each etcd call, e.g. 5s', '5s')
-    .option('--dial-timeout <duration>', 'timeout to connect to an endpoint', '2s')
+    .addOption(durationOption('--command-timeout <duration>', 'timeout for each etcd call, e.g. 5s', { default: '5s' }))
+    .addOption(durationOption('--dial-timeout <duration>', 'timeout to connect to an endpoint', { default: '2s' }))
     .option('-w, --write-out <format>', 'output format: simple, json or table')
-    .showHelpAfterError(false)
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .exitOverride();
+    .addHelpText('after', '\nDurations look like 500ms, 5s or 1m30s, at most 24h unless a flag says otherwise; sizes like\n100MiB, 10GiB or 1048576, at most 1PiB.');
   const ctx = (cmd: Command) => new Context(cmd.optsWithGlobals() as GlobalFlags, io, result);
   for (const register of registers) register(program, ctx);
-  for (const c of program.commands) propagate(c);
+  propagate(program, io);
   return program;
 }
 
-function propagate(cmd: Command): void {
-  cmd.exitOverride();
+/**
+ * commander writes its own errors (and, for a group called without a command, its help) to
+ * stderr before exiting; here it writes nothing there and throws a CommandLineError instead,
+ * which main prints as one line.
+ */
+function propagate(cmd: Command, io: Output): void {
   cmd.showHelpAfterError(false);
-  for (const c of cmd.commands) propagate(c);
+  // Only errors and the help of a group called without a command go to writeErr.
+  cmd.configureOutput({ writeOut: (s) => io.out(s), writeErr: () => helpOnStderr.add(cmd), outputError: () => undefined });
+  cmd.exitOverride((err) => {
+    throw new CommandLineError(err, cmd);
+  });
+  for (const c of cmd.commands) propagate(c, io);
+}
+
+/** Groups whose help commander wanted to print as an error (called without a command). */
+const helpOnStderr = new WeakSet<Command>();
+
+/** A usage error commander found, with the command it was found on. */
+class CommandLineError extends Error {
+  constructor(
+    readonly commander: CommanderError,
+    readonly command: Command,
+  ) {
+    super(commander.message);
+  }
+}
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** commander's message as `<what went wrong>: <what to do>`. */
+function usageLine(err: CommanderError, cmd: Command): string {
+  const path = commandPath(cmd);
+  const help = `\`${path} --help\``;
+  if (err.code === 'commander.help') {
+    const subs = cmd.createHelp().visibleCommands(cmd).map((c) => c.name()).filter((n) => n !== 'help');
+    return cmd.parent
+      ? `\`${path}\` needs a command: one of ${subs.join(', ')} (see ${help})`
+      : `\`${path}\` needs a command: see ${help} for the commands`;
+  }
+  const [first = '', ...rest] = err.message.replace(/^error: /, '').split('\n');
+  const what = first.replace(/\.$/, '');
+  const suggestion = /^\(Did you mean (.*)\?\)$/.exec(rest.join(' ').trim())?.[1];
+  switch (err.code) {
+    case 'commander.unknownOption':
+    case 'commander.unknownCommand':
+      return suggestion ? `${what}: did you mean ${suggestion}? (see ${help})` : `${what}: see ${help} for the ${err.code === 'commander.unknownOption' ? 'options' : 'commands'}`;
+    case 'commander.excessArguments': {
+      const m = /^(too many arguments(?: for '[^']+')?)\. Expected (\d+) arguments? but got (\d+)$/.exec(what);
+      return `${m ? `${m[1]} (expected ${m[2]}, got ${m[3]})` : what}: see ${help}`;
+    }
+    case 'commander.optionMissingArgument':
+      return `${what.replace(/ argument missing$/, ' needs a value')}: see ${help}`;
+    default:
+      return `${[what, ...rest].join(' ').replace(/\. /g, '; ').replace(/\.$/, '')}: see ${help}`;
+  }
 }
 
 export async function main(argv: string[], io: Output = stdio): Promise<number> {
@@ -100,9 +156,13 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
     await program.parseAsync(argv, { from: 'user' });
     return result.exitCode;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // --help and --version end here too, with exit code 0; commander already printed the line.
-      return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof CommandLineError) {
+      const { code } = err.commander;
+      // --help, `help <command>` and --version end here too; commander printed them on stdout.
+      if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+      if (code === 'commander.help' && !helpOnStderr.has(err.command)) return 0;
+      io.err(`Error: ${usageLine(err.commander, err.command)}`);
+      return 2;
     }
     if (err instanceof WardenError) {
       io.err(`Error: ${err.message}`);

@@ -22,11 +22,15 @@ export interface ManifestEntry {
   active: boolean;
 }
 
+/** The cluster's settings; undefined when there is no cluster (yet) in the state dir. */
 export function readClusterConfig(layout: StateLayout): ClusterConfig | undefined {
   let text: string;
   try {
     text = fs.readFileSync(layout.clusterFile, 'utf8');
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new WardenError(`the state dir ${layout.root} is not a directory: pass --state-dir (or WARDEN_STATE_DIR) a directory`);
+    }
     return undefined;
   }
   try {

@@ -11,10 +11,10 @@ import { pidAlive, processCmdline, writeFileAtomic } from '../util/fsutil.ts';
 import { freePorts, isPortFree } from '../util/ports.ts';
 import { waitFor, WaitTimeoutError } from '../util/wait.ts';
 import { etcdVersion, requireTool } from './binaries.ts';
-import { embeddedConnection, readClusterConfig, readManifests, type ClusterConfig } from './cluster-config.ts';
+import { embeddedConnection, readClusterConfig, readManifests, requireClusterConfig, type ClusterConfig } from './cluster-config.ts';
 import { StateLayout } from './layout.ts';
 import { buildClusterManifests, memberNames, serializeManifest, type MemberManifest } from './manifest.ts';
-import { isMemberProcess, lastLogLine, readRunStatus, terminate, type MemberState } from './supervisor.ts';
+import { isMemberProcess, lastLogLine, manifestStamp, readRunStatus, terminate, type MemberRunStatus, type MemberState } from './supervisor.ts';
 import { generateClusterTls, tlsFiles } from './tls.ts';
 
 
@@ -42,7 +42,7 @@ export interface MemberRow {
 }
 
 export function validateMemberCount(n: number): { warning?: string } {
-  if (!Number.isInteger(n) || n < 1 || n > 9) throw new UsageError(`--members must be a whole number from 1 to 9 (got ${n}); 1, 3 or 5 are usual`);
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new UsageError(`--members must be a whole number from 1 to 9 (got ${n}): 1, 3 or 5 are usual`);
   if (n % 2 === 0) {
     return { warning: `warning: ${n} members tolerate no more failures than ${n - 1} (quorum is ${n / 2 + 1}): prefer an odd count` };
   }
@@ -61,6 +61,7 @@ export function supervisorPid(layout: StateLayout): number | undefined {
 /** Creates the cluster (when new) and starts its supervisor in the background. */
 export async function clusterUp(layout: StateLayout, opts: UpOptions): Promise<{ created: boolean; rows: MemberRow[] }> {
   const existing = readClusterConfig(layout);
+  const since = Date.now();
   if (existing) {
     readManifests(layout); // invalid manifests stop us here with one clear line
     if (supervisorPid(layout)) {
@@ -69,14 +70,14 @@ export async function clusterUp(layout: StateLayout, opts: UpOptions): Promise<{
       requireTool('etcd');
       await startSupervisorDetached(layout);
     }
-    await waitHealthy(layout, opts.timeoutMs);
+    await waitHealthy(layout, opts.timeoutMs, undefined, since);
     return { created: false, rows: clusterStatus(layout) };
   }
 
   const rollback = await createCluster(layout, opts);
   try {
     await startSupervisorDetached(layout);
-    await waitHealthy(layout, opts.timeoutMs);
+    await waitHealthy(layout, opts.timeoutMs, undefined, since);
   } catch (err) {
     await clusterDown(layout, () => undefined).catch(() => undefined);
     rollback();
@@ -167,33 +168,66 @@ export async function startSupervisorDetached(layout: StateLayout): Promise<numb
   return child.pid as number;
 }
 
-/** Waits until every active member runs and answers a linearizable read. */
-export async function waitHealthy(layout: StateLayout, timeoutMs: number, names?: string[]): Promise<void> {
+/**
+ * Waits until every active member runs and answers a linearizable read. A member that exits (or
+ * cannot start) meanwhile ends the wait at once, with the last line it logged: etcd refusing a
+ * flag exits within milliseconds, and waiting out the whole bound for it only hides why.
+ * `since` is when its start was asked for (an exit before it is an earlier death).
+ */
+export async function waitHealthy(layout: StateLayout, timeoutMs: number, names?: string[], since = Date.now()): Promise<void> {
   const conn = embeddedConnection(layout);
   const entries = readManifests(layout).filter((e) => e.active && (!names || names.includes(e.manifest.name)));
   const client = new EtcdClient({ endpoints: conn.endpoints, ...(conn.tls ? { tls: conn.tls } : {}), commandTimeoutMs: 3000 });
+  let failed = false;
   try {
-    await Promise.all(entries.map(async ({ manifest: m }) => {
+    await Promise.all(entries.map(async ({ manifest: m, file }) => {
+      let outcome: 'healthy' | 'given up' | MemberRunStatus;
       try {
-        await waitFor(async () => {
-          const st = readRunStatus(layout, m.name);
-          if (st && (st.state === 'exited' || st.state === 'failed')) {
-            throw new WardenError(`member ${m.name} ${st.state === 'failed' ? 'could not start' : 'exited'}: ${st.error ?? 'no reason logged'}; see ${layout.memberLog(m.name)}`);
-          }
+        outcome = await waitFor(async () => {
+          if (failed) return 'given up';
+          const ended = endedWith(layout, m.name, file);
+          if (ended) return ended;
           const h = await checkEndpointHealth(client.member(m.clientURL));
-          return h.health;
+          return h.health ? 'healthy' : undefined;
         }, { timeoutMs, intervalMs: 200, what: `member ${m.name} to become healthy` });
       } catch (err) {
-        if (err instanceof WaitTimeoutError && err.lastError instanceof WardenError && /could not start|exited/.test(err.lastError.message)) throw err.lastError;
+        failed = true;
         if (err instanceof WaitTimeoutError) {
           throw new WardenError(`member ${m.name} was not healthy within ${Math.round(timeoutMs / 1000)}s (${lastLogLine(layout.memberLog(m.name)) ?? 'no log'}): see ${layout.memberLog(m.name)}`);
         }
         throw err;
       }
+      if (typeof outcome === 'object') {
+        failed = true;
+        throw new WardenError(memberEndedMessage(layout, outcome, since));
+      }
     }));
   } finally {
     client.close();
   }
+}
+
+/** The supervisor's record of this member having exited (or failed to start) with its current manifest. */
+function endedWith(layout: StateLayout, name: string, manifestFile: string): MemberRunStatus | undefined {
+  const st = readRunStatus(layout, name);
+  if (!st || (st.state !== 'exited' && st.state !== 'failed')) return undefined;
+  // A record about an earlier manifest is stale: the supervisor starts the member again.
+  try {
+    return st.manifestStamp === manifestStamp(fs.statSync(manifestFile)) ? st : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the member is not running; `since` tells an exit while we waited from an earlier one. */
+function memberEndedMessage(layout: StateLayout, st: MemberRunStatus, since: number): string {
+  const log = layout.memberLog(st.name);
+  if (st.state === 'failed') return `member ${st.name} could not start: ${st.error ?? 'no reason recorded'}: see ${log}`;
+  const how = st.signal ? `signal ${st.signal}` : `exit code ${st.exitCode ?? '?'}`;
+  const why = st.error ?? 'it logged nothing';
+  const endedAt = st.endedAt ? Date.parse(st.endedAt) : NaN;
+  if (endedAt < since) return `member ${st.name} is down: it exited at ${st.endedAt} (${how}): ${why}: start it again with \`warden cluster start-member ${st.name}\` (see ${log})`;
+  return `member ${st.name} exited while starting (${how}): ${why}: see ${log}`;
 }
 
 /** Stops the supervisor and every member; afterwards no etcd of this state dir runs. */
@@ -219,6 +253,7 @@ export async function clusterDown(layout: StateLayout, log: (line: string) => vo
 }
 
 export function clusterStatus(layout: StateLayout): MemberRow[] {
+  requireClusterConfig(layout);
   return readManifests(layout).map(({ manifest: m, active }) => {
     const st = readRunStatus(layout, m.name);
     const running = isMemberProcess(st?.pid, m.dataDir);
@@ -272,15 +307,17 @@ export async function startMember(layout: StateLayout, name: string, timeoutMs: 
     // Same content, new file: the supervisor sees a changed manifest and starts the member.
     writeFileAtomic(e.file, fs.readFileSync(e.file), 0o600);
   }
-  await waitFor(() => isMemberProcess(readRunStatus(layout, name)?.pid, e.manifest.dataDir) || undefined, {
+  const since = Date.now();
+  const started = await waitFor(() => endedWith(layout, name, layout.manifestFile(name)) ?? (isMemberProcess(readRunStatus(layout, name)?.pid, e.manifest.dataDir) || undefined), {
     timeoutMs: Math.min(timeoutMs, 15_000),
     what: `member ${name} to start`,
   }).catch((err: unknown) => {
     const st = readRunStatus(layout, name);
-    if (st?.error) throw new WardenError(`member ${name} did not start: ${st.error}; see ${layout.memberLog(name)}`);
+    if (st?.error) throw new WardenError(`member ${name} did not start: ${st.error}: see ${layout.memberLog(name)}`);
     throw err;
   });
-  await waitHealthy(layout, timeoutMs, [name]);
+  if (typeof started === 'object') throw new WardenError(memberEndedMessage(layout, started, since));
+  await waitHealthy(layout, timeoutMs, [name], since);
 }
 
 export function tlsClientFiles(layout: StateLayout): { cacert: string; cert: string; key: string } | undefined {

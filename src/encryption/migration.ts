@@ -1,7 +1,6 @@
 // Migration: rewrite every stale value of a resource with the current write key. Each rewrite
 // is a compare-and-swap on the value's mod revision, so a concurrent write always wins and is
 // never overwritten; a value that cannot be read is reported and left exactly as it is.
-import { UsageError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { compare, op } from '../etcd/txn.ts';
 import { prefixRangeEnd } from '../etcd/types.ts';
@@ -24,12 +23,6 @@ export interface MigrateOptions {
 }
 
 /** `--migration-rate` (the operator's and `encryption ... --wait`'s): objects per second. */
-export function parseMigrationRate(text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--migration-rate must be a positive number of objects per second (got "${text}")`);
-  return n;
-}
-
 /**
  * Spaces calls at least 1/rate seconds apart across all workers. The waiters share one abort
  * listener, there only while someone waits (one per waiter would be 16 on one signal).

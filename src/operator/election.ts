@@ -2,7 +2,6 @@
 // the lease alive, so two operators never act at once. A leader that cannot renew its lease
 // steps down before the lease can expire on the server.
 import { EventEmitter } from 'node:events';
-import { UsageError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { compare, op } from '../etcd/txn.ts';
 import { delay } from '../util/wait.ts';
@@ -11,12 +10,6 @@ import { WARDEN_PREFIX } from './conditions.ts';
 export const LEADER_KEY = `${WARDEN_PREFIX}operator/leader`;
 
 /** `--lease-ttl` of the operator and of `encryption ... --wait`: whole seconds, 2 to 3600. */
-export function parseLeaseTtl(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 2 || n > 3600) throw new UsageError(`--lease-ttl must be whole seconds from 2 to 3600 (got "${text}")`);
-  return n;
-}
-
 export interface ElectionOptions {
   identity: string;
   ttlSeconds: number;

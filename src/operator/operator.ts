@@ -16,6 +16,7 @@ import { LeaderElection } from './election.ts';
 import { healthController } from './health-controller.ts';
 import { buildApp, listen, type Listening } from './http.ts';
 import { OperatorMetrics } from './metrics.ts';
+import { LOOPBACK_HOSTS, listenInUseMessage } from '../util/ports.ts';
 
 export interface OperatorOptions {
   client: EtcdClient;
@@ -93,14 +94,14 @@ export class Operator {
   }
 
   async start(): Promise<void> {
-    if (!['127.0.0.1', 'localhost', '::1'].includes(this.opts.listenHost)) {
+    if (!LOOPBACK_HOSTS.includes(this.opts.listenHost)) {
       throw new WardenError(`--listen host ${this.opts.listenHost} is not a loopback address: the operator serves on 127.0.0.1 only`);
     }
     try {
       this.http = await listen(await buildApp(this), this.opts.listenHost, this.opts.listenPort);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new WardenError(`port ${this.opts.listenHost}:${this.opts.listenPort} is already in use: pick another with --listen HOST:PORT (port 0 picks a free one)`);
+      if (code === 'EADDRINUSE') throw new WardenError(listenInUseMessage(this.opts.listenHost, this.opts.listenPort));
       throw err;
     }
     this.metrics.isLeader.set(0);

@@ -52,3 +52,26 @@ export function processCmdline(pid: number): string[] | undefined {
     return undefined;
   }
 }
+
+/**
+ * When a process started (clock ticks since boot, /proc/<pid>/stat field 22), or undefined when
+ * it is gone: with the pid, it names one process even after the pid is reused.
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may hold spaces and parentheses: state is field 3.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** This boot's id: a start time is only comparable within one boot. */
+export function bootId(): string {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return '';
+  }
+}

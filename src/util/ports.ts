@@ -1,5 +1,30 @@
 // Loopback port helpers: finding free ports and telling whether one is taken.
 import net from 'node:net';
+import { WardenError } from '../errors.ts';
+
+/** The hosts the operator may serve on. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
+/** What the operator says when its --listen port is taken. */
+export function listenInUseMessage(host: string, port: number): string {
+  return `port ${host}:${port} is already in use: pick another with --listen HOST:PORT, e.g. --listen 127.0.0.1:0 for any free port`;
+}
+
+/**
+ * Fails with one line when the operator could not listen on host:port (taken, or no such
+ * address here); `run` asks before it starts any member. Port 0 is always free.
+ */
+export async function checkListen(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const code = await new Promise<string | undefined>((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    srv.listen(port, host, () => srv.close(() => resolve(undefined)));
+  });
+  if (code === 'EADDRINUSE') throw new WardenError(listenInUseMessage(host, port));
+  if (code) throw new WardenError(`cannot listen on ${host}:${port} (${code}): pick another with --listen HOST:PORT, e.g. --listen 127.0.0.1:0`);
+}
 
 /** Asks the kernel for a free port on 127.0.0.1 by binding port 0. */
 export function freePort(): Promise<number> {

@@ -127,6 +127,76 @@ describe('backup', () => {
     assert.deepEqual(files(dir), []);
   });
 
+  it('what a backup killed with -9 left is removed by the next backup list and the next backup, which say so', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const m = (await c.status())[0]!;
+    const dir = path.join(tempDir('killed'), 'backups');
+    /**
+     * A backup killed with -9 while its snapshot streams: the member is frozen first, so the
+     * stream (which a named local member starts at once, into the .part) holds until the kill.
+     */
+    const killedBackup = async (): Promise<string> => {
+      process.kill(m.pid!, 'SIGSTOP');
+      try {
+        const run = new Background(['--state-dir', c.stateDir, '--command-timeout', '2m', 'backup', dir, '--member', 'etcd-1']);
+        const part = await waitUntil('the stream to start', () => files(dir).find((f) => f.endsWith('.db.part')), 60_000);
+        run.kill('SIGKILL');
+        await run.exited();
+        return /^snapshot_(.*)\.db\.part$/.exec(part)![1]!;
+      } finally {
+        process.kill(m.pid!, 'SIGCONT');
+      }
+    };
+    const ts = await killedBackup();
+    // A kill a moment later, while the archive was staged, leaves its staging folder (with the keys) too.
+    const staging = path.join(dir, `static_kuberesources_${ts}.tar.gz.staging`);
+    fs.mkdirSync(path.join(staging, 'encryption'), { recursive: true });
+    fs.writeFileSync(path.join(staging, 'encryption', 'encryption-config.yaml'), 'keys');
+    assert.ok(files(dir).includes(`snapshot_${ts}.db.part`), files(dir).join());
+
+    const list = await c.run(['backup', 'list', dir, '-w', 'json']);
+    assert.equal(list.code, 0, list.stderr);
+    assert.deepEqual(JSON.parse(list.stdout), []);
+    assert.match(list.stderr, new RegExp(`^removed what an interrupted backup left in ${dir}: .*snapshot_${ts}\\.db\\.part \\([\\d.]+ [kMG]?B\\)`, 'm'));
+    assert.match(list.stderr, new RegExp(`static_kuberesources_${ts}\\.tar\\.gz\\.staging/`));
+    assert.deepEqual(files(dir), [], 'the .part, the staging folder and the dead lock are gone');
+
+    const ts2 = await killedBackup();
+    const next = await c.run(['backup', dir]);
+    assert.equal(next.code, 0, next.stderr);
+    assert.match(next.stderr, new RegExp(`^removed what an interrupted backup left in ${dir}: snapshot_${ts2}\\.db\\.part`, 'm'));
+    assert.equal(files(dir).length, 2, files(dir).join());
+    assert.ok(files(dir).every((f) => /^(snapshot|static_kuberesources)_[\d-]+_\d{6}\.(db|tar\.gz)$/.test(f)), files(dir).join());
+  });
+
+  it("a running backup's .part is never removed by a backup list beside it", async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    assert.equal((await c.run(['put', 'kept', 'yes'])).code, 0);
+    const m = (await c.status())[0]!;
+    const dir = path.join(tempDir('live'), 'backups');
+    // The member frozen first: the backup is alive, its stream held open.
+    process.kill(m.pid!, 'SIGSTOP');
+    let run: Background | undefined;
+    let part: string;
+    let list;
+    try {
+      // A long --command-timeout: its checks of the frozen member wait instead of failing the backup.
+      run = new Background(['--state-dir', c.stateDir, '--command-timeout', '2m', 'backup', dir, '--member', 'etcd-1']);
+      t.after(() => run?.kill('SIGKILL'));
+      part = await waitUntil('the stream to start', () => files(dir).find((f) => f.endsWith('.db.part')), 60_000);
+      list = await c.run(['backup', 'list', dir]);
+    } finally {
+      process.kill(m.pid!, 'SIGCONT');
+    }
+    assert.equal(list.code, 0, list.stderr);
+    assert.doesNotMatch(list.stderr, /removed/);
+    assert.equal(await run.exited(), 0, run.out);
+    assert.ok(!files(dir).includes(part), 'the .part became the snapshot');
+    assert.equal(files(dir).length, 2, files(dir).join());
+    const check = await cli(['snapshot', 'status', path.join(dir, part.replace(/\.part$/, ''))]);
+    assert.equal(check.code, 0, check.stderr);
+  });
+
   it('refuses during an encryption migration unless forced, then names the files __POSSIBLY_DIRTY__', async (t) => {
     const c = await startCluster(t, ['--members', '1']);
     const docs = Array.from({ length: 300 }, (_, i) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s-${i}, namespace: d}\ndata: {k: dg==}\n`).join('---\n');

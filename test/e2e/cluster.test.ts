@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { etcdctl, processesMentioning, startCluster, waitUntil } from '../helpers/warden.ts';
+import { assertOneErrorLine, cli, etcdctl, processesMentioning, startCluster, tempDir, waitUntil } from '../helpers/warden.ts';
 
 describe('local cluster', () => {
   it('up starts 3 healthy members; down leaves no process behind', async (t) => {
@@ -27,6 +27,34 @@ describe('local cluster', () => {
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(processesMentioning(c.stateDir), []);
     assert.ok((await c.status()).every((m) => !m.running && m.pid === null));
+  });
+
+  it('a member that exits while starting is reported at once, with its last log line; nothing is left', async (t) => {
+    const state = path.join(tempDir('badarg'), 'state');
+    t.after(() => cli(['--state-dir', state, 'cluster', 'down']));
+    const started = Date.now();
+    // A bound far beyond the test's: the exit must end the wait, not the bound.
+    const r = await cli(['--state-dir', state, 'cluster', 'up', '--timeout', '10m', '--etcd-arg=--quota-backend-bytes=banana']);
+    const took = Date.now() - started;
+    assertOneErrorLine(r, /^Error: member etcd-\d exited while starting \(exit code 2\): invalid value "banana" for flag -quota-backend-bytes: parse error: see .*etcd-\d\.log$/);
+    // etcd exits within milliseconds; only warden's own start-up and roll-back take long on a loaded machine.
+    assert.ok(took < 60_000, `reported after ${took} ms, not at once`);
+    assert.deepEqual(processesMentioning(state), [], 'no supervisor or member left running');
+    assert.equal(fs.existsSync(state), false, 'the new cluster is rolled back');
+  });
+
+  it('cluster up of a cluster whose member died says at once that it is down and how to start it', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const [m] = await c.status();
+    process.kill(m!.pid!, 'SIGKILL');
+    await waitUntil('the member to be seen as exited', async () => (await c.status())[0]?.state === 'exited');
+    assert.equal((await c.run(['cluster', 'down'])).code, 0);
+    const started = Date.now();
+    const r = await c.run(['cluster', 'up', '--timeout', '10m']);
+    assertOneErrorLine(r, /^Error: member etcd-1 is down: it exited at \S+ \(signal SIGKILL\): .*: start it again with `warden cluster start-member etcd-1`/);
+    assert.ok(Date.now() - started < 60_000, 'reported at once, not after --timeout');
+    const start = await c.run(['cluster', 'start-member', 'etcd-1']);
+    assert.equal(start.code, 0, start.stderr);
   });
 
   it('a killed member is unhealthy while 2 of 3 keep quorum; two killed lose it', async (t) => {

@@ -446,10 +446,10 @@ describe('defragmentation and space', () => {
     assertOneErrorLine(await cli(['--state-dir', state, 'defrag', '--health-timeout', 'never']), /^Error: invalid duration "never" for --health-timeout/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, '--command-timeout', 'abc', 'defrag', '--cluster']), /^Error: invalid duration "abc" for --command-timeout/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'space', 'recover', '--wait', 'soon']), /^Error: invalid duration "soon" for --wait/, { only: true });
-    assertOneErrorLine(await cli(['--state-dir', state, 'defrag', '--cluster', '--lock-timeout', '99999999999h']), /^Error: --lock-timeout "99999999999h" is too long: give at most 24h$/, { only: true });
+    assertOneErrorLine(await cli(['--state-dir', state, 'defrag', '--cluster', '--lock-timeout', '99999999999h']), /^Error: duration "99999999999h" for --lock-timeout is too long: give at most 24h$/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'space', 'recover', '--lock-timeout', 'later']), /^Error: invalid duration "later" for --lock-timeout: use a form like 500ms, 5s or 1m30s$/, { only: true });
-    assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-fragmentation', '150']), /^Error: --defrag-min-fragmentation must be a percentage from 0 to 100 \(got "150"\)$/, { only: true });
-    assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-db-size', 'huge']), /^Error: bad --defrag-min-db-size "huge": use a size like 100MiB/, { only: true });
+    assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-fragmentation', '150']), /^Error: --defrag-min-fragmentation must be a percentage from 0 to 100 \(got "150"\): e\.g\. --defrag-min-fragmentation 45$/, { only: true });
+    assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-min-db-size', 'huge']), /^Error: invalid size "huge" for --defrag-min-db-size: use a form like 100MiB/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--defrag-wait', '1y']), /^Error: invalid duration "1y" for --defrag-wait/, { only: true });
     assertOneErrorLine(await cli(['--state-dir', state, 'operator', '--space-alert-for', '0']), /^Error: invalid duration "0" for --space-alert-for/, { only: true });
     assert.equal(fs.existsSync(state), false, 'nothing was created');

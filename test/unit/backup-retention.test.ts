@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { archiveName, backupTimestamp, parseBackupName, snapshotName, timestampDate } from '../../src/backup/names.ts';
-import { parseSize, setsToDelete } from '../../src/backup/retention.ts';
+import { setsToDelete } from '../../src/backup/retention.ts';
+import { UsageError } from '../../src/errors.ts';
+import { parseSize } from '../../src/util/size.ts';
 import { parseSchedule } from '../../src/backup/schedule.ts';
 
 const set = (minutesAgo: number, size = 100) => {
@@ -30,9 +32,14 @@ describe('backup names and retention', () => {
   });
 
   it('parses sizes and rejects a bad cron expression in one line', () => {
-    assert.equal(parseSize('10GiB'), 10 * 1024 ** 3);
-    assert.equal(parseSize('500MB'), 500e6);
-    assert.equal(parseSize('lots'), undefined);
+    assert.equal(parseSize('10GiB', '--s'), 10 * 1024 ** 3);
+    assert.equal(parseSize('500MB', '--s'), 500e6);
+    assert.equal(parseSize('1PiB', '--s'), 1024 ** 5);
+    assert.throws(() => parseSize('lots', '--backup-retain-size'), (e: unknown) => e instanceof UsageError && /^invalid size "lots" for --backup-retain-size: use a form like 100MiB/.test(e.message));
+    assert.throws(() => parseSize('0', '--s'), UsageError);
+    assert.equal(parseSize('0', '--s', { allowZero: true }), 0);
+    assert.throws(() => parseSize('2PiB', '--s'), /^UsageError: size "2PiB" for --s is too big: give at most 1PiB$/);
+    assert.throws(() => parseSize('2GiB', '--s', { max: 1024 ** 3 }), /too big: give at most 1GiB$/);
     assert.throws(() => parseSchedule('every hour'), /^UsageError: bad --backup-schedule "every hour" \(.*\): use cron syntax, e\.g\. "0 \*\/6 \* \* \*"/);
     assert.ok(parseSchedule('*/2 * * * * *').nextRun());
   });

@@ -4,23 +4,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lockHeldMessage, waitingLine } from '../../src/defrag/lock.ts';
-import { parseLockTimeout } from '../../src/defrag/options.ts';
 import { nearQuotaWarning, uncheckedWarning } from '../../src/defrag/space.ts';
-import { UsageError } from '../../src/errors.ts';
 import { holderText, type LockRecord } from '../../src/etcd/lock.ts';
 
 const cli: LockRecord = { holder: 'warden defrag --cluster', pid: 4242, host: 'node-a', since: '2026-11-30T15:00:00.000Z' };
 
 describe('defragmentation lock', () => {
-  it('--lock-timeout takes 0 (do not wait) up to 24h, anything else is one usage error', () => {
-    assert.equal(parseLockTimeout('0', '--lock-timeout'), 0);
-    assert.equal(parseLockTimeout('5m', '--lock-timeout'), 300_000);
-    assert.equal(parseLockTimeout('24h', '--lock-timeout'), 24 * 3_600_000);
-    assert.throws(() => parseLockTimeout('25h', '--lock-timeout'), (e: unknown) => e instanceof UsageError && e.message === '--lock-timeout "25h" is too long: give at most 24h');
-    assert.throws(() => parseLockTimeout('99999999999h', '--lock-timeout'), UsageError);
-    assert.throws(() => parseLockTimeout('soon', '--lock-timeout'), /^UsageError: invalid duration "soon" for --lock-timeout/);
-  });
-
   it('names the holder: what runs, its pid and host, and since when', () => {
     assert.equal(holderText(cli), 'warden defrag --cluster (pid 4242 on node-a, since 2026-11-30T15:00:00.000Z)');
     assert.equal(waitingLine(cli, 300_000), 'Waiting for the defragmentation lock, held by warden defrag --cluster (pid 4242 on node-a, since 2026-11-30T15:00:00.000Z), for up to 5m0s (--lock-timeout)');

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { finishedLine, resultJson } from '../../src/cli/commands/defrag.ts';
 import { defragmentedMessage, failedMessage } from '../../src/defrag/controller.ts';
-import { parseBytes, parsePercent, parseWait } from '../../src/defrag/options.ts';
+import { parsePercent } from '../../src/defrag/options.ts';
+import { parseDuration } from '../../src/util/duration.ts';
+import { parseSize } from '../../src/util/size.ts';
 import {
   autoDefragPlan,
   chooseTransferTarget,
@@ -141,18 +143,20 @@ describe('defrag output and flags', () => {
   });
 
   it('parses waits (0 allowed), percentages and sizes, with one-line errors', () => {
-    assert.equal(parseWait('0', '--wait'), 0);
-    assert.equal(parseWait('0s', '--wait'), 0);
-    assert.equal(parseWait('1m', '--wait'), 60_000);
-    assert.equal(parseWait('36s', '--wait'), 36_000);
-    assert.throws(() => parseWait('soon', '--wait'), (e: unknown) => e instanceof UsageError && /invalid duration "soon" for --wait/.test(e.message));
-    assert.throws(() => parseWait('-5s', '--wait'), UsageError);
+    const wait = (v: string) => parseDuration(v, '--wait', { allowZero: true });
+    assert.equal(wait('0'), 0);
+    assert.equal(wait('0s'), 0);
+    assert.equal(wait('1m'), 60_000);
+    assert.equal(wait('36s'), 36_000);
+    assert.throws(() => wait('soon'), (e: unknown) => e instanceof UsageError && /invalid duration "soon" for --wait/.test(e.message));
+    assert.throws(() => wait('-5s'), UsageError);
+    assert.throws(() => parseDuration('0s', '--wait'), UsageError, '0 only where allowed');
     assert.equal(parsePercent('45', '--p'), 45);
     assert.equal(parsePercent('12.5%', '--p'), 12.5);
     assert.throws(() => parsePercent('101', '--defrag-min-fragmentation'), /--defrag-min-fragmentation must be a percentage from 0 to 100 \(got "101"\)/);
     assert.throws(() => parsePercent('lots', '--p'), UsageError);
-    assert.equal(parseBytes('100MiB', '--s'), 100 * MiB);
-    assert.equal(parseBytes('1GB', '--s'), 1e9);
-    assert.throws(() => parseBytes('big', '--defrag-min-db-size'), /bad --defrag-min-db-size "big": use a size like 100MiB/);
+    assert.equal(parseSize('100MiB', '--s'), 100 * MiB);
+    assert.equal(parseSize('1GB', '--s'), 1e9);
+    assert.throws(() => parseSize('big', '--defrag-min-db-size'), /invalid size "big" for --defrag-min-db-size: use a form like 100MiB/);
   });
 });

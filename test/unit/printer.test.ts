@@ -34,6 +34,9 @@ describe('printer', () => {
     assert.equal(parseDuration('1m30s', '--x'), 90_000);
     assert.equal(parseDuration('500ms', '--x'), 500);
     assert.throws(() => parseDuration('5 seconds', '--command-timeout'), /invalid duration "5 seconds" for --command-timeout/);
+    assert.throws(() => parseDuration('25h', '--command-timeout'), /^UsageError: duration "25h" for --command-timeout is too long: give at most 24h$/);
+    assert.equal(parseDuration('25h', '--x', { maxMs: 8760 * 3_600_000 }), 25 * 3_600_000);
+    assert.throws(() => parseDuration(`${'9'.repeat(400)}h`, '--x'), /too long/);
     assert.equal(formatDuration(2.3456), '2.3456ms');
     assert.equal(formatDuration(1500), '1.5s');
   });

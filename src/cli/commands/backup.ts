@@ -5,13 +5,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
 import { takeBackup } from '../../backup/backup.ts';
+import { removeLeftovers } from '../../backup/lock.ts';
 import { findLocalSets } from '../../backup/names.ts';
 import type { S3Options } from '../../backup/s3-url.ts';
 import { parseS3Url } from '../../backup/s3-url.ts';
 import { checkTarget, openStore, s3Target, shipSet, type S3Target } from '../../backup/ship.ts';
 import { UsageError } from '../../errors.ts';
-import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
+import { durationOption } from '../options.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
 
 type Ctx = (cmd: Command) => Context;
@@ -93,10 +94,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
     .addHelpText('after', '\nExamples:\n  warden backup /var/backups/etcd\n  warden backup /var/backups/etcd --keys-dir /secure/keys\n  warden backup /var/backups/etcd --to s3://backups/etcd --s3-endpoint http://127.0.0.1:9000\n  warden backup list /var/backups/etcd\n  warden backup list s3://backups/etcd\n  warden backup presign s3://backups/etcd/snapshot_2026-01-01_000000.db --expires 1h')
     .action(async (dirArg: string | undefined, opts: { member?: string; keysDir?: string; force: boolean; to?: string } & S3Flags, cmd: Command) => {
       const c = ctx(cmd);
-      if (!dirArg && !opts.to) {
-        cmd.help({ error: true });
-        return;
-      }
+      if (!dirArg && !opts.to) throw new UsageError('no backup directory given: give one (or --to s3://bucket/prefix), e.g. `warden backup /var/backups/etcd`');
       const target = opts.to ? s3Target(opts.to, s3Options(opts)) : undefined;
       if (target) await checkTarget(target);
       // With --to and no dir, the set is staged in a private temp dir and only the bucket keeps it.
@@ -138,7 +136,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
 
   addS3Flags(backup
     .command('list <location>')
-    .description('list the backup sets in a directory or an s3:// location: time, member, revision, size, encryption, location')
+    .description('list the backup sets in a directory or an s3:// location: time, member, revision, size, encryption, location; removes (and names) what killed backups left in the directory')
     .option('--keys-dir <dir>', 'where the archives are, when kept apart'))
     .action(async (dir: string, _o: unknown, cmd: Command) => {
       const c = ctx(cmd);
@@ -150,6 +148,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
       // --keys-dir is also an option of `backup` itself, which commander gives it to.
       const { keysDir } = cmd.optsWithGlobals() as { keysDir?: string };
       const sets = findLocalSets(dir, keysDir);
+      for (const line of removeLeftovers([dir, ...(keysDir ? [keysDir] : [])])) c.io.err(line);
       const rows = await Promise.all(sets.map(async (s) => {
         const info: BackupInfo | undefined = s.archive ? await readBackupInfo(s.archive.path).catch(() => undefined) : undefined;
         return {
@@ -177,11 +176,11 @@ export function registerBackup(program: Command, ctx: Ctx): void {
   addS3Flags(backup
     .command('presign <s3url>')
     .description('print a plain-HTTP GET URL for one backup object (e.g. for `warden restore --from-url`)')
-    .option('--expires <duration>', 'how long the URL works, e.g. 15m or 24h (at most 168h)', '1h'))
+    .addOption(durationOption('--expires <duration>', 'how long the URL works, e.g. 15m or 24h', { default: '1h', max: '168h' })))
     .action(async (url: string, _o: unknown, cmd: Command) => {
       const c = ctx(cmd);
-      const f = cmd.optsWithGlobals() as S3Flags & { expires: string };
-      const seconds = Math.round(parseDuration(f.expires, '--expires') / 1000);
+      const f = cmd.optsWithGlobals() as S3Flags & { expires: number };
+      const seconds = Math.ceil(f.expires / 1000);
       const loc = parseS3Url(url);
       const parts = loc.prefix.replace(/\/$/, '').split('/');
       const name = parts.pop();

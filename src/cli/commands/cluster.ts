@@ -1,23 +1,17 @@
 // `warden cluster ...`: the local cluster that warden supervises (see src/cluster/).
-import type { Command } from 'commander';
-import { UsageError } from '../../errors.ts';
+import type { Command, Option } from 'commander';
 import { requireTool } from '../../cluster/binaries.ts';
 import { clusterDown, clusterStatus, clusterUp, startMember, stopMember, tlsClientFiles, type MemberRow } from '../../cluster/control.ts';
 import { Supervisor } from '../../cluster/supervisor.ts';
-import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
+import { durationOption, wholeNumberOption } from '../options.ts';
 import { render } from '../printer.ts';
 
 type Ctx = (cmd: Command) => Context;
 
-export function parseCount(v: string): number {
-  if (!/^-?\d+$/.test(v.trim())) throw new UsageError(`--members must be a whole number (got "${v}")`);
-  return Number(v);
-}
-
-function parsePort(v: string): number {
-  if (!/^\d+$/.test(v.trim())) throw new UsageError(`--base-port must be a port number (got "${v}")`);
-  return Number(v);
+/** --members of `cluster up` and `run`. */
+export function membersOption(description: string): Option {
+  return wholeNumberOption('--members <n>', description, { min: 1, max: 9, hint: '1, 3 or 5 are usual', default: 3 });
 }
 
 export function renderMembers(ctx: Context, rows: MemberRow[], fallback: 'table' | 'simple' = 'table'): string {
@@ -45,15 +39,15 @@ export function registerCluster(program: Command, ctx: Ctx): void {
   cluster
     .command('up')
     .description('create (first time) and start the local cluster in the background; waits until every member is healthy')
-    .option('--members <n>', 'number of members: 1, 3 or 5 (an even number works but warns)', parseCount, 3)
+    .addOption(membersOption('number of members: 1, 3 or 5 (an even number works but warns)'))
     .option('--tls', 'generate a CA and certificates and require client certificates', false)
-    .option('--base-port <port>', 'use ports base, base+1, ... (default: free ports chosen automatically)', parsePort)
+    .addOption(wholeNumberOption('--base-port <port>', 'use ports base, base+1, ... (default: free ports chosen automatically)', { min: 1024, max: 65535, hint: 'give a port from 1024 up, or omit it to pick free ports' }))
     .option('--etcd-arg <flag...>', 'extra etcd flag for every member, e.g. --etcd-arg=--quota-backend-bytes=104857600')
-    .option('--timeout <duration>', 'how long to wait for the members to become healthy', '60s')
+    .addOption(durationOption('--timeout <duration>', 'how long to wait for the members to become healthy', { default: '60s' }))
     .addHelpText('after', '\nExample:\n  warden cluster up --members 3\n  warden --state-dir /tmp/demo cluster up --tls')
-    .action(async (opts: { members: number; tls: boolean; basePort?: number; etcdArg?: string[]; timeout: string }, cmd: Command) => {
+    .action(async (opts: { members: number; tls: boolean; basePort?: number; etcdArg?: string[]; timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
-      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      const timeoutMs = opts.timeout;
       c.format('table');
       const res = await clusterUp(c.layout, {
         members: opts.members,
@@ -91,20 +85,20 @@ export function registerCluster(program: Command, ctx: Ctx): void {
   cluster
     .command('stop-member <name>')
     .description("stop one member by moving its manifest out of the manifests folder (as with a static pod)")
-    .option('--timeout <duration>', 'how long to wait for it to stop', '30s')
-    .action(async (name: string, opts: { timeout: string }, cmd: Command) => {
+    .addOption(durationOption('--timeout <duration>', 'how long to wait for it to stop', { default: '30s' }))
+    .action(async (name: string, opts: { timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
-      await stopMember(c.layout, name, parseDuration(opts.timeout, '--timeout'));
+      await stopMember(c.layout, name, opts.timeout);
       c.print(`member ${name} stopped (manifest moved to ${c.layout.stoppedManifestFile(name)})`);
     });
 
   cluster
     .command('start-member <name>')
     .description('start a stopped or dead member again with its data (moves its manifest back)')
-    .option('--timeout <duration>', 'how long to wait for it to become healthy', '60s')
-    .action(async (name: string, opts: { timeout: string }, cmd: Command) => {
+    .addOption(durationOption('--timeout <duration>', 'how long to wait for it to become healthy', { default: '60s' }))
+    .action(async (name: string, opts: { timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
-      await startMember(c.layout, name, parseDuration(opts.timeout, '--timeout'));
+      await startMember(c.layout, name, opts.timeout);
       c.print(`member ${name} started and healthy`);
     });
 

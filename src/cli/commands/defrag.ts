@@ -7,10 +7,10 @@ import { UsageError } from '../../errors.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
 import { hexId } from '../../defrag/policy.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFRAG_LOCK_KEY, DEFRAG_LOCK_TTL_SECONDS, withDefragLock } from '../../defrag/lock.ts';
-import { parseLockTimeout, parseWait } from '../../defrag/options.ts';
 import { rollingDefrag, type DefragResult, type DefragTarget, type RollingEvent } from '../../defrag/rolling.ts';
-import { formatDuration, parseDuration } from '../../util/duration.ts';
+import { formatDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
+import { durationOption } from '../options.ts';
 import { humanBytes, renderTable, toJson, type OutputFormat } from '../printer.ts';
 import { targetMembers } from './endpoint.ts';
 
@@ -84,10 +84,10 @@ export function registerDefrag(program: Command, ctx: Ctx): void {
     .description('defragment etcd members one at a time, the leader last (after moving leadership to a caught-up follower), each healthy again before the next')
     .option('--cluster', 'defragment every member in the member list, not just --endpoints', false)
     .option('--member <names>', 'only these members: comma-separated names or hex IDs')
-    .option('--wait <duration>', 'least time between two members (the seeds say one minute); 0 waits only for health', '60s')
+    .addOption(durationOption('--wait <duration>', 'least time between two members (the seeds say one minute); 0 waits only for health', { default: '60s', allowZero: true }))
     .option('--no-move-leader', "defragment the leader in place, last (the seeds' plain order)")
-    .option('--health-timeout <duration>', 'how long to wait for a member to be healthy again, or for the new leader', '2m')
-    .option('--lock-timeout <duration>', 'how long to wait while another defragmentation (a warden defrag, space recover or the operator) holds the lock; 0 fails at once, at most 24h', formatDuration(DEFAULT_LOCK_TIMEOUT_MS))
+    .addOption(durationOption('--health-timeout <duration>', 'how long to wait for a member to be healthy again, or for the new leader', { default: '2m' }))
+    .addOption(durationOption('--lock-timeout <duration>', 'how long to wait while another defragmentation (a warden defrag, space recover or the operator) holds the lock; 0 fails at once', { default: formatDuration(DEFAULT_LOCK_TIMEOUT_MS), allowZero: true }))
     .addHelpText('after', [
       '',
       'Each Defragment call may take --command-timeout (default 30s here, as in the seeds: etcdctl --command-timeout=30s defrag).',
@@ -99,12 +99,12 @@ export function registerDefrag(program: Command, ctx: Ctx): void {
       '  warden defrag --cluster --wait 10s -w json',
       '  warden --endpoints 10.0.0.5:2379 defrag --command-timeout 2m',
     ].join('\n'))
-    .action(async (opts: { cluster: boolean; member?: string; wait: string; moveLeader: boolean; healthTimeout: string; lockTimeout: string }, cmd: Command) => {
+    .action(async (opts: { cluster: boolean; member?: string; wait: number; moveLeader: boolean; healthTimeout: number; lockTimeout: number }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      const waitMs = parseWait(opts.wait, '--wait');
-      const healthTimeoutMs = parseDuration(opts.healthTimeout, '--health-timeout');
-      const lockTimeoutMs = parseLockTimeout(opts.lockTimeout, '--lock-timeout');
+      const waitMs = opts.wait;
+      const healthTimeoutMs = opts.healthTimeout;
+      const lockTimeoutMs = opts.lockTimeout;
       const timeoutMs = defragTimeoutMs(cmd, c);
       const holder = `warden defrag${opts.member !== undefined ? ` --member ${opts.member}` : opts.cluster ? ' --cluster' : ''}`;
       await c.withClient(async (client) => {

@@ -7,25 +7,25 @@ import type { EtcdClient } from '../../etcd/client.ts';
 import { parseEncryptionConfig, providersFor } from '../../encryption/config.ts';
 import { encryptionStatus, reconcileEncryption } from '../../encryption/controller.ts';
 import { CoverageCounter, coverageRows } from '../../encryption/coverage.ts';
-import { parseMigrationRate } from '../../encryption/migration.ts';
 import type { EncryptedCondition, EncryptionType } from '../../encryption/plan.ts';
 import { encryptionConfigFile, parseEncryptionType, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
 import { providersTransformer, TransformError } from '../../encryption/transformers.ts';
 import { ConditionStore, EventLog } from '../../operator/conditions.ts';
-import { currentLeader, LeaderElection, parseLeaseTtl } from '../../operator/election.ts';
+import { currentLeader, LeaderElection } from '../../operator/election.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, resourceOfKey, singlePrefix } from '../../resources/registry.ts';
-import { formatDuration, parseDuration } from '../../util/duration.ts';
+import { formatDuration } from '../../util/duration.ts';
 import { waitFor, WaitTimeoutError } from '../../util/wait.ts';
 import type { Context } from '../context.ts';
+import { durationOption, leaseTtlOption, migrationRateOption } from '../options.ts';
 import { render } from '../printer.ts';
 
 type Ctx = (cmd: Command) => Context;
 
 interface ChangeFlags {
   wait: boolean;
-  timeout: string;
-  leaseTtl: string;
-  migrationRate?: string;
+  timeout: number;
+  leaseTtl: number;
+  migrationRate?: number;
 }
 
 interface WaitOptions {
@@ -34,12 +34,12 @@ interface WaitOptions {
   ratePerSecond?: number;
 }
 
-/** Validates the --wait flags up front, before anything changes. */
+/** The --wait flags (already validated when the command line was read). */
 function waitOptions(opts: ChangeFlags): WaitOptions {
   return {
-    timeoutMs: parseDuration(opts.timeout, '--timeout'),
-    leaseTtlSeconds: parseLeaseTtl(opts.leaseTtl),
-    ...(opts.migrationRate !== undefined ? { ratePerSecond: parseMigrationRate(opts.migrationRate) } : {}),
+    timeoutMs: opts.timeout,
+    leaseTtlSeconds: opts.leaseTtl,
+    ...(opts.migrationRate !== undefined ? { ratePerSecond: opts.migrationRate } : {}),
   };
 }
 
@@ -141,9 +141,9 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
     .command(name)
     .description(desc)
     .option('--wait', 'wait until the migration finished; this process runs it whenever no operator leads (none runs, or the leader died and its lease expired)', false)
-    .option('--timeout <duration>', 'bound for --wait', '30m')
-    .option('--lease-ttl <seconds>', 'with --wait, when this process migrates: TTL of the leader lease it holds (a killed run is taken over within it)', '10')
-    .option('--migration-rate <n>', 'with --wait, when this process migrates: at most n objects per second (default: unlimited)')
+    .addOption(durationOption('--timeout <duration>', 'bound for --wait', { default: '30m', max: '168h' }))
+    .addOption(leaseTtlOption('with --wait, when this process migrates: TTL of the leader lease it holds (a killed run is taken over within it)'))
+    .addOption(migrationRateOption('with --wait, when this process migrates: at most n objects per second (default: unlimited)'))
     .addHelpText('after', `\nExample:\n  ${example}`);
 
   change('enable', 'set the desired encryption type; the controller creates a key and rewrites every secret, configmap, route and OAuth token', 'warden encryption enable --type aesgcm --wait')

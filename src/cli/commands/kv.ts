@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import type { Context } from '../context.ts';
+import { wholeNumberOption } from '../options.ts';
 import { resourceGet, typeFromArg, lookupTypeArg, type ResourceGetFlags } from './resources.ts';
 import { render } from '../printer.ts';
 
@@ -27,8 +28,8 @@ export function registerKv(program: Command, ctx: Ctx): void {
     .option('--prefix', 'get every key with this prefix', false)
     .option('--keys-only', 'print only keys', false)
     .option('--print-value-only', 'print only values (simple format)', false)
-    .option('--limit <n>', 'at most n keys', (v) => Number(v), 0)
-    .option('--rev <n>', 'read at this revision', (v) => Number(v), 0)
+    .addOption(wholeNumberOption('--limit <n>', 'at most n keys (0: no limit)', { min: 0, hint: '0 means no limit', default: 0 }))
+    .addOption(wholeNumberOption('--rev <n>', 'read at this revision (0: the latest)', { min: 0, hint: '0 means the latest revision', default: 0 }))
     .option('-n, --namespace <ns>', 'resource get: the namespace (default "default")')
     .option('-A, --all-namespaces', 'resource get: every namespace')
     .option('-o, --output <format>', 'resource get: json, yaml or name')

@@ -1,20 +1,19 @@
 // `warden operator`: the long-running operator (leader election, controllers, /healthz,
 // /metrics and the resource API). `warden run` uses the same options.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { parseSize, type RetentionPolicy } from '../../backup/retention.ts';
+import type { RetentionPolicy } from '../../backup/retention.ts';
 import type { BackupInfo } from '../../backup/archive.ts';
 import { pruneRemote, s3Target, shipSet } from '../../backup/ship.ts';
 import { parseSchedule, type ScheduleOptions } from '../../backup/schedule.ts';
 import type { DefragControllerOptions } from '../../defrag/controller.ts';
-import { parseBytes, parsePercent, parseWait } from '../../defrag/options.ts';
+import { parsePercent } from '../../defrag/options.ts';
 import type { SpaceOptions } from '../../defrag/space-controller.ts';
-import { parseMigrationRate } from '../../encryption/migration.ts';
-import { parseLeaseTtl } from '../../operator/election.ts';
 import type { OperatorOptions } from '../../operator/operator.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
-import { parseDuration } from '../../util/duration.ts';
+import { LOOPBACK_HOSTS } from '../../util/ports.ts';
 import type { Context } from '../context.ts';
+import { durationOption, leaseTtlOption, migrationRateOption, sizeOption, wholeNumberOption } from '../options.ts';
 import { untilSignal } from './cluster.ts';
 
 type Ctx = (cmd: Command) => Context;
@@ -22,83 +21,84 @@ type Ctx = (cmd: Command) => Context;
 export function parseListen(text: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
   if (!m || Number(m[2]) > 65535) throw new UsageError(`bad --listen "${text}": use HOST:PORT, e.g. 127.0.0.1:9479 (port 0 picks a free one)`);
-  return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  const host = (m[1] as string).replace(/^\[|\]$/g, '');
+  if (!LOOPBACK_HOSTS.includes(host)) throw new UsageError(`--listen host ${host} is not a loopback address: the operator serves on 127.0.0.1 only`);
+  return { host, port: Number(m[2]) };
 }
 
 export interface OperatorFlags {
   listen: string;
-  leaseTtl: string;
+  leaseTtl: number;
   id?: string;
-  keyRotation: string;
-  migrationRate?: string;
+  keyRotation: number;
+  migrationRate?: number;
   prefix?: string;
   backupSchedule?: string;
   backupDir?: string;
   backupKeysDir?: string;
-  backupRetainCount: string;
-  backupRetainSize: string;
-  backupRetainAge?: string;
+  backupRetainCount: number;
+  backupRetainSize: number;
+  backupRetainAge?: number;
   backupTo?: string;
   s3Endpoint?: string;
   s3Region?: string;
   autoDefrag: boolean;
-  defragMinFragmentation: string;
-  defragMinDbSize: string;
-  defragWait: string;
-  defragInterval: string;
-  defragTimeout: string;
+  defragMinFragmentation: number;
+  defragMinDbSize: number;
+  defragWait: number;
+  defragInterval: number;
+  defragTimeout: number;
   autoSpaceRecover?: boolean;
-  spaceAlertFor: string;
-  spaceSampleInterval: string;
+  spaceAlertFor: number;
+  spaceSampleInterval: number;
 }
 
-/** The operator flags shared by `operator` and `run`. */
+/** The operator flags shared by `operator` and `run`; every value is parsed when the command line is read. */
 export function addOperatorFlags(cmd: Command): Command {
   return cmd
-    .option('--listen <host:port>', 'where to serve /healthz, /metrics and the resource API (loopback only)', '127.0.0.1:9479')
-    .option('--lease-ttl <seconds>', 'leader lease TTL: a dead leader is replaced after at most this long', '10')
+    .option('--listen <host:port>', 'where to serve /healthz, /metrics and the resource API (loopback only; port 0 picks a free one)', '127.0.0.1:9479')
+    .addOption(leaseTtlOption('leader lease TTL: a dead leader is replaced after at most this long'))
     .option('--id <identity>', "this operator's identity in the election (default: host-pid)")
-    .option('--key-rotation <duration>', 'encryption key rotation interval, counted from the end of the last migration', '168h')
-    .option('--migration-rate <n>', 'encryption migration throttle: at most n objects per second (default: unlimited)')
+    .addOption(durationOption('--key-rotation <duration>', 'encryption key rotation interval, counted from the end of the last migration', { default: '168h', max: '8760h' }))
+    .addOption(migrationRateOption('encryption migration throttle: at most n objects per second (default: unlimited)'))
     .option('--prefix <root>', 'etcd key root for resources instead of /kubernetes.io and /openshift.io (e.g. /registry)')
     .option('--backup-schedule <cron>', 'take backups on this cron schedule, e.g. "0 */6 * * *" (needs --backup-dir)')
     .option('--backup-dir <dir>', 'where scheduled backups go')
     .option('--backup-keys-dir <dir>', 'where their static_kuberesources archives go (default: --backup-dir)')
-    .option('--backup-retain-count <n>', 'keep at most this many backup sets', '15')
-    .option('--backup-retain-size <size>', 'keep at most this much in all, e.g. 10GiB', '10GiB')
-    .option('--backup-retain-age <duration>', 'delete sets older than this, e.g. 720h')
+    .addOption(wholeNumberOption('--backup-retain-count <n>', 'keep at most this many backup sets', { min: 1, hint: 'the default is 15', default: 15 }))
+    .addOption(sizeOption('--backup-retain-size <size>', 'keep at most this much in all, e.g. 10GiB', { default: '10GiB' }))
+    .addOption(durationOption('--backup-retain-age <duration>', 'delete sets older than this, e.g. 720h', { max: '87600h' }))
     .option('--backup-to <s3url>', 'also ship every scheduled set to S3-compatible storage (retention applies there too)')
     .option('--s3-endpoint <url>', 'with --backup-to: S3-compatible endpoint (env AWS_ENDPOINT_URL)')
     .option('--s3-region <region>', 'with --backup-to: region (env AWS_REGION)')
     .option('--no-auto-defrag', 'do not defragment members automatically')
-    .option('--defrag-min-fragmentation <percent>', 'defragment a member when at least this much of its DB is free (1 - in use / DB size)', '45')
-    .option('--defrag-min-db-size <size>', 'and its DB is at least this big', '100MiB')
-    .option('--defrag-wait <duration>', 'least time between two members, each healthy again before the next', '36s')
-    .option('--defrag-interval <duration>', 'how often the defrag controller looks at the members', '1m')
-    .option('--defrag-timeout <duration>', 'deadline of one member defragmentation', '5m')
+    .addOption(new Option('--defrag-min-fragmentation <percent>', 'defragment a member when at least this much of its DB is free (1 - in use / DB size)').default(45, '45').argParser((v: string) => parsePercent(v, '--defrag-min-fragmentation')))
+    .addOption(sizeOption('--defrag-min-db-size <size>', 'and its DB is at least this big', { default: '100MiB', allowZero: true }))
+    .addOption(durationOption('--defrag-wait <duration>', 'least time between two members, each healthy again before the next', { default: '36s', allowZero: true }))
+    .addOption(durationOption('--defrag-interval <duration>', 'how often the defrag controller looks at the members', { default: '1m' }))
+    .addOption(durationOption('--defrag-timeout <duration>', 'deadline of one member defragmentation', { default: '5m' }))
     .option('--auto-space-recover', 'on a NOSPACE alarm, compact, defragment every member, disarm and check a write, without a human')
-    .option('--space-alert-for <duration>', 'how long a space alert condition must hold before it turns True (the seeds: 10 minutes)', '10m')
-    .option('--space-sample-interval <duration>', 'how often member DB sizes and quotas are sampled', '30s');
+    .addOption(durationOption('--space-alert-for <duration>', 'how long a space alert condition must hold before it turns True (the seeds: 10 minutes)', { default: '10m', max: '168h' }))
+    .addOption(durationOption('--space-sample-interval <duration>', 'how often member DB sizes and quotas are sampled', { default: '30s' }));
 }
 
 function defragOptions(flags: OperatorFlags): DefragControllerOptions | false {
   const o: DefragControllerOptions = {
-    minFragmentationPercent: parsePercent(flags.defragMinFragmentation, '--defrag-min-fragmentation'),
-    minDbSizeBytes: parseBytes(flags.defragMinDbSize, '--defrag-min-db-size'),
-    waitMs: parseWait(flags.defragWait, '--defrag-wait'),
-    intervalMs: parseDuration(flags.defragInterval, '--defrag-interval'),
-    defragTimeoutMs: parseDuration(flags.defragTimeout, '--defrag-timeout'),
+    minFragmentationPercent: flags.defragMinFragmentation,
+    minDbSizeBytes: flags.defragMinDbSize,
+    waitMs: flags.defragWait,
+    intervalMs: flags.defragInterval,
+    defragTimeoutMs: flags.defragTimeout,
   };
   return flags.autoDefrag ? o : false;
 }
 
 function spaceOptions(flags: OperatorFlags, c: Context): SpaceOptions {
-  const defragTimeoutMs = parseDuration(flags.defragTimeout, '--defrag-timeout');
   return {
-    alertForMs: parseDuration(flags.spaceAlertFor, '--space-alert-for'),
-    sampleIntervalMs: parseDuration(flags.spaceSampleInterval, '--space-sample-interval'),
+    alertForMs: flags.spaceAlertFor,
+    sampleIntervalMs: flags.spaceSampleInterval,
     autoRecover: flags.autoSpaceRecover ?? false,
-    defragTimeoutMs,
+    defragTimeoutMs: flags.defragTimeout,
     // The members' /metrics need the cluster's client certificate; `run` creates it later.
     tls: () => c.connectionOptions().tls,
   };
@@ -108,10 +108,6 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
   if (!flags.backupSchedule && !flags.backupDir) return undefined;
   if (!flags.backupSchedule || !flags.backupDir) throw new UsageError('--backup-schedule and --backup-dir go together: give both');
   parseSchedule(flags.backupSchedule);
-  const count = Number(flags.backupRetainCount);
-  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--backup-retain-count must be a whole number of at least 1 (got "${flags.backupRetainCount}")`);
-  const size = parseSize(flags.backupRetainSize);
-  if (!size) throw new UsageError(`bad --backup-retain-size "${flags.backupRetainSize}": use a size like 10GiB or 500MB`);
   const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
   return {
     ...(target ? {
@@ -121,7 +117,7 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
     schedule: flags.backupSchedule,
     dir: flags.backupDir,
     ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
-    retention: { count, totalBytes: size, ...(flags.backupRetainAge ? { maxAgeMs: parseDuration(flags.backupRetainAge, '--backup-retain-age') } : {}) },
+    retention: { count: flags.backupRetainCount, totalBytes: flags.backupRetainSize, ...(flags.backupRetainAge !== undefined ? { maxAgeMs: flags.backupRetainAge } : {}) },
     layout: c.layout,
   };
 }
@@ -136,10 +132,10 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
     stateDir: c.layout.root,
     listenHost: host,
     listenPort: port,
-    leaseTtlSeconds: parseLeaseTtl(flags.leaseTtl),
-    rotationMs: parseDuration(flags.keyRotation, '--key-rotation'),
+    leaseTtlSeconds: flags.leaseTtl,
+    rotationMs: flags.keyRotation,
     prefixes: flags.prefix ? singlePrefix(flags.prefix) : DEFAULT_PREFIXES,
-    ...(flags.migrationRate !== undefined ? { migrationRate: parseMigrationRate(flags.migrationRate) } : {}),
+    ...(flags.migrationRate !== undefined ? { migrationRate: flags.migrationRate } : {}),
     ...(backup ? { backup } : {}),
     defrag,
     space,

@@ -7,10 +7,11 @@ import { requireTool } from '../../cluster/binaries.ts';
 import { readClusterConfig, readManifests } from '../../cluster/cluster-config.ts';
 import { clusterStatus, createCluster, supervisorPid, waitHealthy } from '../../cluster/control.ts';
 import { Supervisor } from '../../cluster/supervisor.ts';
+import { checkListen } from '../../util/ports.ts';
 import type { Operator } from '../../operator/operator.ts';
-import { parseDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
-import { connectionHint, parseCount, renderMembers, untilSignal } from './cluster.ts';
+import { durationOption } from '../options.ts';
+import { connectionHint, membersOption, renderMembers, untilSignal } from './cluster.ts';
 import { addOperatorFlags, operatorOptions, type OperatorFlags } from './operator.ts';
 
 type Ctx = (cmd: Command) => Context;
@@ -18,21 +19,23 @@ type Ctx = (cmd: Command) => Context;
 export function registerRun(program: Command, ctx: Ctx): void {
   addOperatorFlags(program.command('run'))
     .description('the embedded default: start (creating on first use) the local cluster and the operator in the foreground; Ctrl-C stops everything')
-    .option('--members <n>', 'members when creating the cluster: 1, 3 or 5', parseCount, 3)
+    .addOption(membersOption('members when creating the cluster: 1, 3 or 5'))
     .option('--tls', 'when creating the cluster, require TLS client certificates', false)
-    .option('--timeout <duration>', 'how long to wait for the members to become healthy', '60s')
+    .addOption(durationOption('--timeout <duration>', 'how long to wait for the members to become healthy', { default: '60s' }))
     .addHelpText('after', '\nExample:\n  warden run            # or: npm start')
-    .action(async (opts: OperatorFlags & { members: number; tls: boolean; timeout: string }, cmd: Command) => {
+    .action(async (opts: OperatorFlags & { members: number; tls: boolean; timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
       const log = (l: string) => c.print(`${new Date().toISOString()} ${l}`);
       const options = operatorOptions(opts, c, log);
-      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      const timeoutMs = opts.timeout;
       const layout = c.layout;
       const etcdBin = requireTool('etcd');
       const bg = supervisorPid(layout);
       if (bg) {
         throw new WardenError(`the cluster in ${layout.root} already runs under a background supervisor (pid ${bg}): run \`warden operator\` beside it, or \`warden cluster down\` first`);
       }
+      // The operator listens last; a taken port is found now, not after every member started.
+      await checkListen(options.listenHost, options.listenPort);
       let rollback: (() => void) | undefined;
       if (!readClusterConfig(layout)) {
         rollback = await createCluster(layout, { members: opts.members, tls: opts.tls, log });
@@ -48,8 +51,9 @@ export function registerRun(program: Command, ctx: Ctx): void {
         await sup.stop();
       };
       try {
+        const since = Date.now();
         await sup.start();
-        await waitHealthy(layout, timeoutMs);
+        await waitHealthy(layout, timeoutMs, undefined, since);
         client = c.client();
         // Loaded here: the operator's libraries (prom-client, Hono) are for this command only.
         const { Operator } = await import('../../operator/operator.ts');

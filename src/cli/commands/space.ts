@@ -3,11 +3,11 @@
 import type { Command } from 'commander';
 import { hexId, fragmentationPercent } from '../../defrag/policy.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../defrag/lock.ts';
-import { parseLockTimeout, parseWait } from '../../defrag/options.ts';
 import { QuotaCache } from '../../defrag/quota.ts';
 import { recoverSpace, type SpaceRecoveryReport } from '../../defrag/space.ts';
-import { formatDuration, parseDuration } from '../../util/duration.ts';
+import { formatDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
+import { durationOption } from '../options.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
 import { defragTargets, defragTimeoutMs, progressPrinter, resultJson } from './defrag.ts';
 
@@ -82,10 +82,10 @@ export function registerSpace(program: Command, ctx: Ctx): void {
   space
     .command('recover')
     .description('recover from NOSPACE: compact to the current revision, defragment every member (leader last), disarm all alarms, check a write')
-    .option('--wait <duration>', 'least time between two members (short: the cluster refuses writes until the end)', '5s')
+    .addOption(durationOption('--wait <duration>', 'least time between two members (short: the cluster refuses writes until the end)', { default: '5s', allowZero: true }))
     .option('--no-move-leader', 'defragment the leader in place, last')
-    .option('--health-timeout <duration>', 'how long to wait for a member to be healthy again, or for the new leader', '2m')
-    .option('--lock-timeout <duration>', 'how long to wait while another defragmentation holds the lock; 0 fails at once, at most 24h', formatDuration(DEFAULT_LOCK_TIMEOUT_MS))
+    .addOption(durationOption('--health-timeout <duration>', 'how long to wait for a member to be healthy again, or for the new leader', { default: '2m' }))
+    .addOption(durationOption('--lock-timeout <duration>', 'how long to wait while another defragmentation holds the lock; 0 fails at once', { default: formatDuration(DEFAULT_LOCK_TIMEOUT_MS), allowZero: true }))
     .addHelpText('after', [
       '',
       'Holds the defragmentation lock as `warden defrag` does. Under the NOSPACE alarm etcd takes no write, so the lock',
@@ -95,12 +95,12 @@ export function registerSpace(program: Command, ctx: Ctx): void {
       'Example:',
       '  warden space recover        # after `warden alarm list` shows alarm:NOSPACE',
     ].join('\n'))
-    .action(async (opts: { wait: string; moveLeader: boolean; healthTimeout: string; lockTimeout: string }, cmd: Command) => {
+    .action(async (opts: { wait: number; moveLeader: boolean; healthTimeout: number; lockTimeout: number }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      const waitMs = parseWait(opts.wait, '--wait');
-      const healthTimeoutMs = parseDuration(opts.healthTimeout, '--health-timeout');
-      const lockTimeoutMs = parseLockTimeout(opts.lockTimeout, '--lock-timeout');
+      const waitMs = opts.wait;
+      const healthTimeoutMs = opts.healthTimeout;
+      const lockTimeoutMs = opts.lockTimeout;
       const timeoutMs = defragTimeoutMs(cmd, c);
       const tls = c.connectionOptions().tls;
       await c.withClient(async (client) => {

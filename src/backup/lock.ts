@@ -1,0 +1,122 @@
+// A running backup's claim on what it writes, and the removal of what a killed one left.
+//
+// A backup first creates `.warden-backup_<ts>.lock` in every folder it writes to (created
+// exclusively, so it also keeps two backups of the same second apart), naming its process by
+// host, boot, pid and start time: a pid alone may be reused. Only then does it write its .part
+// files and the archive's staging folder, and it removes them before its lock. So a .part or
+// staging folder whose lock is missing, or names a process that no longer exists, was left by a
+// backup that was killed (-9, power loss) and is removed by the next backup or `backup list` in
+// that folder; one whose lock names a live process is never touched.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WardenError } from '../errors.ts';
+import { humanBytes } from '../cli/printer.ts';
+import { bootId, processStartTime } from '../util/fsutil.ts';
+import { lockName, parseLeftoverName } from './names.ts';
+
+interface Owner {
+  host: string;
+  boot: string;
+  pid: number;
+  start: string;
+}
+
+/** A lock being written is not yet readable; after this long an unreadable lock is a dead one's. */
+const UNREADABLE_GRACE_MS = 60_000;
+
+function self(): Owner {
+  return { host: os.hostname(), boot: bootId(), pid: process.pid, start: processStartTime(process.pid) ?? '' };
+}
+
+export class BackupLock {
+  private constructor(readonly file: string) {}
+
+  /**
+   * Takes the lock of the backup with timestamp `ts` in `dir`; fails with one line when the
+   * folder is not writable (`label` names it) or another backup of the same second holds it
+   * (a dead one's lock is gone by then: removeLeftovers runs first).
+   */
+  static acquire(dir: string, ts: string, label: string): BackupLock {
+    const file = path.join(dir, lockName(ts));
+    try {
+      fs.writeFileSync(file, `${JSON.stringify(self())}\n`, { flag: 'wx', mode: 0o600 });
+      return new BackupLock(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new WardenError(`another backup into ${dir} started this second (${file}): retry in a moment`);
+      throw new WardenError(`cannot write to ${label} ${dir} (${code ?? (err as Error).message}): choose a writable directory`);
+    }
+  }
+
+  release(): void {
+    fs.rmSync(this.file, { force: true });
+  }
+}
+
+/** Whether the lock names a process that still runs (or one this host cannot check). */
+export function isHeld(file: string): boolean {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+    mtimeMs = fs.statSync(file).mtimeMs;
+  } catch {
+    return false;
+  }
+  let owner: Owner;
+  try {
+    owner = JSON.parse(text) as Owner;
+    if (typeof owner.pid !== 'number') throw new Error('no pid');
+  } catch {
+    return Date.now() - mtimeMs < UNREADABLE_GRACE_MS;
+  }
+  const me = self();
+  if (owner.host !== me.host) return true; // another machine's backup (a shared folder): never ours to judge
+  if (owner.boot !== me.boot) return false;
+  return processStartTime(owner.pid) === owner.start;
+}
+
+/**
+ * Removes what killed backups left in `dirs`: .part files and staging folders (which hold a
+ * copy of the encryption keys) whose backup no longer runs, and their locks. Returns a line per
+ * folder saying what was removed (and what could not be).
+ */
+export function removeLeftovers(dirs: string[]): string[] {
+  const lines: string[] = [];
+  for (const dir of new Set(dirs.map((d) => path.resolve(d)))) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    const byTimestamp = new Map<string, string[]>();
+    for (const name of names) {
+      const l = parseLeftoverName(name);
+      if (l) byTimestamp.set(l.timestamp, [...(byTimestamp.get(l.timestamp) ?? []), name]);
+    }
+    const removed: string[] = [];
+    const failed: string[] = [];
+    for (const [ts, found] of byTimestamp) {
+      const lock = path.join(dir, lockName(ts));
+      if (isHeld(lock)) continue;
+      // Its files first, the lock last: as the backup itself does.
+      const files = [...found.filter((n) => n !== lockName(ts)), ...found.filter((n) => n === lockName(ts))];
+      for (const name of files) {
+        const full = path.join(dir, name);
+        try {
+          const st = fs.lstatSync(full);
+          fs.rmSync(full, { recursive: true });
+          if (name !== lockName(ts)) removed.push(st.isDirectory() ? `${name}/` : `${name} (${humanBytes(st.size)})`);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code !== 'ENOENT') failed.push(`${name} (${code ?? (err as Error).message})`);
+        }
+      }
+    }
+    if (removed.length) lines.push(`removed what an interrupted backup left in ${dir}: ${removed.join(', ')}`);
+    if (failed.length) lines.push(`warning: could not remove what an interrupted backup left in ${dir}: ${failed.join(', ')}: remove it by hand`);
+  }
+  return lines;
+}
