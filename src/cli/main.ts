@@ -168,7 +168,10 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
       io.err(`Error: ${err.message}`);
       return err.exitCode;
     }
-    io.err(`Error: ${(err as Error)?.stack ?? String(err)}`);
+    // Not a failure warden foresaw (that would be a WardenError): still one line, the stack only on request.
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').replace(/^Error: /, '');
+    io.err(`Error: ${message}: unexpected; run it again with WARDEN_DEBUG=1 to see where it came from, and report it`);
+    if (process.env.WARDEN_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
     return 1;
   }
 }
