@@ -76,6 +76,11 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /** Told when the lock is found held, and again whenever the holder changes. */
   onWait?: (holder: LockRecord) => void;
+  /**
+   * When etcd refuses writes (NOSPACE) and the lock is free: 'proceed' returns a lock that is
+   * not recorded (the caller decides whether to go on); 'wait' keeps trying until writes work.
+   */
+  whenWritesRefused?: 'proceed' | 'wait';
 }
 
 export class HeldLock {
@@ -174,7 +179,12 @@ export async function acquireLock(client: EtcdClient, key: string, record: LockR
       }
       if (writesRefused) {
         holder = await readLock(client, key);
-        if (!holder) return new HeldLock(client, undefined, undefined);
+        if (!holder && o.whenWritesRefused !== 'wait') return new HeldLock(client, undefined, undefined);
+        if (!holder) {
+          if (Date.now() >= deadline) throw new WardenError(`etcd takes no writes (NOSPACE), so the lock ${key} cannot be taken: recover space with \`warden space recover\``);
+          await delay(Math.min(pollMs, Math.max(0, deadline - Date.now())), o.signal);
+          continue;
+        }
       }
       if (!holder) continue; // released between our txn's compare and its get
       const text = holderText(holder);

@@ -1,17 +1,18 @@
-// Leader election through an etcd lease: the leader key exists only while its holder keeps
-// the lease alive, so two operators never act at once. A leader that cannot renew its lease
-// steps down before the lease can expire on the server.
+// Leader election through an etcd lease: the leader key is a lock (src/etcd/lock.ts) on
+// /warden/operator/leader, held while its holder keeps the lease alive, so two operators never
+// act at once. A leader that cannot renew its lease steps down before the lease can expire on
+// the server; a leader killed with -9 is replaced once its lease expires.
 import { EventEmitter } from 'node:events';
 import type { EtcdClient } from '../etcd/client.ts';
-import { compare, op } from '../etcd/txn.ts';
+import { acquireLock, lockRecord, readLock, type HeldLock } from '../etcd/lock.ts';
 import { delay } from '../util/wait.ts';
 import { WARDEN_PREFIX } from './conditions.ts';
 
 export const LEADER_KEY = `${WARDEN_PREFIX}operator/leader`;
 
-/** `--lease-ttl` of the operator and of `encryption ... --wait`: whole seconds, 2 to 3600. */
 export interface ElectionOptions {
   identity: string;
+  /** `--lease-ttl` of the operator and of `encryption ... --wait`. */
   ttlSeconds: number;
   log: (line: string) => void;
 }
@@ -19,23 +20,21 @@ export interface ElectionOptions {
 export interface LeaderRecord {
   identity: string;
   pid: number;
+  host: string;
   since: string;
 }
 
 export async function currentLeader(client: EtcdClient): Promise<LeaderRecord | undefined> {
-  const res = await client.get(LEADER_KEY);
-  const kv = res.kvs[0];
-  return kv ? (JSON.parse(kv.value.toString('utf8')) as LeaderRecord) : undefined;
+  const r = await readLock(client, LEADER_KEY);
+  return r ? { identity: r.holder, pid: r.pid, host: r.host, since: r.since } : undefined;
 }
 
 /** Emits 'elected' and 'lost'. */
 export class LeaderElection extends EventEmitter {
-  private stopped = false;
+  private readonly stopping = new AbortController();
   private leading = false;
-  private lease?: bigint;
-  private keepAlive?: { stop(): void };
+  private held?: HeldLock;
   private loop?: Promise<void>;
-  private lostWake?: () => void;
 
   constructor(
     private readonly client: EtcdClient,
@@ -53,76 +52,60 @@ export class LeaderElection extends EventEmitter {
   }
 
   private async run(): Promise<void> {
-    while (!this.stopped) {
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
       try {
-        await this.campaign();
+        await this.term(signal);
       } catch (err) {
-        if (!this.stopped) this.opts.log(`election: ${(err as Error).message}; retrying`);
+        if (!signal.aborted) this.opts.log(`election: ${(err as Error).message}; retrying`);
       }
       this.stepDown();
-      if (!this.stopped) await delay(1000);
+      if (!signal.aborted) await delay(1000, signal).catch(() => undefined);
     }
   }
 
-  /** One term: get a lease, try to create the key, and hold it until the lease is lost. */
-  private async campaign(): Promise<void> {
-    const lease = await this.client.leaseGrant(this.opts.ttlSeconds);
-    this.lease = lease;
-    const lost = new Promise<void>((resolve) => (this.lostWake = resolve));
-    this.keepAlive = this.client.leaseKeepAlive(lease, {
+  /** One term: wait for the leader key to be free, take it, and hold it until the lease is lost or we stop. */
+  private async term(signal: AbortSignal): Promise<void> {
+    const held = await acquireLock(this.client, LEADER_KEY, lockRecord(this.opts.identity), {
       ttlSeconds: this.opts.ttlSeconds,
-      onLost: (err) => {
-        this.opts.log(`election: lease lost (${err.message})`);
-        this.lostWake?.();
-      },
+      timeoutMs: Number.POSITIVE_INFINITY,
+      pollMs: 500,
+      signal,
+      whenWritesRefused: 'wait',
     });
-    const record: LeaderRecord = { identity: this.opts.identity, pid: process.pid, since: new Date().toISOString() };
-    while (!this.stopped) {
-      // Create the key only if nobody holds it; it lives as long as our lease.
-      const res = await this.client.txn({
-        compare: [compare.createRevision(LEADER_KEY, '=', 0)],
-        success: [op.put(LEADER_KEY, JSON.stringify(record), { lease })],
-      });
-      if (res.succeeded) {
-        this.leading = true;
-        this.opts.log(`election: ${this.opts.identity} is the leader`);
-        this.emit('elected');
-        await lost;
-        return;
-      }
-      // Someone else leads: wait until the key goes (deleted or lease expired), or our lease is lost.
-      const gone = await Promise.race([this.waitKeyGone(), lost.then(() => 'lost' as const)]);
-      if (gone === 'lost') return;
-    }
-  }
-
-  private async waitKeyGone(): Promise<'gone'> {
-    while (!this.stopped) {
-      const r = await this.client.get(LEADER_KEY, { countOnly: true });
-      if (r.count === 0) return 'gone';
-      await delay(500);
-    }
-    return 'gone';
+    this.held = held;
+    if (signal.aborted) return;
+    this.leading = true;
+    this.opts.log(`election: ${this.opts.identity} is the leader`);
+    this.emit('elected');
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        held.signal.removeEventListener('abort', done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      if (held.signal.aborted || signal.aborted) return resolve();
+      held.signal.addEventListener('abort', done);
+      signal.addEventListener('abort', done);
+    });
+    if (held.lost) this.opts.log(`election: lease lost (${held.lost.message})`);
   }
 
   private stepDown(): void {
-    this.keepAlive?.stop();
-    this.keepAlive = undefined;
     if (this.leading) {
       this.leading = false;
       this.emit('lost');
     }
   }
 
-  /** Stops campaigning; a leader deletes its key and revokes its lease so another takes over at once. */
+  /** Stops campaigning; a leader revokes its lease (deleting the key) so another takes over at once. */
   async stop(): Promise<void> {
-    this.stopped = true;
     const wasLeader = this.leading;
-    this.lostWake?.();
+    this.stopping.abort();
     await this.loop?.catch(() => undefined);
-    if (this.lease !== undefined) {
+    if (this.held) {
       if (wasLeader) this.opts.log(`election: ${this.opts.identity} resigns`);
-      await this.client.leaseRevoke(this.lease).catch(() => undefined);
+      await this.held.release();
     }
   }
 }

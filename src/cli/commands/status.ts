@@ -57,7 +57,7 @@ export function defragLine(holder: LockRecord | undefined): string | undefined {
 }
 
 export function operatorLine(l: LeaderRecord | undefined): string {
-  return l ? `Operator: ${l.identity} leads (pid ${l.pid}, since ${l.since})` : 'Operator: none leads (start one with `warden operator` or `warden run`)';
+  return l ? `Operator: ${l.identity} leads (pid ${l.pid} on ${l.host}, since ${l.since})` : 'Operator: none leads (start one with `warden operator` or `warden run`)';
 }
 
 export function conditionLine(c: Condition): string {
