@@ -203,7 +203,8 @@ describe('backup', () => {
     const y = path.join(tempDir('y'), 'o.yaml');
     fs.writeFileSync(y, docs);
     assert.equal((await c.run(['apply', '-f', y])).code, 0);
-    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--migration-rate', '30']);
+    // 300 secrets at 3 a second: the migration outlasts the test by far, however slow the machine.
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--migration-rate', '3']);
     t.after(() => op.kill('SIGKILL'));
     await op.waitFor(/is the leader/);
     assert.equal((await c.run(['encryption', 'enable', '--type', 'aescbc'])).code, 0);

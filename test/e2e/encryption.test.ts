@@ -98,7 +98,8 @@ describe('encryption at rest', () => {
   it('an operator killed mid-migration resumes after restart and nothing is lost', async (t) => {
     const c = await startCluster(t, ['--members', '1']);
     await apply(c, objectsYaml(600, ['Secret']));
-    const op1 = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2', '--migration-rate', '150']);
+    // 20 a second: the kill lands mid-migration (50 to 550 of 600 done is a 25 s window) even when each status call is slow.
+    const op1 = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2', '--migration-rate', '20']);
     t.after(() => op1.kill('SIGKILL'));
     await op1.waitFor(/is the leader/);
     assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm'])).code, 0);
@@ -123,7 +124,8 @@ describe('encryption at rest', () => {
   it('writers during migration: every write is preserved (oracle), through the resource API', async (t) => {
     const c = await startCluster(t, ['--members', '1']);
     await apply(c, objectsYaml(300, ['Secret']));
-    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2', '--migration-rate', '60']);
+    // 30 a second: the migration lasts 10 s, long enough for the writes below to overlap it on a loaded machine.
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2', '--migration-rate', '30']);
     t.after(() => op.kill('SIGKILL'));
     const url = (await op.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
     await op.waitFor(/is the leader/);
@@ -144,7 +146,7 @@ describe('encryption at rest', () => {
       return conds.find((x) => x.type === 'Encrypted')?.reason === 'EncryptionInProgress';
     };
     for (let round = 0; round < 150; round++) {
-      if (round % 10 === 0 && (await migrating())) overlapped += 10;
+      if (await migrating()) overlapped++;
       const i = (round * 7) % 300;
       const ns = `ns-${i % 4}`;
       const value = `w-${round}`;
