@@ -277,7 +277,7 @@ describe('defragmentation and space', () => {
     const status = await c.run(['status']);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^Cluster: 3 of 3 members healthy, quorum 2 kept; leader etcd-\d \([0-9a-f]+\)$/m);
-    assert.match(status.stdout, /^Operator: op-defrag leads \(pid \d+, since /m);
+    assert.match(status.stdout, /^Operator: op-defrag leads \(pid \d+ on \S+, since /m);
     assert.match(status.stdout, /^ {2}DefragControllerDegraded=False \(AsExpected\): /m);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     for (const m of before) assert.match(metrics, new RegExp(`^warden_defrag_total\\{member="${m.name}",result="success"\\} 1$`, 'm'));
