@@ -8,26 +8,11 @@
 // backup that was killed (-9, power loss) and is removed by the next backup or `backup list` in
 // that folder; one whose lock names a live process is never touched.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import { humanBytes } from '../cli/printer.ts';
-import { bootId, processStartTime } from '../util/fsutil.ts';
+import { ownerFileHeld, processOwner } from '../util/owner.ts';
 import { lockName, parseLeftoverName } from './names.ts';
-
-interface Owner {
-  host: string;
-  boot: string;
-  pid: number;
-  start: string;
-}
-
-/** A lock being written is not yet readable; after this long an unreadable lock is a dead one's. */
-const UNREADABLE_GRACE_MS = 60_000;
-
-function self(): Owner {
-  return { host: os.hostname(), boot: bootId(), pid: process.pid, start: processStartTime(process.pid) ?? '' };
-}
 
 export class BackupLock {
   private constructor(readonly file: string) {}
@@ -40,7 +25,7 @@ export class BackupLock {
   static acquire(dir: string, ts: string, label: string): BackupLock {
     const file = path.join(dir, lockName(ts));
     try {
-      fs.writeFileSync(file, `${JSON.stringify(self())}\n`, { flag: 'wx', mode: 0o600 });
+      fs.writeFileSync(file, `${JSON.stringify(processOwner())}\n`, { flag: 'wx', mode: 0o600 });
       return new BackupLock(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -56,25 +41,7 @@ export class BackupLock {
 
 /** Whether the lock names a process that still runs (or one this host cannot check). */
 export function isHeld(file: string): boolean {
-  let text: string;
-  let mtimeMs: number;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch {
-    return false;
-  }
-  let owner: Owner;
-  try {
-    owner = JSON.parse(text) as Owner;
-    if (typeof owner.pid !== 'number') throw new Error('no pid');
-  } catch {
-    return Date.now() - mtimeMs < UNREADABLE_GRACE_MS;
-  }
-  const me = self();
-  if (owner.host !== me.host) return true; // another machine's backup (a shared folder): never ours to judge
-  if (owner.boot !== me.boot) return false;
-  return processStartTime(owner.pid) === owner.start;
+  return ownerFileHeld(file);
 }
 
 /**

@@ -4,7 +4,6 @@
 // the file itself (snapshot/hashkv.ts: what etcd makes of the file, compactions included).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import { requireTool } from '../cluster/binaries.ts';
@@ -16,6 +15,7 @@ import { freePorts } from '../util/ports.ts';
 import { waitFor } from '../util/wait.ts';
 import type { Log } from './members.ts';
 import { restoreDataDir, type RestoreTool } from './tools.ts';
+import { recordScratchChild, removeScratch, scratchDir } from '../util/scratch.ts';
 
 export interface DryRunReport {
   revision: number;
@@ -49,7 +49,7 @@ function lastLogLine(file: string): string {
  * least 1; the compact revision when a compaction removed the last tombstones).
  */
 export async function dryRunRestore(snapshot: string, expectedRevision: number, log: Log): Promise<DryRunReport> {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-dry-run-'));
+  const scratch = scratchDir('dry-run', log);
   const [clientPort, peerPort] = await freePorts(2);
   const peerURL = `http://127.0.0.1:${peerPort}`;
   const clientURL = `http://127.0.0.1:${clientPort}`;
@@ -75,6 +75,7 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
     const logFd = fs.openSync(logFile, 'a', 0o600);
     try {
       child = spawn(requireTool('etcd'), args, { stdio: ['ignore', 'ignore', logFd] });
+      if (child.pid !== undefined) recordScratchChild(scratch, child.pid);
     } finally {
       fs.closeSync(logFd);
     }
@@ -121,6 +122,6 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
       await exited;
     }
     await restoring?.catch(() => undefined);
-    fs.rmSync(scratch, { recursive: true, force: true });
+    removeScratch(scratch);
   }
 }

@@ -4,7 +4,6 @@
 // deleted.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import { extractArchive, type BackupInfo } from '../backup/archive.ts';
@@ -21,6 +20,7 @@ import { writeFileAtomic } from '../util/fsutil.ts';
 import { addMembersBack, embeddedClient, listMovedAside, moveAside, movedAsideDir, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
 import { chooseSet, findSet, type ChosenSet } from './set.ts';
 import { discardScratch, installRestored, restoreIntoScratch, restoreTool } from './tools.ts';
+import { removeScratch, scratchDir } from '../util/scratch.ts';
 
 type Phase = 'stop' | 'aside' | 'restore' | 'keys' | 'start' | 'encryption' | 'add' | 'verify';
 const PHASES: Phase[] = ['stop', 'aside', 'restore', 'keys', 'start', 'encryption', 'add', 'verify'];
@@ -191,9 +191,8 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     let setConfig: EncryptionConfig | undefined;
     let from: string | undefined;
     if (r.archive) {
-      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-restore-'));
+      const tmp = scratchDir('restore', log);
       try {
-        fs.chmodSync(tmp, 0o700);
         await extractArchive(r.archive, tmp);
         const enc = path.join(tmp, 'encryption', 'encryption-config.yaml');
         if (fs.existsSync(enc)) setConfig = parseEncryptionConfig(fs.readFileSync(enc, 'utf8'), r.archive);
@@ -201,7 +200,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
         const writtenWith = writtenWithFromBackup(info?.encryption, setConfig);
         if (writtenWith) r.writtenWith = writtenWith;
       } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
+        removeScratch(tmp);
       }
       from = setConfig ? 'the archive' : 'the archive, which has none (its values are plaintext)';
     } else if (r.encryptionConfig) {

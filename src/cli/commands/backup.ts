@@ -1,7 +1,4 @@
 // `warden backup DIR` (one backup set, verified), `warden backup list DIR`.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
 import { takeBackup } from '../../backup/backup.ts';
@@ -14,6 +11,7 @@ import { UsageError } from '../../errors.ts';
 import type { Context } from '../context.ts';
 import { durationOption } from '../options.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
+import { removeScratch, scratchDir } from '../../util/scratch.ts';
 
 type Ctx = (cmd: Command) => Context;
 
@@ -98,7 +96,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
       const target = opts.to ? s3Target(opts.to, s3Options(opts)) : undefined;
       if (target) await checkTarget(target);
       // With --to and no dir, the set is staged in a private temp dir and only the bucket keeps it.
-      const staging = dirArg ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'warden-backup-'));
+      const staging = dirArg ? undefined : scratchDir('backup', (l) => c.io.err(l));
       const dir = dirArg ?? (staging as string);
       const format = c.format('simple');
       const abort = new AbortController();
@@ -128,7 +126,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
         });
       } finally {
         bar.stop();
-        if (staging) fs.rmSync(staging, { recursive: true, force: true });
+        removeScratch(staging);
         process.off('SIGINT', onSig);
         process.off('SIGTERM', onSig);
       }

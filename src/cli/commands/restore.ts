@@ -1,7 +1,6 @@
 // `warden restore ...` and `warden quorum restore`: disaster recovery on the local cluster, and
 // restoring a snapshot into a data dir for clusters warden does not run.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError, WardenError } from '../../errors.ts';
@@ -17,6 +16,7 @@ import { restoreDataDir } from '../../restore/tools.ts';
 import { snapshotStatus } from '../../snapshot/status.ts';
 import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
+import { removeScratch, scratchDir } from '../../util/scratch.ts';
 
 type Ctx = (cmd: Command) => Context;
 
@@ -164,7 +164,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
       }
       if (f.fromUrl && !f.keysDir && !f.encryptionConfig) throw new UsageError('--from-url needs the keys given apart: --keys-dir DIR (with the static_kuberesources archive) or --encryption-config FILE');
       // The download is a whole snapshot: its folder goes when the command ends, however it ends.
-      const download = f.fromUrl ? fs.mkdtempSync(path.join(os.tmpdir(), 'warden-download-')) : undefined;
+      const download = f.fromUrl ? scratchDir('download', (l) => c.io.err(l)) : undefined;
       let started = false;
       const res = await untilInterrupted(async (signal) => {
         const prepared = download ? await prepareFromUrl(c, f, download, signal) : undefined;
@@ -178,7 +178,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
         ? `interrupted during the restore: run the same command again to finish it (its progress is kept in ${path.join(c.layout.root, 'restore.json')})`
         : `interrupted before the restore started${download ? ' (the download was removed)' : ''}: nothing was changed; run the command again to restore`))
         .finally(() => {
-          if (download) fs.rmSync(download, { recursive: true, force: true });
+          removeScratch(download);
         });
       c.print(render(format, {
         json: () => res,
