@@ -8,7 +8,8 @@ import type { DefragControllerOptions } from '../defrag/controller.ts';
 import { defragControllers, type SpaceOptions } from '../defrag/space-controller.ts';
 import { encryptionController } from '../encryption/controller.ts';
 import { ConfigWatcher, encryptionConfigFile } from '../encryption/store.ts';
-import type { KeyPrefixes } from '../resources/registry.ts';
+import { recordKeyRoots } from '../resources/key-roots.ts';
+import { DEFAULT_PREFIXES, type KeyPrefixes } from '../resources/registry.ts';
 import { ResourceStore } from '../resources/store.ts';
 import { ConditionStore, EventLog } from './conditions.ts';
 import { ControllerRunner, type Controller } from './controller.ts';
@@ -77,6 +78,8 @@ export class Operator {
     this.election.on('elected', () => {
       this.metrics.isLeader.set(1);
       this.runner.start();
+      // CLI commands run without --prefix (encryption --wait taking over, apply, scan) use these.
+      void recordKeyRoots(opts.client, opts.prefixes ?? DEFAULT_PREFIXES).catch((err: Error) => opts.log(`could not record the key roots: ${err.message}`));
       void this.events.record({ type: 'Normal', reason: 'LeaderElected', message: `${this.identity} leads`, source: 'operator' }).catch(() => undefined);
     });
     this.election.on('lost', () => {

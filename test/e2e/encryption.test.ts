@@ -296,6 +296,25 @@ describe('encryption --wait and status', () => {
     await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:1:', 300);
   });
 
+  it('--wait that takes over migrates the keyspace the operator was given (--prefix), not the default one', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const op = operator(t, c, ['--lease-ttl', '2', '--prefix', '/registry']);
+    await op.waitFor(/is the leader/);
+    // apply without --prefix: the roots the operator recorded.
+    await waitUntil('the operator to record its key roots', async () => (await etcdctl(['--endpoints', await c.endpoints(), 'get', '/warden/config/keyroots', '--print-value-only'])).stdout.includes('/registry'));
+    await apply(c, objectsYaml(20, ['Secret']));
+    assert.equal((await rawValues(c, '/registry/secrets/')).size, 20, 'apply wrote under the recorded root');
+    op.kill('SIGKILL');
+    await op.exited();
+    const r = await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait', '--timeout', '2m']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /migrating in this process/);
+    await assertAllStartWith(c, ['/registry/secrets/'], 'k8s:enc:aesgcm:v1:1:', 20);
+    const scan = await c.run(['encryption', 'scan', '-w', 'json']);
+    const secrets = (JSON.parse(scan.stdout) as { resource: string; total: number; plaintext: number }[]).find((x) => x.resource === 'secrets');
+    assert.deepEqual([secrets?.total, secrets?.plaintext], [20, 0], 'scan looks under the recorded root too');
+  });
+
   it('--wait takes over from an earlier --wait run killed with -9 mid-migration', async (t) => {
     const c = await startCluster(t, ['--members', '1']);
     await apply(c, objectsYaml(300, ['Secret']));

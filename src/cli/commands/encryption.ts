@@ -12,7 +12,8 @@ import { encryptionConfigFile, parseEncryptionType, readDesiredType, requestRota
 import { providersTransformer, TransformError } from '../../encryption/transformers.ts';
 import { ConditionStore, EventLog } from '../../operator/conditions.ts';
 import { currentLeader, LeaderElection } from '../../operator/election.ts';
-import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, resourceOfKey, singlePrefix } from '../../resources/registry.ts';
+import { keyRoots } from '../../resources/key-roots.ts';
+import { ENCRYPTED_RESOURCES, resourceOfKey, singlePrefix } from '../../resources/registry.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { waitFor, WaitTimeoutError } from '../../util/wait.ts';
 import type { Context } from '../context.ts';
@@ -23,12 +24,15 @@ type Ctx = (cmd: Command) => Context;
 
 interface ChangeFlags {
   wait: boolean;
+  prefix?: string;
   timeout: number;
   leaseTtl: number;
   migrationRate?: number;
 }
 
 interface WaitOptions {
+  /** --prefix; else the key roots the operator recorded. */
+  prefix?: string;
   timeoutMs: number;
   leaseTtlSeconds: number;
   ratePerSecond?: number;
@@ -37,6 +41,7 @@ interface WaitOptions {
 /** The --wait flags (already validated when the command line was read). */
 function waitOptions(opts: ChangeFlags): WaitOptions {
   return {
+    ...(opts.prefix ? { prefix: opts.prefix } : {}),
     timeoutMs: opts.timeout,
     leaseTtlSeconds: opts.leaseTtl,
     ...(opts.migrationRate !== undefined ? { ratePerSecond: opts.migrationRate } : {}),
@@ -51,7 +56,7 @@ const SETTLED: EncryptedCondition['reason'][] = ['EncryptionCompleted', 'Decrypt
  * encryption controller itself whenever it leads. So --wait works with no operator, and takes
  * over within the lease TTL when the leader (an operator, or another --wait) dies.
  */
-async function settle(c: Context, client: EtcdClient, { timeoutMs, leaseTtlSeconds, ratePerSecond }: WaitOptions): Promise<void> {
+async function settle(c: Context, client: EtcdClient, { prefix, timeoutMs, leaseTtlSeconds, ratePerSecond }: WaitOptions): Promise<void> {
   const file = encryptionConfigFile(c.layout.root);
   const log = (l: string) => c.io.err(l);
   const deadline = Date.now() + timeoutMs;
@@ -85,7 +90,7 @@ async function settle(c: Context, client: EtcdClient, { timeoutMs, leaseTtlSecon
       try {
         await reconcileEncryption(
           { client, conditions: new ConditionStore(client), events: new EventLog(client, log), log, signal: term.signal },
-          { configFile: file, ...(ratePerSecond ? { ratePerSecond } : {}) },
+          { configFile: file, prefixes: await keyRoots(client, prefix), ...(ratePerSecond ? { ratePerSecond } : {}) },
         );
       } catch (err) {
         // Aborted by the deadline or a lost lease: the loop decides what follows.
@@ -144,6 +149,7 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
     .addOption(durationOption('--timeout <duration>', 'bound for --wait', { default: '30m', max: '168h' }))
     .addOption(leaseTtlOption('with --wait, when this process migrates: TTL of the leader lease it holds (a killed run is taken over within it)'))
     .addOption(migrationRateOption('with --wait, when this process migrates: at most n objects per second (default: unlimited)'))
+    .option('--prefix <root>', 'with --wait, when this process migrates: key root of the resources (default: the one the operator recorded, else /kubernetes.io and /openshift.io)')
     .addHelpText('after', `\nExample:\n  ${example}`);
 
   change('enable', 'set the desired encryption type; the controller creates a key and rewrites every secret, configmap, route and OAuth token', 'warden encryption enable --type aesgcm --wait')
@@ -186,26 +192,28 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
   enc
     .command('scan')
     .description('walk the keyspace and count, per resource, plaintext values and values under each provider and key')
-    .option('--prefix <root>', 'key root instead of /kubernetes.io and /openshift.io (e.g. /registry)')
+    .option('--prefix <root>', 'key root of the resources, e.g. /registry (default: the one the operator recorded, else /kubernetes.io and /openshift.io)')
     .addHelpText('after', '\nExample:\n  warden encryption scan -w table\n  warden --endpoints 10.0.0.1:2379 encryption scan --prefix /registry')
     .action(async (opts: { prefix?: string }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('table');
-      const prefixes = opts.prefix ? singlePrefix(opts.prefix) : DEFAULT_PREFIXES;
-      const counter = new CoverageCounter(prefixes);
+      let counter: CoverageCounter | undefined;
       await c.withClient(async (client) => {
+        const prefixes = await keyRoots(client, opts.prefix);
+        const count = new CoverageCounter(prefixes);
+        counter = count;
         for (const root of [...new Set([prefixes.kube, prefixes.openshift])]) {
           let start = Buffer.from(`${root}/`);
           const end = Buffer.from(`${root}0`); // '/' + 1
           for (;;) {
             const page = await client.get(start, { rangeEnd: end, limit: 1000 });
-            for (const kv of page.kvs) counter.add(kv.key.toString(), kv.value);
+            for (const kv of page.kvs) count.add(kv.key.toString(), kv.value);
             if (!page.more || page.kvs.length === 0) break;
             start = Buffer.concat([page.kvs[page.kvs.length - 1]!.key, Buffer.from([0])]);
           }
         }
       });
-      const cov = counter.result();
+      const cov = counter?.result() ?? [];
       c.print(render(format, {
         json: () => cov,
         simple: () => coverageRows(cov).map((r) => r.join(', ')),

@@ -8,7 +8,8 @@ import { lazyRequire } from '../../util/lazy.ts';
 const YAML = lazyRequire<typeof YamlLib>('yaml');
 import { UsageError, WardenError } from '../../errors.ts';
 import { ConfigWatcher, encryptionConfigFile } from '../../encryption/store.ts';
-import { CRD_TYPE, DEFAULT_PREFIXES, lookupType, resolveKind, resourceType, singlePrefix, typeFromCrd, type ResourceType } from '../../resources/registry.ts';
+import { CRD_TYPE, lookupType, resolveKind, resourceType, typeFromCrd, type ResourceType } from '../../resources/registry.ts';
+import { keyRoots } from '../../resources/key-roots.ts';
 import { ApiError, ResourceStore, validationProblem, type KubeObject } from '../../resources/store.ts';
 import type { Context } from '../context.ts';
 import { renderTable } from '../printer.ts';
@@ -42,9 +43,10 @@ async function explicitType(store: ResourceStore, type: ResourceType): Promise<R
   return (await store.typeForResource(type.group, undefined, type.resource)) ?? type;
 }
 
-export function resourceStore(c: Context, client: ReturnType<Context['client']>, prefix?: string): ResourceStore {
+/** The store over --prefix, else the key roots the operator recorded, else the defaults. */
+export async function resourceStore(c: Context, client: ReturnType<Context['client']>, prefix?: string): Promise<ResourceStore> {
   const watcher = new ConfigWatcher(encryptionConfigFile(c.layout.root));
-  return new ResourceStore(client, (gr) => watcher.transformer(gr), prefix ? singlePrefix(prefix) : DEFAULT_PREFIXES);
+  return new ResourceStore(client, (gr) => watcher.transformer(gr), await keyRoots(client, prefix));
 }
 
 function apiFail(err: unknown): never {
@@ -75,7 +77,7 @@ export async function resourceGet(c: Context, requested: ResourceType, name: str
   if (!['table', 'json', 'yaml', 'name'].includes(output)) throw new UsageError(`unknown -o/--output "${output}": use json, yaml or name`);
   const namespace = type.namespaced ? (flags.allNamespaces ? undefined : flags.namespace ?? 'default') : undefined;
   await c.withClient(async (client) => {
-    const store = resourceStore(c, client, flags.prefix);
+    const store = await resourceStore(c, client, flags.prefix);
     type = await explicitType(store, type);
     const items = name ? [await store.get(type, namespace, name).catch(apiFail)] : (await store.list(type, namespace).catch(apiFail)).items;
     const value = name ? items[0] : { apiVersion: 'v1', kind: 'List', items };
@@ -170,7 +172,7 @@ export function registerResources(program: Command, ctx: Ctx): void {
     .description('create or update Kubernetes-style objects from a YAML/JSON file (values are encrypted as configured)')
     .requiredOption('-f, --filename <file>', 'file with one or more objects (multi-document YAML, JSON, or a List); - for stdin')
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
-    .option('--prefix <root>', 'etcd key root instead of /kubernetes.io and /openshift.io')
+    .option('--prefix <root>', 'etcd key root of the resources, e.g. /registry (default: the one the operator recorded, else /kubernetes.io and /openshift.io)')
     .addHelpText('after', [
       '',
       'Every object is checked as its API server checks it before any is written: names (DNS',
@@ -186,7 +188,7 @@ export function registerResources(program: Command, ctx: Ctx): void {
       const c = ctx(cmd);
       const objs = readDocuments(opts.filename);
       await c.withClient(async (client) => {
-        const store = resourceStore(c, client, opts.prefix);
+        const store = await resourceStore(c, client, opts.prefix);
         for (const { type, obj: o } of await prepare(store, objs, opts.namespace)) {
           const ns = o.metadata.namespace;
           const label = `${type.kind.toLowerCase()}/${o.metadata.name}`;
@@ -214,14 +216,14 @@ export function registerResources(program: Command, ctx: Ctx): void {
     .command('delete <resource> <name>')
     .description('delete one object')
     .option('-n, --namespace <ns>', 'namespace', 'default')
-    .option('--prefix <root>', 'etcd key root instead of /kubernetes.io and /openshift.io')
+    .option('--prefix <root>', 'etcd key root of the resources, e.g. /registry (default: the one the operator recorded, else /kubernetes.io and /openshift.io)')
     .addHelpText('after', '\nExample:\n  warden delete secret db-password -n prod')
     .action(async (resource: string, name: string, opts: { namespace: string; prefix?: string }, cmd: Command) => {
       const c = ctx(cmd);
       const requested = typeFromArg(resource);
       if (!requested) throw new UsageError(`unknown resource type "${resource}": use e.g. secrets, configmaps, routes, or resource.group`);
       await c.withClient(async (client) => {
-        const store = resourceStore(c, client, opts.prefix);
+        const store = await resourceStore(c, client, opts.prefix);
         const type = await explicitType(store, requested);
         await store.delete(type, type.namespaced ? opts.namespace : undefined, name).catch(apiFail);
         c.print(`${type.kind.toLowerCase()} "${name}" deleted`);
