@@ -9,7 +9,7 @@ import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { EtcdClient } from '../etcd/client.ts';
 import { pidAlive, processCmdline, writeFileAtomic } from '../util/fsutil.ts';
 import { freePorts, isPortFree } from '../util/ports.ts';
-import { waitFor, WaitTimeoutError } from '../util/wait.ts';
+import { EndWait, waitFor, WaitTimeoutError } from '../util/wait.ts';
 import { etcdVersion, requireTool } from './binaries.ts';
 import { embeddedConnection, readClusterConfig, readManifests, requireClusterConfig, type ClusterConfig } from './cluster-config.ts';
 import { StateLayout } from './layout.ts';
@@ -156,15 +156,10 @@ export async function startSupervisorDetached(layout: StateLayout): Promise<numb
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
   child.unref();
-  try {
-    await waitFor(() => {
-      if (exited !== undefined) throw new WardenError(`the supervisor exited (code ${exited}): ${lastLogLine(layout.supervisorLog) ?? 'see ' + layout.supervisorLog}`);
-      return supervisorPid(layout) === child.pid ? child.pid : undefined;
-    }, { timeoutMs: 15_000, what: 'the supervisor to start' });
-  } catch (err) {
-    if (err instanceof WaitTimeoutError && err.lastError instanceof WardenError) throw err.lastError;
-    throw err;
-  }
+  await waitFor(() => {
+    if (exited !== undefined) throw new EndWait(new WardenError(`the supervisor exited (code ${exited}): ${lastLogLine(layout.supervisorLog) ?? 'see ' + layout.supervisorLog}`));
+    return supervisorPid(layout) === child.pid ? child.pid : undefined;
+  }, { timeoutMs: 15_000, what: 'the supervisor to start' });
   return child.pid as number;
 }
 

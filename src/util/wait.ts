@@ -22,9 +22,15 @@ export class WaitTimeoutError extends WardenError {
   }
 }
 
+/** Thrown by a check to end the wait at once with `error` (something that will not get better by waiting). */
+export class EndWait {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * Polls `check` until it returns a value other than undefined/false, or the bound passes.
- * A check that throws counts as "not yet"; its last error is reported on timeout.
+ * A check that throws counts as "not yet"; its last error is reported on timeout. A check that
+ * throws an EndWait ends the wait at once with the error it carries.
  */
 export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, opts: WaitOptions): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
@@ -35,6 +41,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
       const v = await check();
       if (v !== undefined && v !== false) return v;
     } catch (err) {
+      if (err instanceof EndWait) throw err.error;
       lastError = err;
     }
     if (Date.now() >= deadline) {

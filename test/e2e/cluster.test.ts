@@ -43,6 +43,19 @@ describe('local cluster', () => {
     assert.equal(fs.existsSync(state), false, 'the new cluster is rolled back');
   });
 
+  it('a supervisor that cannot start is reported at once, with its last log line', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    assert.equal((await c.run(['cluster', 'down'])).code, 0);
+    // Its pid file cannot be written (a folder stands where it goes): the supervisor exits at once.
+    fs.mkdirSync(path.join(c.stateDir, 'run', 'supervisor.pid'));
+    const started = Date.now();
+    const r = await c.run(['cluster', 'up']);
+    const took = Date.now() - started;
+    assertOneErrorLine(r, /^Error: the supervisor exited \(code 1\): .*EISDIR/);
+    // warden waits up to 15 s for a supervisor to start: an exit must end that wait, not the bound.
+    assert.ok(took < 14_000, `reported after ${took} ms, not at once`);
+  });
+
   it('cluster up of a cluster whose member died says at once that it is down and how to start it', async (t) => {
     const c = await startCluster(t, ['--members', '1']);
     const [m] = await c.status();
