@@ -28,7 +28,8 @@ async function addAndRemoveLearner(c: TestCluster): Promise<string> {
     const r = await etcdctl(['--endpoints', endpoints, 'member', 'add', 'temp', '--peer-urls=http://127.0.0.1:1', '--learner']);
     return r.code === 0 ? r.stdout : undefined;
   });
-  const id = /Member ([0-9a-f]+) added/.exec(added)?.[1];
+  // etcdctl prints the ID with %16x: one with a leading zero digit comes space-padded.
+  const id = /Member\s+([0-9a-f]+) added/.exec(added)?.[1];
   assert.ok(id, added);
   const rm = await etcdctl(['--endpoints', endpoints, 'member', 'remove', id]);
   assert.equal(rm.code, 0, rm.stderr);
