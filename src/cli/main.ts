@@ -38,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   restore,
   quorum: restore,
   operator: async () => (await import('./commands/operator.ts')).registerOperator,
+  token: async () => (await import('./commands/token.ts')).registerToken,
 };
 
 /** Global flags that take a value as the next argument (so it is not taken for the command). */

@@ -15,7 +15,7 @@ import { embeddedConnection, readClusterConfig, readManifests, requireClusterCon
 import { StateLayout } from './layout.ts';
 import { buildClusterManifests, memberNames, serializeManifest, type MemberManifest } from './manifest.ts';
 import { isMemberProcess, lastLogLine, manifestStamp, readRunStatus, terminate, type MemberRunStatus, type MemberState } from './supervisor.ts';
-import { generateClusterTls, tlsFiles } from './tls.ts';
+import { ensureClusterCa, generateClusterTls, tlsFiles } from './tls.ts';
 
 
 export interface UpOptions {
@@ -107,6 +107,8 @@ export async function createCluster(layout: StateLayout, opts: Omit<UpOptions, '
       fs.mkdirSync(d, { recursive: true, mode: 0o700 });
     }
     const tls = opts.tls ? await generateClusterTls(layout.tlsDir) : undefined;
+    // Without TLS for etcd, the operator's HTTPS listener still needs the cluster CA.
+    if (!tls) await ensureClusterCa(layout.tlsDir);
     const token = `warden-${crypto.randomBytes(6).toString('hex')}`;
     const config: ClusterConfig = { kind: 'WardenCluster', createdAt: new Date().toISOString(), token, tls: opts.tls, etcdVersion: version };
     const manifests = buildClusterManifests({

@@ -1,10 +1,15 @@
 // Certificates for a TLS cluster: one CA, one server/peer certificate for every member
-// (127.0.0.1 and localhost), and one client certificate for warden and other clients.
+// (127.0.0.1 and localhost), and one client certificate for warden and other clients. A cluster
+// without TLS gets the CA and the client certificate too: the operator's HTTPS listener gets its
+// server certificate from it (made in memory at each start) and trusts client certificates it signed.
 // ECDSA P-256 keeps generation instant; keys are written 0600 and never printed.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import { WardenError } from '../errors.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
+import { waitFor } from '../util/wait.ts';
 
 type X509 = typeof import('@peculiar/x509');
 
@@ -56,16 +61,16 @@ function serial(): string {
   return b.toString('hex');
 }
 
-/** Generates the CA and certificates into `dir` (created 0700). */
-export async function generateClusterTls(dir: string): Promise<TlsFiles> {
-  const x509 = await loadX509();
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const files = tlsFiles(dir);
+interface Ca {
+  cert: import('@peculiar/x509').X509Certificate;
+  keys: { privateKey: CryptoKey };
+}
+
+async function newCa(x509: X509): Promise<{ ca: Ca; certPem: string; keyPem: string }> {
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(Date.now() + 10 * YEAR_MS);
-
   const caKeys = await keyPair();
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: 'CN=etcd-warden CA',
     notBefore,
@@ -78,44 +83,121 @@ export async function generateClusterTls(dir: string): Promise<TlsFiles> {
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
+  return { ca: { cert, keys: caKeys }, certPem: cert.toString('pem'), keyPem: await pkcs8Pem(caKeys.privateKey) };
+}
 
-  const leaf = async (cn: string, eku: string[], san: boolean) => {
-    const keys = await keyPair();
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: serial(),
-      subject: `CN=${cn}`,
-      issuer: ca.subject,
-      notBefore,
-      notAfter,
-      signingAlgorithm: ALG,
-      publicKey: keys.publicKey,
-      signingKey: caKeys.privateKey,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-        new x509.ExtendedKeyUsageExtension(eku),
-        ...(san
-          ? [new x509.SubjectAlternativeNameExtension([
-              { type: 'ip', value: '127.0.0.1' },
-              { type: 'dns', value: 'localhost' },
-            ])]
-          : []),
-        await x509.AuthorityKeyIdentifierExtension.create(ca),
-      ],
-    });
-    return { pem: cert.toString('pem'), key: await pkcs8Pem(keys.privateKey) };
-  };
+/** A certificate signed by the CA: `subject` as `CN=...[, O=...]`, extended key usages, and SANs. */
+async function leaf(x509: X509, ca: Ca, subject: string, eku: string[], san: { type: 'ip' | 'dns'; value: string }[]): Promise<{ pem: string; key: string }> {
+  const keys = await keyPair();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject,
+    issuer: ca.cert.subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 10 * YEAR_MS),
+    signingAlgorithm: ALG,
+    publicKey: keys.publicKey,
+    signingKey: ca.keys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension(eku),
+      ...(san.length ? [new x509.SubjectAlternativeNameExtension(san)] : []),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+    ],
+  });
+  return { pem: cert.toString('pem'), key: await pkcs8Pem(keys.privateKey) };
+}
 
+/** The CN of the client certificate warden makes for itself (the operator's API maps it to admin). */
+export const CLUSTER_CLIENT_CN = 'etcd-warden client';
+
+/** Generates the CA and certificates into `dir` (created 0700). */
+export async function generateClusterTls(dir: string): Promise<TlsFiles> {
+  const x509 = await loadX509();
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files = tlsFiles(dir);
+  const { ca, certPem, keyPem } = await newCa(x509);
+  const loopback = [{ type: 'ip' as const, value: '127.0.0.1' }, { type: 'dns' as const, value: 'localhost' }];
   // Members use one certificate as server and as peer: peers authenticate each other as
   // clients too, so it carries both usages.
-  const server = await leaf('etcd-warden member', [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth], true);
-  const client = await leaf('etcd-warden client', [x509.ExtendedKeyUsage.clientAuth], false);
+  const server = await leaf(x509, ca, 'CN=etcd-warden member', [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth], loopback);
+  const client = await leaf(x509, ca, `CN=${CLUSTER_CLIENT_CN}`, [x509.ExtendedKeyUsage.clientAuth], []);
 
-  writeFileAtomic(files.ca, ca.toString('pem'), 0o644);
-  writeFileAtomic(files.caKey, await pkcs8Pem(caKeys.privateKey), 0o600);
+  writeFileAtomic(files.ca, certPem, 0o644);
+  writeFileAtomic(files.caKey, keyPem, 0o600);
   writeFileAtomic(files.serverCert, server.pem, 0o644);
   writeFileAtomic(files.serverKey, server.key, 0o600);
   writeFileAtomic(files.clientCert, client.pem, 0o644);
   writeFileAtomic(files.clientKey, client.key, 0o600);
   return files;
+}
+
+/**
+ * Makes sure `dir` holds a CA (and the cluster's client certificate, an admin of the operator's
+ * API) for a cluster whose etcd runs without TLS: the operator's listener needs one anyway.
+ * A cluster made with --tls already has it. Safe against a concurrent caller: the CA is
+ * published by hard links that fail when another process published first, key before
+ * certificate, so whoever sees ca.crt finds ca.key beside it. Returns true when it created it.
+ */
+export async function ensureClusterCa(dir: string): Promise<boolean> {
+  const files = tlsFiles(dir);
+  if (fs.existsSync(files.ca)) return false;
+  const x509 = await loadX509();
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { ca, certPem, keyPem } = await newCa(x509);
+  const client = await leaf(x509, ca, `CN=${CLUSTER_CLIENT_CN}`, [x509.ExtendedKeyUsage.clientAuth], []);
+  const tmp = fs.mkdtempSync(path.join(dir, '.new-ca-'));
+  try {
+    const put = (name: string, data: string, mode: number) => writeFileAtomic(path.join(tmp, name), data, mode);
+    put('ca.key', keyPem, 0o600);
+    put('ca.crt', certPem, 0o644);
+    put('client.key', client.key, 0o600);
+    put('client.crt', client.pem, 0o644);
+    try {
+      fs.linkSync(path.join(tmp, 'ca.key'), files.caKey);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // Another process publishes it: ca.crt comes last.
+      await waitFor(() => fs.existsSync(files.ca), { what: `${files.ca}`, timeoutMs: 10_000, intervalMs: 50 }).catch(() => {
+        throw new WardenError(`${dir} holds ca.key but no ca.crt (a CA creation was interrupted): remove ${files.caKey} and start again`);
+      });
+      return false;
+    }
+    for (const [name, to] of [['client.key', files.clientKey], ['client.crt', files.clientCert], ['ca.crt', files.ca]] as const) fs.linkSync(path.join(tmp, name), to);
+    return true;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The CA in `dir` (certificate and key), to sign with. */
+async function loadCa(x509: X509, dir: string): Promise<Ca> {
+  const files = tlsFiles(dir);
+  const cert = new x509.X509Certificate(fs.readFileSync(files.ca, 'utf8'));
+  const pem = fs.readFileSync(files.caKey, 'utf8');
+  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const privateKey = await crypto.webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign']);
+  return { cert, keys: { privateKey } };
+}
+
+/**
+ * A server certificate for the operator's listener, signed by the cluster CA in `dir`, naming
+ * `hosts` (IP addresses and DNS names). Made in memory at every start: its key never touches
+ * the disk, and it always names the addresses served.
+ */
+export async function issueServerCertificate(dir: string, hosts: string[]): Promise<{ cert: string; key: string }> {
+  const x509 = await loadX509();
+  const ca = await loadCa(x509, dir);
+  const san = [...new Set(hosts)].map((h) => (net.isIP(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h }));
+  const { pem, key } = await leaf(x509, ca, 'CN=etcd-warden operator', [x509.ExtendedKeyUsage.serverAuth], san);
+  return { cert: pem, key };
+}
+
+/** A client certificate signed by the cluster CA in `dir` (e.g. `CN=alice, O=warden:viewer`). */
+export async function issueClientCertificate(dir: string, subject: string): Promise<{ cert: string; key: string }> {
+  const x509 = await loadX509();
+  const ca = await loadCa(x509, dir);
+  const { pem, key } = await leaf(x509, ca, subject, [x509.ExtendedKeyUsage.clientAuth], []);
+  return { cert: pem, key };
 }

@@ -1,7 +1,13 @@
 // The operator: elects a leader through an etcd lease, runs the controllers while it leads,
-// and serves /healthz and /metrics. Two operators on one cluster never act at once.
+// and serves its API (HTTPS and authentication by default: listener.ts, guard.ts). Two
+// operators on one cluster never act at once.
 import os from 'node:os';
 import { WardenError } from '../errors.ts';
+import { FailureLimiter } from '../auth/failures.ts';
+import { TokenAuthenticator } from '../auth/tokens.ts';
+import { StateLayout } from '../cluster/layout.ts';
+import { CLUSTER_CLIENT_CN } from '../cluster/tls.ts';
+import { resourceMatches } from '../encryption/config.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { backupScheduleController, type ScheduleOptions } from '../backup/schedule.ts';
 import type { DefragControllerOptions } from '../defrag/controller.ts';
@@ -9,15 +15,17 @@ import { defragControllers, type SpaceOptions } from '../defrag/space-controller
 import { encryptionController } from '../encryption/controller.ts';
 import { ConfigWatcher, encryptionConfigFile } from '../encryption/store.ts';
 import { recordKeyRoots } from '../resources/key-roots.ts';
-import { DEFAULT_PREFIXES, type KeyPrefixes } from '../resources/registry.ts';
+import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, type KeyPrefixes } from '../resources/registry.ts';
 import { ResourceStore } from '../resources/store.ts';
 import { ConditionStore, EventLog } from './conditions.ts';
 import { ControllerRunner, type Controller } from './controller.ts';
 import { LeaderElection } from './election.ts';
 import { healthController } from './health-controller.ts';
+import type { ActionHost, ActionOptions } from './actions.ts';
 import { buildApp, listen, type Listening } from './http.ts';
+import { prepareListener, type ApiListenOptions } from './listener.ts';
 import { OperatorMetrics } from './metrics.ts';
-import { LOOPBACK_HOSTS, listenInUseMessage } from '../util/ports.ts';
+import { listenInUseMessage } from '../util/ports.ts';
 
 export interface OperatorOptions {
   client: EtcdClient;
@@ -36,14 +44,20 @@ export interface OperatorOptions {
   space?: SpaceOptions;
   listenHost: string;
   listenPort: number;
+  /** The API listener: HTTPS from the cluster CA and authentication unless told otherwise. */
+  api?: ApiListenOptions;
+  /** Where backups asked for through the API go (--backup-dir), and their upload. */
+  backupTarget?: ActionOptions['backup'];
   leaseTtlSeconds: number;
   identity?: string;
   controllers?: Controller[];
   log: (line: string) => void;
 }
 
-export class Operator {
+export class Operator implements ActionHost {
   readonly identity: string;
+  readonly client: EtcdClient;
+  readonly actions: ActionOptions;
   readonly metrics = new OperatorMetrics();
   readonly conditions: ConditionStore;
   readonly events: EventLog;
@@ -52,9 +66,18 @@ export class Operator {
   private readonly election: LeaderElection;
   private readonly runner: ControllerRunner;
   private http?: Listening;
+  private tokens?: TokenAuthenticator;
 
   constructor(private readonly opts: OperatorOptions) {
     this.identity = opts.identity ?? `${os.hostname()}-${process.pid}`;
+    this.client = opts.client;
+    const metricsTls = opts.space?.tls;
+    this.actions = {
+      layout: new StateLayout(opts.stateDir),
+      ...(opts.backupTarget ? { backup: opts.backupTarget } : {}),
+      ...(metricsTls ? { metricsTls: typeof metricsTls === 'function' ? metricsTls : () => metricsTls } : {}),
+      log: opts.log,
+    };
     this.conditions = new ConditionStore(opts.client);
     this.events = new EventLog(opts.client, opts.log);
     this.election = new LeaderElection(opts.client, { identity: this.identity, ttlSeconds: opts.leaseTtlSeconds, log: opts.log });
@@ -96,25 +119,51 @@ export class Operator {
     return this.http?.url;
   }
 
+  /** Whether a resource's data is secret: one OpenShift encrypts, or one the EncryptionConfiguration names. */
+  isSensitive(groupResource: string): boolean {
+    if (ENCRYPTED_RESOURCES.includes(groupResource)) return true;
+    return this.encryptionConfig.current()?.resources.some((r) => r.resources.some((p) => resourceMatches(p, groupResource))) ?? false;
+  }
+
   async start(): Promise<void> {
-    if (!LOOPBACK_HOSTS.includes(this.opts.listenHost)) {
-      throw new WardenError(`--listen host ${this.opts.listenHost} is not a loopback address: the operator serves on 127.0.0.1 only`);
+    const api = this.opts.api ?? {};
+    const host = this.opts.listenHost;
+    const prepared = await prepareListener(new StateLayout(this.opts.stateDir).tlsDir, host, api);
+    const authenticate = api.authenticate !== false;
+    if (authenticate) {
+      this.tokens = new TokenAuthenticator(this.opts.client, this.opts.log);
+      await this.tokens.start();
     }
+    const app = await buildApp(this, this.tokens ? {
+      scheme: prepared.tls ? 'https' : 'http',
+      hosts: new Set(prepared.hosts),
+      metricsPublic: api.metricsPublic ?? false,
+      tokens: this.tokens,
+      limiter: new FailureLimiter(),
+      clusterClientCn: CLUSTER_CLIENT_CN,
+    } : undefined);
     try {
-      this.http = await listen(await buildApp(this), this.opts.listenHost, this.opts.listenPort);
+      this.http = await listen(app, { host, port: this.opts.listenPort, ...(prepared.tls ? { tls: prepared.tls } : {}) });
     } catch (err) {
+      this.tokens?.stop();
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new WardenError(listenInUseMessage(this.opts.listenHost, this.opts.listenPort));
+      if (code === 'EADDRINUSE') throw new WardenError(listenInUseMessage(host, this.opts.listenPort));
+      if (code === 'EADDRNOTAVAIL') throw new WardenError(`cannot listen on ${host}: no such address on this machine: give one of its addresses, or 0.0.0.0 for all`);
       throw err;
     }
     this.metrics.isLeader.set(0);
     this.election.start();
     this.opts.log(`operator ${this.identity} serving ${this.http.url}/healthz and ${this.http.url}/metrics`);
+    this.opts.log(prepared.tls
+      ? `API over HTTPS (certificate ${prepared.certificate}); every route but /healthz${api.metricsPublic ? ' and /metrics' : ''} needs a bearer token (\`warden token create NAME --role viewer|operator|admin\`) or a client certificate signed by the cluster CA`
+      : `API over plain HTTP on loopback (--insecure-http); every route but /healthz${api.metricsPublic ? ' and /metrics' : ''} needs a bearer token (\`warden token create NAME --role viewer|operator|admin\`)`);
+    if (!authenticate) this.opts.log('API WITHOUT AUTHENTICATION (a benchmark\'s reference)');
   }
 
   async stop(): Promise<void> {
     await this.runner.stop();
     await this.election.stop();
+    this.tokens?.stop();
     await this.http?.close();
   }
 }

@@ -5,17 +5,34 @@
 //   /apis/{group}/{version}/{resource}[/{name}]
 // GET (get/list), POST (create), PUT (update, 409 on a stale resourceVersion), DELETE.
 // Only the known types and those a CustomResourceDefinition registers are served (404 else), and
-// names and contents are validated as apply validates them (422 Invalid).
-import type { Context, Hono } from 'hono';
+// names and contents are validated as apply validates them (422 Invalid). Who may call which is
+// the guard's (src/operator/guard.ts); here, a caller below admin gets only the metadata of
+// objects whose data is secret (Secrets and every other encrypted resource).
+import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { metadataOnly, roleAtLeast } from '../auth/roles.ts';
+import { EtcdError } from '../etcd/errors.ts';
+import type { ApiContext as Context, ApiEnv } from '../operator/guard.ts';
 import { groupResource, type ResourceType } from './registry.ts';
 import { ApiError, apiVersionOf, type KubeObject, type ResourceStore } from './store.ts';
 
+/**
+ * etcd refuses a request over its --max-request-bytes (1.5 MiB by default) with INVALID_ARGUMENT,
+ * and its gRPC server one over that plus 512 KiB with RESOURCE_EXHAUSTED.
+ */
+function tooLargeForEtcd(err: unknown): boolean {
+  if (!(err instanceof EtcdError)) return false;
+  return (err.grpcCode === 3 && /request is too large/.test(err.details ?? '')) || (err.grpcCode === 8 && /received message larger than max/.test(err.details ?? ''));
+}
+
 function status(c: Context, err: unknown) {
   if (err instanceof ApiError) {
-    return c.json({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: err.message, reason: err.reason, code: err.status }, err.status as ContentfulStatusCode);
+    return c.json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: err.reason, code: err.status }, err.status as ContentfulStatusCode);
   }
-  return c.json({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: (err as Error).message, reason: 'InternalError', code: 500 }, 500);
+  if (tooLargeForEtcd(err)) {
+    return c.json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the object is too large for etcd (its --max-request-bytes, 1.5 MiB by default): store less in one object', reason: 'RequestEntityTooLarge', code: 413 }, 413);
+  }
+  return c.json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: (err as Error).message, reason: 'InternalError', code: 500 }, 500);
 }
 
 async function typeFor(store: ResourceStore, resource: string, group: string, version: string, namespaced: boolean): Promise<ResourceType> {
@@ -40,13 +57,20 @@ async function body(c: Context): Promise<KubeObject> {
   return obj as KubeObject;
 }
 
-export function registerResourceRoutes(app: Hono, store: ResourceStore): void {
+/**
+ * The resource routes on `app`. `sensitive(groupResource)` says whether a type's data is secret
+ * (encrypted resources): callers below admin then get each object's metadata only.
+ */
+export function registerResourceRoutes(app: Hono<ApiEnv>, store: ResourceStore, sensitive: (groupResource: string) => boolean): void {
+  /** What the caller may see of objects of this type. */
+  const view = (c: Context, type: ResourceType): ((o: KubeObject) => KubeObject) =>
+    roleAtLeast(c.get('caller')?.role, 'admin') || !sensitive(groupResource(type)) ? (o) => o : metadataOnly;
   const handlers = (t: (c: Context) => Promise<ResourceType>, ns: (c: Context) => string | undefined) => ({
     list: async (c: Context) => {
       try {
         const type = await t(c);
         const { items, resourceVersion } = await store.list(type, ns(c));
-        return c.json({ kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion }, items });
+        return c.json({ kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion }, items: items.map(view(c, type)) });
       } catch (err) {
         return status(c, err);
       }
@@ -66,7 +90,8 @@ export function registerResourceRoutes(app: Hono, store: ResourceStore): void {
     },
     get: async (c: Context) => {
       try {
-        return c.json(await store.get(await t(c), ns(c), c.req.param('name') as string));
+        const type = await t(c);
+        return c.json(view(c, type)(await store.get(type, ns(c), c.req.param('name') as string)));
       } catch (err) {
         return status(c, err);
       }

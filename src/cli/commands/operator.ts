@@ -18,16 +18,23 @@ import { untilSignal } from './cluster.ts';
 
 type Ctx = (cmd: Command) => Context;
 
-export function parseListen(text: string): { host: string; port: number } {
+/** HOST:PORT; a host other than loopback only with TLS (plain HTTP, --insecure-http, stays on loopback). */
+export function parseListen(text: string, insecureHttp = false): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
   if (!m || Number(m[2]) > 65535) throw new UsageError(`bad --listen "${text}": use HOST:PORT, e.g. 127.0.0.1:9479 (port 0 picks a free one)`);
   const host = (m[1] as string).replace(/^\[|\]$/g, '');
-  if (!LOOPBACK_HOSTS.includes(host)) throw new UsageError(`--listen host ${host} is not a loopback address: the operator serves on 127.0.0.1 only`);
+  if (insecureHttp && !LOOPBACK_HOSTS.includes(host)) {
+    throw new UsageError(`--listen ${host} with --insecure-http: plain HTTP serves on loopback only (127.0.0.1, localhost, ::1); drop --insecure-http to serve HTTPS with authentication on ${host}`);
+  }
   return { host, port: Number(m[2]) };
 }
 
 export interface OperatorFlags {
   listen: string;
+  insecureHttp?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  metricsPublic?: boolean;
   leaseTtl: number;
   id?: string;
   keyRotation: number;
@@ -56,14 +63,18 @@ export interface OperatorFlags {
 /** The operator flags shared by `operator` and `run`; every value is parsed when the command line is read. */
 export function addOperatorFlags(cmd: Command): Command {
   return cmd
-    .option('--listen <host:port>', 'where to serve /healthz, /metrics and the resource API (loopback only; port 0 picks a free one)', '127.0.0.1:9479')
+    .option('--listen <host:port>', 'where to serve the API (/healthz, /metrics, resources, actions) over HTTPS; port 0 picks a free one; a non-loopback address (or 0.0.0.0) only with TLS', '127.0.0.1:9479')
+    .option('--tls-cert <file>', "the API's server certificate (PEM) instead of one the cluster CA signs at start; with --tls-key")
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option('--insecure-http', 'serve plain HTTP instead of HTTPS: loopback only; authentication stays on')
+    .option('--metrics-public', 'serve /metrics without authentication (for a Prometheus without credentials)')
     .addOption(leaseTtlOption('leader lease TTL: a dead leader is replaced after at most this long'))
     .option('--id <identity>', "this operator's identity in the election (default: host-pid)")
     .addOption(durationOption('--key-rotation <duration>', 'encryption key rotation interval, counted from the end of the last migration', { default: '168h', max: '8760h' }))
     .addOption(migrationRateOption('encryption migration throttle: at most n objects per second (default: unlimited)'))
     .option('--prefix <root>', 'etcd key root for resources instead of /kubernetes.io and /openshift.io (e.g. /registry)')
     .option('--backup-schedule <cron>', 'take backups on this cron schedule, e.g. "0 */6 * * *" (needs --backup-dir)')
-    .option('--backup-dir <dir>', 'where scheduled backups go')
+    .option('--backup-dir <dir>', 'where scheduled backups go, and backups asked for through the API (POST /apis/warden.io/v1/actions/backup)')
     .option('--backup-keys-dir <dir>', 'where their static_kuberesources archives go (default: --backup-dir)')
     .addOption(wholeNumberOption('--backup-retain-count <n>', 'keep at most this many backup sets', { min: 1, hint: 'the default is 15', default: 15 }))
     .addOption(sizeOption('--backup-retain-size <size>', 'keep at most this much in all, e.g. 10GiB', { default: '10GiB' }))
@@ -104,9 +115,20 @@ function spaceOptions(flags: OperatorFlags, c: Context): SpaceOptions {
   };
 }
 
+/** Where backups go, scheduled or asked for through the API: --backup-dir alone serves only the latter. */
+function backupTarget(flags: OperatorFlags): OperatorOptions['backupTarget'] {
+  if (!flags.backupDir) return undefined;
+  const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
+  return {
+    dir: flags.backupDir,
+    ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
+    ...(target ? { ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info) } : {}),
+  };
+}
+
 function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | undefined {
-  if (!flags.backupSchedule && !flags.backupDir) return undefined;
-  if (!flags.backupSchedule || !flags.backupDir) throw new UsageError('--backup-schedule and --backup-dir go together: give both');
+  if (!flags.backupSchedule) return undefined;
+  if (!flags.backupDir) throw new UsageError('--backup-schedule needs --backup-dir: give both');
   parseSchedule(flags.backupSchedule);
   const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
   return {
@@ -124,14 +146,24 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
 
 /** Validates the flags up front, before anything starts. */
 export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: string) => void): Omit<OperatorOptions, 'client'> {
-  const { host, port } = parseListen(flags.listen);
+  const { host, port } = parseListen(flags.listen, flags.insecureHttp);
+  if (flags.insecureHttp && (flags.tlsCert || flags.tlsKey)) throw new UsageError('--insecure-http serves plain HTTP: drop --tls-cert/--tls-key, or drop --insecure-http');
+  if (!!flags.tlsCert !== !!flags.tlsKey) throw new UsageError('--tls-cert and --tls-key go together: give both, or neither (a certificate from the cluster CA is used then)');
   const backup = backupOptions(flags, c);
+  const target = backupTarget(flags);
   const defrag = defragOptions(flags);
   const space = spaceOptions(flags, c);
   return {
     stateDir: c.layout.root,
     listenHost: host,
     listenPort: port,
+    api: {
+      ...(flags.insecureHttp ? { insecureHttp: true } : {}),
+      ...(flags.tlsCert ? { certFile: flags.tlsCert } : {}),
+      ...(flags.tlsKey ? { keyFile: flags.tlsKey } : {}),
+      ...(flags.metricsPublic ? { metricsPublic: true } : {}),
+    },
+    ...(target ? { backupTarget: target } : {}),
     leaseTtlSeconds: flags.leaseTtl,
     rotationMs: flags.keyRotation,
     prefixes: flags.prefix ? singlePrefix(flags.prefix) : DEFAULT_PREFIXES,
@@ -147,7 +179,18 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
 export function registerOperator(program: Command, ctx: Ctx): void {
   addOperatorFlags(program.command('operator'))
     .description('run the operator in the foreground: leader election, controllers, /healthz, /metrics, resource API')
-    .addHelpText('after', '\nExample:\n  warden operator --listen 127.0.0.1:0')
+    .addHelpText('after', [
+      '',
+      'The API is served over HTTPS with a certificate the cluster CA (<state-dir>/tls/ca.crt) signs, and every',
+      'route but /healthz needs credentials: a bearer token (`warden token create NAME --role viewer|operator|admin`)',
+      'or a client certificate signed by the cluster CA (O=warden:viewer|warden:operator|warden:admin|system:masters;',
+      'the cluster\'s own tls/client.crt is an admin). See README, "Operator API security".',
+      '',
+      'Examples:',
+      '  warden operator --listen 127.0.0.1:0',
+      '  warden operator --listen 0.0.0.0:9479 --backup-dir /var/backups/etcd',
+      '  curl --cacert .warden/tls/ca.crt --cert .warden/tls/client.crt --key .warden/tls/client.key https://127.0.0.1:9479/conditions',
+    ].join('\n'))
     .action(async (flags: OperatorFlags, cmd: Command) => {
       const c = ctx(cmd);
       const options = operatorOptions(flags, c, (l) => c.print(`${new Date().toISOString()} ${l}`));
