@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { EtcdClient } from '../../src/etcd/client.ts';
 import { EtcdNoSpaceError } from '../../src/etcd/errors.ts';
 import { delay } from '../../src/util/wait.ts';
+import { certApi, type OperatorApi } from '../helpers/api.ts';
 import { Background, cli, startCluster, tempDir, waitUntil, type TestCluster, assertOneErrorLine } from '../helpers/warden.ts';
 
 const FINISHED = /^Finished defragmenting etcd member\[http:\/\/127\.0\.0\.1:\d+\] \(DB size [\d.]+ [kMG]?B -> [\d.]+ [kMG]?B\)$/;
@@ -47,9 +48,6 @@ async function fragment(client: EtcdClient, mb: number): Promise<void> {
   }, 30_000);
 }
 
-async function operatorUrl(op: Background): Promise<string> {
-  return (await op.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
-}
 
 interface Ev {
   time: string;
@@ -58,8 +56,8 @@ interface Ev {
   source: string;
 }
 
-async function events(url: string): Promise<Ev[]> {
-  return (await (await fetch(`${url}/events`)).json()) as Ev[];
+async function events(api: OperatorApi): Promise<Ev[]> {
+  return (await (await api.fetch('/events')).json()) as Ev[];
 }
 
 async function conditions(c: TestCluster): Promise<Record<string, { status: string; reason: string; message: string }>> {
@@ -251,14 +249,14 @@ describe('defragmentation and space', () => {
     const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--id', 'op-defrag',
       '--defrag-min-db-size', '1MiB', '--defrag-wait', '5s', '--defrag-interval', '1s', '--space-sample-interval', '500ms']);
     t.after(() => op.kill('SIGKILL'));
-    const url = await operatorUrl(op);
-    await waitUntil('the first member defragmented', async () => (await events(url)).some((e) => e.message.startsWith('etcd member has been defragmented: ')), 90_000);
+    const api = await certApi(t, c, op);
+    await waitUntil('the first member defragmented', async () => (await events(api)).some((e) => e.message.startsWith('etcd member has been defragmented: ')), 90_000);
     // The operator holds the same lock as `warden defrag`: a CLI run meanwhile waits, then gives up naming it.
     const busy = await c.run(['defrag', '--cluster', '--lock-timeout', '1s']);
     assertOneErrorLine(busy, /^Error: another defragmentation is running: the lock \/warden\/locks\/defrag is held by operator op-defrag, automatic defragmentation \(pid \d+ on .+, since .+\); gave up after 1s \(--lock-timeout\): /, { only: true });
     assert.doesNotMatch(busy.stdout, /Finished/);
     const done = await waitUntil('three members defragmented', async () => {
-      const evs = (await events(url)).filter((e) => e.source === 'defrag');
+      const evs = (await events(api)).filter((e) => e.source === 'defrag');
       return evs.filter((e) => e.message.startsWith('etcd member has been defragmented: ')).length >= 3 ? evs : undefined;
     }, 90_000);
     const seq = done.map((e) => (e.reason === 'LeaderMoved' ? `moved ${e.message.match(/from (\S+)/)![1]}` : e.message.match(/defragmented: ([^,]+), memberID: ([0-9a-f]+)$/)!.slice(1).join(' ')));
@@ -279,7 +277,7 @@ describe('defragmentation and space', () => {
     assert.match(status.stdout, /^Cluster: 3 of 3 members healthy, quorum 2 kept; leader etcd-\d \([0-9a-f]+\)$/m);
     assert.match(status.stdout, /^Operator: op-defrag leads \(pid \d+ on \S+, since /m);
     assert.match(status.stdout, /^ {2}DefragControllerDegraded=False \(AsExpected\): /m);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await api.fetch('/metrics')).text();
     for (const m of before) assert.match(metrics, new RegExp(`^warden_defrag_total\\{member="${m.name}",result="success"\\} 1$`, 'm'));
     assert.match(metrics, /^warden_defrag_leader_moves_total 1$/m);
     assert.match(metrics, /^warden_defrag_duration_seconds_count\{member="etcd-1"\} 1$/m);
@@ -294,14 +292,14 @@ describe('defragmentation and space', () => {
     await fragment(admin, 10); // ~10.5 MB of a 16.8 MB quota, almost nothing in use
     const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--no-auto-defrag', '--space-alert-for', '2s', '--space-sample-interval', '250ms']);
     t.after(() => op.kill('SIGKILL'));
-    const url = await operatorUrl(op);
+    const api = await certApi(t, c, op);
     const firing = await waitUntil('both space alerts', async () => {
       const cs = await conditions(c);
       return cs.EtcdDatabaseQuotaLowSpace?.status === 'True' && cs.EtcdDatabaseHighFragmentationRatio?.status === 'True' ? cs : undefined;
     }, 30_000);
     assert.match(firing.EtcdDatabaseQuotaLowSpace!.message, /etcd-1: DB [\d.]+ MB is \d+% of the 17 MB quota \(above 50% of its quota for /);
     assert.match(firing.EtcdDatabaseHighFragmentationRatio!.message, /etcd-1: [\d.]+ [kM]?B of [\d.]+ MB in use \(\d+%\) \(under 50% in use for /);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await api.fetch('/metrics')).text();
     assert.match(metrics, /^etcd_server_quota_backend_bytes\{member="etcd-2"\} 16777216$/m, "the quota comes from the member's --quota-backend-bytes");
 
     const d = await c.run(['defrag', '--cluster', '--wait', '0']);
@@ -313,7 +311,7 @@ describe('defragmentation and space', () => {
       const cs = await conditions(c);
       return cs.EtcdDatabaseQuotaLowSpace?.reason === 'AsExpected' && cs.EtcdDatabaseHighFragmentationRatio?.reason === 'AsExpected';
     }, 30_000);
-    const evs = (await events(url)).filter((e) => e.source === 'space-alerts').map((e) => e.reason);
+    const evs = (await events(api)).filter((e) => e.source === 'space-alerts').map((e) => e.reason);
     assert.ok(evs.includes('EtcdDatabaseQuotaLowSpace') && evs.includes('EtcdDatabaseQuotaLowSpaceResolved'), evs.join(','));
   });
 
@@ -381,15 +379,15 @@ describe('defragmentation and space', () => {
     // Again, with the operator watching: it sees the alarm and recovers alone.
     const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--no-auto-defrag', '--auto-space-recover']);
     t.after(() => op.kill('SIGKILL'));
-    const url = await operatorUrl(op);
+    const api = await certApi(t, c, op);
     await op.waitFor(/election: .* is the leader/);
     const second = await fill('b');
-    await waitUntil('the operator to recover', async () => (await events(url)).find((e) => e.reason === 'SpaceRecovered'), 60_000);
+    await waitUntil('the operator to recover', async () => (await events(api)).find((e) => e.reason === 'SpaceRecovered'), 60_000);
     await client.put('/after/auto-recovery', 'works');
     assert.deepEqual(await client.alarmList(), []);
     await assertKept(second);
     assert.equal((await client.get('/keep/49')).kvs[0]?.value.toString(), 'value-49');
-    assert.match(await (await fetch(`${url}/metrics`)).text(), /^warden_space_recoveries_total\{result="success"\} 1$/m);
+    assert.match(await (await api.fetch('/metrics')).text(), /^warden_space_recoveries_total\{result="success"\} 1$/m);
   });
 
   it('space recover that leaves the DB above 80 % of its quota says so and what to do', async (t) => {

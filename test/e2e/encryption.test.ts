@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { adminApi } from '../helpers/api.ts';
 import { assertOneErrorLine, Background, cli, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
 
 function objectsYaml(n: number, kinds: ('Secret' | 'ConfigMap')[] = ['Secret', 'ConfigMap'], tag = 'v1'): string {
@@ -127,7 +128,8 @@ describe('encryption at rest', () => {
     // 30 a second: the migration lasts 10 s, long enough for the writes below to overlap it on a loaded machine.
     const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2', '--migration-rate', '30']);
     t.after(() => op.kill('SIGKILL'));
-    const url = (await op.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
+    const admin = await adminApi(t, c, op);
+    const url = admin.url;
     await op.waitFor(/is the leader/);
     const api = (ns: string, name = '') => `${url}/api/v1/namespaces/${ns}/secrets${name ? `/${name}` : ''}`;
     const oracle = new Map<string, string>();
@@ -142,7 +144,7 @@ describe('encryption at rest', () => {
     let conflicts = 0;
     let overlapped = 0;
     const migrating = async () => {
-      const conds = (await (await fetch(`${url}/conditions`)).json()) as { type: string; reason: string }[];
+      const conds = (await (await admin.fetch(`${url}/conditions`)).json()) as { type: string; reason: string }[];
       return conds.find((x) => x.type === 'Encrypted')?.reason === 'EncryptionInProgress';
     };
     for (let round = 0; round < 150; round++) {
@@ -151,8 +153,8 @@ describe('encryption at rest', () => {
       const ns = `ns-${i % 4}`;
       const value = `w-${round}`;
       for (let attempt = 0; ; attempt++) {
-        const cur = (await (await fetch(api(ns, `obj-${i}`))).json()) as { metadata: { resourceVersion: string } };
-        const res = await fetch(api(ns, `obj-${i}`), {
+        const cur = (await (await admin.fetch(api(ns, `obj-${i}`))).json()) as { metadata: { resourceVersion: string } };
+        const res = await admin.fetch(api(ns, `obj-${i}`), {
           method: 'PUT',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `obj-${i}`, namespace: ns, resourceVersion: cur.metadata.resourceVersion }, data: { password: Buffer.from(value).toString('base64') } }),
@@ -165,14 +167,14 @@ describe('encryption at rest', () => {
       oracle.set(`${ns}/obj-${i}`, value);
       if (round % 10 === 0) {
         const name = `new-${round}`;
-        const res = await fetch(api('ns-0'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: { password: Buffer.from(name).toString('base64') } }) });
+        const res = await admin.fetch(api('ns-0'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: { password: Buffer.from(name).toString('base64') } }) });
         assert.equal(res.status, 201, await res.text());
         oracle.set(`ns-0/${name}`, name);
       }
     }
     assert.ok(overlapped >= 20, `at least 20 writes overlapped the migration (saw ${overlapped})`);
     await waitUntil('EncryptionCompleted', async () => (await c.run(['encryption', 'status'])).stdout.startsWith('EncryptionCompleted'), 60_000);
-    const list = (await (await fetch(`${url}/api/v1/secrets`)).json()) as { items: { metadata: { name: string; namespace: string }; data: { password: string } }[] };
+    const list = (await (await admin.fetch(`${url}/api/v1/secrets`)).json()) as { items: { metadata: { name: string; namespace: string }; data: { password: string } }[] };
     const seen = new Map(list.items.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, Buffer.from(o.data.password, 'base64').toString()]));
     assert.deepEqual(seen, oracle);
     await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:1:', oracle.size);
@@ -183,31 +185,32 @@ describe('encryption at rest', () => {
     const c = await startCluster(t, ['--members', '1']);
     const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0']);
     t.after(() => op.kill('SIGKILL'));
-    const url = (await op.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
+    const admin = await adminApi(t, c, op);
+    const url = admin.url;
     const routes = `${url}/apis/route.openshift.io/v1/namespaces/web/routes`;
     const json = { 'content-type': 'application/json' };
-    const created = await fetch(routes, { method: 'POST', headers: json, body: JSON.stringify({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'shop' }, spec: { host: 'shop.example.com' } }) });
+    const created = await admin.fetch(routes, { method: 'POST', headers: json, body: JSON.stringify({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'shop' }, spec: { host: 'shop.example.com' } }) });
     assert.equal(created.status, 201);
     const obj = (await created.json()) as { metadata: { resourceVersion: string; namespace: string } };
     assert.equal(obj.metadata.namespace, 'web');
-    assert.equal((await fetch(routes, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'shop' } }) })).status, 409);
+    assert.equal((await admin.fetch(routes, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'shop' } }) })).status, 409);
     const raw = await rawValues(c, '/openshift.io/routes/web/shop');
     assert.ok(raw.has('/openshift.io/routes/web/shop'), 'stored at the OpenShift key layout');
-    const tok = await fetch(`${url}/apis/oauth.openshift.io/v1/oauthaccesstokens`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'sha256~abc' } }) });
+    const tok = await admin.fetch(`${url}/apis/oauth.openshift.io/v1/oauthaccesstokens`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'sha256~abc' } }) });
     assert.equal(tok.status, 422, 'names are validated (at least 32 characters)');
     const token = `sha256~${'A'.repeat(43)}`;
-    const tok2 = await fetch(`${url}/apis/oauth.openshift.io/v1/oauthaccesstokens`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: token } }) });
+    const tok2 = await admin.fetch(`${url}/apis/oauth.openshift.io/v1/oauthaccesstokens`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: token } }) });
     assert.equal(tok2.status, 201);
     assert.ok((await rawValues(c, `/openshift.io/oauth/accesstokens/${token}`)).size === 1);
 
-    const upd = await fetch(`${routes}/shop`, { method: 'PUT', headers: json, body: JSON.stringify({ metadata: { name: 'shop', resourceVersion: obj.metadata.resourceVersion }, spec: { host: 'v2.example.com' } }) });
+    const upd = await admin.fetch(`${routes}/shop`, { method: 'PUT', headers: json, body: JSON.stringify({ metadata: { name: 'shop', resourceVersion: obj.metadata.resourceVersion }, spec: { host: 'v2.example.com' } }) });
     assert.equal(upd.status, 200);
-    const stale = await fetch(`${routes}/shop`, { method: 'PUT', headers: json, body: JSON.stringify({ metadata: { name: 'shop', resourceVersion: obj.metadata.resourceVersion }, spec: { host: 'lost.example.com' } }) });
+    const stale = await admin.fetch(`${routes}/shop`, { method: 'PUT', headers: json, body: JSON.stringify({ metadata: { name: 'shop', resourceVersion: obj.metadata.resourceVersion }, spec: { host: 'lost.example.com' } }) });
     assert.equal(stale.status, 409);
-    assert.equal(((await (await fetch(`${routes}/shop`)).json()) as { spec: { host: string } }).spec.host, 'v2.example.com');
-    assert.equal(((await (await fetch(routes)).json()) as { items: unknown[] }).items.length, 1);
-    assert.equal((await fetch(`${routes}/shop`, { method: 'DELETE' })).status, 200);
-    assert.equal((await fetch(`${routes}/shop`)).status, 404);
+    assert.equal(((await (await admin.fetch(`${routes}/shop`)).json()) as { spec: { host: string } }).spec.host, 'v2.example.com');
+    assert.equal(((await (await admin.fetch(routes)).json()) as { items: unknown[] }).items.length, 1);
+    assert.equal((await admin.fetch(`${routes}/shop`, { method: 'DELETE' })).status, 200);
+    assert.equal((await admin.fetch(`${routes}/shop`)).status, 404);
 
     // The CLI's delete, and a get of what is gone.
     assert.equal((await c.run(['delete', 'oauthaccesstokens.oauth.openshift.io', token])).stdout.trim(), `oauthaccesstoken "${token}" deleted`);

@@ -1,14 +1,26 @@
 // The operator: leader election through a lease, /healthz and /metrics, and the embedded default.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort } from '../../src/util/ports.ts';
-import { Background, processesMentioning, startCluster, tempDir, waitUntil } from '../helpers/warden.ts';
+import { clusterPki, operatorUrl, request } from '../helpers/api.ts';
+import { Background, cli, processesMentioning, ROOT, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
 
-async function healthz(url: string): Promise<{ leader: boolean; identity: string }> {
-  const r = await fetch(`${url}/healthz`);
+/** /healthz needs no credentials, only the cluster CA to trust the operator's certificate. */
+async function healthz(url: string, ca: Buffer): Promise<{ leader: boolean; identity: string }> {
+  const r = await request(`${url}/healthz`, { ca });
   assert.equal(r.status, 200);
   return (await r.json()) as { leader: boolean; identity: string };
+}
+
+/** /metrics with the cluster's own client certificate. */
+async function metrics(c: TestCluster, url: string): Promise<string> {
+  const { ca, client } = clusterPki(c);
+  const r = await request(`${url}/metrics`, { ca, cert: client });
+  assert.equal(r.status, 200);
+  return r.text();
 }
 
 describe('operator', () => {
@@ -20,26 +32,26 @@ describe('operator', () => {
       a.kill('SIGKILL');
       b.kill('SIGKILL');
     });
-    const urlA = (await a.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
-    const urlB = (await b.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
+    const urlA = await operatorUrl(a);
+    const urlB = await operatorUrl(b);
+    const { ca } = clusterPki(c);
     const leaders = await waitUntil('one leader', async () => {
-      const hs = await Promise.all([healthz(urlA), healthz(urlB)]);
+      const hs = await Promise.all([healthz(urlA, ca), healthz(urlB, ca)]);
       const n = hs.filter((h) => h.leader).length;
       return n === 1 ? hs : undefined;
     });
     // Stays exactly one while both run: sample a few times.
     for (let i = 0; i < 5; i++) {
-      const hs = await Promise.all([healthz(urlA), healthz(urlB)]);
+      const hs = await Promise.all([healthz(urlA, ca), healthz(urlB, ca)]);
       assert.equal(hs.filter((h) => h.leader).length, 1);
     }
-    const metrics = await (await fetch(`${leaders[0]!.leader ? urlA : urlB}/metrics`)).text();
-    assert.match(metrics, /^warden_operator_is_leader 1$/m);
-    await waitUntil('the health controller to publish member gauges', async () => /etcd_mvcc_db_total_size_in_bytes\{member="etcd-1"\} \d+/.test(await (await fetch(`${leaders[0]!.leader ? urlA : urlB}/metrics`)).text()));
+    assert.match(await metrics(c, leaders[0]!.leader ? urlA : urlB), /^warden_operator_is_leader 1$/m);
+    await waitUntil('the health controller to publish member gauges', async () => /etcd_mvcc_db_total_size_in_bytes\{member="etcd-1"\} \d+/.test(await metrics(c, leaders[0]!.leader ? urlA : urlB)));
 
     const [leader, follower, followerUrl] = leaders[0]!.leader ? [a, b, urlB] : [b, a, urlA];
     leader.kill('SIGKILL');
     await leader.exited();
-    await waitUntil('the other operator to take over', async () => (await healthz(followerUrl)).leader, 15_000);
+    await waitUntil('the other operator to take over', async () => (await healthz(followerUrl, ca)).leader, 15_000);
     assert.match(follower.out, /is the leader/);
     follower.kill('SIGTERM');
     assert.equal(await follower.exited(), 0);
@@ -82,8 +94,19 @@ describe('operator', () => {
     try {
       await run.waitFor(/Press Ctrl-C/, 90_000);
       assert.match(run.out, /etcd-warden is running: 3 healthy members/);
-      const url = run.out.match(/operator: +(http:\/\/127\.0\.0\.1:\d+)\/healthz/)![1]!;
-      await waitUntil('the operator to lead', async () => (await healthz(url)).leader);
+      const url = run.out.match(/operator: +(https:\/\/127\.0\.0\.1:\d+)\/healthz/)![1]!;
+      const ca = fs.readFileSync(path.join(state, 'tls', 'ca.crt'));
+      await waitUntil('the operator to lead', async () => (await healthz(url, ca)).leader);
+      // The printed curl line works as printed (the cluster's client certificate is an admin).
+      const curl = /^ {2}api: +(curl .*)$/m.exec(run.out)![1]!;
+      const viaCert = spawnSync('sh', ['-c', `${curl} -sS -w '\n%{http_code}'`], { cwd: ROOT, encoding: 'utf8' });
+      assert.match(viaCert.stdout, /"type":"ClusterHealthy"[\s\S]*\n200$/, `${curl}: ${viaCert.stdout}${viaCert.stderr}`);
+      // And the token line: a viewer token, sent as a bearer token with curl.
+      assert.match(run.out, /^ {2}token: +TOKEN=\$\(npx warden token create NAME --role viewer\|operator\|admin\)/m);
+      const token = await cli(['--state-dir', state, 'token', 'create', 'curl-viewer', '--role', 'viewer']);
+      assert.equal(token.code, 0, token.stderr);
+      const viaToken = spawnSync('curl', ['-sS', '--cacert', path.join(state, 'tls', 'ca.crt'), '-H', `Authorization: Bearer ${token.stdout.trim()}`, '-w', '\n%{http_code}', `${url}/conditions`], { encoding: 'utf8' });
+      assert.match(viaToken.stdout, /\n200$/, viaToken.stderr);
       assert.equal(processesMentioning(path.join(state, 'members')).length, 3);
       run.kill('SIGINT');
       assert.equal(await run.exited(), 0);

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { adminApi } from '../helpers/api.ts';
 import { assertOneErrorLine, Background, etcdctl, startCluster, tempDir, type TestCluster } from '../helpers/warden.ts';
 
 /** A token name as OpenShift's OAuth server makes it: sha256~ and the base64url SHA-256 of the token. */
@@ -59,19 +60,20 @@ describe('resources', () => {
     // The operator's REST API validates names with the same rules.
     const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0']);
     t.after(() => op.kill('SIGKILL'));
-    const url = (await op.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+)\/healthz/))[1]!;
+    const admin = await adminApi(t, c, op);
+    const url = admin.url;
     const tokens = `${url}/apis/oauth.openshift.io/v1/oauthaccesstokens`;
     const json = { 'content-type': 'application/json' };
     const name = tokenName();
-    const created = await fetch(tokens, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name }, userName: 'bob' }) });
+    const created = await admin.fetch(tokens, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name }, userName: 'bob' }) });
     assert.equal(created.status, 201, await created.clone().text());
-    assert.equal(((await (await fetch(`${tokens}/${name}`)).json()) as { userName: string }).userName, 'bob');
-    const refused = await fetch(tokens, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'sha256~tok1' } }) });
+    assert.equal(((await (await admin.fetch(`${tokens}/${name}`)).json()) as { userName: string }).userName, 'bob');
+    const refused = await admin.fetch(tokens, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'sha256~tok1' } }) });
     assert.equal(refused.status, 422);
     const status = (await refused.json()) as { reason: string; message: string };
     assert.equal(status.reason, 'Invalid');
     assert.match(status.message, /must be at least 32 characters long/);
-    const badSecret = await fetch(`${url}/api/v1/namespaces/prod/secrets`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'Bad_Name' } }) });
+    const badSecret = await admin.fetch(`${url}/api/v1/namespaces/prod/secrets`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'Bad_Name' } }) });
     assert.equal(badSecret.status, 422);
   });
 

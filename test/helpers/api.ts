@@ -98,6 +98,7 @@ export class OperatorApi {
       ...(init.headers ? { headers: init.headers } : {}),
       ...(init.body !== undefined ? { body: init.body } : {}),
       ...(this.credentials.token !== undefined ? { token: this.credentials.token } : {}),
+      ...(this.credentials.cert ? { cert: this.credentials.cert } : {}),
       ...(this.ca ? { ca: this.ca } : {}),
       agent: this.agent,
     });
@@ -113,6 +114,15 @@ export async function adminApi(t: { after: (fn: () => void) => void }, c: TestCl
   const url = await operatorUrl(op);
   const token = await createToken(c, `admin-${Math.random().toString(36).slice(2, 8)}`, 'admin');
   const api = new OperatorApi(url, clusterPki(c).ca, { token });
+  t.after(() => api.close());
+  return api;
+}
+
+/** A client of the operator `op` runs on `c` with the cluster's own client certificate (an admin; no etcd write needed). */
+export async function certApi(t: { after: (fn: () => void) => void }, c: TestCluster, op: Background): Promise<OperatorApi> {
+  const url = await operatorUrl(op);
+  const { ca, client } = clusterPki(c);
+  const api = new OperatorApi(url, ca, { cert: client });
   t.after(() => api.close());
   return api;
 }

@@ -1,12 +1,14 @@
 // `warden run`: the embedded default. Creates the local cluster on first use, supervises its
 // members in this process, runs the operator beside it, prints where everything is, and on
 // Ctrl-C stops all of it cleanly.
+import path from 'node:path';
 import type { Command } from 'commander';
 import { WardenError } from '../../errors.ts';
 import { requireTool } from '../../cluster/binaries.ts';
 import { readClusterConfig, readManifests } from '../../cluster/cluster-config.ts';
 import { clusterStatus, createCluster, supervisorPid, waitHealthy } from '../../cluster/control.ts';
 import { Supervisor } from '../../cluster/supervisor.ts';
+import { tlsFiles } from '../../cluster/tls.ts';
 import { checkListen } from '../../util/ports.ts';
 import type { Operator } from '../../operator/operator.ts';
 import type { Context } from '../context.ts';
@@ -15,6 +17,17 @@ import { connectionHint, membersOption, renderMembers, untilSignal } from './clu
 import { addOperatorFlags, operatorOptions, type OperatorFlags } from './operator.ts';
 
 type Ctx = (cmd: Command) => Context;
+
+/** How to call the operator's API: with the cluster's client certificate (an admin), or a token. */
+export function apiHint(tlsDir: string, url: string, flags: Pick<OperatorFlags, 'insecureHttp' | 'tlsCert'>): string[] {
+  const rel = path.relative(process.cwd(), tlsDir);
+  const f = tlsFiles(rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : tlsDir);
+  const bearer = '-H "Authorization: Bearer $TOKEN"';
+  const token = `  token:      TOKEN=$(npx warden token create NAME --role viewer|operator|admin)   # shown once; then curl ${bearer}`;
+  if (flags.insecureHttp) return [`  api:        curl ${bearer} ${url}/conditions   (plain HTTP, loopback only)`, token];
+  const cacert = flags.tlsCert ? '--cacert <the CA of --tls-cert>' : `--cacert ${f.ca}`;
+  return [`  api:        curl ${cacert} --cert ${f.clientCert} --key ${f.clientKey} ${url}/conditions`, token];
+}
 
 export function registerRun(program: Command, ctx: Ctx): void {
   addOperatorFlags(program.command('run'))
@@ -72,6 +85,7 @@ export function registerRun(program: Command, ctx: Ctx): void {
         `  logs:       ${layout.logsDir}/`,
         `  manifests:  ${layout.manifestsDir}/ (move one out to stop that member)`,
         `  operator:   ${op.url}/healthz  ${op.url}/metrics`,
+        ...apiHint(layout.tlsDir, op.url ?? '', opts),
         `  try:        npx warden endpoint status --cluster -w table`,
         `  etcdctl:    ${connectionHint(c, rows)[0]}`,
         'Press Ctrl-C to stop the operator and every member.',
