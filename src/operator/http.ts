@@ -36,6 +36,11 @@ export async function buildApp(op: Operator, guardOptions: GuardOptions | undefi
   registerActionRoutes(app, op);
   registerResourceRoutes(app, op.resources, (gr) => op.isSensitive(gr));
   app.notFound((c) => failure(c, 404, 'NotFound', `the server could not find the requested resource (${c.req.method} ${c.req.path})`));
+  // A route that fails unforeseen (etcd unreachable for /conditions...) answers a Status and logs one line, no stack.
+  app.onError((err, c) => {
+    op.actions.log(`${c.req.method} ${c.req.path} failed: ${err.message}`);
+    return failure(c, 500, 'InternalError', err.message);
+  });
   return app;
 }
 

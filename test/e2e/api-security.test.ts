@@ -358,6 +358,7 @@ describe('operator API security', () => {
     assert.equal((await request(`${url}/conditions`, { ca })).status, 401, 'no credentials: 401, not a failure');
     assert.equal((await get(forever, '127.0.0.2')).status, 200, 'another client is not affected');
     assert.equal((await request(`${url}/healthz`, { ca })).status, 200, '/healthz stays open');
+    for (const tk of tokens) assert.ok(!op.out.includes(tk), 'no token in the operator\'s log');
   });
 
   it('TLS by default: the cluster CA, or --tls-cert/--tls-key; a non-loopback --listen with TLS only; plain HTTP on loopback keeps authentication', async (t) => {
@@ -389,11 +390,13 @@ describe('operator API security', () => {
     assert.equal(await all.exited(), 0);
 
     // Plain HTTP: loopback only, and still no answer without credentials.
-    const plain = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--insecure-http', '--no-auto-defrag', '--id', 'op-plain']);
+    const plain = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--insecure-http', '--metrics-public', '--no-auto-defrag', '--id', 'op-plain']);
     t.after(() => plain.kill('SIGKILL'));
     const plainUrl = await operatorUrl(plain);
     assert.match(plainUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
     await assertStatus(await request(`${plainUrl}/api/v1/secrets`), 401, 'Unauthorized', 'plain HTTP without credentials');
+    assert.match(await (await request(`${plainUrl}/metrics`)).text(), /^warden_operator_is_leader /m, '--metrics-public: /metrics without credentials');
+    await assertStatus(await request(`${plainUrl}/conditions`), 401, 'Unauthorized', '--metrics-public opens /metrics only');
     assert.equal((await request(`${plainUrl}/api/v1/secrets`, { token: await createToken(c, 'plain', 'viewer') })).status, 200);
     plain.kill('SIGTERM');
     assert.equal(await plain.exited(), 0);
