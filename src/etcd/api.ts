@@ -47,7 +47,8 @@ export type CallKind = 'read' | 'write';
 export interface OpenedStream<Req, Res> {
   stream: ClientDuplexStream<Req, Res>;
   endpoint: string;
-  mapError: (err: unknown) => Error;
+  /** `request`, when known, lets a refused call name the keys it needed. */
+  mapError: (err: unknown, request?: object) => Error;
 }
 
 const ALARM_ACTION = { GET: 0, ACTIVATE: 1, DEACTIVATE: 2 } as const;
@@ -143,8 +144,8 @@ export abstract class EtcdApi {
   // ---- Watch ----
 
   watch(key: Bytes, opts: WatchOptions, onEvents: WatchCallback): Watcher {
-    return startWatch(async () => {
-      const o = await this.openDuplex<object, RawWatchResponse>('Watch', 'Watch');
+    return startWatch(async (lastError) => {
+      const o = await this.openDuplex<object, RawWatchResponse>('Watch', 'Watch', lastError);
       return { stream: o.stream, endpoint: o.endpoint, mapError: o.mapError };
     }, key, opts, onEvents);
   }

@@ -7,7 +7,8 @@ import net from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../errors.ts';
-import { EtcdError, EtcdUnavailableError, GrpcStatus, mapGrpcError } from './errors.ts';
+import { EtcdError, EtcdUnavailableError, GrpcStatus, mapGrpcError, type ErrorContext } from './errors.ts';
+import { callNeeds } from './permissions.ts';
 import type { ServiceName } from './grpc-lib.ts';
 import type { H2SnapshotSource } from './snapshot-h2.ts';
 
@@ -16,16 +17,23 @@ export interface ConnectionOptions {
   endpoints: string[];
   /** TLS for endpoints without a scheme; `https://` endpoints use TLS anyway (system CAs if no `ca`). */
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
-  auth?: { user: string; password: string };
+  auth?: Credentials;
   /** Deadline of each unary call, default 5000. Also the idle limit of snapshot streams. */
   commandTimeoutMs?: number;
   /** How long to wait for a connection before a call fails, default 2000. */
   dialTimeoutMs?: number;
 }
 
+/** An etcd user and its password; `hint` is what to do when etcd refuses them (where they came from). */
+export interface Credentials {
+  user: string;
+  password: string;
+  hint?: string;
+}
+
 export interface ResolvedOptions {
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
-  auth?: { user: string; password: string };
+  auth?: Credentials;
   commandTimeoutMs: number;
   dialTimeoutMs: number;
 }
@@ -180,7 +188,8 @@ export class Connection {
     const useAuth = o.auth !== false && this.opts.auth !== undefined;
     await this.ensureConnected();
     let dropped = 0;
-    for (let attempt = 0; ; attempt++) {
+    let refreshed = false;
+    for (;;) {
       const token = useAuth ? await this.getToken() : null;
       try {
         return await new Promise<T>((resolve, reject) => {
@@ -188,7 +197,10 @@ export class Connection {
           fn(request, this.metadata(token), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res as T)));
         });
       } catch (err) {
-        if (useAuth && attempt === 0 && isTokenError(err)) {
+        // etcd drops a token unused for --auth-token-ttl (simple tokens: 300 s by default) and
+        // every token when the auth store changes: log in again, once per call.
+        if (useAuth && !refreshed && isTokenError(err)) {
+          refreshed = true;
           this.dropToken(token);
           continue;
         }
@@ -199,7 +211,7 @@ export class Connection {
           await new Promise((r) => setTimeout(r, 50 * dropped));
           continue;
         }
-        throw mapGrpcError(err, this.endpoint, { timeoutMs, tls: this.secure, method: `${service}.${method}` });
+        throw mapGrpcError(err, this.endpoint, { timeoutMs, ...this.errorContext(`${service}.${method}`, request) });
       }
     }
   }
@@ -242,8 +254,21 @@ export class Connection {
     return this.method<DuplexFn>(service, method)(md) as grpc.ClientDuplexStream<Req, Res>;
   }
 
-  mapError(err: unknown, method?: string): Error {
-    return mapGrpcError(err, this.endpoint, { tls: this.secure, ...(method ? { method } : {}) });
+  /** `method` is `Service.Method`; `request` (when known) lets a refusal name the keys it needed. */
+  mapError(err: unknown, method?: string, request?: object): Error {
+    return mapGrpcError(err, this.endpoint, method ? this.errorContext(method, request) : { tls: this.secure });
+  }
+
+  /** What error messages need to know about a call: TLS, the method, and who made it asking for what. */
+  private errorContext(method: string, request?: object): ErrorContext {
+    const [service = '', name = ''] = method.split('.');
+    const auth = this.opts.auth;
+    return {
+      tls: this.secure,
+      method,
+      ...(auth ? { user: auth.user, ...(auth.hint ? { authHint: auth.hint } : {}) } : {}),
+      need: () => callNeeds(service, name, request),
+    };
   }
 
   close(): void {

@@ -46,7 +46,7 @@ export class MemberClient extends EtcdApi {
 
   protected override async openDuplex<Req, Res>(service: ServiceName, method: string, lastError?: unknown): Promise<OpenedStream<Req, Res>> {
     const stream = await this.connection.openDuplex<Req, Res>(service, method, lastError);
-    return { stream, endpoint: this.endpoint, mapError: (err) => this.connection.mapError(err, `${service}.${method}`) };
+    return { stream, endpoint: this.endpoint, mapError: (err, request) => this.connection.mapError(err, `${service}.${method}`, request) };
   }
 
   // ---- Maintenance ----
