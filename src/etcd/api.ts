@@ -198,6 +198,30 @@ export abstract class EtcdApi {
   async memberPromote(id: bigint): Promise<MemberListResult> {
     return decodeMembers(await this.call<RawMemberList>('Cluster', 'MemberPromote', { ID: id.toString() }, 'write'));
   }
+
+  // ---- Auth (what `cluster up --auth` needs to turn authentication on) ----
+
+  async roleAdd(name: string): Promise<void> {
+    await this.call('Auth', 'RoleAdd', { name }, 'write');
+  }
+
+  /** The password travels in the request only, never in a log or an error. */
+  async userAdd(name: string, password: string): Promise<void> {
+    await this.call('Auth', 'UserAdd', { name, password, options: { no_password: false } }, 'write');
+  }
+
+  async userChangePassword(name: string, password: string): Promise<void> {
+    await this.call('Auth', 'UserChangePassword', { name, password }, 'write');
+  }
+
+  async userGrantRole(user: string, role: string): Promise<void> {
+    await this.call('Auth', 'UserGrantRole', { user, role }, 'write');
+  }
+
+  /** etcd refuses unless user root exists and has role root. */
+  async authEnable(): Promise<void> {
+    await this.call('Auth', 'AuthEnable', {}, 'write');
+  }
 }
 
 function decodeAlarms(r: RawAlarmResponse): AlarmMember[] {
