@@ -107,7 +107,14 @@ function prefixEnd(key: Buffer): Buffer | undefined {
   return undefined;
 }
 
-function describeKeys(n: Extract<Need, { kind: 'keys' }>): { text: string; grant: string } {
+/** What to grant on the keys, and the rest of the etcdctl line (its closing backquote included). */
+function describeKeys(n: Extract<Need, { kind: 'keys' }>): { text: string; perm: Access; grant: string } {
+  const d = describeRange(n);
+  // Warden reads back what it writes under /warden/: one readwrite grant covers all of it.
+  return { ...d, perm: d.grant.startsWith(WARDEN_ROOT) ? 'readwrite' : n.access };
+}
+
+function describeRange(n: Extract<Need, { kind: 'keys' }>): { text: string; grant: string } {
   const key = showKey(n.key);
   const everything = (n.key.length === 1 && n.key[0] === 0 && n.rangeEnd?.length === 1 && n.rangeEnd[0] === 0) || (n.key.length === 0 && n.rangeEnd?.length === 1 && n.rangeEnd[0] === 0);
   if (everything) return { text: 'every key', grant: "'' --from-key`" };
@@ -135,9 +142,8 @@ export function permissionMessage(user: string | undefined, need: Need): string 
   const grantRoot = user !== undefined ? `etcdctl user grant-role ${user} root` : 'etcdctl user grant-role <user> root';
   switch (need.kind) {
     case 'keys': {
-      // `grant` ends the etcdctl command line (its closing backquote included).
-      const { text, grant } = describeKeys(need);
-      return `${who} may not ${VERB[need.access]} ${text}: grant it with \`etcdctl role grant-permission ROLE ${need.access} ${grant} to ${role}, or use a user with the root role`;
+      const { text, perm, grant } = describeKeys(need);
+      return `${who} may not ${VERB[need.access]} ${text}: grant it with \`etcdctl role grant-permission ROLE ${perm} ${grant} to ${role}, or use a user with the root role`;
     }
     case 'root':
       return `${who} may not ${need.what} (${need.call}): etcd allows it only to the root role: use --user root, or grant it: ${grantRoot}`;

@@ -95,6 +95,8 @@ test('a refused call says which permission on which keys it needed, from the req
   // A Txn: compares read, puts write; warden's own keys get one grant on /warden/.
   assert.equal(denied(as('KV', 'Txn', { compare: [{ key: key('/warden/locks/defrag') }], success: [{ request_put: { key: key('/warden/locks/defrag') } }], failure: [{ request_range: { key: key('/warden/locks/defrag') } }] })),
     'user "ann" may not read and write /warden/locks/defrag: grant it with `etcdctl role grant-permission ROLE readwrite /warden/ --prefix` (warden keeps its state under /warden/) to a role of "ann", or use a user with the root role');
+  assert.equal(denied(as('KV', 'Put', { key: key('/warden/config/apiserver') })),
+    'user "ann" may not write /warden/config/apiserver: grant it with `etcdctl role grant-permission ROLE readwrite /warden/ --prefix` (warden keeps its state under /warden/) to a role of "ann", or use a user with the root role');
   assert.equal(denied(as('Maintenance', 'Snapshot')),
     'user "ann" may not take a snapshot (Maintenance.Snapshot): etcd allows it only to the root role: use --user root, or grant it: etcdctl user grant-role ann root');
   assert.match(denied(as('Cluster', 'MemberAdd', {})), /^user "ann" may not change the members \(Cluster\.MemberAdd\): etcd allows it only to the root role/);
