@@ -135,6 +135,9 @@ describe('etcd authentication: a cluster made with `cluster up --auth`, tokens e
       noSecret(r.stdout + r.stderr, wrong, 'the error');
     }
     assert.equal((await c.run(['get', '/app/greeting', '--print-value-only'])).stdout.trim(), 'hello', 'nothing was written');
+    // The operator too: a password that is wrong stays wrong, so it does not start retrying.
+    const op = await cli(['--state-dir', c.stateDir, '--user', 'root', '--password', wrong, 'operator', '--listen', '127.0.0.1:0'], { timeoutMs: 20_000 });
+    assertOneErrorLine(op, /^Error: authentication failed for user "root": check --user\/--password/, { only: true });
   });
 
   it('a user lacking a permission gets one line naming the permission and the key range it needs; nothing changes', async () => {

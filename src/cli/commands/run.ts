@@ -12,7 +12,7 @@ import type { Operator } from '../../operator/operator.ts';
 import type { Context } from '../context.ts';
 import { durationOption } from '../options.ts';
 import { AUTH_FLAG_HELP, connectionHint, membersOption, renderMembers, untilSignal } from './cluster.ts';
-import { addOperatorFlags, operatorOptions, type OperatorFlags } from './operator.ts';
+import { addOperatorFlags, checkCredentials, operatorOptions, type OperatorFlags } from './operator.ts';
 
 type Ctx = (cmd: Command) => Context;
 
@@ -57,6 +57,7 @@ export function registerRun(program: Command, ctx: Ctx): void {
         await waitHealthy(layout, timeoutMs, undefined, since);
         if (opts.auth) await turnAuthOn(layout, log);
         client = c.client();
+        await checkCredentials(client);
         // Loaded here: the operator's libraries (prom-client, Hono) are for this command only.
         const { Operator } = await import('../../operator/operator.ts');
         op = new Operator({ ...options, client });
