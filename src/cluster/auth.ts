@@ -11,15 +11,15 @@ import { ROOT_USER, storedCredentials } from './credentials.ts';
 import type { StateLayout } from './layout.ts';
 
 /** The stored password, generated (24 random bytes, base64url) when there is none yet. */
-function ensurePassword(layout: StateLayout): { password: string; created: boolean } {
+function ensurePassword(layout: StateLayout): string {
   const stored = storedCredentials(layout);
-  if (stored) return { password: stored.password, created: false };
+  if (stored) return stored.password;
   fs.mkdirSync(layout.authDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(layout.authDir, 0o700);
   fs.rmSync(`${layout.rootPasswordFile}.part`, { force: true });
   const password = crypto.randomBytes(24).toString('base64url');
   writeFileAtomic(layout.rootPasswordFile, `${password}\n`, 0o600);
-  return { password, created: true };
+  return password;
 }
 
 /** Whether etcd refuses a read without credentials, i.e. authentication is on. */
@@ -75,7 +75,7 @@ export async function enableAuth(layout: StateLayout, opts: EnableAuthOptions): 
       opts.log(`etcd authentication is on: user ${ROOT_USER}, password in ${layout.rootPasswordFile}`);
       return 'already';
     }
-    const { password } = ensurePassword(layout);
+    const password = ensurePassword(layout);
     await tolerating(anonymous.roleAdd(ROOT_USER), /role name already exists/);
     try {
       await anonymous.userAdd(ROOT_USER, password);
