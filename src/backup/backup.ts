@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WardenError } from '../errors.ts';
-import type { EtcdClient, MemberClient } from '../etcd/client.ts';
+import { EtcdPermissionError, type EtcdClient, type MemberClient } from '../etcd/client.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { encryptionStatus } from '../encryption/controller.ts';
 import { encryptionConfigFile } from '../encryption/store.ts';
@@ -183,6 +183,8 @@ function startTransfer(source: MemberClient, label: string, part: string, dbSize
         if (opts.signal?.aborted || cancelled) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOSPC') throw new WardenError(`no space left on the device of ${opts.dir} after ${humanBytes(received)}: free space and retry; nothing was written`);
+        // A refused snapshot (etcd allows it only to the root role) says what to grant as it is.
+        if (err instanceof EtcdPermissionError) throw err;
         throw new WardenError(`the snapshot stream from ${label} failed after ${humanBytes(received)}: ${(err as Error).message}; nothing was written: retry, or pick another member with --member`);
       } finally {
         clearInterval(progress);

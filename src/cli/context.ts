@@ -5,6 +5,7 @@ import { UsageError, WardenError } from '../errors.ts';
 import { embeddedConnection } from '../cluster/cluster-config.ts';
 import { StateLayout, resolveStateDir } from '../cluster/layout.ts';
 import { EtcdClient, type ConnectionOptions, type MemberClient } from '../etcd/client.ts';
+import type { Credentials } from '../etcd/connection.ts';
 import { EtcdUnavailableError } from '../etcd/errors.ts';
 import { parseOutputFormat, stdio, type Output, type OutputFormat } from './printer.ts';
 
@@ -54,7 +55,8 @@ export class Context {
     const f = this.flags;
     const env = process.env;
     const dialTimeoutMs = f.dialTimeout ?? 2000;
-    const base = { commandTimeoutMs: this.commandTimeoutMs, dialTimeoutMs, ...this.auth() };
+    const auth = this.flagCredentials();
+    const base = { commandTimeoutMs: this.commandTimeoutMs, dialTimeoutMs, ...(auth ? { auth } : {}) };
     const endpointsFlag = f.endpoints ?? env.ETCDCTL_ENDPOINTS;
     const cacert = f.cacert ?? env.ETCDCTL_CACERT;
     const cert = f.cert ?? env.ETCDCTL_CERT;
@@ -62,7 +64,7 @@ export class Context {
     if (!endpointsFlag) {
       if (cacert || cert || key) throw new UsageError('--cacert/--cert/--key need --endpoints: the embedded cluster uses its own certificates');
       const c = embeddedConnection(this.layout);
-      return { ...base, endpoints: c.endpoints, ...(c.tls ? { tls: c.tls } : {}) };
+      return { ...base, endpoints: c.endpoints, ...(c.tls ? { tls: c.tls } : {}), ...(!auth && c.auth ? { auth: c.auth } : {}) };
     }
     const endpoints = endpointsFlag.split(',').map((e) => e.trim()).filter(Boolean);
     if (endpoints.length === 0) throw new UsageError('--endpoints is empty: give host:port[,host:port...]');
@@ -71,14 +73,28 @@ export class Context {
     return { ...base, endpoints, ...(tls ? { tls } : {}) };
   }
 
-  private auth(): { auth?: { user: string; password: string } } {
+  /**
+   * The etcd user the commands act as: --user/--password, else ETCDCTL_USER/ETCDCTL_PASSWORD
+   * (either as name:password or as a name and a password), else, for the local cluster, root
+   * with the password `cluster up --auth` stored. Never printed.
+   */
+  credentials(): Credentials | undefined {
+    return this.flagCredentials() ?? (this.explicitEndpoints ? undefined : embeddedConnection(this.layout).auth);
+  }
+
+  private flagCredentials(): Credentials | undefined {
     const user = this.flags.user ?? process.env.ETCDCTL_USER;
-    if (!user) return {};
-    const password = this.flags.password ?? process.env.ETCDCTL_PASSWORD;
-    if (password !== undefined) return { auth: { user, password } };
+    if (!user) {
+      if (this.flags.password !== undefined) throw new UsageError('--password needs --user NAME');
+      return undefined;
+    }
+    // As etcdctl: with --password, --user is the name as given; without, name:password.
+    if (this.flags.password !== undefined) return { user, password: this.flags.password };
     const i = user.indexOf(':');
-    if (i <= 0) throw new UsageError('--user needs the form name:password (or give --password)');
-    return { auth: { user: user.slice(0, i), password: user.slice(i + 1) } };
+    if (i > 0) return { user: user.slice(0, i), password: user.slice(i + 1) };
+    const password = process.env.ETCDCTL_PASSWORD;
+    if (password === undefined) throw new UsageError('--user needs the form name:password (or give --password, or ETCDCTL_PASSWORD)');
+    return { user, password };
   }
 
   client(): EtcdClient {

@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
+import type { Credentials } from '../etcd/connection.ts';
+import { storedCredentials } from './credentials.ts';
 import { StateLayout } from './layout.ts';
 import { parseManifest, type MemberManifest } from './manifest.ts';
 import { tlsFiles } from './tls.ts';
@@ -71,13 +73,17 @@ export function readManifests(layout: StateLayout, opts: { skipInvalid?: boolean
 export interface EmbeddedConnection {
   endpoints: string[];
   tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+  /** root's password, once `cluster up --auth` enabled etcd authentication. */
+  auth?: Credentials;
 }
 
-/** How to reach the embedded cluster: every member's client URL, and its client certificate. */
+/** How to reach the embedded cluster: every member's client URL, its client certificate, root's credentials. */
 export function embeddedConnection(layout: StateLayout): EmbeddedConnection {
   const cfg = requireClusterConfig(layout);
   const endpoints = readManifests(layout).map((e) => e.manifest.clientURL);
-  if (!cfg.tls) return { endpoints };
+  const auth = storedCredentials(layout);
+  const conn: EmbeddedConnection = { endpoints, ...(auth ? { auth } : {}) };
+  if (!cfg.tls) return conn;
   const f = tlsFiles(layout.tlsDir);
-  return { endpoints, tls: { ca: fs.readFileSync(f.ca), cert: fs.readFileSync(f.clientCert), key: fs.readFileSync(f.clientKey) } };
+  return { ...conn, tls: { ca: fs.readFileSync(f.ca), cert: fs.readFileSync(f.clientCert), key: fs.readFileSync(f.clientKey) } };
 }

@@ -21,6 +21,8 @@ import { ensureClusterCa, generateClusterTls, tlsFiles } from './tls.ts';
 export interface UpOptions {
   members: number;
   tls: boolean;
+  /** Turn etcd authentication on (root with a generated password), on a new or an existing cluster. */
+  auth?: boolean;
   basePort?: number;
   /** Extra etcd flags for every member. */
   etcdArgs?: string[];
@@ -71,6 +73,7 @@ export async function clusterUp(layout: StateLayout, opts: UpOptions): Promise<{
       await startSupervisorDetached(layout);
     }
     await waitHealthy(layout, opts.timeoutMs, undefined, since);
+    if (opts.auth) await turnAuthOn(layout, opts.log);
     return { created: false, rows: clusterStatus(layout) };
   }
 
@@ -78,12 +81,21 @@ export async function clusterUp(layout: StateLayout, opts: UpOptions): Promise<{
   try {
     await startSupervisorDetached(layout);
     await waitHealthy(layout, opts.timeoutMs, undefined, since);
+    if (opts.auth) await turnAuthOn(layout, opts.log);
   } catch (err) {
     await clusterDown(layout, () => undefined).catch(() => undefined);
     rollback();
     throw err;
   }
   return { created: true, rows: clusterStatus(layout) };
+}
+
+/** `--auth` of `cluster up` and `run`: once every member is healthy (see auth.ts). */
+export async function turnAuthOn(layout: StateLayout, log: (line: string) => void): Promise<void> {
+  const conn = embeddedConnection(layout);
+  // Loaded here: only --auth needs it.
+  const { enableAuth } = await import('./auth.ts');
+  await enableAuth(layout, { endpoints: conn.endpoints, ...(conn.tls ? { tls: conn.tls } : {}), log });
 }
 
 /**
@@ -100,7 +112,7 @@ export async function createCluster(layout: StateLayout, opts: Omit<UpOptions, '
   const createdRoot = !fs.existsSync(layout.root);
   const rollback = () => {
     if (createdRoot) fs.rmSync(layout.root, { recursive: true, force: true });
-    else for (const d of ['cluster.json', 'manifests', 'stopped', 'members', 'logs', 'run', 'tls']) fs.rmSync(`${layout.root}/${d}`, { recursive: true, force: true });
+    else for (const d of ['cluster.json', 'manifests', 'stopped', 'members', 'logs', 'run', 'tls', 'auth']) fs.rmSync(`${layout.root}/${d}`, { recursive: true, force: true });
   };
   try {
     for (const d of [layout.root, layout.manifestsDir, layout.stoppedDir, layout.membersDir, layout.logsDir, layout.runDir]) {

@@ -7,6 +7,7 @@
 //   <state>/logs/<name>.log         member logs; logs/supervisor.log
 //   <state>/run/                    pid and status files written by the supervisor
 //   <state>/tls/                    CA and certificates when the cluster uses TLS
+//   <state>/auth/root.password      etcd's root password when `cluster up --auth` enabled auth (0600)
 import path from 'node:path';
 
 export const DEFAULT_STATE_DIR = '.warden';
@@ -38,6 +39,12 @@ export class StateLayout {
   }
   get tlsDir(): string {
     return path.join(this.root, 'tls');
+  }
+  get authDir(): string {
+    return path.join(this.root, 'auth');
+  }
+  get rootPasswordFile(): string {
+    return path.join(this.authDir, 'root.password');
   }
   get supervisorPidFile(): string {
     return path.join(this.runDir, 'supervisor.pid');

@@ -47,7 +47,8 @@ export type CallKind = 'read' | 'write';
 export interface OpenedStream<Req, Res> {
   stream: ClientDuplexStream<Req, Res>;
   endpoint: string;
-  mapError: (err: unknown) => Error;
+  /** `request`, when known, lets a refused call name the keys it needed. */
+  mapError: (err: unknown, request?: object) => Error;
 }
 
 const ALARM_ACTION = { GET: 0, ACTIVATE: 1, DEACTIVATE: 2 } as const;
@@ -143,8 +144,8 @@ export abstract class EtcdApi {
   // ---- Watch ----
 
   watch(key: Bytes, opts: WatchOptions, onEvents: WatchCallback): Watcher {
-    return startWatch(async () => {
-      const o = await this.openDuplex<object, RawWatchResponse>('Watch', 'Watch');
+    return startWatch(async (lastError) => {
+      const o = await this.openDuplex<object, RawWatchResponse>('Watch', 'Watch', lastError);
       return { stream: o.stream, endpoint: o.endpoint, mapError: o.mapError };
     }, key, opts, onEvents);
   }
@@ -196,6 +197,30 @@ export abstract class EtcdApi {
 
   async memberPromote(id: bigint): Promise<MemberListResult> {
     return decodeMembers(await this.call<RawMemberList>('Cluster', 'MemberPromote', { ID: id.toString() }, 'write'));
+  }
+
+  // ---- Auth (what `cluster up --auth` needs to turn authentication on) ----
+
+  async roleAdd(name: string): Promise<void> {
+    await this.call('Auth', 'RoleAdd', { name }, 'write');
+  }
+
+  /** The password travels in the request only, never in a log or an error. */
+  async userAdd(name: string, password: string): Promise<void> {
+    await this.call('Auth', 'UserAdd', { name, password, options: { no_password: false } }, 'write');
+  }
+
+  async userChangePassword(name: string, password: string): Promise<void> {
+    await this.call('Auth', 'UserChangePassword', { name, password }, 'write');
+  }
+
+  async userGrantRole(user: string, role: string): Promise<void> {
+    await this.call('Auth', 'UserGrantRole', { user, role }, 'write');
+  }
+
+  /** etcd refuses unless user root exists and has role root. */
+  async authEnable(): Promise<void> {
+    await this.call('Auth', 'AuthEnable', {}, 'write');
   }
 }
 

@@ -122,7 +122,7 @@ export class EtcdClient extends EtcdApi {
     }
     const member = this.configured[this.preferred]!;
     const stream = await member.connection.openDuplex<Req, Res>(service, method, lastError);
-    return { stream, endpoint: member.endpoint, mapError: (err) => member.connection.mapError(err, `${service}.${method}`) };
+    return { stream, endpoint: member.endpoint, mapError: (err, request) => member.connection.mapError(err, `${service}.${method}`, request) };
   }
 }
 

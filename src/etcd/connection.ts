@@ -1,13 +1,14 @@
 // One gRPC channel to one etcd member: endpoint parsing, TLS credentials, the dial timeout, the
 // auth token (Authenticate once, send it as `token` metadata, re-authenticate once when etcd
-// rejects it), per-call deadlines and error mapping. There is deliberately no retry policy and
+// rejects it; one token for every member of a client), per-call deadlines and error mapping. There is deliberately no retry policy and
 // no circuit breaker here: a failed call reports at once and the next call goes straight out.
 
 import net from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../errors.ts';
-import { EtcdError, EtcdUnavailableError, GrpcStatus, mapGrpcError } from './errors.ts';
+import { EtcdError, EtcdUnavailableError, GrpcStatus, mapGrpcError, type ErrorContext } from './errors.ts';
+import { callNeeds } from './permissions.ts';
 import type { ServiceName } from './grpc-lib.ts';
 import type { H2SnapshotSource } from './snapshot-h2.ts';
 
@@ -16,27 +17,51 @@ export interface ConnectionOptions {
   endpoints: string[];
   /** TLS for endpoints without a scheme; `https://` endpoints use TLS anyway (system CAs if no `ca`). */
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
-  auth?: { user: string; password: string };
+  auth?: Credentials;
   /** Deadline of each unary call, default 5000. Also the idle limit of snapshot streams. */
   commandTimeoutMs?: number;
   /** How long to wait for a connection before a call fails, default 2000. */
   dialTimeoutMs?: number;
 }
 
+/** An etcd user and its password; `hint` is what to do when etcd refuses them (where they came from). */
+export interface Credentials {
+  user: string;
+  password: string;
+  hint?: string;
+}
+
+/**
+ * The auth token of one client, shared by its connections to every member: etcd applies a login
+ * through raft, so each member knows the token (a member behind waits until it has applied it),
+ * and each login costs a raft write and a bcrypt check (and, in etcd 3.4, puts the password in
+ * the WAL once more): one per client instead of one per member.
+ */
+export class SharedToken {
+  /** undefined: not logged in yet; null: no token needed (auth not enabled on the cluster). */
+  token: string | null | undefined;
+  pending: Promise<string | null> | undefined;
+}
+
 export interface ResolvedOptions {
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
-  auth?: { user: string; password: string };
+  auth?: Credentials;
+  /** Set with `auth`. */
+  tokens?: SharedToken;
   commandTimeoutMs: number;
   dialTimeoutMs: number;
 }
 
-export function resolveOptions(o: Omit<ConnectionOptions, 'endpoints'>): ResolvedOptions {
+export function resolveOptions(o: Omit<ConnectionOptions, 'endpoints'> & { tokens?: SharedToken }): ResolvedOptions {
   if (o.tls && Boolean(o.tls.cert) !== Boolean(o.tls.key)) {
     throw new UsageError('a client certificate needs its key and a key needs its certificate: pass both --cert and --key');
   }
   const resolved: ResolvedOptions = { commandTimeoutMs: o.commandTimeoutMs ?? 5000, dialTimeoutMs: o.dialTimeoutMs ?? 2000 };
   if (o.tls) resolved.tls = o.tls;
-  if (o.auth) resolved.auth = o.auth;
+  if (o.auth) {
+    resolved.auth = o.auth;
+    resolved.tokens = o.tokens ?? new SharedToken();
+  }
   return resolved;
 }
 
@@ -120,9 +145,6 @@ export class Connection {
   /** The gRPC channel and a stub per service, made on the first call (see open()). */
   private stack: { lib: GrpcLib; channel: grpc.Channel; stubs: Map<ServiceName, grpc.Client> } | undefined;
   private opening: Promise<void> | undefined;
-  /** undefined: not authenticated yet; null: no token needed (no auth, or auth not enabled). */
-  private token: string | null | undefined;
-  private authenticating: Promise<string | null> | undefined;
   private closed = false;
 
   constructor(
@@ -180,7 +202,8 @@ export class Connection {
     const useAuth = o.auth !== false && this.opts.auth !== undefined;
     await this.ensureConnected();
     let dropped = 0;
-    for (let attempt = 0; ; attempt++) {
+    let refreshed = false;
+    for (;;) {
       const token = useAuth ? await this.getToken() : null;
       try {
         return await new Promise<T>((resolve, reject) => {
@@ -188,7 +211,10 @@ export class Connection {
           fn(request, this.metadata(token), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res as T)));
         });
       } catch (err) {
-        if (useAuth && attempt === 0 && isTokenError(err)) {
+        // etcd drops a token unused for --auth-token-ttl (simple tokens: 300 s by default) and
+        // every token when the auth store changes: log in again, once per call.
+        if (useAuth && !refreshed && isTokenError(err)) {
+          refreshed = true;
           this.dropToken(token);
           continue;
         }
@@ -199,7 +225,7 @@ export class Connection {
           await new Promise((r) => setTimeout(r, 50 * dropped));
           continue;
         }
-        throw mapGrpcError(err, this.endpoint, { timeoutMs, tls: this.secure, method: `${service}.${method}` });
+        throw mapGrpcError(err, this.endpoint, { timeoutMs, ...this.errorContext(`${service}.${method}`, request) });
       }
     }
   }
@@ -217,7 +243,7 @@ export class Connection {
    */
   async openSnapshotStream(lastError?: unknown): Promise<H2SnapshotSource> {
     if (this.closed) throw new EtcdError(`${this.endpoint}: client already closed`, this.endpoint);
-    if (lastError !== undefined && isTokenError(lastError)) this.dropToken(this.token);
+    if (lastError !== undefined && isTokenError(lastError)) this.dropToken(this.opts.tokens?.token);
     const token = this.opts.auth ? await this.getToken() : null;
     const ep = this.parsed;
     const id = tlsIdentity(ep);
@@ -242,8 +268,21 @@ export class Connection {
     return this.method<DuplexFn>(service, method)(md) as grpc.ClientDuplexStream<Req, Res>;
   }
 
-  mapError(err: unknown, method?: string): Error {
-    return mapGrpcError(err, this.endpoint, { tls: this.secure, ...(method ? { method } : {}) });
+  /** `method` is `Service.Method`; `request` (when known) lets a refusal name the keys it needed. */
+  mapError(err: unknown, method?: string, request?: object): Error {
+    return mapGrpcError(err, this.endpoint, method ? this.errorContext(method, request) : { tls: this.secure });
+  }
+
+  /** What error messages need to know about a call: TLS, the method, and who made it asking for what. */
+  private errorContext(method: string, request?: object): ErrorContext {
+    const [service = '', name = ''] = method.split('.');
+    const auth = this.opts.auth;
+    return {
+      tls: this.secure,
+      method,
+      ...(auth ? { user: auth.user, ...(auth.hint ? { authHint: auth.hint } : {}) } : {}),
+      need: () => callNeeds(service, name, request),
+    };
   }
 
   close(): void {
@@ -255,7 +294,7 @@ export class Connection {
   }
 
   private async streamMetadata(lastError?: unknown): Promise<grpc.Metadata> {
-    if (lastError !== undefined && isTokenError(lastError)) this.dropToken(this.token);
+    if (lastError !== undefined && isTokenError(lastError)) this.dropToken(this.opts.tokens?.token);
     await this.ensureConnected();
     return this.metadata(this.opts.auth ? await this.getToken() : null);
   }
@@ -308,27 +347,30 @@ export class Connection {
   }
 
   private async getToken(): Promise<string | null> {
-    if (this.token !== undefined) return this.token;
-    this.authenticating ??= this.authenticate().finally(() => {
-      this.authenticating = undefined;
+    const shared = this.opts.tokens!;
+    if (shared.token !== undefined) return shared.token;
+    shared.pending ??= this.authenticate().finally(() => {
+      shared.pending = undefined;
     });
-    return this.authenticating;
+    return shared.pending;
   }
 
   private async authenticate(): Promise<string | null> {
     const auth = this.opts.auth!;
+    const shared = this.opts.tokens!;
     try {
       const res = await this.unary<{ token: string }>('Auth', 'Authenticate', { name: auth.user, password: auth.password }, { auth: false });
-      this.token = res.token;
+      shared.token = res.token;
     } catch (err) {
       // Credentials for a cluster without auth: etcd would ignore a token anyway.
-      if (err instanceof EtcdError && /authentication is not enabled/.test(err.details ?? '')) this.token = null;
+      if (err instanceof EtcdError && /authentication is not enabled/.test(err.details ?? '')) shared.token = null;
       else throw err;
     }
-    return this.token;
+    return shared.token;
   }
 
   private dropToken(used: string | null | undefined): void {
-    if (this.token === used) this.token = undefined;
+    const shared = this.opts.tokens;
+    if (shared && shared.token === used) shared.token = undefined;
   }
 }

@@ -3,6 +3,7 @@
 // what to do. Callers branch on the class, never on message text.
 
 import { WardenError } from '../errors.ts';
+import { authFailedMessage, NO_USER_MESSAGE, permissionMessage, type Need } from './permissions.ts';
 
 /** The gRPC status codes warden branches on (fixed by the gRPC spec; kept here so that error
  * handling does not load @grpc/grpc-js). */
@@ -78,6 +79,12 @@ export interface ErrorContext {
   tls?: boolean;
   /** gRPC method, kept on nothing but useful in `details` of generic errors. */
   method?: string;
+  /** The --user name the call was made as (undefined: none, or the client certificate's CN). */
+  user?: string;
+  /** Where the password came from and what to do when etcd refuses it. */
+  authHint?: string;
+  /** What the call needs, asked only when etcd refused it (see permissions.ts). */
+  need?: () => Need;
 }
 
 interface GrpcLikeError {
@@ -171,21 +178,22 @@ export function mapGrpcError(err: unknown, endpoint: string, ctx: ErrorContext =
       `${at} database space exceeded (NOSPACE alarm raised, etcd refuses writes): run \`warden space recover\` (compacts, defragments every member, disarms)`,
       endpoint, code, raw);
   }
+  // Auth answers are about the cluster's auth store, the same on every member: no endpoint.
   if (/authentication failed, invalid user ID or password/.test(details)) {
-    return new EtcdPermissionError(`${at} authentication failed (invalid user or password): check --user and its password`, endpoint, code, raw);
+    const message = ctx.user !== undefined ? authFailedMessage(ctx.user, ctx.authHint) : 'authentication failed (invalid user or password): check --user/--password';
+    return new EtcdPermissionError(message, endpoint, code, raw);
   }
   if (/user name is empty/.test(details)) {
-    return new EtcdPermissionError(
-      `${at} authentication is enabled on the cluster but no user was given: pass --user (or a client certificate whose CN is an etcd user)`,
-      endpoint, code, raw);
+    return new EtcdPermissionError(NO_USER_MESSAGE, endpoint, code, raw);
   }
   if (/invalid auth token|revision of auth store is old/.test(details) || code === GrpcStatus.UNAUTHENTICATED) {
-    return new EtcdPermissionError(`${at} auth token rejected (${details}): check --user and its password`, endpoint, code, raw);
+    return new EtcdPermissionError(`${at} auth token rejected (${details}): check --user/--password`, endpoint, code, raw);
   }
   if (code === GrpcStatus.PERMISSION_DENIED || /permission denied/.test(details)) {
-    return new EtcdPermissionError(
-      `${at} permission denied: use --user with a role that grants this request (maintenance calls need the root role) or a client certificate of such a user`,
-      endpoint, code, raw);
+    const message = ctx.need
+      ? permissionMessage(ctx.user, ctx.need())
+      : `${at} permission denied: use --user with a role that grants this request (maintenance calls need the root role) or a client certificate of such a user`;
+    return new EtcdPermissionError(message, endpoint, code, raw);
   }
   if (code === GrpcStatus.DEADLINE_EXCEEDED) {
     const waited = ctx.timeoutMs !== undefined ? `within ${ctx.timeoutMs} ms` : 'before the deadline';

@@ -2,7 +2,7 @@
 // including the member-specific maintenance calls (status, defragment, snapshot, hashKV,
 // moveLeader), reaches that member and no other.
 
-import { Connection, isTokenError, resolveOptions, type ConnectionOptions, type ServiceName } from './connection.ts';
+import { Connection, isTokenError, resolveOptions, type ConnectionOptions, type ServiceName, type SharedToken } from './connection.ts';
 import { EtcdApi, type CallKind, type OpenedStream } from './api.ts';
 import { SnapshotStream } from './snapshot.ts';
 import { decodeHeader, type HashKVResult, type HashResult, type RawHeader, type StatusResult } from './types.ts';
@@ -20,7 +20,8 @@ interface RawStatus {
   isLearner: boolean;
 }
 
-export type MemberClientOptions = Omit<ConnectionOptions, 'endpoints'>;
+/** `tokens`: the auth token of the EtcdClient this member belongs to (one login for all members). */
+export type MemberClientOptions = Omit<ConnectionOptions, 'endpoints'> & { tokens?: SharedToken };
 
 export class MemberClient extends EtcdApi {
   /** @internal The channel; EtcdClient routes its calls through it. */
@@ -46,13 +47,17 @@ export class MemberClient extends EtcdApi {
 
   protected override async openDuplex<Req, Res>(service: ServiceName, method: string, lastError?: unknown): Promise<OpenedStream<Req, Res>> {
     const stream = await this.connection.openDuplex<Req, Res>(service, method, lastError);
-    return { stream, endpoint: this.endpoint, mapError: (err) => this.connection.mapError(err, `${service}.${method}`) };
+    return { stream, endpoint: this.endpoint, mapError: (err, request) => this.connection.mapError(err, `${service}.${method}`, request) };
   }
 
   // ---- Maintenance ----
 
+  /**
+   * Sent without logging in: etcd serves Status to anyone, and a login is a raft request that
+   * needs quorum, which a member asked for its status after losing it (quorum restore) lacks.
+   */
   async status(): Promise<StatusResult> {
-    const r = await this.connection.unary<RawStatus>('Maintenance', 'Status', {});
+    const r = await this.connection.unary<RawStatus>('Maintenance', 'Status', {}, { auth: false });
     return {
       header: decodeHeader(r.header),
       version: r.version,

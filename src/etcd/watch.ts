@@ -36,8 +36,13 @@ export interface RawWatchResponse {
 
 export type WatchStream = ClientDuplexStream<object, RawWatchResponse>;
 
+/** A watch creation etcd refused because the stream's token had expired or was dropped. */
+function tokenRefusal(reason: string): boolean {
+  return /invalid auth token|revision of auth store is old|user name is empty/.test(reason);
+}
+
 export function startWatch(
-  open: () => Promise<{ stream: WatchStream; endpoint: string; mapError: (err: unknown) => Error }>,
+  open: (lastError?: unknown) => Promise<{ stream: WatchStream; endpoint: string; mapError: (err: unknown, request?: object) => Error }>,
   key: Bytes,
   opts: WatchOptions,
   onEvents: WatchCallback,
@@ -45,6 +50,7 @@ export function startWatch(
   let stream: WatchStream | undefined;
   let cancelled = false;
   let ended = false;
+  let isCreated = false;
   let resolveCreated!: () => void;
   let rejectCreated!: (err: Error) => void;
   const created = new Promise<void>((resolve, reject) => {
@@ -52,45 +58,65 @@ export function startWatch(
     rejectCreated = reject;
   });
   created.catch(() => undefined);
+  const range = keyRange(key, { prefix: opts.prefix ?? false });
+
+  const close = (s: WatchStream): void => {
+    s.end();
+    s.cancel();
+  };
 
   const end = (err: Error): void => {
     if (ended) return;
     ended = true;
     rejectCreated(err);
-    if (stream) {
-      stream.end();
-      stream.cancel();
-    }
+    if (stream) close(stream);
     if (!cancelled) opts.onError?.(err);
   };
 
-  void (async () => {
+  const attach = async (lastError?: unknown): Promise<void> => {
     let opened: Awaited<ReturnType<typeof open>>;
     try {
-      opened = await open();
+      opened = await open(lastError);
     } catch (err) {
       end(err instanceof Error ? err : new Error(String(err)));
       return;
     }
     const s = opened.stream;
-    s.on('error', (err: unknown) => end(opened.mapError(err)));
+    s.on('error', (err: unknown) => {
+      if (stream === s) end(opened.mapError(err, range));
+    });
     if (ended) {
       // cancel() came while the stream was opening.
-      s.end();
-      s.cancel();
+      close(s);
       return;
     }
     stream = s;
-    s.on('end', () => end(new EtcdError(`${opened.endpoint}: watch stream closed by etcd: watch again from the last revision seen`, opened.endpoint)));
+    s.on('end', () => {
+      if (stream === s) end(new EtcdError(`${opened.endpoint}: watch stream closed by etcd: watch again from the last revision seen`, opened.endpoint));
+    });
     s.on('data', (res: RawWatchResponse) => {
-      if (ended) return;
-      if (res.created) resolveCreated();
+      if (ended || stream !== s) return;
       if (res.canceled) {
+        // etcd checks the stream's token when it creates a watch, not when it opens the stream:
+        // an expired one is refused here. Log in again and ask once more.
+        if (!isCreated && lastError === undefined && tokenRefusal(res.cancel_reason)) {
+          stream = undefined;
+          close(s);
+          void attach({ code: 16, details: res.cancel_reason });
+          return;
+        }
+        const denied = /permission denied/.test(res.cancel_reason);
         const why = Number(res.compact_revision) > 0
           ? `revision ${opts.startRevision ?? 0} is compacted (oldest kept: ${res.compact_revision}): watch from a later revision`
           : `${res.cancel_reason || 'cancelled by etcd'}: watch again`;
-        end(new EtcdError(`${opened.endpoint}: watch cancelled: ${why}`, opened.endpoint));
+        end(denied || tokenRefusal(res.cancel_reason)
+          ? opened.mapError({ code: 7, details: res.cancel_reason }, range)
+          : new EtcdError(`${opened.endpoint}: watch cancelled: ${why}`, opened.endpoint));
         return;
+      }
+      if (res.created && !isCreated) {
+        isCreated = true;
+        resolveCreated();
       }
       if (res.events.length > 0) {
         const events = res.events.map((e): WatchEvent => {
@@ -103,12 +129,13 @@ export function startWatch(
     });
     s.write({
       create_request: {
-        ...keyRange(key, { prefix: opts.prefix ?? false }),
+        ...range,
         start_revision: String(opts.startRevision ?? 0),
         prev_kv: opts.prevKv ?? false,
       },
     });
-  })();
+  };
+  void attach();
 
   return {
     created,

@@ -8,11 +8,12 @@ import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import { requireTool } from '../cluster/binaries.ts';
 import { etcdArgs } from '../cluster/manifest.ts';
-import { EtcdClient } from '../etcd/client.ts';
+import { EtcdClient, EtcdPermissionError } from '../etcd/client.ts';
+import type { Credentials } from '../etcd/connection.ts';
 import { snapshotHashKV } from '../snapshot/hashkv.ts';
 import { inspectSnapshot } from '../snapshot/inspect.ts';
 import { freePorts } from '../util/ports.ts';
-import { waitFor } from '../util/wait.ts';
+import { EndWait, waitFor } from '../util/wait.ts';
 import type { Log } from './members.ts';
 import { restoreDataDir, type RestoreTool } from './tools.ts';
 import { recordScratchChild, removeScratch, scratchDir } from '../util/scratch.ts';
@@ -48,7 +49,8 @@ function lastLogLine(file: string): string {
  * A member restored from the file serves etcd's own current revision, which can be higher (at
  * least 1; the compact revision when a compaction removed the last tombstones).
  */
-export async function dryRunRestore(snapshot: string, expectedRevision: number, log: Log): Promise<DryRunReport> {
+/** `auth`: a user of the backed-up cluster, for a set taken with authentication on (its auth store is in the set). */
+export async function dryRunRestore(snapshot: string, expectedRevision: number, log: Log, { auth }: { auth?: Credentials } = {}): Promise<DryRunReport> {
   const scratch = scratchDir('dry-run', log);
   const [clientPort, peerPort] = await freePorts(2);
   const peerURL = `http://127.0.0.1:${peerPort}`;
@@ -57,7 +59,7 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
   const logFile = path.join(scratch, 'etcd.log');
   let child: ReturnType<typeof spawn> | undefined;
   let restoring: Promise<RestoreTool> | undefined;
-  const client = new EtcdClient({ endpoints: [clientURL], commandTimeoutMs: 5000 });
+  const client = new EtcdClient({ endpoints: [clientURL], commandTimeoutMs: 5000, ...(auth ? { auth } : {}) });
   try {
     // etcdctl restores in its own process while the file is read here.
     restoring = restoreDataDir({ snapshot, dataDir, name: 'dry-run', peerURL, token: 'warden-dry-run' });
@@ -85,7 +87,16 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
       started.once('exit', (code, signal) => reject(new WardenError(`etcd could not start from the restored snapshot (exit ${code ?? signal}: ${lastLogLine(logFile)}): do not restore this set`)));
     });
     exited.catch(() => undefined);
-    await Promise.race([exited, waitFor(async () => (await client.get('health')) && true, { timeoutMs: 30_000, what: 'the throwaway member to serve' })]);
+    const serving = waitFor(async () => {
+      try {
+        return (await client.get('health')) && true;
+      } catch (err) {
+        // The set's auth store is in force on the throwaway member: waiting cannot help.
+        if (err instanceof EtcdPermissionError) throw new EndWait(new WardenError(`the backup was taken with etcd authentication on, and its auth store refused the dry run (${err.message}): pass --user/--password of a root user of the backed-up cluster`));
+        throw err;
+      }
+    }, { timeoutMs: 30_000, what: 'the throwaway member to serve' });
+    await Promise.race([exited, serving]);
     log(`throwaway member serving on ${clientURL}`);
 
     const want = fromFile.currentRevision;

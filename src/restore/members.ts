@@ -8,15 +8,37 @@ import { waitHealthy } from '../cluster/control.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { serializeManifest, type MemberManifest } from '../cluster/manifest.ts';
 import { isMemberProcess, manifestStamp, readRunStatus } from '../cluster/supervisor.ts';
+import { authEnabled } from '../cluster/auth.ts';
+import { storedCredentials } from '../cluster/credentials.ts';
 import { EtcdClient, MemberClient } from '../etcd/client.ts';
+import type { Credentials } from '../etcd/connection.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { waitFor } from '../util/wait.ts';
 
 export type Log = (line: string) => void;
 
-export function embeddedClient(layout: StateLayout, endpoints?: string[]): EtcdClient {
+/** A client of the local cluster as `auth` (default: root's stored credentials, if any). */
+export function embeddedClient(layout: StateLayout, auth?: Credentials): EtcdClient {
   const conn = embeddedConnection(layout);
-  return new EtcdClient({ endpoints: endpoints ?? conn.endpoints, ...(conn.tls ? { tls: conn.tls } : {}), commandTimeoutMs: 5000 });
+  const user = auth ?? conn.auth;
+  return new EtcdClient({ endpoints: conn.endpoints, ...(conn.tls ? { tls: conn.tls } : {}), ...(user ? { auth: user } : {}), commandTimeoutMs: 5000 });
+}
+
+/**
+ * Said after a restore that used credentials into a cluster whose auth is now off: the set was
+ * taken before authentication was enabled, so its auth store (users, roles, the switch) is off.
+ */
+export async function warnIfAuthOff(layout: StateLayout, auth: Credentials | undefined, log: Log): Promise<void> {
+  if (!(auth ?? storedCredentials(layout))) return;
+  const conn = embeddedConnection(layout);
+  const anonymous = new EtcdClient({ endpoints: conn.endpoints, ...(conn.tls ? { tls: conn.tls } : {}), commandTimeoutMs: 5000 });
+  try {
+    if (!(await authEnabled(anonymous))) {
+      log('warning: the restored cluster has no authentication (the backup was taken before it was enabled): anyone who reaches its client URLs can read and write; run `warden cluster up --auth` to enable it again');
+    }
+  } finally {
+    anonymous.close();
+  }
 }
 
 export function memberEntry(layout: StateLayout, name: string): ManifestEntry {

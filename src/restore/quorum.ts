@@ -7,6 +7,7 @@ import { WardenError } from '../errors.ts';
 import { readClusterConfig, readManifests, requireClusterConfig } from '../cluster/cluster-config.ts';
 import { startSupervisorDetached, supervisorPid } from '../cluster/control.ts';
 import type { StateLayout } from '../cluster/layout.ts';
+import type { Credentials } from '../etcd/connection.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { addMembersBack, embeddedClient, placeManifest, startAlone, stopAllMembers, verifyAgreement, waitStopped, type Agreement, type Log } from './members.ts';
 
@@ -38,7 +39,8 @@ export function chooseSurvivor(seen: Seen[], named?: string): string {
   return alive[0].name;
 }
 
-export async function quorumRestore(layout: StateLayout, opts: { member?: string; log: Log }): Promise<QuorumSummary> {
+/** `auth`: the etcd user (default: root's stored credentials); the survivor's auth store stays as it was. */
+export async function quorumRestore(layout: StateLayout, opts: { member?: string; auth?: Credentials; log: Log }): Promise<QuorumSummary> {
   const { log } = opts;
   requireClusterConfig(layout);
   if (!supervisorPid(layout)) {
@@ -46,7 +48,7 @@ export async function quorumRestore(layout: StateLayout, opts: { member?: string
     log('started the supervisor');
   }
   const manifests = readManifests(layout).map((e) => e.manifest);
-  const client = embeddedClient(layout);
+  const client = embeddedClient(layout, opts.auth);
   try {
     const seen: Seen[] = await Promise.all(manifests.map(async (m) => {
       const mc = client.member(m.clientURL);

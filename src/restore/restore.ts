@@ -16,8 +16,9 @@ import { parseEncryptionConfig, type EncryptionConfig } from '../encryption/conf
 import { allKeys, managedRule, writeKeyOf } from '../encryption/plan.ts';
 import { installRestoredConfig, settleRestoredEncryption, withWriteKey, writtenWithFromBackup, writtenWithFromStorage } from '../encryption/restored.ts';
 import { inspectSnapshot } from '../snapshot/inspect.ts';
+import type { Credentials } from '../etcd/connection.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
-import { addMembersBack, embeddedClient, listMovedAside, moveAside, movedAsideDir, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
+import { addMembersBack, embeddedClient, warnIfAuthOff, listMovedAside, moveAside, movedAsideDir, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
 import { chooseSet, findSet, type ChosenSet } from './set.ts';
 import { discardScratch, installRestored, restoreIntoScratch, restoreTool } from './tools.ts';
 import { removeScratch, scratchDir } from '../util/scratch.ts';
@@ -44,6 +45,8 @@ export interface RestoreOptions {
   keysDir?: string;
   timestamp?: string;
   recoveryMember?: string;
+  /** The etcd user for every call after the start (default: root's stored credentials). */
+  auth?: Credentials;
   log: Log;
 }
 
@@ -221,7 +224,8 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     if (cfg) writeFileAtomic(layout.clusterFile, `${JSON.stringify({ ...cfg, token: r.token }, null, 2)}\n`, 0o600);
     step('start');
   }
-  const client = embeddedClient(layout);
+  // The set's auth store comes back with it: its users, and whether auth is on at all.
+  const client = embeddedClient(layout, opts.auth);
   try {
     if (pending(r.phase, 'start')) {
       const current = readManifests(layout).find((e) => e.manifest.name === recovery)?.manifest ?? recoveryEntry.manifest;
@@ -242,6 +246,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     }
     const agreement = await verifyAgreement(client);
     log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
+    await warnIfAuthOff(layout, opts.auth, log);
     fs.rmSync(recordFile(layout), { force: true });
     return { timestamp: r.timestamp, revision: set.status.revision, recovery, movedAside: listMovedAside(layout, r.stamp), agreement, bumped: tool.canBump };
   } finally {

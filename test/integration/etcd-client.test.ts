@@ -418,6 +418,95 @@ describe('auth', () => {
   });
 });
 
+describe('auth tokens that expire (--auth-token-ttl=2)', () => {
+  let etcd: SingleEtcd;
+  let client: EtcdClient;
+
+  /**
+   * The stimulus, not a synchronisation: etcd drops a simple token nobody used for
+   * --auth-token-ttl (2 s here), sweeping once a second, so 3.5 s of silence expires it.
+   */
+  const idlePastTokenTtl = () => new Promise((r) => setTimeout(r, 3500));
+
+  before(async () => {
+    etcd = await startSingleEtcd({ extraArgs: ['--auth-token-ttl=2'] });
+    for (const args of [
+      ['role', 'add', 'root'], ['user', 'add', 'root:rootpw', '--interactive=false'], ['user', 'grant-role', 'root', 'root'],
+      ['role', 'add', 'r-only'], ['role', 'grant-permission', 'r-only', 'read', '/r/', '--prefix'], ['user', 'add', 'ann:annpw', '--interactive=false'], ['user', 'grant-role', 'ann', 'r-only'],
+      ['auth', 'enable'],
+    ]) {
+      await etcd.etcdctl(args);
+    }
+    client = new EtcdClient({ endpoints: [etcd.endpoint], auth: { user: 'root', password: 'rootpw' } });
+  });
+  after(async () => {
+    client?.close();
+    await etcd?.stop();
+  });
+
+  test('a watch opened after the token expired logs in again and sees the changes', async () => {
+    await client.get('/w/none');
+    await idlePastTokenTtl();
+    const seen: WatchEvent[] = [];
+    let failed: Error | undefined;
+    const w = client.watch('/w/', { prefix: true, onError: (err) => (failed = err) }, (events) => seen.push(...events));
+    try {
+      await w.created;
+      await client.put('/w/a', '1');
+      await waitFor(() => seen.length === 1 || failed, { timeoutMs: 10_000, what: 'the watch event' });
+      assert.equal(failed, undefined, failed?.message);
+      assert.equal(seen[0]!.kv.key.toString(), '/w/a');
+    } finally {
+      w.cancel();
+    }
+  });
+
+  test('a lease kept alive, a snapshot and a txn after the token expired, all at once', async () => {
+    await client.get('/w/none');
+    await idlePastTokenTtl();
+    // All three start with the expired token; one login serves them.
+    const snapshot = async () => {
+      const snap = client.member(etcd.endpoint).snapshot();
+      snap.resume();
+      return snap.sha256;
+    };
+    const lease = async () => {
+      const id = await client.leaseGrant(5);
+      const ka = client.leaseKeepAlive(id, { ttlSeconds: 5 });
+      try {
+        await ka.ready;
+      } finally {
+        ka.stop();
+      }
+    };
+    const [sha, , t] = await Promise.all([snapshot(), lease(), client.txn({ compare: [compare.version('/w/t', '=', 0)], success: [op.put('/w/t', 'v')] })]);
+    assert.match(sha, /^[0-9a-f]{64}$/);
+    assert.equal(t.succeeded, true);
+  });
+
+  test('a refused call names the user, the permission and the keys it needs', async () => {
+    const ann = new EtcdClient({ endpoints: [etcd.endpoint], auth: { user: 'ann', password: 'annpw' } });
+    try {
+      assert.equal((await ann.get('/r/x')).count, 0);
+      await assert.rejects(ann.put('/w/x', 'v'), (err: Error) => err instanceof EtcdPermissionError
+        && err.message === 'user "ann" may not write /w/x: grant it with `etcdctl role grant-permission ROLE write /w/x` to a role of "ann", or use a user with the root role');
+      await assert.rejects(ann.get('/w/', { prefix: true }), (err: Error) => err instanceof EtcdPermissionError && /^user "ann" may not read keys under \/w\/: grant it with `etcdctl role grant-permission ROLE read \/w\/ --prefix`/.test(err.message));
+      await assert.rejects(ann.member(etcd.endpoint).defragment(), (err: Error) => err instanceof EtcdPermissionError
+        && err.message === 'user "ann" may not defragment (Maintenance.Defragment): etcd allows it only to the root role: use --user root, or grant it: etcdctl user grant-role ann root');
+      let failed: Error | undefined;
+      const w = ann.watch('/w/', { prefix: true, onError: (err) => (failed = err) }, () => undefined);
+      await assert.rejects(w.created, (err: Error) => err instanceof EtcdPermissionError && /^user "ann" may not read keys under \/w\/: /.test(err.message));
+      assert.ok(failed instanceof EtcdPermissionError);
+      const wrong = new EtcdClient({ endpoints: [etcd.endpoint], auth: { user: 'ann', password: 'nope' } });
+      await assert.rejects(wrong.get('/r/x'), (err: Error) => err instanceof EtcdPermissionError
+        && err.message === 'authentication failed for user "ann": check --user/--password (or ETCDCTL_USER/ETCDCTL_PASSWORD)');
+      wrong.close();
+    } finally {
+      ann.close();
+    }
+  });
+});
+
 describe('NOSPACE', () => {
   let etcd: SingleEtcd;
   let client: EtcdClient;

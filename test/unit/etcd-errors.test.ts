@@ -13,6 +13,7 @@ import {
   EtcdUnavailableError,
   mapGrpcError,
 } from '../../src/etcd/errors.ts';
+import { callNeeds } from '../../src/etcd/permissions.ts';
 import { WardenError } from '../../src/errors.ts';
 
 const EP = '127.0.0.1:2379';
@@ -61,18 +62,46 @@ test('NOSPACE', () => {
   assert.match(err.message, /warden space recover/);
 });
 
-test('auth failures', () => {
-  for (const [code, details, re] of [
-    [status.INVALID_ARGUMENT, 'etcdserver: authentication failed, invalid user ID or password', /--user/],
-    [status.INVALID_ARGUMENT, 'etcdserver: user name is empty', /--user/],
-    [status.UNKNOWN, 'auth: user name is empty', /--user/],
-    [status.PERMISSION_DENIED, 'etcdserver: permission denied', /root role|--user/],
-    [status.UNAUTHENTICATED, 'etcdserver: invalid auth token', /--user/],
+test('auth failures: about the cluster\'s auth store, so one line without an endpoint', () => {
+  const user = { user: 'ann' };
+  for (const [code, details, ctx, message] of [
+    [status.INVALID_ARGUMENT, 'etcdserver: authentication failed, invalid user ID or password', user, 'authentication failed for user "ann": check --user/--password (or ETCDCTL_USER/ETCDCTL_PASSWORD)'],
+    [status.INVALID_ARGUMENT, 'etcdserver: authentication failed, invalid user ID or password', { ...user, authHint: 'check /s/auth/root.password' }, 'authentication failed for user "ann": check /s/auth/root.password'],
+    [status.INVALID_ARGUMENT, 'etcdserver: user name is empty', {}, /^authentication is enabled on the cluster but no user was given: pass --user NAME --password PASSWORD/],
+    [status.UNKNOWN, 'auth: user name is empty', {}, /^authentication is enabled on the cluster but no user was given/],
+    [status.PERMISSION_DENIED, 'etcdserver: permission denied', {}, /root role|--user/],
+    [status.UNAUTHENTICATED, 'etcdserver: invalid auth token', {}, /--user/],
   ] as const) {
-    const err = mapped(code, details);
+    const err = mapGrpcError(grpcError(code, details), EP, ctx);
     assert.ok(err instanceof EtcdPermissionError, details);
-    assert.match(err.message, re);
+    assert.ok(!err.message.includes('\n'));
+    if (typeof message === 'string') assert.equal(err.message, message);
+    else assert.match(err.message, message);
   }
+});
+
+test('a refused call says which permission on which keys it needed, from the request sent', () => {
+  const key = (k: string) => Buffer.from(k);
+  const denied = (ctx: object) => mapGrpcError(grpcError(status.PERMISSION_DENIED, 'etcdserver: permission denied'), EP, ctx).message;
+  const as = (service: string, method: string, request?: object) => ({ user: 'ann', need: () => callNeeds(service, method, request) });
+  assert.equal(denied(as('KV', 'Put', { key: key('/app/x') })),
+    'user "ann" may not write /app/x: grant it with `etcdctl role grant-permission ROLE write /app/x` to a role of "ann", or use a user with the root role');
+  assert.equal(denied(as('KV', 'Range', { key: key('/app/'), range_end: key('/app0') })),
+    'user "ann" may not read keys under /app/: grant it with `etcdctl role grant-permission ROLE read /app/ --prefix` to a role of "ann", or use a user with the root role');
+  assert.equal(denied(as('KV', 'Range', { key: Buffer.from([0]), range_end: Buffer.from([0]) })),
+    'user "ann" may not read every key: grant it with `etcdctl role grant-permission ROLE read \'\' --from-key` to a role of "ann", or use a user with the root role');
+  assert.equal(denied(as('KV', 'DeleteRange', { key: key('/a'), range_end: key('/c') })),
+    'user "ann" may not write keys from /a to /c: grant it with `etcdctl role grant-permission ROLE write /a /c` to a role of "ann", or use a user with the root role');
+  // A Txn: compares read, puts write; warden's own keys get one grant on /warden/.
+  assert.equal(denied(as('KV', 'Txn', { compare: [{ key: key('/warden/locks/defrag') }], success: [{ request_put: { key: key('/warden/locks/defrag') } }], failure: [{ request_range: { key: key('/warden/locks/defrag') } }] })),
+    'user "ann" may not read and write /warden/locks/defrag: grant it with `etcdctl role grant-permission ROLE readwrite /warden/ --prefix` (warden keeps its state under /warden/) to a role of "ann", or use a user with the root role');
+  assert.equal(denied(as('KV', 'Put', { key: key('/warden/config/apiserver') })),
+    'user "ann" may not write /warden/config/apiserver: grant it with `etcdctl role grant-permission ROLE readwrite /warden/ --prefix` (warden keeps its state under /warden/) to a role of "ann", or use a user with the root role');
+  assert.equal(denied(as('Maintenance', 'Snapshot')),
+    'user "ann" may not take a snapshot (Maintenance.Snapshot): etcd allows it only to the root role: use --user root, or grant it: etcdctl user grant-role ann root');
+  assert.match(denied(as('Cluster', 'MemberAdd', {})), /^user "ann" may not change the members \(Cluster\.MemberAdd\): etcd allows it only to the root role/);
+  // A client certificate's CN is the user when no --user is given.
+  assert.match(denied({ need: () => callNeeds('KV', 'Put', { key: key('/k\n') }) }), /^the user of the client certificate \(its CN\) may not write \/k\\x0a: /);
 });
 
 test('TLS: member requires a client certificate', () => {

@@ -2,6 +2,7 @@
 import type { Command, Option } from 'commander';
 import { requireTool } from '../../cluster/binaries.ts';
 import { clusterDown, clusterStatus, clusterUp, startMember, stopMember, tlsClientFiles, type MemberRow } from '../../cluster/control.ts';
+import { etcdctlAuthPrefix } from '../../cluster/credentials.ts';
 import { Supervisor } from '../../cluster/supervisor.ts';
 import type { Context } from '../context.ts';
 import { durationOption, wholeNumberOption } from '../options.ts';
@@ -25,13 +26,18 @@ export function renderMembers(ctx: Context, rows: MemberRow[], fallback: 'table'
   });
 }
 
-/** How other clients (etcdctl) reach the local cluster. */
+/**
+ * How other clients (etcdctl) reach the local cluster. With auth, root's password goes in
+ * through the environment, read from its file: never printed, never on a command line.
+ */
 export function connectionHint(ctx: Context, rows: MemberRow[]): string[] {
   const eps = rows.map((r) => r.clientURL).join(',');
   const tls = tlsClientFiles(ctx.layout);
   const tlsFlags = tls ? ` --cacert=${tls.cacert} --cert=${tls.cert} --key=${tls.key}` : '';
-  return [`etcdctl --endpoints=${eps}${tlsFlags} endpoint health`];
+  return [`${etcdctlAuthPrefix(ctx.layout)}etcdctl --endpoints=${eps}${tlsFlags} endpoint health`];
 }
+
+export const AUTH_FLAG_HELP = 'turn etcd authentication on: role and user root with a generated password stored 0600 in <state>/auth/root.password, used by every warden command (also on an existing cluster)';
 
 export function registerCluster(program: Command, ctx: Ctx): void {
   const cluster = program.command('cluster').description('run a local etcd cluster of real members that warden supervises');
@@ -41,17 +47,19 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .description('create (first time) and start the local cluster in the background; waits until every member is healthy')
     .addOption(membersOption('number of members: 1, 3 or 5 (an even number works but warns)'))
     .option('--tls', 'generate a CA and certificates and require client certificates', false)
+    .option('--auth', AUTH_FLAG_HELP, false)
     .addOption(wholeNumberOption('--base-port <port>', 'use ports base, base+1, ... (default: free ports chosen automatically)', { min: 1024, max: 65535, hint: 'give a port from 1024 up, or omit it to pick free ports' }))
     .option('--etcd-arg <flag...>', 'extra etcd flag for every member, e.g. --etcd-arg=--quota-backend-bytes=104857600')
     .addOption(durationOption('--timeout <duration>', 'how long to wait for the members to become healthy', { default: '60s' }))
-    .addHelpText('after', '\nExample:\n  warden cluster up --members 3\n  warden --state-dir /tmp/demo cluster up --tls')
-    .action(async (opts: { members: number; tls: boolean; basePort?: number; etcdArg?: string[]; timeout: number }, cmd: Command) => {
+    .addHelpText('after', '\nExample:\n  warden cluster up --members 3\n  warden --state-dir /tmp/demo cluster up --tls --auth')
+    .action(async (opts: { members: number; tls: boolean; auth: boolean; basePort?: number; etcdArg?: string[]; timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
       const timeoutMs = opts.timeout;
       c.format('table');
       const res = await clusterUp(c.layout, {
         members: opts.members,
         tls: opts.tls,
+        auth: opts.auth,
         ...(opts.basePort !== undefined ? { basePort: opts.basePort } : {}),
         ...(opts.etcdArg ? { etcdArgs: opts.etcdArg } : {}),
         timeoutMs,

@@ -2,6 +2,7 @@
 // /metrics and the resource API). `warden run` uses the same options.
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.ts';
+import { EtcdPermissionError, type EtcdClient } from '../../etcd/client.ts';
 import type { RetentionPolicy } from '../../backup/retention.ts';
 import type { BackupInfo } from '../../backup/archive.ts';
 import { pruneRemote, s3Target, shipSet } from '../../backup/ship.ts';
@@ -9,6 +10,7 @@ import { parseSchedule, type ScheduleOptions } from '../../backup/schedule.ts';
 import type { DefragControllerOptions } from '../../defrag/controller.ts';
 import { parsePercent } from '../../defrag/options.ts';
 import type { SpaceOptions } from '../../defrag/space-controller.ts';
+import { LEADER_KEY } from '../../operator/election.ts';
 import type { OperatorOptions } from '../../operator/operator.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
 import { LOOPBACK_HOSTS } from '../../util/ports.ts';
@@ -176,6 +178,19 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
   };
 }
 
+/**
+ * A wrong password, a missing user or a user who may not read warden's keys do not get better
+ * by retrying: one line before the operator starts. An unreachable cluster is left to the
+ * election, which keeps trying until etcd answers.
+ */
+export async function checkCredentials(client: EtcdClient): Promise<void> {
+  try {
+    await client.get(LEADER_KEY, { countOnly: true });
+  } catch (err) {
+    if (err instanceof EtcdPermissionError) throw err;
+  }
+}
+
 export function registerOperator(program: Command, ctx: Ctx): void {
   addOperatorFlags(program.command('operator'))
     .description('run the operator in the foreground: leader election, controllers, /healthz, /metrics, resource API')
@@ -196,6 +211,7 @@ export function registerOperator(program: Command, ctx: Ctx): void {
       const options = operatorOptions(flags, c, (l) => c.print(`${new Date().toISOString()} ${l}`));
       const client = c.client();
       try {
+        await checkCredentials(client);
         const { Operator } = await import('../../operator/operator.ts');
         const op = new Operator({ ...options, client });
         try {

@@ -14,11 +14,18 @@ import { restoreCluster, type PreparedSet } from '../../restore/restore.ts';
 import { checkSet, chooseSet } from '../../restore/set.ts';
 import { restoreDataDir } from '../../restore/tools.ts';
 import { snapshotStatus } from '../../snapshot/status.ts';
+import type { Credentials } from '../../etcd/connection.ts';
 import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
 import { removeScratch, scratchDir } from '../../util/scratch.ts';
 
 type Ctx = (cmd: Command) => Context;
+
+/** The etcd user restore acts as once a restored member serves (the set's auth store is then in force). */
+function credentials(c: Context): { auth?: Credentials } {
+  const auth = c.credentials();
+  return auth ? { auth } : {};
+}
 
 interface RestoreFlags {
   keysDir?: string;
@@ -155,7 +162,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
       if (f.dryRun) {
         if (f.fromUrl) throw new UsageError('--dry-run works on a backup dir; download with --from-url into a dir first');
         const set = await chooseSet(source as string, { ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')) });
-        const r = await dryRunRestore(set.snapshot, set.status.revision, log);
+        const r = await dryRunRestore(set.snapshot, set.status.revision, log, credentials(c));
         c.print(render(format, {
           json: () => ({ timestamp: set.timestamp, ...r }),
           simple: () => [`dry run of backup ${set.timestamp}: OK: a member restored from it serves revision ${r.revision}, ${r.keys} keys, hashKV ${r.hashKV} (matches the snapshot); nothing else was touched`],
@@ -173,6 +180,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
           layout: c.layout, dir: source ?? '', log,
           ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}),
           ...(f.recoveryMember ? { recoveryMember: f.recoveryMember } : {}), ...(prepared ? { prepared } : {}),
+          ...credentials(c),
         });
       }, () => (started
         ? `interrupted during the restore: run the same command again to finish it (its progress is kept in ${path.join(c.layout.root, 'restore.json')})`
@@ -201,7 +209,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
       const c = ctx(cmd);
       const format = c.format('simple');
       const t0 = Date.now();
-      const res = await quorumRestore(c.layout, { ...(f.member ? { member: f.member } : {}), log: (l) => c.io.err(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`) });
+      const res = await quorumRestore(c.layout, { ...(f.member ? { member: f.member } : {}), ...credentials(c), log: (l) => c.io.err(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`) });
       c.print(render(format, {
         json: () => res,
         simple: () => (res.resumed

@@ -6,15 +6,15 @@ import type { Command } from 'commander';
 import { WardenError } from '../../errors.ts';
 import { requireTool } from '../../cluster/binaries.ts';
 import { readClusterConfig, readManifests } from '../../cluster/cluster-config.ts';
-import { clusterStatus, createCluster, supervisorPid, waitHealthy } from '../../cluster/control.ts';
+import { clusterStatus, createCluster, supervisorPid, turnAuthOn, waitHealthy } from '../../cluster/control.ts';
 import { Supervisor } from '../../cluster/supervisor.ts';
 import { tlsFiles } from '../../cluster/tls.ts';
 import { checkListen } from '../../util/ports.ts';
 import type { Operator } from '../../operator/operator.ts';
 import type { Context } from '../context.ts';
 import { durationOption } from '../options.ts';
-import { connectionHint, membersOption, renderMembers, untilSignal } from './cluster.ts';
-import { addOperatorFlags, operatorOptions, type OperatorFlags } from './operator.ts';
+import { AUTH_FLAG_HELP, connectionHint, membersOption, renderMembers, untilSignal } from './cluster.ts';
+import { addOperatorFlags, checkCredentials, operatorOptions, type OperatorFlags } from './operator.ts';
 
 type Ctx = (cmd: Command) => Context;
 
@@ -34,9 +34,10 @@ export function registerRun(program: Command, ctx: Ctx): void {
     .description('the embedded default: start (creating on first use) the local cluster and the operator in the foreground; Ctrl-C stops everything')
     .addOption(membersOption('members when creating the cluster: 1, 3 or 5'))
     .option('--tls', 'when creating the cluster, require TLS client certificates', false)
+    .option('--auth', AUTH_FLAG_HELP, false)
     .addOption(durationOption('--timeout <duration>', 'how long to wait for the members to become healthy', { default: '60s' }))
     .addHelpText('after', '\nExample:\n  warden run            # or: npm start')
-    .action(async (opts: OperatorFlags & { members: number; tls: boolean; timeout: number }, cmd: Command) => {
+    .action(async (opts: OperatorFlags & { members: number; tls: boolean; auth: boolean; timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
       const log = (l: string) => c.print(`${new Date().toISOString()} ${l}`);
       const options = operatorOptions(opts, c, log);
@@ -67,7 +68,9 @@ export function registerRun(program: Command, ctx: Ctx): void {
         const since = Date.now();
         await sup.start();
         await waitHealthy(layout, timeoutMs, undefined, since);
+        if (opts.auth) await turnAuthOn(layout, log);
         client = c.client();
+        await checkCredentials(client);
         // Loaded here: the operator's libraries (prom-client, Hono) are for this command only.
         const { Operator } = await import('../../operator/operator.ts');
         op = new Operator({ ...options, client });

@@ -5,7 +5,7 @@ import { WardenError } from '../../errors.ts';
 import { DEFRAG_LOCK_KEY } from '../../defrag/lock.ts';
 import { hexId } from '../../defrag/policy.ts';
 import { memberViews } from '../../defrag/rolling.ts';
-import type { AlarmMember, Member } from '../../etcd/client.ts';
+import { EtcdPermissionError, type AlarmMember, type Member } from '../../etcd/client.ts';
 import { holderText, readLock, type LockRecord } from '../../etcd/lock.ts';
 import { ConditionStore, type Condition } from '../../operator/conditions.ts';
 import { currentLeader, type LeaderRecord } from '../../operator/election.ts';
@@ -86,6 +86,8 @@ export function registerStatus(program: Command, ctx: Ctx): void {
         } catch (err) {
           if (format !== 'json') c.print([clusterLine(verdict), ...alarmText].join('\n'));
           else c.print(toJson({ cluster: summaryJson(verdict), alarms: alarmJson, operator: null, conditions: null }, 2));
+          // A login or permission refusal says what to pass or grant; retrying would not help.
+          if (err instanceof EtcdPermissionError) throw err;
           throw new WardenError(`cannot read the operator leader and conditions (${(err as Error).message}): ${verdict.quorumKept ? 'retry' : 'quorum is lost; restore it first'}`);
         }
         conditions.sort((a, b) => a.type.localeCompare(b.type));

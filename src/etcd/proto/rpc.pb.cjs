@@ -9096,6 +9096,230 @@ $root.etcdserverpb = (function() {
         return AuthUserAddResponse;
     })();
 
+    etcdserverpb.AuthUserChangePasswordRequest = (function() {
+
+        function AuthUserChangePasswordRequest(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        AuthUserChangePasswordRequest.prototype.name = "";
+        AuthUserChangePasswordRequest.prototype.password = "";
+
+        AuthUserChangePasswordRequest.create = function create(properties) {
+            return new AuthUserChangePasswordRequest(properties);
+        };
+
+        AuthUserChangePasswordRequest.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                writer.uint32(10).string(message.name);
+            if (message.password != null && Object.hasOwnProperty.call(message, "password"))
+                writer.uint32(18).string(message.password);
+            return writer;
+        };
+
+        AuthUserChangePasswordRequest.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.etcdserverpb.AuthUserChangePasswordRequest();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.name = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.password = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        AuthUserChangePasswordRequest.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.etcdserverpb.AuthUserChangePasswordRequest)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".etcdserverpb.AuthUserChangePasswordRequest: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var message = new $root.etcdserverpb.AuthUserChangePasswordRequest();
+            if (object.name != null)
+                message.name = String(object.name);
+            if (object.password != null)
+                message.password = String(object.password);
+            return message;
+        };
+
+        AuthUserChangePasswordRequest.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            var object = {};
+            if (options.defaults) {
+                object.name = "";
+                object.password = "";
+            }
+            if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                object.name = message.name;
+            if (message.password != null && Object.hasOwnProperty.call(message, "password"))
+                object.password = message.password;
+            return object;
+        };
+
+        AuthUserChangePasswordRequest.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        return AuthUserChangePasswordRequest;
+    })();
+
+    etcdserverpb.AuthUserChangePasswordResponse = (function() {
+
+        function AuthUserChangePasswordResponse(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        AuthUserChangePasswordResponse.prototype.header = null;
+
+        AuthUserChangePasswordResponse.create = function create(properties) {
+            return new AuthUserChangePasswordResponse(properties);
+        };
+
+        AuthUserChangePasswordResponse.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.header != null && Object.hasOwnProperty.call(message, "header"))
+                $root.etcdserverpb.ResponseHeader.encode(message.header, writer.uint32(10).fork(), q + 1).ldelim();
+            return writer;
+        };
+
+        AuthUserChangePasswordResponse.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.etcdserverpb.AuthUserChangePasswordResponse();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.header = $root.etcdserverpb.ResponseHeader.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        AuthUserChangePasswordResponse.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.etcdserverpb.AuthUserChangePasswordResponse)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".etcdserverpb.AuthUserChangePasswordResponse: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var message = new $root.etcdserverpb.AuthUserChangePasswordResponse();
+            if (object.header != null) {
+                if (!$util.isObject(object.header))
+                    throw TypeError(".etcdserverpb.AuthUserChangePasswordResponse.header: object expected");
+                message.header = $root.etcdserverpb.ResponseHeader.fromObject(object.header, long + 1);
+            }
+            return message;
+        };
+
+        AuthUserChangePasswordResponse.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            var object = {};
+            if (options.defaults)
+                object.header = null;
+            if (message.header != null && Object.hasOwnProperty.call(message, "header"))
+                object.header = $root.etcdserverpb.ResponseHeader.toObject(message.header, options, q + 1);
+            return object;
+        };
+
+        AuthUserChangePasswordResponse.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        return AuthUserChangePasswordResponse;
+    })();
+
     etcdserverpb.AuthUserGrantRoleRequest = (function() {
 
         function AuthUserGrantRoleRequest(properties) {
