@@ -2,6 +2,7 @@
 // /metrics and the resource API). `warden run` uses the same options.
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.ts';
+import { checkRecipients, collect, recipientsOf } from '../../backup/age.ts';
 import type { RetentionPolicy } from '../../backup/retention.ts';
 import type { BackupInfo } from '../../backup/archive.ts';
 import { pruneRemote, s3Target, shipSet } from '../../backup/ship.ts';
@@ -40,6 +41,8 @@ export interface OperatorFlags {
   backupRetainSize: number;
   backupRetainAge?: number;
   backupTo?: string;
+  backupEncryptTo?: string[];
+  backupEncryptToFile?: string[];
   s3Endpoint?: string;
   s3Region?: string;
   autoDefrag: boolean;
@@ -69,6 +72,8 @@ export function addOperatorFlags(cmd: Command): Command {
     .addOption(sizeOption('--backup-retain-size <size>', 'keep at most this much in all, e.g. 10GiB', { default: '10GiB' }))
     .addOption(durationOption('--backup-retain-age <duration>', 'delete sets older than this, e.g. 720h', { max: '87600h' }))
     .option('--backup-to <s3url>', 'also ship every scheduled set to S3-compatible storage (retention applies there too)')
+    .option('--backup-encrypt-to <recipient>', 'encrypt every scheduled set to this age recipient (age1..., from age-keygen; repeatable)', collect)
+    .option('--backup-encrypt-to-file <file>', 'encrypt every scheduled set to the recipients in this file, one a line (repeatable)', collect)
     .option('--s3-endpoint <url>', 'with --backup-to: S3-compatible endpoint (env AWS_ENDPOINT_URL)')
     .option('--s3-region <region>', 'with --backup-to: region (env AWS_REGION)')
     .option('--no-auto-defrag', 'do not defragment members automatically')
@@ -108,6 +113,8 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
   if (!flags.backupSchedule && !flags.backupDir) return undefined;
   if (!flags.backupSchedule || !flags.backupDir) throw new UsageError('--backup-schedule and --backup-dir go together: give both');
   parseSchedule(flags.backupSchedule);
+  const encryptTo = recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile);
+  if (encryptTo) checkRecipients(encryptTo, { recipient: '--backup-encrypt-to', file: '--backup-encrypt-to-file' });
   const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
   return {
     ...(target ? {
@@ -117,6 +124,7 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
     schedule: flags.backupSchedule,
     dir: flags.backupDir,
     ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
+    ...(encryptTo ? { encryptTo } : {}),
     retention: { count: flags.backupRetainCount, totalBytes: flags.backupRetainSize, ...(flags.backupRetainAge !== undefined ? { maxAgeMs: flags.backupRetainAge } : {}) },
     layout: c.layout,
   };
