@@ -207,7 +207,8 @@ export function requireIdentity(file: string, identity: string | undefined): str
   if (!stanzas) throw new WardenError(`${file} is not an age file (it does not start with "age-encryption.org/v1"): the backup is damaged, or was renamed; use another backup set`);
   if (identity === undefined) {
     const kinds = [...new Set(stanzas)].join(', ');
-    throw new WardenError(`${file} is encrypted to age recipients: give --identity FILE (an age-keygen identity)${stanzas.length ? ` of one of its ${stanzas.length} recipient${stanzas.length === 1 ? '' : 's'} (${kinds})` : ''}`);
+    const n = stanzas.length;
+    throw new WardenError(`${file} is encrypted to age recipients: give --identity FILE (an age-keygen identity) of one of them (${n} ${kinds || 'unknown'} recipient${n === 1 ? '' : 's'}; an age file does not name them)`);
   }
   checkIdentityFile(identity);
   return identity;

@@ -200,6 +200,13 @@ describe('encrypted backups (age)', () => {
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /: OK: /);
 
+    // Data-dir mode (an etcd warden does not run): decrypted next to the data dir, removed after.
+    const target = tempDir('datadir');
+    const dd = await cli(['restore', file, '--data-dir', path.join(target, 'etcd-new'), '--name', 'etcd-new', '--initial-advertise-peer-urls', 'http://127.0.0.1:2380', '--identity', k1.file], { env });
+    assert.equal(dd.code, 0, dd.stderr);
+    assert.match(dd.stdout, /^restored revision \d+ \(\d+ keys\) into /);
+    assert.deepEqual(files(target), ['etcd-new']);
+
     assertNoPlaintext([dir, tmp], marker);
     assert.deepEqual(files(tmp), [], 'every scratch folder was removed');
   });

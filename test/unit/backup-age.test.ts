@@ -50,7 +50,7 @@ describe('age edge', () => {
     const k = keygen(dir, 'key.txt');
     const enc = path.join(dir, 'x.db.age');
     execFileSync('age', ['-r', k.recipient, '-r', k.recipient, '-o', enc], { input: 'hello' });
-    assert.throws(() => requireIdentity(enc, undefined), /x\.db\.age is encrypted to age recipients: give --identity FILE \(an age-keygen identity\) of one of its 2 recipients \(X25519\)$/);
+    assert.throws(() => requireIdentity(enc, undefined), /x\.db\.age is encrypted to age recipients: give --identity FILE \(an age-keygen identity\) of one of them \(2 X25519 recipients; an age file does not name them\)$/);
     assert.equal(requireIdentity(enc, k.file), k.file);
     assert.throws(() => requireIdentity(enc, path.join(dir, 'none.txt')), /^WardenError: cannot read the identity file .*none\.txt \(ENOENT\)/);
     const plain = path.join(dir, 'p.db.age');

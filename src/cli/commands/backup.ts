@@ -45,6 +45,19 @@ function printList(c: Context, format: ReturnType<Context['format']>, rows: List
   }));
 }
 
+/** `fn` over `items`, at most `limit` at a time (each encrypted archive is an age process), in order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  }));
+  return out;
+}
+
 /**
  * What an archive's backup.json says, when it can be read: an encrypted one only with
  * `identity` (a set it cannot open gets a warning line, the listing goes on).
@@ -63,7 +76,7 @@ async function listS3(c: Context, target: S3Target, format: ReturnType<Context['
   const store = await openStore(target);
   try {
     const sets = await store.listSets({ metadata: true });
-    const rows = await Promise.all(sets.map(async (s): Promise<ListRow> => {
+    const rows = await mapLimit(sets, 4, async (s): Promise<ListRow> => {
       const archive = s.archive;
       const info = archive && s.encrypted ? await describe(c, s.timestamp, archive.name, identity, async () => backupInfoOf(await readArchiveBytes(await store.read(archive.name, MAX_ARCHIVE_BYTES), archive.name, identity))) : undefined;
       const revision = info?.revision ?? (s.snapshot?.metadata?.revision ? Number(s.snapshot.metadata.revision) : null);
@@ -79,7 +92,7 @@ async function listS3(c: Context, target: S3Target, format: ReturnType<Context['
         snapshot: s.snapshot ? store.url(s.snapshot.name) : null,
         archive: s.archive ? store.url(s.archive.name) : null,
       };
-    }));
+    });
     printList(c, format, rows);
   } finally {
     store.close();
@@ -196,7 +209,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
       }
       const sets = findLocalSets(dir, keysDir);
       for (const line of removeLeftovers([dir, ...(keysDir ? [keysDir] : [])])) c.io.err(line);
-      const rows = await Promise.all(sets.map(async (s): Promise<ListRow> => {
+      const rows = await mapLimit(sets, 4, async (s): Promise<ListRow> => {
         const archive = s.archive?.path;
         const info = archive ? await describe(c, s.timestamp, archive, identity, () => readBackupInfo(archive, identity)) : undefined;
         return {
@@ -211,7 +224,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
           snapshot: s.snapshot?.path ?? null,
           archive: s.archive?.path ?? null,
         };
-      }));
+      });
       printList(c, format, rows);
     });
 
