@@ -118,8 +118,9 @@ try {
   const inProcessEncrypted: number[] = [];
   const inClient = new EtcdClient({ endpoints: cluster.endpoints, commandTimeoutMs: 60_000 });
   const layout = new StateLayout(cluster.stateDir);
+  // Encrypted in the first three rounds only: the whole `npm run bench` stays under 5 minutes.
   for (let i = 0; i < pairs; i++) {
-    for (const which of i % 2 === 0 ? ['plain', 'age'] : ['age', 'plain']) {
+    for (const which of i >= 3 ? ['plain'] : i % 2 === 0 ? ['plain', 'age'] : ['age', 'plain']) {
       const d = path.join(out, `inproc-${which}-${i}`);
       const encryptTo = which === 'age' ? { encryptTo: { recipients: [recipient], files: [] } } : {};
       const ms = (await time(() => takeBackup(inClient, { dir: d, member: followerName, layout, log: () => undefined, ...encryptTo }))).ms;
@@ -129,7 +130,7 @@ try {
   }
   inClient.close();
   report('backup in process (no CLI start-up) vs etcdctl snapshot save', median(inProcess) / median(theirs), '<=1.1', `in process ${median(inProcess).toFixed(0)} ms, etcdctl ${median(theirs).toFixed(0)} ms`);
-  report('encrypted backup in process vs plain backup in process', median(inProcessEncrypted.map((x, i) => x / (inProcess[i] as number))), '<=1.15', `--encrypt-to ${list(inProcessEncrypted)} ms, plain ${list(inProcess)} ms`);
+  report('encrypted backup in process vs plain backup in process', median(inProcessEncrypted.map((x, i) => x / (inProcess[i] as number))), '<=1.15', `median of ${inProcessEncrypted.length} pair ratios; --encrypt-to ${list(inProcessEncrypted)} ms, plain ${list(inProcess.slice(0, inProcessEncrypted.length))} ms`);
 
   const setDir = path.join(out, `warden-${pairs - 1}`);
   const snapshot = path.join(setDir, fs.readdirSync(setDir).find((f) => f.startsWith('snapshot_'))!);

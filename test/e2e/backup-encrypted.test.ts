@@ -130,6 +130,10 @@ function oneLine(r: CliResult, re: RegExp): void {
 describe('encrypted backups (age)', () => {
   it('writes both files in the age format: age -d decrypts them, etcdctl reads the snapshot, warden reads them with --identity; no plaintext file is ever created', async (t) => {
     const { c, marker, tmp, env } = await markedCluster(t);
+    // The attack: whoever reads the backup folder reads the EncryptionConfiguration's keys.
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    const keyMaterial = [...fs.readFileSync(path.join(c.stateDir, 'encryption', 'encryption-config.yaml'), 'utf8').matchAll(/secret: (\S+)/g)].map((m) => Buffer.from(m[1]!));
+    assert.ok(keyMaterial.length > 0);
     const keys = tempDir('agekeys');
     const k1 = await ageKeygen(keys, 'k1.txt');
     const k2 = await ageKeygen(keys, 'k2.txt');
@@ -153,6 +157,7 @@ describe('encrypted backups (age)', () => {
     // Every name that ever appeared in the folder: ciphertext (.age, .age.part) and the lock.
     for (const name of seen) assert.match(name, /(\.age|\.age\.part|^\.warden-backup_[\d-]+_\d{6}\.lock)$/, `no plaintext file: saw ${name}`);
     assertNoPlaintext([dir, tmp], marker);
+    for (const secret of keyMaterial) assertNoPlaintext([dir, tmp], secret);
 
     // The standard tool decrypts both, with either recipient's identity.
     const snap = await run('age', ['-d', '-i', k1.file, path.join(dir, snapshot!)]);
@@ -170,6 +175,8 @@ describe('encrypted backups (age)', () => {
     const listing = await run('tar', ['tz'], { input: tgz.stdout });
     assert.match(listing.stdout.toString(), /^backup\.json$/m);
     assert.match(listing.stdout.toString(), /^manifests\/etcd-1\.json$/m);
+    const config = await run('tar', ['xzO', 'encryption/encryption-config.yaml'], { input: tgz.stdout });
+    for (const secret of keyMaterial) assert.ok(config.stdout.includes(secret), 'the keys are in the decrypted archive');
 
     // warden reads them with --identity, and says which identity it needs without one.
     const file = path.join(dir, snapshot!);
@@ -181,6 +188,7 @@ describe('encrypted backups (age)', () => {
     const inspect = await cli(['snapshot', 'inspect', file, '--identity', k2.file, '-w', 'json'], { env });
     assert.equal(inspect.code, 0, inspect.stderr);
     assert.ok((JSON.parse(inspect.stdout) as { keys: { live: number } }).keys.live >= 51);
+    assert.doesNotMatch(inspect.stdout + inspect.stderr, /AGE-SECRET-KEY/);
 
     const listed = await c.run(['backup', 'list', dir, '-w', 'json'], { env });
     assert.equal(listed.code, 0, listed.stderr);
@@ -191,6 +199,7 @@ describe('encrypted backups (age)', () => {
     const withId = JSON.parse((await c.run(['backup', 'list', dir, '--identity', k1.file, '-w', 'json'], { env })).stdout) as { member: string; revision: number }[];
     assert.equal(withId[0]!.member, 'etcd-1');
     assert.equal(withId[0]!.revision, (JSON.parse(theirs.stdout) as { revision: number }).revision);
+    assert.equal((withId[0] as unknown as { encryption: string }).encryption, 'aesgcm:1');
     const table = await c.run(['backup', 'list', dir, '-w', 'table'], { env });
     assert.match(table.stdout, /ENCRYPTED/);
     assert.match(table.stdout, /\|\s+yes \|/);

@@ -62,7 +62,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
  * What an archive's backup.json says, when it can be read: an encrypted one only with
  * `identity` (a set it cannot open gets a warning line, the listing goes on).
  */
-async function describe(c: Context, timestamp: string, name: string, identity: string | undefined, read: () => Promise<BackupInfo | undefined>): Promise<BackupInfo | undefined> {
+async function describeSet(c: Context, timestamp: string, name: string, identity: string | undefined, read: () => Promise<BackupInfo | undefined>): Promise<BackupInfo | undefined> {
   if (isEncryptedName(name) && !identity) return undefined;
   try {
     return await read();
@@ -78,7 +78,7 @@ async function listS3(c: Context, target: S3Target, format: ReturnType<Context['
     const sets = await store.listSets({ metadata: true });
     const rows = await mapLimit(sets, 4, async (s): Promise<ListRow> => {
       const archive = s.archive;
-      const info = archive && s.encrypted ? await describe(c, s.timestamp, archive.name, identity, async () => backupInfoOf(await readArchiveBytes(await store.read(archive.name, MAX_ARCHIVE_BYTES), archive.name, identity))) : undefined;
+      const info = archive && s.encrypted ? await describeSet(c, s.timestamp, archive.name, identity, async () => backupInfoOf(await readArchiveBytes(await store.read(archive.name, MAX_ARCHIVE_BYTES), archive.name, identity))) : undefined;
       const revision = info?.revision ?? (s.snapshot?.metadata?.revision ? Number(s.snapshot.metadata.revision) : null);
       return {
         timestamp: s.timestamp,
@@ -211,7 +211,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
       for (const line of removeLeftovers([dir, ...(keysDir ? [keysDir] : [])])) c.io.err(line);
       const rows = await mapLimit(sets, 4, async (s): Promise<ListRow> => {
         const archive = s.archive?.path;
-        const info = archive ? await describe(c, s.timestamp, archive, identity, () => readBackupInfo(archive, identity)) : undefined;
+        const info = archive ? await describeSet(c, s.timestamp, archive, identity, () => readBackupInfo(archive, identity)) : undefined;
         return {
           timestamp: s.timestamp,
           complete: !!(s.snapshot && s.archive),
