@@ -1,6 +1,7 @@
-// Backup and restore benchmarks, each a ratio against the manual etcdctl way in the same run:
+// Backup and restore benchmarks, each a ratio against a reference in the same run:
 //   1. `warden backup` vs `etcdctl snapshot save` of the same ~100 MB DB (target <= 1.1)
-//   2. `warden restore` to 3 healthy members vs the seeds' manual sequence scripted with
+//   2. `warden backup --encrypt-to` (age) vs `warden backup` of the same DB (target <= 1.15)
+//   3. `warden restore` to 3 healthy members vs the seeds' manual sequence scripted with
 //      etcdctl: snapshot restore, start, member add x2 with their starts (target <= 1.2)
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -82,33 +83,54 @@ try {
   const dbMB = follower.st.dbSize / MB;
 
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-backup-'));
+  // An identity made as a user makes one; its recipient is what encrypted backups go to.
+  const keygen = spawnSync('age-keygen', ['-o', path.join(out, 'age-key.txt')], { encoding: 'utf8' });
+  const recipient = /Public key: (age1\S+)/.exec(keygen.stderr)?.[1];
+  if (!recipient) throw new Error(`age-keygen failed: ${keygen.stderr}`);
   const ours: number[] = [];
   const theirs: number[] = [];
-  // Five alternating pairs; the median of the pairs' ratios, so that the disk's write-back
-  // state (both write and fsync ~100 MB) drifting between pairs cancels.
+  const encrypted: number[] = [];
+  const backupCli = (d: string, extra: string[] = []) => time(() => run(process.execPath, [WARDEN, '--state-dir', cluster.stateDir, 'backup', d, '--member', followerName, ...extra]));
+  // Five alternating rounds; the median of the pairs' ratios, so that the disk's write-back
+  // state (both write and fsync ~100 MB) drifting between rounds cancels. The encrypted and
+  // the plain backup take turns going first.
   const pairs = 5;
   for (let i = 0; i < pairs; i++) {
     const f = path.join(out, `etcdctl-${i}.db`);
     theirs.push((await time(() => run('etcdctl', ['--endpoints', follower.e, 'snapshot', 'save', f]))).ms);
     fs.rmSync(f);
     const d = path.join(out, `warden-${i}`);
-    ours.push((await time(() => run(process.execPath, [WARDEN, '--state-dir', cluster.stateDir, 'backup', d, '--member', followerName]))).ms);
+    const e = path.join(out, `encrypted-${i}`);
+    for (const which of i % 2 === 0 ? ['plain', 'age'] : ['age', 'plain']) {
+      if (which === 'plain') ours.push((await backupCli(d)).ms);
+      else encrypted.push((await backupCli(e, ['--encrypt-to', recipient])).ms);
+    }
+    fs.rmSync(e, { recursive: true });
     if (i < pairs - 1) fs.rmSync(d, { recursive: true });
   }
   const pairRatio = median(ours.map((o, i) => o / (theirs[i] as number)));
   const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join('/');
   report(`backup of a ${dbMB.toFixed(0)} MB DB vs etcdctl snapshot save`, pairRatio, '<=1.1', `median of ${pairs} pair ratios; warden backup ${list(ours)} ms (streams, verifies, archives), etcdctl ${list(theirs)} ms`);
+  report(`backup encrypted to an age recipient vs plain backup of the same ${dbMB.toFixed(0)} MB DB`, median(encrypted.map((x, i) => x / (ours[i] as number))), '<=1.15', `median of ${pairs} pair ratios; --encrypt-to ${list(encrypted)} ms (age in its own process), plain ${list(ours)} ms`);
   // The same backup without the CLI process: what the operator's scheduled backups cost, and
   // how much of the gap above is Node's and the CLI's start-up.
   const inProcess: number[] = [];
+  const inProcessEncrypted: number[] = [];
   const inClient = new EtcdClient({ endpoints: cluster.endpoints, commandTimeoutMs: 60_000 });
+  const layout = new StateLayout(cluster.stateDir);
+  // Encrypted in the first three rounds only: the whole `npm run bench` stays under 5 minutes.
   for (let i = 0; i < pairs; i++) {
-    const d = path.join(out, `inproc-${i}`);
-    inProcess.push((await time(() => takeBackup(inClient, { dir: d, member: followerName, layout: new StateLayout(cluster.stateDir), log: () => undefined }))).ms);
-    fs.rmSync(d, { recursive: true });
+    for (const which of i >= 3 ? ['plain'] : i % 2 === 0 ? ['plain', 'age'] : ['age', 'plain']) {
+      const d = path.join(out, `inproc-${which}-${i}`);
+      const encryptTo = which === 'age' ? { encryptTo: { recipients: [recipient], files: [] } } : {};
+      const ms = (await time(() => takeBackup(inClient, { dir: d, member: followerName, layout, log: () => undefined, ...encryptTo }))).ms;
+      (which === 'age' ? inProcessEncrypted : inProcess).push(ms);
+      fs.rmSync(d, { recursive: true });
+    }
   }
   inClient.close();
   report('backup in process (no CLI start-up) vs etcdctl snapshot save', median(inProcess) / median(theirs), '<=1.1', `in process ${median(inProcess).toFixed(0)} ms, etcdctl ${median(theirs).toFixed(0)} ms`);
+  report('encrypted backup in process vs plain backup in process', median(inProcessEncrypted.map((x, i) => x / (inProcess[i] as number))), '<=1.15', `median of ${inProcessEncrypted.length} pair ratios; --encrypt-to ${list(inProcessEncrypted)} ms, plain ${list(inProcess.slice(0, inProcessEncrypted.length))} ms`);
 
   const setDir = path.join(out, `warden-${pairs - 1}`);
   const snapshot = path.join(setDir, fs.readdirSync(setDir).find((f) => f.startsWith('snapshot_'))!);

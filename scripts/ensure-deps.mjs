@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs what a fresh clone is missing, so `npm start` and `npm test` work on a fresh machine:
 // the npm packages (when node_modules is absent or older than package-lock.json) and the
-// Debian packages etcd-server and etcd-client (when etcd/etcdctl are not on PATH).
+// Debian packages etcd-server and etcd-client (when etcd/etcdctl are not on PATH) and age
+// (when age/age-keygen are not: encrypted backups run the reference age binary).
 // Plain Node with no dependencies: it runs before anything is installed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,34 +42,39 @@ if (!npmPackagesCurrent()) {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-const missing = ['etcd', 'etcdctl'].filter((t) => !onPath(t));
+// Each tool warden runs, and the Debian package that brings it.
+const PACKAGES = { etcd: 'etcd-server', etcdctl: 'etcd-client', age: 'age', 'age-keygen': 'age' };
+const missing = Object.keys(PACKAGES).filter((t) => !onPath(t));
+const packages = [...new Set(missing.map((t) => PACKAGES[t]))];
 if (missing.length) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    log(`${missing.join(' and ')} not found: install the Debian packages with \`sudo apt-get install etcd-server etcd-client\` and run this again`);
+    log(`${missing.join(' and ')} not found: install the Debian packages with \`sudo apt-get install ${packages.join(' ')}\` and run this again`);
     process.exit(1);
   }
-  log(`installing etcd (${missing.join(', ')} missing): apt-get install etcd-server etcd-client`);
+  log(`installing ${missing.join(', ')}: apt-get install ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const apt = (args) => {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
     return r.status === 0;
   };
   if (!apt(['update', '-qq'])) log('apt-get update failed; trying the install anyway');
-  if (!apt(['install', '-y', '-qq', '--no-install-recommends', 'etcd-server', 'etcd-client'])) {
-    log('apt-get install etcd-server etcd-client failed: install them by hand and run this again');
+  if (!apt(['install', '-y', '-qq', '--no-install-recommends', ...packages])) {
+    log(`apt-get install ${packages.join(' ')} failed: install them by hand and run this again`);
     process.exit(1);
   }
   // Where systemd runs, the package starts a system etcd on 2379. warden runs its own members
   // on free ports and never needs it, so the service this install started is stopped again.
-  if (fs.existsSync('/run/systemd/system')) {
+  if (packages.includes('etcd-server') && fs.existsSync('/run/systemd/system')) {
     spawnSync('systemctl', ['disable', '--now', 'etcd'], { stdio: 'ignore' });
     log('stopped and disabled the etcd system service the package started (warden runs its own members)');
   }
-  try {
-    execFileSync('etcd', ['--version'], { stdio: 'ignore' });
-  } catch {
-    log('etcd was installed but does not run: check the etcd-server package');
-    process.exit(1);
+  for (const tool of missing) {
+    try {
+      execFileSync(tool, ['--version'], { stdio: 'ignore' });
+    } catch {
+      log(`${tool} was installed but does not run: check the ${PACKAGES[tool]} package`);
+      process.exit(1);
+    }
   }
 }

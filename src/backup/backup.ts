@@ -2,10 +2,16 @@
 // trailer checked, then appended as etcdctl does so `etcdctl snapshot restore` accepts the
 // file), read back and verified, and the static_kuberesources archive beside it. Both are
 // written as .part, fsynced and renamed, mode 0600; on any failure nothing is left behind. Each
-// folder written to is locked for the backup's life, so what a killed backup left (a .part, the
-// archive's staging copy of the keys) is told apart and removed by the next one (lock.ts).
+// folder written to is locked for the backup's life, so what a killed backup left (a .part) is
+// told apart and removed by the next one (lock.ts).
+//
+// Encrypted to age recipients, the plaintext never reaches the disk: the snapshot stream is
+// verified as it goes by (StreamStatus: the same scan a file read-back runs) while it is piped
+// into `age`, which writes the ciphertext straight to the .age.part file (in its own process, on
+// the other core); the archive is built in memory and piped into age the same way.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WardenError } from '../errors.ts';
 import { EtcdPermissionError, type EtcdClient, type MemberClient } from '../etcd/client.ts';
@@ -15,11 +21,12 @@ import { encryptionConfigFile } from '../encryption/store.ts';
 import { readClusterConfig, readManifests } from '../cluster/cluster-config.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { tlsFiles } from '../cluster/tls.ts';
-import { StatusFollower, snapshotStatus, type SnapshotStatus } from '../snapshot/status.ts';
+import { StatusFollower, StreamStatus, snapshotStatus, type SnapshotStatus } from '../snapshot/status.ts';
 import { humanBytes } from '../cli/printer.ts';
 import { fsyncDir } from '../util/fsutil.ts';
 import { prefetchArchiveLibrary, writeArchive, type ArchiveEntry, type BackupInfo } from './archive.ts';
 import { BackupLock, removeLeftovers } from './lock.ts';
+import { encryptInto, type AgeEncryption, type AgeRecipients } from './age.ts';
 import { archiveName, backupTimestamp, snapshotName } from './names.ts';
 
 export interface BackupOptions {
@@ -33,6 +40,8 @@ export interface BackupOptions {
   onProgress?: (received: number, total: number) => void;
   signal?: AbortSignal;
   now?: Date;
+  /** Encrypt both files to these age recipients (checked by the caller with checkRecipients). */
+  encryptTo?: AgeRecipients;
 }
 
 export interface BackupResult {
@@ -146,12 +155,30 @@ class WriteBack {
 
 /** The snapshot of one member on its way to `part`: streamed, trailer appended, fsynced, read back. */
 interface Transfer {
-  done: Promise<{ sha256: string; status: SnapshotStatus }>;
+  /** `dbSize`: the database's bytes (without the sha256 trailer). */
+  done: Promise<{ sha256: string; status: SnapshotStatus; dbSize: number }>;
   /** Stops the transfer (if still running) and waits until its descriptor is closed. */
   cancel(): Promise<void>;
 }
 
+function throwSyncError(syncError: NodeJS.ErrnoException | null, opts: BackupOptions): void {
+  if (!syncError) return;
+  const why = syncError.code === 'ENOSPC' ? `no space left on the device of ${opts.dir}: free space and retry` : `${syncError.code ?? syncError.message}: check the device and retry`;
+  throw new WardenError(`could not flush the snapshot to disk (${why}); nothing was written`);
+}
+
+/** The one line for a snapshot stream that failed after `received` bytes. */
+function streamFailure(err: unknown, received: number, label: string, opts: BackupOptions, cancelled: boolean): Error {
+  if (opts.signal?.aborted || cancelled) return new WardenError('interrupted: the backup was abandoned and nothing was written');
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return new WardenError(`no space left on the device of ${opts.dir} after ${humanBytes(received)}: free space and retry; nothing was written`);
+  // A refused snapshot (etcd allows it only to the root role) says what to grant as it is.
+  if (err instanceof EtcdPermissionError) return err;
+  return new WardenError(`the snapshot stream from ${label} failed after ${humanBytes(received)}: ${(err as Error).message}; nothing was written: retry, or pick another member with --member`);
+}
+
 function startTransfer(source: MemberClient, label: string, part: string, dbSize: number, opts: BackupOptions): Transfer {
+  if (opts.encryptTo) return startEncryptedTransfer(source, label, part, dbSize, opts, opts.encryptTo);
   const stream = source.snapshot();
   let cancelled = false;
   const done = (async () => {
@@ -179,13 +206,7 @@ function startTransfer(source: MemberClient, label: string, part: string, dbSize
         await pipeline(stream, out);
         opts.onProgress?.(out.bytesWritten, dbSize);
       } catch (err) {
-        const received = out.bytesWritten;
-        if (opts.signal?.aborted || cancelled) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOSPC') throw new WardenError(`no space left on the device of ${opts.dir} after ${humanBytes(received)}: free space and retry; nothing was written`);
-        // A refused snapshot (etcd allows it only to the root role) says what to grant as it is.
-        if (err instanceof EtcdPermissionError) throw err;
-        throw new WardenError(`the snapshot stream from ${label} failed after ${humanBytes(received)}: ${(err as Error).message}; nothing was written: retry, or pick another member with --member`);
+        throw streamFailure(err, out.bytesWritten, label, opts, cancelled);
       } finally {
         clearInterval(progress);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -206,16 +227,87 @@ function startTransfer(source: MemberClient, label: string, part: string, dbSize
         await synced;
         throw new WardenError(`Backup integrity verification failed. Backup appears corrupted. Aborting! (${(err as Error).message})`);
       }
-      const syncError = await synced;
-      if (syncError) {
-        const why = syncError.code === 'ENOSPC' ? `no space left on the device of ${opts.dir}: free space and retry` : `${syncError.code ?? syncError.message}: check the device and retry`;
-        throw new WardenError(`could not flush the snapshot to disk (${why}); nothing was written`);
-      }
-      return { sha256, status };
+      throwSyncError(await synced, opts);
+      return { sha256, status, dbSize: out.bytesWritten };
     } finally {
       // A stream destroyed by a failure closes the descriptor itself (and sets its fd to null).
       if ((out as unknown as { fd: number | null }).fd !== null) fs.closeSync(fd);
       readBack?.close();
+    }
+  })();
+  done.catch(() => undefined);
+  return {
+    done,
+    cancel: async () => {
+      cancelled = true;
+      stream.destroy(new WardenError('interrupted'));
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * The snapshot of one member on its way to `part` through age: the plaintext stream is verified
+ * as it goes by (etcd's sha256 by the stream itself, the bbolt structure and etcdctl's numbers by
+ * StreamStatus), the sha256 trailer appended, and age writes the ciphertext into the file.
+ */
+function startEncryptedTransfer(source: MemberClient, label: string, part: string, dbSize: number, opts: BackupOptions, recipients: AgeRecipients): Transfer {
+  const stream = source.snapshot();
+  let cancelled = false;
+  const done = (async () => {
+    const fd = fs.openSync(part, 'wx', 0o600);
+    const onAbort = () => stream.destroy(new WardenError('interrupted'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let age: AgeEncryption | undefined;
+    try {
+      age = encryptInto(recipients, fd, path.basename(part));
+      const verify = new StreamStatus({ trailer: false });
+      const tee = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          verify.update(chunk);
+          cb(null, chunk);
+        },
+        // etcdctl snapshot save appends the sha256; restore checks and cuts it.
+        flush(cb) {
+          stream.sha256.then((hex) => cb(null, Buffer.from(hex, 'hex')), (err: Error) => cb(err));
+        },
+      });
+      const writeBack = new WriteBack(fd);
+      const progress = setInterval(() => {
+        opts.onProgress?.(verify.bytes, dbSize);
+        writeBack.maybeSync(fs.fstatSync(fd).size);
+      }, 50);
+      try {
+        await pipeline(stream, tee, age.input);
+        await age.done;
+        opts.onProgress?.(verify.bytes, dbSize);
+      } catch (err) {
+        // The pipe closed either way: age ends at once, by itself (a full disk, say, which its
+        // own message names) or cleanly at the end of its input (the stream failed).
+        const ageErr = await age.done.then(() => undefined, (e: unknown) => e);
+        if (ageErr instanceof WardenError && !(opts.signal?.aborted || cancelled)) {
+          throw /no space left/i.test(ageErr.message) ? new WardenError(`no space left on the device of ${opts.dir} after ${humanBytes(verify.bytes)}: free space and retry; nothing was written`) : ageErr;
+        }
+        throw streamFailure(err, verify.bytes, label, opts, cancelled);
+      } finally {
+        clearInterval(progress);
+        opts.signal?.removeEventListener('abort', onAbort);
+        await writeBack.idle();
+      }
+      const sha256 = await stream.sha256;
+      const synced = new Promise<NodeJS.ErrnoException | null>((resolve) => fs.fsync(fd, resolve));
+      const status = verify.finish();
+      throwSyncError(await synced, opts);
+      if (!status) {
+        throw new WardenError('Backup integrity verification failed. Backup appears corrupted. Aborting! (the snapshot stream is not a bbolt database warden can verify as it streams: take the backup without --encrypt-to, then encrypt it with age by hand)');
+      }
+      return { sha256, status, dbSize: verify.bytes };
+    } catch (err) {
+      age?.kill();
+      await age?.done.catch(() => undefined);
+      throw err;
+    } finally {
+      fs.closeSync(fd);
     }
   })();
   done.catch(() => undefined);
@@ -281,13 +373,16 @@ export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promi
 }
 
 async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: string, ts: string): Promise<BackupResult> {
+  const encrypted = !!opts.encryptTo;
   for (const dirty of [false, true]) {
-    for (const p of [path.join(opts.dir, snapshotName(ts, dirty)), path.join(keysDir, archiveName(ts, dirty))]) {
-      if (fs.existsSync(p)) throw new WardenError(`${p} already exists: a backup was taken this second; retry in a moment`);
+    for (const enc of [false, true]) {
+      for (const p of [path.join(opts.dir, snapshotName(ts, dirty, enc)), path.join(keysDir, archiveName(ts, dirty, enc))]) {
+        if (fs.existsSync(p)) throw new WardenError(`${p} already exists: a backup was taken this second; retry in a moment`);
+      }
     }
   }
   // Named after the clean snapshot; renamed to the final (possibly dirty) name once verified.
-  const part = path.join(opts.dir, `${snapshotName(ts)}.part`);
+  const part = path.join(opts.dir, `${snapshotName(ts, false, encrypted)}.part`);
   let transfer: Transfer | undefined;
   let archiveWritten: string | undefined;
   try {
@@ -335,11 +430,11 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
     }
 
     const dirty = dirtyReasons.length > 0;
-    const snapshotPath = path.join(opts.dir, snapshotName(ts, dirty));
-    const archivePath = path.join(keysDir, archiveName(ts, dirty));
+    const snapshotPath = path.join(opts.dir, snapshotName(ts, dirty, encrypted));
+    const archivePath = path.join(keysDir, archiveName(ts, dirty, encrypted));
     if (dirty) for (const r of dirtyReasons) opts.log(`warning: --force: ${r}`);
     opts.log(`taking the backup from member ${member.name} (${member.url}), ${member.isLeader ? 'the leader' : 'a follower'}, DB ${humanBytes(dbSize)}`);
-    const { sha256, status } = await transfer.done;
+    const { sha256, status, dbSize: streamedDbSize } = await transfer.done;
     if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
     const info: BackupInfo = {
       timestamp: ts,
@@ -352,12 +447,13 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
       hash: status.hash,
       totalKey: status.totalKey,
       totalSize: status.totalSize,
-      dbSize: fs.statSync(part).size - 32,
+      dbSize: streamedDbSize,
       sha256,
       snapshotFile: path.basename(snapshotPath),
       encryption: { desired, condition: enc.condition.reason, writeKey: enc.state.migration?.writeKey ?? 'identity' },
+      ...(encrypted ? { encrypted: true } : {}),
     };
-    await writeArchive(archivePath, [...archiveEntries(opts.layout), { name: 'backup.json', content: `${JSON.stringify(info, null, 2)}\n` }]);
+    await writeArchive(archivePath, [...archiveEntries(opts.layout), { name: 'backup.json', content: `${JSON.stringify(info, null, 2)}\n` }], opts.encryptTo);
     archiveWritten = archivePath;
     if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
     fs.renameSync(part, snapshotPath);

@@ -3,10 +3,11 @@
 // A backup first creates `.warden-backup_<ts>.lock` in every folder it writes to (created
 // exclusively, so it also keeps two backups of the same second apart), naming its process by
 // host, boot, pid and start time: a pid alone may be reused. Only then does it write its .part
-// files and the archive's staging folder, and it removes them before its lock. So a .part or
-// staging folder whose lock is missing, or names a process that no longer exists, was left by a
-// backup that was killed (-9, power loss) and is removed by the next backup or `backup list` in
-// that folder; one whose lock names a live process is never touched.
+// files (plain or .age), and it removes them before its lock. So a .part (or the archive staging
+// folder, holding keys, that versions before the in-memory archive made) whose lock is missing,
+// or names a process that no longer exists, was left by a backup that was killed (-9, power
+// loss) and is removed by the next backup or `backup list` in that folder; one whose lock names a
+// live process is never touched.
 import fs from 'node:fs';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
@@ -45,8 +46,8 @@ export function isHeld(file: string): boolean {
 }
 
 /**
- * Removes what killed backups left in `dirs`: .part files and staging folders (which hold a
- * copy of the encryption keys) whose backup no longer runs, and their locks. Returns a line per
+ * Removes what killed backups left in `dirs`: .part files and older versions' staging folders
+ * (which hold a copy of the encryption keys) whose backup no longer runs, and their locks. Returns a line per
  * folder saying what was removed (and what could not be).
  */
 export function removeLeftovers(dirs: string[]): string[] {

@@ -1,7 +1,9 @@
 // The one place that knows backup file names (as OpenShift's cluster-backup.sh writes them):
 //   snapshot_<YYYY-MM-DD_HHMMSS>.db  and  static_kuberesources_<YYYY-MM-DD_HHMMSS>.tar.gz
-// with `__POSSIBLY_DIRTY__` before the extension when a backup was forced, and what a backup
-// writes on its way to them (.part files, the archive's staging folder, its lock).
+// with `__POSSIBLY_DIRTY__` before the extension when a backup was forced, `.age` after it
+// when the set is encrypted to age recipients (the file is then in the age format: `age -d`
+// gives the plain file), and what a backup writes on its way to them (.part files, the
+// archive's staging folder of older versions, its lock).
 import fs from 'node:fs';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
@@ -20,27 +22,36 @@ export function timestampDate(ts: string): Date {
   return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
 }
 
-export function snapshotName(ts: string, dirty = false): string {
-  return `snapshot_${ts}${dirty ? DIRTY : ''}.db`;
+/** What an age-encrypted backup file adds to the plain file's name. */
+export const AGE_SUFFIX = '.age';
+
+export function snapshotName(ts: string, dirty = false, encrypted = false): string {
+  return `snapshot_${ts}${dirty ? DIRTY : ''}.db${encrypted ? AGE_SUFFIX : ''}`;
 }
 
-export function archiveName(ts: string, dirty = false): string {
-  return `static_kuberesources_${ts}${dirty ? DIRTY : ''}.tar.gz`;
+export function archiveName(ts: string, dirty = false, encrypted = false): string {
+  return `static_kuberesources_${ts}${dirty ? DIRTY : ''}.tar.gz${encrypted ? AGE_SUFFIX : ''}`;
+}
+
+/** Whether a backup file (by its name or path) is encrypted to age recipients. */
+export function isEncryptedName(file: string): boolean {
+  return file.endsWith(AGE_SUFFIX);
 }
 
 export interface ParsedName {
   kind: 'snapshot' | 'archive';
   timestamp: string;
   dirty: boolean;
+  encrypted: boolean;
 }
 
-const RE = /^(snapshot|static_kuberesources)_(\d{4}-\d{2}-\d{2}_\d{6})(__POSSIBLY_DIRTY__)?\.(db|tar\.gz)$/;
+const RE = /^(snapshot|static_kuberesources)_(\d{4}-\d{2}-\d{2}_\d{6})(__POSSIBLY_DIRTY__)?\.(db|tar\.gz)(\.age)?$/;
 
 export function parseBackupName(name: string): ParsedName | undefined {
   const m = RE.exec(name);
   if (!m) return undefined;
   if ((m[1] === 'snapshot') !== (m[4] === 'db')) return undefined;
-  return { kind: m[1] === 'snapshot' ? 'snapshot' : 'archive', timestamp: m[2] as string, dirty: !!m[3] };
+  return { kind: m[1] === 'snapshot' ? 'snapshot' : 'archive', timestamp: m[2] as string, dirty: !!m[3], encrypted: !!m[5] };
 }
 
 /** The lock a running backup holds in each folder it writes to (see lock.ts). */
@@ -53,9 +64,12 @@ export interface Leftover {
   kind: 'snapshot-part' | 'archive-part' | 'archive-staging' | 'lock';
 }
 
-const LEFTOVER_RE = /^(?:(snapshot)_(\d{4}-\d{2}-\d{2}_\d{6})\.db\.part|(static_kuberesources)_(\d{4}-\d{2}-\d{2}_\d{6})(?:__POSSIBLY_DIRTY__)?\.tar\.gz\.(part|staging)|\.warden-backup_(\d{4}-\d{2}-\d{2}_\d{6})\.lock)$/;
+const LEFTOVER_RE = /^(?:(snapshot)_(\d{4}-\d{2}-\d{2}_\d{6})\.db(?:\.age)?\.part|(static_kuberesources)_(\d{4}-\d{2}-\d{2}_\d{6})(?:__POSSIBLY_DIRTY__)?\.tar\.gz(?:\.age)?\.(part|staging)|\.warden-backup_(\d{4}-\d{2}-\d{2}_\d{6})\.lock)$/;
 
-/** What a backup writes on its way (the snapshot's and archive's .part, the archive's staging folder, its lock). */
+/**
+ * What a backup writes on its way (the snapshot's and archive's .part, plain or encrypted, the
+ * staging folder an archive had before archives were built in memory, its lock).
+ */
 export function parseLeftoverName(name: string): Leftover | undefined {
   const m = LEFTOVER_RE.exec(name);
   if (!m) return undefined;
@@ -67,6 +81,8 @@ export function parseLeftoverName(name: string): Leftover | undefined {
 export interface LocalSet {
   timestamp: string;
   dirty: boolean;
+  /** Whether a file of the set is encrypted to age recipients. */
+  encrypted: boolean;
   snapshot?: { path: string; size: number };
   archive?: { path: string; size: number };
 }
@@ -102,8 +118,9 @@ export function findLocalSets(dir: string, keysDir?: string): LocalSet[] {
       } catch {
         continue; // removed meanwhile (retention)
       }
-      const set = sets.get(p.timestamp) ?? { timestamp: p.timestamp, dirty: p.dirty };
+      const set = sets.get(p.timestamp) ?? { timestamp: p.timestamp, dirty: p.dirty, encrypted: p.encrypted };
       set.dirty ||= p.dirty;
+      set.encrypted ||= p.encrypted;
       if (p.kind === 'snapshot') set.snapshot = { path: full, size };
       else set.archive = { path: full, size };
       sets.set(p.timestamp, set);

@@ -69,6 +69,8 @@ export interface S3BackupSet {
   /** The timestamp as a date (UTC), for retention by age. */
   time: Date;
   dirty: boolean;
+  /** Whether a file of the set is encrypted to age recipients. */
+  encrypted: boolean;
   snapshot?: S3Object;
   archive?: S3Object;
   /** Bytes of both objects. */
@@ -323,8 +325,9 @@ export class S3Store {
     for (const o of await this.list(opts)) {
       const p = parseBackupName(o.name);
       if (!p) continue;
-      const set = sets.get(p.timestamp) ?? { timestamp: p.timestamp, time: timestampDate(p.timestamp), dirty: false, size: 0 };
+      const set = sets.get(p.timestamp) ?? { timestamp: p.timestamp, time: timestampDate(p.timestamp), dirty: false, encrypted: false, size: 0 };
       set.dirty ||= p.dirty;
+      set.encrypted ||= p.encrypted;
       set[p.kind] = o;
       set.size = (set.snapshot?.size ?? 0) + (set.archive?.size ?? 0);
       sets.set(p.timestamp, set);
@@ -366,6 +369,27 @@ export class S3Store {
       signal,
       mapError: (err) => this.fail(err, action),
     });
+  }
+
+  /** `<prefix><name>` read into memory (a small object: an archive); more than `maxBytes` is an error. */
+  async read(name: string, maxBytes: number): Promise<Buffer> {
+    const action = `reading ${this.url(name)}`;
+    let res;
+    try {
+      res = await this.#client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.key(name) }));
+    } catch (err) {
+      if (s3Code(err) === 'NoSuchKey') throw new WardenError(`no object ${name} in ${this.url()}: list the backups to see which exist`);
+      throw this.fail(err, action);
+    }
+    if ((res.ContentLength ?? 0) > maxBytes) {
+      (res.Body as Readable | undefined)?.destroy();
+      throw new WardenError(`${this.url(name)} is ${res.ContentLength} bytes, more than a backup archive can be: check the object`);
+    }
+    try {
+      return Buffer.from(await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+    } catch (err) {
+      throw this.fail(err, action);
+    }
   }
 
   /** A GET URL for `<prefix><name>` that plain HTTP can use for `expiresSeconds`. */

@@ -9,6 +9,7 @@ const croner = lazyRequire<typeof import('croner')>('croner');
 import { UsageError } from '../errors.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
+import type { AgeRecipients } from './age.ts';
 import type { BackupInfo } from './archive.ts';
 import { takeBackup } from './backup.ts';
 import { findLocalSets, timestampDate } from './names.ts';
@@ -20,6 +21,8 @@ export interface ScheduleOptions {
   keysDir?: string;
   retention: RetentionPolicy;
   layout: StateLayout;
+  /** Encrypt every set to these age recipients (checked when the operator starts). */
+  encryptTo?: AgeRecipients;
   /** Uploads a finished set (S3); returns where it went. */
   ship?: (snapshotPath: string, archivePath: string, info: BackupInfo) => Promise<string>;
   /** Applies retention in remote storage. */
@@ -59,6 +62,7 @@ export function backupScheduleController(opts: ScheduleOptions): Controller {
       try {
         const res = await takeBackup(ctx.client, {
           dir: opts.dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), layout: opts.layout, log: ctx.log, signal: ctx.signal, now,
+          ...(opts.encryptTo ? { encryptTo: opts.encryptTo } : {}),
         });
         const i = res.info;
         let where = res.snapshotPath;

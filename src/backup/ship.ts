@@ -1,6 +1,7 @@
 // Shipping backup sets to S3-compatible storage: both files of a set uploaded (the snapshot
 // with revision, hash and cluster ID as object metadata), or neither: a failed second upload
-// removes the first. The AWS SDK loads only here, on first use.
+// removes the first. An encrypted set's objects carry only `encryption: age`: what describes the
+// cluster stays inside the encrypted archive. The AWS SDK loads only here, on first use.
 import path from 'node:path';
 import type { BackupInfo } from './archive.ts';
 import type { RetentionPolicy } from './retention.ts';
@@ -32,10 +33,12 @@ export async function checkTarget(t: S3Target): Promise<void> {
   }
 }
 
-export async function shipSet(t: S3Target, snapshotPath: string, archivePath: string, info: Pick<BackupInfo, 'revision' | 'hash' | 'clusterId' | 'member'>, onProgress?: (sent: number, total: number) => void, signal?: AbortSignal): Promise<string> {
+export async function shipSet(t: S3Target, snapshotPath: string, archivePath: string, info: Pick<BackupInfo, 'revision' | 'hash' | 'clusterId' | 'member' | 'encrypted'>, onProgress?: (sent: number, total: number) => void, signal?: AbortSignal): Promise<string> {
   const store = await openStore(t);
   try {
-    const metadata = { revision: String(info.revision), hash: String(info.hash), 'cluster-id': info.clusterId, member: info.member.name };
+    const metadata: Record<string, string> = info.encrypted
+      ? { encryption: 'age' }
+      : { revision: String(info.revision), hash: String(info.hash), 'cluster-id': info.clusterId, member: info.member.name };
     const snapName = path.basename(snapshotPath);
     await store.uploadFile(snapshotPath, snapName, metadata, onProgress, signal);
     try {

@@ -1,14 +1,15 @@
-// Locating the real etcd binaries (etcd, etcdctl, etcdutl) and reading their versions.
-// WARDEN_ETCD_BIN / WARDEN_ETCDCTL_BIN / WARDEN_ETCDUTL_BIN override the PATH lookup.
+// Locating the real binaries warden drives (etcd, etcdctl, etcdutl, and age for encrypted
+// backups) and reading etcd's versions. WARDEN_ETCD_BIN / WARDEN_ETCDCTL_BIN /
+// WARDEN_ETCDUTL_BIN / WARDEN_AGE_BIN override the PATH lookup.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
 
-export type EtcdTool = 'etcd' | 'etcdctl' | 'etcdutl';
+export type EtcdTool = 'etcd' | 'etcdctl' | 'etcdutl' | 'age';
 
-const ENV: Record<EtcdTool, string> = { etcd: 'WARDEN_ETCD_BIN', etcdctl: 'WARDEN_ETCDCTL_BIN', etcdutl: 'WARDEN_ETCDUTL_BIN' };
-const PACKAGE: Record<EtcdTool, string> = { etcd: 'etcd-server', etcdctl: 'etcd-client', etcdutl: 'etcd-client' };
+const ENV: Record<EtcdTool, string> = { etcd: 'WARDEN_ETCD_BIN', etcdctl: 'WARDEN_ETCDCTL_BIN', etcdutl: 'WARDEN_ETCDUTL_BIN', age: 'WARDEN_AGE_BIN' };
+const PACKAGE: Record<EtcdTool, string> = { etcd: 'etcd-server', etcdctl: 'etcd-client', etcdutl: 'etcd-client', age: 'age' };
 
 function isExecutable(file: string): boolean {
   try {

@@ -9,6 +9,7 @@ import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { takeBackup } from '../backup/backup.ts';
 import type { BackupInfo } from '../backup/archive.ts';
+import type { AgeRecipients } from '../backup/age.ts';
 import { targetMembers } from '../cli/commands/endpoint.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, DefragLockHeldError, withDefragLock } from '../defrag/lock.ts';
 import { hexId } from '../defrag/policy.ts';
@@ -33,7 +34,7 @@ export interface ActionHost {
 export interface ActionOptions {
   layout: StateLayout;
   /** Where on-demand backups go (the operator's --backup-dir), and the upload of a set when configured. */
-  backup?: { dir: string; keysDir?: string; ship?: (snapshotPath: string, archivePath: string, info: BackupInfo) => Promise<string> };
+  backup?: { dir: string; keysDir?: string; encryptTo?: AgeRecipients; ship?: (snapshotPath: string, archivePath: string, info: BackupInfo) => Promise<string> };
   /** TLS for reading the members' /metrics (their quota), as the space controllers have it. */
   metricsTls?: () => MetricsTls | undefined;
   log: (line: string) => void;
@@ -187,7 +188,7 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
     if (!target) throw new WardenError('this operator has no --backup-dir: start it with --backup-dir DIR to take backups through the API');
     const member = str(b, 'member');
     const res = await takeBackup(op.client, {
-      dir: target.dir, ...(target.keysDir ? { keysDir: target.keysDir } : {}), ...(member ? { member } : {}), force: bool(b, 'force', false),
+      dir: target.dir, ...(target.keysDir ? { keysDir: target.keysDir } : {}), ...(target.encryptTo ? { encryptTo: target.encryptTo } : {}), ...(member ? { member } : {}), force: bool(b, 'force', false),
       layout: op.actions.layout, log: op.actions.log,
     });
     const uploaded = target.ship ? await target.ship(res.snapshotPath, res.archivePath, res.info) : undefined;

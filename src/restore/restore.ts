@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
-import { extractArchive, type BackupInfo } from '../backup/archive.ts';
+import { readArchive, type BackupInfo } from '../backup/archive.ts';
+import { isEncryptedName } from '../backup/names.ts';
 import { etcdVersion, requireTool } from '../cluster/binaries.ts';
 import { readClusterConfig, readManifests, requireClusterConfig } from '../cluster/cluster-config.ts';
 import { startSupervisorDetached, supervisorPid } from '../cluster/control.ts';
@@ -21,7 +22,7 @@ import { writeFileAtomic } from '../util/fsutil.ts';
 import { addMembersBack, embeddedClient, warnIfAuthOff, listMovedAside, moveAside, movedAsideDir, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
 import { chooseSet, findSet, type ChosenSet } from './set.ts';
 import { discardScratch, installRestored, restoreIntoScratch, restoreTool } from './tools.ts';
-import { removeScratch, scratchDir } from '../util/scratch.ts';
+import { LazyScratch, sweepScratch } from '../util/scratch.ts';
 
 type Phase = 'stop' | 'aside' | 'restore' | 'keys' | 'start' | 'encryption' | 'add' | 'verify';
 const PHASES: Phase[] = ['stop', 'aside', 'restore', 'keys', 'start', 'encryption', 'add', 'verify'];
@@ -48,6 +49,14 @@ export interface RestoreOptions {
   /** The etcd user for every call after the start (default: root's stored credentials). */
   auth?: Credentials;
   log: Log;
+  /** The age identity that decrypts an encrypted set. */
+  identity?: string;
+  /**
+   * Where an encrypted snapshot is decrypted for etcdctl: a private scratch folder in the state
+   * dir (made on first use). The caller owns it, so that it goes however the command ends;
+   * the restore removes it as soon as etcdctl has read it.
+   */
+  plaintext?: LazyScratch;
 }
 
 export interface RestoreSummary {
@@ -106,6 +115,29 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   const tool = restoreTool(); // and here when no restore tool exists
   const manifests = readManifests(layout);
   const found = opts.prepared ?? findSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}) });
+  // What a restore killed with -9 left: its decrypted copy of an encrypted snapshot.
+  for (const line of sweepScratch(layout.root)) log(line);
+  const plaintext = opts.plaintext ?? new LazyScratch('decrypted', log, layout.root);
+  try {
+    return await restoreFound(opts, found, plaintext, etcdBinary, tool, manifests);
+  } finally {
+    plaintext.remove();
+  }
+}
+
+async function restoreFound(
+  opts: RestoreOptions & { prepared?: PreparedSet },
+  found: PreparedSet | { timestamp: string; snapshot: string },
+  plaintext: LazyScratch,
+  etcdBinary: string,
+  tool: ReturnType<typeof restoreTool>,
+  manifests: ReturnType<typeof readManifests>,
+): Promise<RestoreSummary> {
+  const { layout, log } = opts;
+  const setOptions = {
+    ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
+    ...(opts.identity ? { identity: opts.identity } : {}), scratch: () => plaintext.dir,
+  };
   let rec: RestoreRecord | undefined;
   try {
     rec = JSON.parse(fs.readFileSync(recordFile(layout), 'utf8')) as RestoreRecord;
@@ -119,9 +151,12 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   const recoveryEntry = manifests.find((e) => e.manifest.name === recovery);
   if (!recovery || !recoveryEntry) throw new WardenError(`no member named "${recovery}" to restore into: members are ${manifests.map((e) => e.manifest.name).join(', ')}`);
   const m = recoveryEntry.manifest;
+  // An encrypted set is decrypted (and so verified) before anything else: etcdctl restores the
+  // plaintext copy, which exists only in the scratch folder, and only until etcdctl has read it.
+  const decrypted = !opts.prepared && isEncryptedName(found.snapshot) ? await chooseSet(opts.dir, { ...setOptions, etcdVersion: etcdVersion(etcdBinary) }) : undefined;
   const spec = {
     // The set found now (one timestamp with the record's): a resumed --from-url restore has downloaded it again elsewhere.
-    snapshot: found.snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL,
+    snapshot: (decrypted ?? found).snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL,
     token: rec?.token ?? `warden-${crypto.randomBytes(6).toString('hex')}`, bumpRevision: 1_000_000_000,
   };
   // The snapshot restore writes only a scratch dir next to the recovery member's data dir and
@@ -132,6 +167,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   // Stops here (etcdctl finished, its scratch dir removed) when anything fails before the install.
   const abandon = async (err: unknown): Promise<never> => {
     if (restoring && (await restoring.then(() => true, () => false))) discardScratch(spec);
+    plaintext.remove();
     throw err;
   };
 
@@ -139,15 +175,16 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   try {
     // Asked while etcdctl restores (each `--version` is a process start).
     const localVersion = etcdVersion(etcdBinary);
-    set = opts.prepared ?? (await chooseSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}), etcdVersion: localVersion }));
-    log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${set.snapshot}`);
+    set = opts.prepared ?? decrypted ?? (await chooseSet(opts.dir, { ...setOptions, etcdVersion: localVersion }));
+    log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${decrypted ? `${found.snapshot} (decrypted and verified)` : set.snapshot}`);
+    if (!restoring) plaintext.remove(); // a resumed restore past etcdctl's part does not need it
     if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
     else {
       // Validate the keys before anything changes: the restored cluster must read its values.
       const cfgFile = set.archive ? undefined : set.encryptionConfig;
       const writtenWith = cfgFile ? await checkKeysMatch(set.snapshot, readConfigFile(cfgFile), cfgFile) : undefined;
       rec = {
-        timestamp: set.timestamp, snapshot: spec.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
+        timestamp: set.timestamp, snapshot: decrypted ? found.snapshot : spec.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
         recovery, token: spec.token, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop', ...(writtenWith ? { writtenWith } : {}),
       };
       save(layout, rec);
@@ -182,6 +219,7 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
   }
   if (restoring) {
     await restoring;
+    plaintext.remove(); // etcdctl has read it
     const leftover = moveAside(layout, m.dataDir, `${m.name}-partial`, r.stamp);
     if (leftover) log(`moved what an interrupted restore left in ${m.dataDir} aside to ${leftover}`);
     installRestored(spec);
@@ -194,17 +232,14 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
     let setConfig: EncryptionConfig | undefined;
     let from: string | undefined;
     if (r.archive) {
-      const tmp = scratchDir('restore', log);
-      try {
-        await extractArchive(r.archive, tmp);
-        const enc = path.join(tmp, 'encryption', 'encryption-config.yaml');
-        if (fs.existsSync(enc)) setConfig = parseEncryptionConfig(fs.readFileSync(enc, 'utf8'), r.archive);
-        const info = fs.existsSync(path.join(tmp, 'backup.json')) ? (JSON.parse(fs.readFileSync(path.join(tmp, 'backup.json'), 'utf8')) as BackupInfo) : undefined;
-        const writtenWith = writtenWithFromBackup(info?.encryption, setConfig);
-        if (writtenWith) r.writtenWith = writtenWith;
-      } finally {
-        removeScratch(tmp);
-      }
+      // Read in memory (through age when encrypted): the keys are never written out but into place.
+      const files = await readArchive(r.archive, opts.identity);
+      const enc = files.get('encryption/encryption-config.yaml');
+      if (enc) setConfig = parseEncryptionConfig(enc.toString('utf8'), r.archive);
+      const infoBytes = files.get('backup.json');
+      const info = infoBytes ? (JSON.parse(infoBytes.toString('utf8')) as BackupInfo) : undefined;
+      const writtenWith = writtenWithFromBackup(info?.encryption, setConfig);
+      if (writtenWith) r.writtenWith = writtenWith;
       from = setConfig ? 'the archive' : 'the archive, which has none (its values are plaintext)';
     } else if (r.encryptionConfig) {
       // A configuration given apart may be newer than the snapshot: its write key is the one the values use.

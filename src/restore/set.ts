@@ -1,15 +1,22 @@
 // Choosing and validating the backup set to restore, before anything is touched: both files of
 // one timestamp, a snapshot that reads back (sha256 trailer, bbolt structure), an archive that
-// belongs to it, and an etcd version the local binaries can run.
+// belongs to it, and an etcd version the local binaries can run. A set encrypted to age
+// recipients is read with the identity given: its archive in memory, its snapshot decrypted
+// into the private scratch folder the caller gives (verified as it is written), which is then
+// the snapshot restored.
 import fs from 'node:fs';
+import path from 'node:path';
 import { WardenError } from '../errors.ts';
+import { requireIdentity } from '../backup/age.ts';
 import { readBackupInfo, type BackupInfo } from '../backup/archive.ts';
-import { findLocalSets, type LocalSet } from '../backup/names.ts';
+import { decryptSnapshot, plainName } from '../backup/decrypt.ts';
+import { findLocalSets, isEncryptedName, type LocalSet } from '../backup/names.ts';
 import { SnapshotFile, explain, verifySha256 } from '../snapshot/file.ts';
 import { mainRevision, snapshotStatus, type SnapshotStatus } from '../snapshot/status.ts';
 
 export interface ChosenSet {
   timestamp: string;
+  /** The snapshot file to restore (for an encrypted set: its decrypted copy in the scratch folder). */
   snapshot: string;
   archive: string;
   info: BackupInfo;
@@ -84,7 +91,14 @@ async function statusFromInfo(snapshot: string, info: BackupInfo): Promise<(Snap
   }
 }
 
-export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp?: string; etcdVersion: string }): Promise<ChosenSet & { orphans: string[] }> {
+/** How to read an encrypted set: the age identity, and where its snapshot may be decrypted. */
+export interface Decryption {
+  identity?: string;
+  /** A private scratch folder (made on first use), removed by the caller. */
+  scratch?: () => string;
+}
+
+export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp?: string; etcdVersion: string } & Decryption): Promise<ChosenSet & { orphans: string[] }> {
   const { set, orphans } = findComplete(dir, opts);
   return { ...(await checkSet(set, opts)), orphans: orphans.map((o) => o.timestamp) };
 }
@@ -92,12 +106,23 @@ export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp
 /**
  * Checks one snapshot and its archive as one set: the archive's backup.json describes this
  * snapshot, the snapshot reads back, and the local etcd can run it. `status` is given when the
- * snapshot was already verified (a download); otherwise it is computed here.
+ * snapshot was already verified (a download); otherwise it is computed here. An encrypted
+ * snapshot is decrypted into `scratch()`, and that copy is the `snapshot` returned.
  */
-export async function checkSet(set: FoundSet, opts: { etcdVersion: string; status?: SnapshotStatus & { sha256?: string } }): Promise<ChosenSet> {
-  const info = await readBackupInfo(set.archive);
+export async function checkSet(set: FoundSet, opts: { etcdVersion: string; status?: SnapshotStatus & { sha256?: string } } & Decryption): Promise<ChosenSet> {
+  const encrypted = !opts.status && isEncryptedName(set.snapshot);
+  // Without the identity an encrypted set fails here, naming its snapshot, before anything is read.
+  if (encrypted) requireIdentity(set.snapshot, opts.identity);
+  const info = await readBackupInfo(set.archive, opts.identity);
   if (!info) throw new WardenError(`${set.archive} has no backup.json: it was not written by warden backup; restore it with --data-dir mode instead`);
-  const status = opts.status ?? await (async () => (await statusFromInfo(set.snapshot, info)) ?? (await snapshotStatus(set.snapshot)))().catch((err: unknown) => {
+  let snapshot = set.snapshot;
+  let status = opts.status;
+  if (encrypted) {
+    if (!opts.scratch) throw new Error('an encrypted set needs a scratch folder to decrypt into');
+    snapshot = path.join(opts.scratch(), plainName(set.snapshot));
+    status = await decryptSnapshot(set.snapshot, opts.identity, { to: snapshot });
+  }
+  status ??= await (async () => (await statusFromInfo(set.snapshot, info)) ?? (await snapshotStatus(set.snapshot)))().catch((err: unknown) => {
     throw new WardenError(`the snapshot ${set.snapshot} is damaged (${(err as Error).message.replace(/^Error: /, '')}): restore from another backup set`);
   });
   if (info.revision !== status.revision || (info.sha256 && status.sha256 && info.sha256 !== status.sha256)) {
@@ -106,5 +131,5 @@ export async function checkSet(set: FoundSet, opts: { etcdVersion: string; statu
   if (majorMinor(info.etcdVersion) !== majorMinor(opts.etcdVersion)) {
     throw new WardenError(`the backup was taken with etcd ${info.etcdVersion} but the local etcd is ${opts.etcdVersion}: restore with etcd ${majorMinor(info.etcdVersion)}.x binaries`);
   }
-  return { ...set, info, status };
+  return { ...set, snapshot, info, status };
 }

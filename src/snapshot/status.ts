@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { WardenError } from '../errors.ts';
-import { BboltReader, printable, readMeta, type PageTracker } from './bbolt.ts';
+import { BboltReader, BufferSource, printable, readMeta, type ByteSource, type Meta, type PageTracker } from './bbolt.ts';
 import { Crc32c } from './crc32c.ts';
-import { FileSource, SnapshotFile, SnapshotHashMismatchError, explain, sha256Range, verifySha256, withSnapshotErrors } from './file.ts';
+import { FileSource, SHA256_SIZE, SnapshotFile, SnapshotHashMismatchError, explain, sha256Range, verifySha256, withSnapshotErrors } from './file.ts';
 import { StatusScan } from './scan.ts';
 
 export interface SnapshotStatus {
@@ -210,5 +210,146 @@ export class StatusFollower {
 
   close(): void {
     fs.closeSync(this.fd);
+  }
+}
+
+/**
+ * The bytes a finished stream scan still reads through a BboltReader: the meta pages (the
+ * first block) and the stored freelist, kept as they went by; anything else reads as zeros,
+ * which no valid page is (the scan then cannot vouch for the file).
+ */
+class KeptPages implements ByteSource {
+  constructor(private readonly kept: { at: number; buf: Buffer }[]) {}
+  read(buf: Buffer, offset: number, length: number, position: number): number {
+    buf.fill(0, offset, offset + length);
+    for (const k of this.kept) {
+      const from = Math.max(position, k.at);
+      const to = Math.min(position + length, k.at + k.buf.length);
+      if (from < to) k.buf.copy(buf, offset + from - position, from - k.at, to - k.at);
+    }
+    return length;
+  }
+}
+
+/**
+ * The status of a snapshot that is never on disk in the clear: fed as a byte stream (the
+ * plaintext on its way into age during a backup, or coming out of `age -d`), it runs the same
+ * sequential StatusScan as a file read, with the sha256 of the database checked against etcd's
+ * trailer (`trailer: true`: the last 32 bytes, when the length says there is one, as
+ * `etcdctl snapshot restore` decides). Chunks of any size; one block buffer reused.
+ */
+export class StreamStatus {
+  private readonly block = Buffer.allocUnsafe(SCAN_BLOCK);
+  private filled = 0;
+  /** Bytes of whole blocks handed to the scan so far. */
+  private pos = 0;
+  private total = 0;
+  private head: Buffer | undefined;
+  private meta: Meta | undefined;
+  private scan: StatusScan | undefined;
+  private failed = false;
+  private freelist: { at: number; buf?: Buffer } | undefined;
+  private readonly hash;
+  /** The last 32 bytes seen, held back from the hash until it is known whether they are the trailer. */
+  private held = Buffer.alloc(0);
+
+  constructor(private readonly opts: { trailer: boolean }) {
+    this.hash = opts.trailer ? createHash('sha256') : undefined;
+  }
+
+  /** Bytes fed so far. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  update(chunk: Buffer): void {
+    this.total += chunk.length;
+    if (this.hash) this.hashHeldBack(chunk);
+    for (let off = 0; off < chunk.length; ) {
+      const n = chunk.copy(this.block, this.filled, off);
+      this.filled += n;
+      off += n;
+      if (this.filled === SCAN_BLOCK) {
+        this.consume(this.block);
+        this.filled = 0;
+      }
+    }
+  }
+
+  private hashHeldBack(chunk: Buffer): void {
+    const hash = this.hash!;
+    if (chunk.length >= SHA256_SIZE) {
+      hash.update(this.held);
+      hash.update(chunk.subarray(0, chunk.length - SHA256_SIZE));
+      this.held = Buffer.from(chunk.subarray(chunk.length - SHA256_SIZE));
+      return;
+    }
+    const both = Buffer.concat([this.held, chunk]);
+    const out = Math.max(0, both.length - SHA256_SIZE);
+    hash.update(both.subarray(0, out));
+    this.held = both.subarray(out);
+  }
+
+  /** Scans one block (whole pages but at the end) of the database. */
+  private consume(block: Buffer): void {
+    if (this.failed) return;
+    try {
+      if (!this.scan) {
+        // The meta pages lie in the first block; the scan starts there.
+        this.head = Buffer.from(block);
+        const meta = readMeta(new BufferSource(this.head), this.head.length);
+        if (meta.pageSize > SCAN_BLOCK / 2) throw new Error('page size beyond the stream scan');
+        this.meta = meta;
+        this.scan = new StatusScan(meta);
+        if (meta.freelist !== undefined) this.freelist = { at: meta.freelist * meta.pageSize };
+      }
+      const scan = this.scan;
+      const ps = this.meta!.pageSize;
+      const fl = this.freelist;
+      if (fl) {
+        const end = this.pos + block.length;
+        if (!fl.buf && fl.at >= this.pos && fl.at + 16 <= end) fl.buf = Buffer.alloc((1 + block.readUInt32LE(fl.at - this.pos + 12)) * ps);
+        if (fl.buf) {
+          const from = Math.max(fl.at, this.pos);
+          const to = Math.min(fl.at + fl.buf.length, end);
+          if (from < to) block.copy(fl.buf, from - fl.at, from - this.pos, to - this.pos);
+        }
+      }
+      if (this.pos < scan.bytesNeeded) scan.feed(block.subarray(0, Math.min(block.length, scan.bytesNeeded - this.pos)));
+      this.pos += block.length;
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  /**
+   * After the last byte: the status (and, with a trailer, the verified sha256), or undefined
+   * when the scan cannot vouch for the database (the caller reads it another way, whose errors
+   * name the problem). A sha256 that differs from the trailer throws SnapshotHashMismatchError.
+   */
+  finish(): (SnapshotStatus & { sha256?: string; dbSize: number }) | undefined {
+    if (this.filled > 0) this.consume(this.block.subarray(0, this.filled));
+    this.filled = 0;
+    let sha256: string | undefined;
+    let dbSize = this.total;
+    if (this.hash) {
+      if (this.total % 512 === SHA256_SIZE && this.held.length === SHA256_SIZE) {
+        const actual = this.hash.digest('hex');
+        const expected = this.held.toString('hex');
+        if (actual !== expected) throw new SnapshotHashMismatchError(expected, actual);
+        sha256 = actual;
+        dbSize -= SHA256_SIZE;
+      }
+    }
+    const scan = this.scan;
+    if (this.failed || !scan || !this.meta || this.pos < scan.bytesNeeded) return undefined;
+    try {
+      const kept = [{ at: 0, buf: this.head! }, ...(this.freelist?.buf ? [{ at: this.freelist.at, buf: this.freelist.buf }] : [])];
+      const status = scan.finish(new BboltReader(new KeptPages(kept), dbSize, this.meta));
+      if (!status) return undefined;
+      return sha256 ? { ...status, sha256, dbSize } : { ...status, dbSize };
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { archiveName, backupTimestamp, parseBackupName, snapshotName, timestampDate } from '../../src/backup/names.ts';
+import { archiveName, backupTimestamp, parseBackupName, parseLeftoverName, snapshotName, timestampDate } from '../../src/backup/names.ts';
 import { setsToDelete } from '../../src/backup/retention.ts';
 import { UsageError } from '../../src/errors.ts';
 import { parseSize } from '../../src/util/size.ts';
@@ -18,9 +18,21 @@ describe('backup names and retention', () => {
     assert.equal(ts, '2026-11-24_090507');
     assert.equal(snapshotName(ts), 'snapshot_2026-11-24_090507.db');
     assert.equal(archiveName(ts, true), 'static_kuberesources_2026-11-24_090507__POSSIBLY_DIRTY__.tar.gz');
-    assert.deepEqual(parseBackupName(archiveName(ts, true)), { kind: 'archive', timestamp: ts, dirty: true });
+    assert.deepEqual(parseBackupName(archiveName(ts, true)), { kind: 'archive', timestamp: ts, dirty: true, encrypted: false });
     assert.equal(parseBackupName('snapshot_2026-11-24_090507.tar.gz'), undefined);
     assert.equal(timestampDate(ts).toISOString(), '2026-11-24T09:05:07.000Z');
+  });
+
+  it('names sets encrypted to age recipients with .age after the plain name, and knows their .part files', () => {
+    const ts = '2026-11-24_090507';
+    assert.equal(snapshotName(ts, false, true), 'snapshot_2026-11-24_090507.db.age');
+    assert.equal(archiveName(ts, true, true), 'static_kuberesources_2026-11-24_090507__POSSIBLY_DIRTY__.tar.gz.age');
+    assert.deepEqual(parseBackupName(snapshotName(ts, false, true)), { kind: 'snapshot', timestamp: ts, dirty: false, encrypted: true });
+    assert.deepEqual(parseBackupName(archiveName(ts, true, true)), { kind: 'archive', timestamp: ts, dirty: true, encrypted: true });
+    assert.equal(parseBackupName('snapshot_2026-11-24_090507.db.age.part'), undefined);
+    assert.equal(parseBackupName('snapshot_2026-11-24_090507.tar.gz.age'), undefined);
+    assert.deepEqual(parseLeftoverName('snapshot_2026-11-24_090507.db.age.part'), { timestamp: ts, kind: 'snapshot-part' });
+    assert.deepEqual(parseLeftoverName('static_kuberesources_2026-11-24_090507.tar.gz.age.part'), { timestamp: ts, kind: 'archive-part' });
   });
 
   it('keeps the newest N by count, by total size, by age, and always the newest', () => {

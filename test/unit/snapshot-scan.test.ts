@@ -13,7 +13,8 @@ import vm from 'node:vm';
 import { BboltReader, BufferSource } from '../../src/snapshot/bbolt.ts';
 import { revKey, writeBbolt, type WriterEntry, type WriterOptions } from '../../src/snapshot/bbolt-writer.ts';
 import { StatusScan } from '../../src/snapshot/scan.ts';
-import { StatusFollower, snapshotStatus, statusOf } from '../../src/snapshot/status.ts';
+import { SnapshotHashMismatchError } from '../../src/snapshot/file.ts';
+import { StatusFollower, StreamStatus, snapshotStatus, statusOf } from '../../src/snapshot/status.ts';
 
 const dir = fs.mkdtempSync(path.join(process.env.WARDEN_TEST_ROOT ?? os.tmpdir(), 'snapshot-scan-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -172,5 +173,40 @@ describe('status follower (a backup reading its file back as it is written)', ()
     const f2 = new StatusFollower(stray);
     assert.equal(f2.finish(db.length), undefined);
     f2.close();
+  });
+});
+
+describe('stream status (a snapshot that is never on disk in the clear: going into age, or out of age -d)', () => {
+  const streamOf = (bytes: Buffer, chunks: number[], trailer: boolean) => {
+    const s = new StreamStatus({ trailer });
+    let pos = 0;
+    for (let i = 0; pos < bytes.length; i++) {
+      const n = Math.min(chunks[i % chunks.length]!, bytes.length - pos);
+      s.update(bytes.subarray(pos, pos + n));
+      pos += n;
+    }
+    return s.finish();
+  };
+
+  for (const [name, entries, opts] of shapes) {
+    test(`${name}: the walk's numbers and the trailer's sha256, in any chunk sizes`, () => {
+      const db = writeBbolt(entries, { ...opts, sha256Trailer: true });
+      const plain = db.subarray(0, db.length - 32);
+      const want = statusOf(readerOf(plain));
+      const sha256 = db.subarray(db.length - 32).toString('hex');
+      for (const chunks of [[1, 31, 4096], [65_536], [7, 1_000_003], [db.length]]) {
+        assert.deepEqual(streamOf(db, chunks, true), { ...want, sha256, dbSize: plain.length }, `chunks ${chunks.join(',')}`);
+        assert.deepEqual(streamOf(plain, chunks, false), { ...want, dbSize: plain.length }, `no trailer, chunks ${chunks.join(',')}`);
+      }
+    });
+  }
+
+  test('a flipped byte: the sha256 mismatch; junk or a truncated stream: undefined', () => {
+    const db = writeBbolt([keyBucket(300)], { sha256Trailer: true, maxElements: 6 });
+    const flipped = Buffer.from(db);
+    flipped[5000] = (flipped[5000] as number) ^ 1;
+    assert.throws(() => streamOf(flipped, [65_536], true), SnapshotHashMismatchError);
+    assert.equal(streamOf(Buffer.alloc(300_000, 7), [65_536], false), undefined);
+    assert.equal(streamOf(db.subarray(0, 3 * 4096), [4096], false), undefined);
   });
 });

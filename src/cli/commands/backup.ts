@@ -1,9 +1,11 @@
-// `warden backup DIR` (one backup set, verified), `warden backup list DIR`.
+// `warden backup DIR` (one backup set, verified; encrypted to age recipients with
+// --encrypt-to), `warden backup list DIR` (with --identity, what encrypted sets describe).
 import type { Command } from 'commander';
-import { readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
+import { checkRecipients, collect, recipientsOf } from '../../backup/age.ts';
+import { backupInfoOf, readArchiveBytes, readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
 import { takeBackup } from '../../backup/backup.ts';
 import { removeLeftovers } from '../../backup/lock.ts';
-import { findLocalSets } from '../../backup/names.ts';
+import { findLocalSets, isEncryptedName } from '../../backup/names.ts';
 import type { S3Options } from '../../backup/s3-url.ts';
 import { parseS3Url } from '../../backup/s3-url.ts';
 import { checkTarget, openStore, s3Target, shipSet, type S3Target } from '../../backup/ship.ts';
@@ -15,28 +17,83 @@ import { removeScratch, scratchDir } from '../../util/scratch.ts';
 
 type Ctx = (cmd: Command) => Context;
 
-async function listS3(c: Context, target: S3Target, format: ReturnType<Context['format']>): Promise<void> {
+/** More than any archive warden writes: a bigger object is not one. */
+const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
+
+interface ListRow {
+  timestamp: string;
+  complete: boolean;
+  dirty: boolean;
+  encrypted: boolean;
+  member: string;
+  revision: number | null;
+  size: number;
+  encryption: string;
+  snapshot: string | null;
+  archive: string | null;
+}
+
+function printList(c: Context, format: ReturnType<Context['format']>, rows: ListRow[]): void {
+  const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+  c.print(render(format, {
+    json: () => rows,
+    simple: () => rows.map((r) => [r.timestamp, r.member, r.revision ?? '-', humanBytes(r.size), r.encryption, r.encrypted ? 'age-encrypted' : 'not encrypted', r.snapshot ?? '(snapshot missing)'].join(', ')),
+    table: () => ({
+      headers: ['time', 'member', 'revision', 'size', 'encryption', 'encrypted', 'state', 'location'],
+      rows: rows.map((r) => [r.timestamp, r.member, r.revision === null ? '-' : String(r.revision), humanBytes(r.size), r.encryption, yesNo(r.encrypted), !r.complete ? 'INCOMPLETE' : r.dirty ? 'POSSIBLY DIRTY' : 'ok', r.snapshot ?? r.archive ?? '']),
+    }),
+  }));
+}
+
+/** `fn` over `items`, at most `limit` at a time (each encrypted archive is an age process), in order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  }));
+  return out;
+}
+
+/**
+ * What an archive's backup.json says, when it can be read: an encrypted one only with
+ * `identity` (a set it cannot open gets a warning line, the listing goes on).
+ */
+async function describeSet(c: Context, timestamp: string, name: string, identity: string | undefined, read: () => Promise<BackupInfo | undefined>): Promise<BackupInfo | undefined> {
+  if (isEncryptedName(name) && !identity) return undefined;
+  try {
+    return await read();
+  } catch (err) {
+    if (isEncryptedName(name)) c.io.err(`warning: backup ${timestamp}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+async function listS3(c: Context, target: S3Target, format: ReturnType<Context['format']>, identity: string | undefined): Promise<void> {
   const store = await openStore(target);
   try {
     const sets = await store.listSets({ metadata: true });
-    const rows = sets.map((s) => ({
-      timestamp: s.timestamp,
-      complete: !!(s.snapshot && s.archive),
-      dirty: s.dirty,
-      member: s.snapshot?.metadata?.member ?? '',
-      revision: s.snapshot?.metadata?.revision ? Number(s.snapshot.metadata.revision) : null,
-      size: s.size,
-      snapshot: s.snapshot ? store.url(s.snapshot.name) : null,
-      archive: s.archive ? store.url(s.archive.name) : null,
-    }));
-    c.print(render(format, {
-      json: () => rows,
-      simple: () => rows.map((r) => [r.timestamp, r.member, r.revision ?? '-', humanBytes(r.size), r.snapshot ?? '(snapshot missing)'].join(', ')),
-      table: () => ({
-        headers: ['time', 'member', 'revision', 'size', 'state', 'location'],
-        rows: rows.map((r) => [r.timestamp, r.member, r.revision === null ? '-' : String(r.revision), humanBytes(r.size), !r.complete ? 'INCOMPLETE' : r.dirty ? 'POSSIBLY DIRTY' : 'ok', r.snapshot ?? r.archive ?? '']),
-      }),
-    }));
+    const rows = await mapLimit(sets, 4, async (s): Promise<ListRow> => {
+      const archive = s.archive;
+      const info = archive && s.encrypted ? await describeSet(c, s.timestamp, archive.name, identity, async () => backupInfoOf(await readArchiveBytes(await store.read(archive.name, MAX_ARCHIVE_BYTES), archive.name, identity))) : undefined;
+      const revision = info?.revision ?? (s.snapshot?.metadata?.revision ? Number(s.snapshot.metadata.revision) : null);
+      return {
+        timestamp: s.timestamp,
+        complete: !!(s.snapshot && s.archive),
+        dirty: s.dirty,
+        encrypted: s.encrypted,
+        member: info?.member.name ?? s.snapshot?.metadata?.member ?? '',
+        revision,
+        size: s.size,
+        encryption: info?.encryption.writeKey ?? '',
+        snapshot: s.snapshot ? store.url(s.snapshot.name) : null,
+        archive: s.archive ? store.url(s.archive.name) : null,
+      };
+    });
+    printList(c, format, rows);
   } finally {
     store.close();
   }
@@ -88,11 +145,15 @@ export function registerBackup(program: Command, ctx: Ctx): void {
     .option('--member <name>', 'member to take it from (default: a healthy follower)')
     .option('--keys-dir <dir>', 'write the static_kuberesources archive (with the encryption keys) here instead')
     .option('--force', 'back up even while a migration runs or the cluster is unhealthy (files named __POSSIBLY_DIRTY__)', false)
-    .option('--to <s3url>', 'also upload the set to S3-compatible storage, e.g. s3://bucket/etcd (multipart, streamed)'))
-    .addHelpText('after', '\nExamples:\n  warden backup /var/backups/etcd\n  warden backup /var/backups/etcd --keys-dir /secure/keys\n  warden backup /var/backups/etcd --to s3://backups/etcd --s3-endpoint http://127.0.0.1:9000\n  warden backup list /var/backups/etcd\n  warden backup list s3://backups/etcd\n  warden backup presign s3://backups/etcd/snapshot_2026-01-01_000000.db --expires 1h')
-    .action(async (dirArg: string | undefined, opts: { member?: string; keysDir?: string; force: boolean; to?: string } & S3Flags, cmd: Command) => {
+    .option('--to <s3url>', 'also upload the set to S3-compatible storage, e.g. s3://bucket/etcd (multipart, streamed)')
+    .option('--encrypt-to <recipient>', 'encrypt both files to this age recipient (age1..., printed by age-keygen; repeatable): snapshot_<ts>.db.age, static_kuberesources_<ts>.tar.gz.age; nothing is written in the clear', collect)
+    .option('--encrypt-to-file <file>', 'encrypt to the recipients in this file, one a line, # comments (as age -R; repeatable)', collect))
+    .addHelpText('after', '\nExamples:\n  warden backup /var/backups/etcd\n  warden backup /var/backups/etcd --keys-dir /secure/keys\n  warden backup /var/backups/etcd --encrypt-to age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n  warden backup /var/backups/etcd --to s3://backups/etcd --s3-endpoint http://127.0.0.1:9000\n  warden backup list /var/backups/etcd\n  warden backup list s3://backups/etcd\n  warden backup presign s3://backups/etcd/snapshot_2026-01-01_000000.db --expires 1h')
+    .action(async (dirArg: string | undefined, opts: { member?: string; keysDir?: string; force: boolean; to?: string; encryptTo?: string[]; encryptToFile?: string[] } & S3Flags, cmd: Command) => {
       const c = ctx(cmd);
       if (!dirArg && !opts.to) throw new UsageError('no backup directory given: give one (or --to s3://bucket/prefix), e.g. `warden backup /var/backups/etcd`');
+      const encryptTo = recipientsOf(opts.encryptTo, opts.encryptToFile);
+      if (encryptTo) checkRecipients(encryptTo, { recipient: '--encrypt-to', file: '--encrypt-to-file' });
       const target = opts.to ? s3Target(opts.to, s3Options(opts)) : undefined;
       if (target) await checkTarget(target);
       // With --to and no dir, the set is staged in a private temp dir and only the bucket keeps it.
@@ -107,7 +168,7 @@ export function registerBackup(program: Command, ctx: Ctx): void {
       try {
         await c.withClient(async (client) => {
           const res = await takeBackup(client, {
-            dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.member ? { member: opts.member } : {}), force: opts.force,
+            dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.member ? { member: opts.member } : {}), force: opts.force, ...(encryptTo ? { encryptTo } : {}),
             layout: c.layout, log: (l) => c.io.err(l), onProgress: bar.update, signal: abort.signal,
           });
           bar.stop();
@@ -134,25 +195,28 @@ export function registerBackup(program: Command, ctx: Ctx): void {
 
   addS3Flags(backup
     .command('list <location>')
-    .description('list the backup sets in a directory or an s3:// location: time, member, revision, size, encryption, location; removes (and names) what killed backups left in the directory')
-    .option('--keys-dir <dir>', 'where the archives are, when kept apart'))
+    .description('list the backup sets in a directory or an s3:// location: time, member, revision, size, encryption, encrypted, location; removes (and names) what killed backups left in the directory')
+    .option('--keys-dir <dir>', 'where the archives are, when kept apart')
+    .option('--identity <file>', 'an age identity (age-keygen) to read what encrypted sets describe (member, revision)'))
     .action(async (dir: string, _o: unknown, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('table');
+      // --keys-dir is also an option of `backup` itself, which commander gives it to.
+      const { keysDir, identity } = cmd.optsWithGlobals() as { keysDir?: string; identity?: string };
       if (dir.startsWith('s3://')) {
-        await listS3(c, s3Target(dir, s3Options(cmd.optsWithGlobals() as S3Flags)), format);
+        await listS3(c, s3Target(dir, s3Options(cmd.optsWithGlobals() as S3Flags)), format, identity);
         return;
       }
-      // --keys-dir is also an option of `backup` itself, which commander gives it to.
-      const { keysDir } = cmd.optsWithGlobals() as { keysDir?: string };
       const sets = findLocalSets(dir, keysDir);
       for (const line of removeLeftovers([dir, ...(keysDir ? [keysDir] : [])])) c.io.err(line);
-      const rows = await Promise.all(sets.map(async (s) => {
-        const info: BackupInfo | undefined = s.archive ? await readBackupInfo(s.archive.path).catch(() => undefined) : undefined;
+      const rows = await mapLimit(sets, 4, async (s): Promise<ListRow> => {
+        const archive = s.archive?.path;
+        const info = archive ? await describeSet(c, s.timestamp, archive, identity, () => readBackupInfo(archive, identity)) : undefined;
         return {
           timestamp: s.timestamp,
           complete: !!(s.snapshot && s.archive),
           dirty: s.dirty,
+          encrypted: s.encrypted,
           member: info?.member.name ?? '',
           revision: info?.revision ?? null,
           size: (s.snapshot?.size ?? 0) + (s.archive?.size ?? 0),
@@ -160,15 +224,8 @@ export function registerBackup(program: Command, ctx: Ctx): void {
           snapshot: s.snapshot?.path ?? null,
           archive: s.archive?.path ?? null,
         };
-      }));
-      c.print(render(format, {
-        json: () => rows,
-        simple: () => rows.map((r) => [r.timestamp, r.member, r.revision ?? '-', humanBytes(r.size), r.encryption, r.snapshot ?? '(snapshot missing)'].join(', ')),
-        table: () => ({
-          headers: ['time', 'member', 'revision', 'size', 'encryption', 'state', 'location'],
-          rows: rows.map((r) => [r.timestamp, r.member, r.revision === null ? '-' : String(r.revision), humanBytes(r.size), r.encryption, !r.complete ? 'INCOMPLETE' : r.dirty ? 'POSSIBLY DIRTY' : 'ok', r.snapshot ?? r.archive ?? '']),
-        }),
-      }));
+      });
+      printList(c, format, rows);
     });
 
   addS3Flags(backup

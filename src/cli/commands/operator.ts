@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import { EtcdPermissionError, type EtcdClient } from '../../etcd/client.ts';
+import { checkRecipients, collect, recipientsOf } from '../../backup/age.ts';
 import type { RetentionPolicy } from '../../backup/retention.ts';
 import type { BackupInfo } from '../../backup/archive.ts';
 import { pruneRemote, s3Target, shipSet } from '../../backup/ship.ts';
@@ -49,6 +50,8 @@ export interface OperatorFlags {
   backupRetainSize: number;
   backupRetainAge?: number;
   backupTo?: string;
+  backupEncryptTo?: string[];
+  backupEncryptToFile?: string[];
   s3Endpoint?: string;
   s3Region?: string;
   autoDefrag: boolean;
@@ -82,6 +85,8 @@ export function addOperatorFlags(cmd: Command): Command {
     .addOption(sizeOption('--backup-retain-size <size>', 'keep at most this much in all, e.g. 10GiB', { default: '10GiB' }))
     .addOption(durationOption('--backup-retain-age <duration>', 'delete sets older than this, e.g. 720h', { max: '87600h' }))
     .option('--backup-to <s3url>', 'also ship every scheduled set to S3-compatible storage (retention applies there too)')
+    .option('--backup-encrypt-to <recipient>', 'encrypt every scheduled set to this age recipient (age1..., from age-keygen; repeatable)', collect)
+    .option('--backup-encrypt-to-file <file>', 'encrypt every scheduled set to the recipients in this file, one a line (repeatable)', collect)
     .option('--s3-endpoint <url>', 'with --backup-to: S3-compatible endpoint (env AWS_ENDPOINT_URL)')
     .option('--s3-region <region>', 'with --backup-to: region (env AWS_REGION)')
     .option('--no-auto-defrag', 'do not defragment members automatically')
@@ -121,9 +126,12 @@ function spaceOptions(flags: OperatorFlags, c: Context): SpaceOptions {
 function backupTarget(flags: OperatorFlags): OperatorOptions['backupTarget'] {
   if (!flags.backupDir) return undefined;
   const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
+  const encryptTo = recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile);
+  if (encryptTo) checkRecipients(encryptTo, { recipient: '--backup-encrypt-to', file: '--backup-encrypt-to-file' });
   return {
     dir: flags.backupDir,
     ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
+    ...(encryptTo ? { encryptTo } : {}),
     ...(target ? { ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info) } : {}),
   };
 }
@@ -132,6 +140,8 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
   if (!flags.backupSchedule) return undefined;
   if (!flags.backupDir) throw new UsageError('--backup-schedule needs --backup-dir: give both');
   parseSchedule(flags.backupSchedule);
+  const encryptTo = recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile);
+  if (encryptTo) checkRecipients(encryptTo, { recipient: '--backup-encrypt-to', file: '--backup-encrypt-to-file' });
   const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
   return {
     ...(target ? {
@@ -141,6 +151,7 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
     schedule: flags.backupSchedule,
     dir: flags.backupDir,
     ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
+    ...(encryptTo ? { encryptTo } : {}),
     retention: { count: flags.backupRetainCount, totalBytes: flags.backupRetainSize, ...(flags.backupRetainAge !== undefined ? { maxAgeMs: flags.backupRetainAge } : {}) },
     layout: c.layout,
   };

@@ -4,10 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError, WardenError } from '../../errors.ts';
+import { isAgeFile } from '../../backup/age.ts';
 import { readBackupInfo } from '../../backup/archive.ts';
+import { decryptSnapshot, plainName } from '../../backup/decrypt.ts';
 import { downloadUrl } from '../../backup/s3-download.ts';
-import { findLocalSets, parseBackupName } from '../../backup/names.ts';
+import { findLocalSets, isEncryptedName, parseBackupName } from '../../backup/names.ts';
 import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
+import { requireClusterConfig } from '../../cluster/cluster-config.ts';
 import { dryRunRestore } from '../../restore/dry-run.ts';
 import { quorumRestore } from '../../restore/quorum.ts';
 import { restoreCluster, type PreparedSet } from '../../restore/restore.ts';
@@ -17,7 +20,7 @@ import { snapshotStatus } from '../../snapshot/status.ts';
 import type { Credentials } from '../../etcd/connection.ts';
 import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
-import { removeScratch, scratchDir } from '../../util/scratch.ts';
+import { LazyScratch, removeOnSignal, removeScratch, scratchDir } from '../../util/scratch.ts';
 
 type Ctx = (cmd: Command) => Context;
 
@@ -38,6 +41,7 @@ interface RestoreFlags {
   name?: string;
   initialAdvertisePeerUrls?: string;
   initialClusterToken: string;
+  identity?: string;
 }
 
 /** Data-dir mode: restore a snapshot for a cluster warden does not run, and say how to start it. */
@@ -45,11 +49,28 @@ async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags)
   if (!f.name || !f.initialAdvertisePeerUrls) throw new UsageError('--data-dir needs --name and --initial-advertise-peer-urls (e.g. --name etcd-1 --initial-advertise-peer-urls http://10.0.0.1:2380)');
   if (!/^https?:\/\/[^/\s]+:\d+$/.test(f.initialAdvertisePeerUrls)) throw new UsageError(`bad --initial-advertise-peer-urls "${f.initialAdvertisePeerUrls}": use the form http://host:port`);
   if (!fs.existsSync(snapshot)) throw new WardenError(`snapshot ${snapshot} does not exist: give the path of a snapshot_<ts>.db file`);
-  const st = await snapshotStatus(snapshot).catch((err: unknown) => {
-    throw new WardenError(`the snapshot ${snapshot} is damaged (${(err as Error).message}): use another backup`);
-  });
   const dataDir = path.resolve(f.dataDir as string);
-  const tool = await restoreDataDir({ snapshot, dataDir, name: f.name, peerURL: f.initialAdvertisePeerUrls, token: f.initialClusterToken, bumpRevision: 1_000_000_000 });
+  // An encrypted snapshot is decrypted next to the data dir that will hold the same data, and removed after.
+  const plain = new LazyScratch('decrypted', (l) => c.io.err(l), path.dirname(dataDir));
+  const unwatch = removeOnSignal(plain);
+  let st;
+  let tool;
+  try {
+    let file = snapshot;
+    if (isEncryptedName(snapshot) || isAgeFile(snapshot)) {
+      fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o700 });
+      file = path.join(plain.dir, plainName(snapshot));
+      st = await decryptSnapshot(snapshot, f.identity, { to: file });
+    } else {
+      st = await snapshotStatus(snapshot).catch((err: unknown) => {
+        throw new WardenError(`the snapshot ${snapshot} is damaged (${(err as Error).message}): use another backup`);
+      });
+    }
+    tool = await restoreDataDir({ snapshot: file, dataDir, name: f.name, peerURL: f.initialAdvertisePeerUrls, token: f.initialClusterToken, bumpRevision: 1_000_000_000 });
+  } finally {
+    plain.remove();
+    unwatch();
+  }
   const host = new URL(f.initialAdvertisePeerUrls).hostname;
   c.print([
     `restored revision ${st.revision} (${st.totalKey} keys) into ${dataDir} with ${tool.kind}`,
@@ -68,30 +89,35 @@ async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags)
  * archive of this backup is taken from there (never a snapshot that happens to lie beside it),
  * with --encryption-config the file given.
  */
-async function prepareFromUrl(c: Context, f: RestoreFlags, dir: string, signal: AbortSignal): Promise<PreparedSet> {
+async function prepareFromUrl(c: Context, f: RestoreFlags, dir: string, plaintext: LazyScratch, signal: AbortSignal): Promise<PreparedSet> {
   const name = path.basename(new URL(f.fromUrl as string).pathname);
   const parsed = parseBackupName(name);
   const ts = parsed?.timestamp;
-  const file = path.join(dir, name && parsed?.kind === 'snapshot' ? name : 'snapshot.db');
+  const downloaded = path.join(dir, name && parsed?.kind === 'snapshot' ? name : 'snapshot.db');
   c.io.err(`downloading ${name || 'the snapshot'}`);
-  await downloadUrl(f.fromUrl as string, file, signal);
-  const status = await snapshotStatus(file).catch((err: unknown) => {
+  await downloadUrl(f.fromUrl as string, downloaded, signal);
+  // An encrypted snapshot (by its name, or its first line) is decrypted into the state dir's
+  // private scratch folder, verified as it is written; the download holds only ciphertext.
+  const encrypted = isEncryptedName(downloaded) || isAgeFile(downloaded);
+  const file = encrypted ? path.join(plaintext.dir, plainName(downloaded)) : downloaded;
+  const status = await (encrypted ? decryptSnapshot(downloaded, f.identity, { to: file, signal }) : snapshotStatus(file)).catch((err: unknown) => {
+    if (encrypted) throw err;
     throw new WardenError(`the downloaded snapshot is damaged (${(err as Error).message}): check the URL`);
   });
-  c.io.err(`downloaded and verified: revision ${status.revision}, ${status.totalKey} keys`);
+  c.io.err(`downloaded and verified: revision ${status.revision}, ${status.totalKey} keys${encrypted ? ' (decrypted with the identity given)' : ''}`);
   if (f.keysDir) {
     const archives = findLocalSets(f.keysDir).filter((s) => s.archive && (!ts || s.timestamp === ts));
     // A URL without a backup name: the newest archive that describes this very snapshot.
     let archive = ts ? archives[0] : undefined;
     for (const a of ts ? [] : archives) {
-      const info = await readBackupInfo(a.archive?.path as string).catch(() => undefined);
+      const info = await readBackupInfo(a.archive?.path as string, f.identity).catch(() => undefined);
       if (info?.revision === status.revision && (!info.sha256 || !status.sha256 || info.sha256 === status.sha256)) {
         archive = a;
         break;
       }
     }
     if (!archive?.archive) throw new WardenError(`no static_kuberesources${ts ? `_${ts}` : ''}.tar.gz ${ts ? '' : `of revision ${status.revision} `}in ${f.keysDir}: give the keys archive of this backup`);
-    return checkSet({ timestamp: archive.timestamp, snapshot: file, archive: archive.archive.path }, { etcdVersion: etcdVersion(requireTool('etcd')), status });
+    return checkSet({ timestamp: archive.timestamp, snapshot: file, archive: archive.archive.path }, { etcdVersion: etcdVersion(requireTool('etcd')), status, ...(f.identity ? { identity: f.identity } : {}) });
   }
   // restoreCluster checks that this configuration holds every key the snapshot's values use.
   return { timestamp: ts ?? 'downloaded', snapshot: file, status, encryptionConfig: path.resolve(f.encryptionConfig as string) };
@@ -139,11 +165,13 @@ export function registerRestore(program: Command, ctx: Ctx): void {
     .option('--name <name>', 'data-dir mode: the member name')
     .option('--initial-advertise-peer-urls <url>', 'data-dir mode: the member peer URL')
     .option('--initial-cluster-token <token>', 'data-dir mode: a new cluster token', 'etcd-cluster-restored')
+    .option('--identity <file>', 'the age identity (age-keygen) that decrypts an encrypted set (.age files); the plaintext exists only in a private scratch folder, removed afterwards')
     .addHelpText('after', [
       '',
       'Examples:',
       '  warden restore /var/backups/etcd --dry-run',
       '  warden restore /var/backups/etcd --keys-dir /secure/keys',
+      '  warden restore /var/backups/etcd --identity /secure/backup-key.txt     # a set taken with --encrypt-to',
       '  warden restore --from-url "https://s3.example.com/b/snapshot_2026-01-01_000000.db?X-Amz-..." --keys-dir /secure/keys',
       '  warden restore snapshot_2026-01-01_000000.db --data-dir /var/lib/etcd-new --name etcd-1 --initial-advertise-peer-urls http://10.0.0.1:2380',
     ].join('\n'))
@@ -161,8 +189,15 @@ export function registerRestore(program: Command, ctx: Ctx): void {
       const log = (l: string) => c.io.err(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`);
       if (f.dryRun) {
         if (f.fromUrl) throw new UsageError('--dry-run works on a backup dir; download with --from-url into a dir first');
-        const set = await chooseSet(source as string, { ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')) });
-        const r = await dryRunRestore(set.snapshot, set.status.revision, log, credentials(c));
+        // An encrypted set's snapshot is decrypted into a private scratch folder for etcdctl, removed however the dry run ends.
+        const plain = new LazyScratch('decrypted', log);
+        const { set, r } = await untilInterrupted(async () => {
+          const chosen = await chooseSet(source as string, {
+            ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')),
+            ...(f.identity ? { identity: f.identity } : {}), scratch: () => plain.dir,
+          });
+          return { set: chosen, r: await dryRunRestore(chosen.snapshot, chosen.status.revision, log, credentials(c)) };
+        }, () => 'interrupted: the dry run was abandoned; nothing was changed').finally(() => plain.remove());
         c.print(render(format, {
           json: () => ({ timestamp: set.timestamp, ...r }),
           simple: () => [`dry run of backup ${set.timestamp}: OK: a member restored from it serves revision ${r.revision}, ${r.keys} keys, hashKV ${r.hashKV} (matches the snapshot); nothing else was touched`],
@@ -170,23 +205,29 @@ export function registerRestore(program: Command, ctx: Ctx): void {
         return;
       }
       if (f.fromUrl && !f.keysDir && !f.encryptionConfig) throw new UsageError('--from-url needs the keys given apart: --keys-dir DIR (with the static_kuberesources archive) or --encryption-config FILE');
+      requireClusterConfig(c.layout); // before any download: there must be a cluster to restore
+
       // The download is a whole snapshot: its folder goes when the command ends, however it ends.
       const download = f.fromUrl ? scratchDir('download', (l) => c.io.err(l)) : undefined;
+      // An encrypted snapshot's plaintext, for etcdctl: in the state dir, next to the data dirs.
+      const plaintext = new LazyScratch('decrypted', log, c.layout.root);
       let started = false;
       const res = await untilInterrupted(async (signal) => {
-        const prepared = download ? await prepareFromUrl(c, f, download, signal) : undefined;
+        const prepared = download ? await prepareFromUrl(c, f, download, plaintext, signal) : undefined;
         started = true;
         return restoreCluster({
-          layout: c.layout, dir: source ?? '', log,
+          layout: c.layout, dir: source ?? '', log, plaintext,
           ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}),
           ...(f.recoveryMember ? { recoveryMember: f.recoveryMember } : {}), ...(prepared ? { prepared } : {}),
           ...credentials(c),
+          ...(f.identity ? { identity: f.identity } : {}),
         });
       }, () => (started
         ? `interrupted during the restore: run the same command again to finish it (its progress is kept in ${path.join(c.layout.root, 'restore.json')})`
         : `interrupted before the restore started${download ? ' (the download was removed)' : ''}: nothing was changed; run the command again to restore`))
         .finally(() => {
           removeScratch(download);
+          plaintext.remove();
         });
       c.print(render(format, {
         json: () => res,

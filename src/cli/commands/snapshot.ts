@@ -1,7 +1,14 @@
 // `warden snapshot status|inspect FILE`: a snapshot file read by warden itself (no etcd process,
 // no etcdctl). status prints exactly what `etcdctl snapshot status` prints; inspect adds what
-// a restore or an encryption audit needs to know about the file.
+// a restore or an encryption audit needs to know about the file. An encrypted snapshot (.age,
+// from `backup --encrypt-to`) is read with --identity: status from the decrypted stream alone,
+// inspect from a decrypted copy in a private scratch folder removed when it ends.
+import path from 'node:path';
 import type { Command } from 'commander';
+import { isAgeFile } from '../../backup/age.ts';
+import { decryptSnapshot, plainName } from '../../backup/decrypt.ts';
+import { isEncryptedName } from '../../backup/names.ts';
+import { LazyScratch, removeOnSignal } from '../../util/scratch.ts';
 import { inspectSnapshot, type InspectReport, type StorageCount } from '../../snapshot/inspect.ts';
 import { snapshotStatus, type SnapshotStatus } from '../../snapshot/status.ts';
 import type { Context } from '../context.ts';
@@ -111,6 +118,11 @@ export function renderInspect(format: OutputFormat, r: InspectReport): string {
   return render(format, { simple: () => inspectSimple(r), json: () => r });
 }
 
+/** An age-encrypted snapshot: by its name, or its first line. */
+function encrypted(file: string): boolean {
+  return isEncryptedName(file) || isAgeFile(file);
+}
+
 export function registerSnapshot(program: Command, ctx: Ctx): void {
   const snapshot = program.command('snapshot').description('read etcd snapshot files (no etcd needed)');
 
@@ -118,11 +130,12 @@ export function registerSnapshot(program: Command, ctx: Ctx): void {
     .command('status')
     .argument('<file>', 'a snapshot file (etcdctl snapshot save, warden backup) or a member\'s db file')
     .description('print hash, revision, total keys and total size, as `etcdctl snapshot status`; checks the sha256 trailer')
-    .addHelpText('after', '\nExamples:\n  warden snapshot status snapshot_2024-01-01_120000.db\n  warden snapshot status snapshot.db -w table')
-    .action(async (file: string, _o: unknown, cmd: Command) => {
+    .option('--identity <file>', 'the age identity (age-keygen) that decrypts an encrypted snapshot (.age)')
+    .addHelpText('after', '\nExamples:\n  warden snapshot status snapshot_2024-01-01_120000.db\n  warden snapshot status snapshot.db -w table\n  warden snapshot status snapshot_2024-01-01_120000.db.age --identity key.txt')
+    .action(async (file: string, o: { identity?: string }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      const status = await snapshotStatus(file);
+      const status = encrypted(file) ? await decryptSnapshot(file, o.identity) : await snapshotStatus(file);
       c.print(render(format, statusRendering(status)));
     });
 
@@ -130,10 +143,24 @@ export function registerSnapshot(program: Command, ctx: Ctx): void {
     .command('inspect')
     .argument('<file>', 'a snapshot file or a member\'s db file')
     .description('keys per resource, encryption coverage, recorded members (removed ones apart), compacted revision, consistent index')
+    .option('--identity <file>', 'the age identity (age-keygen) that decrypts an encrypted snapshot (.age)')
     .addHelpText('after', '\nExamples:\n  warden snapshot inspect snapshot.db\n  warden snapshot inspect snapshot.db -w json')
-    .action(async (file: string, _o: unknown, cmd: Command) => {
+    .action(async (file: string, o: { identity?: string }, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      c.print(renderInspect(format, await inspectSnapshot(file)));
+      if (!encrypted(file)) {
+        c.print(renderInspect(format, await inspectSnapshot(file)));
+        return;
+      }
+      const plain = new LazyScratch('decrypted', (l) => c.io.err(l));
+      const unwatch = removeOnSignal(plain);
+      try {
+        const copy = path.join(plain.dir, plainName(file));
+        await decryptSnapshot(file, o.identity, { to: copy });
+        c.print(renderInspect(format, await inspectSnapshot(copy)));
+      } finally {
+        plain.remove();
+        unwatch();
+      }
     });
 }
