@@ -12,6 +12,7 @@ import { recordKeyRoots } from '../resources/key-roots.ts';
 import { DEFAULT_PREFIXES, type KeyPrefixes } from '../resources/registry.ts';
 import { ResourceStore } from '../resources/store.ts';
 import { ConditionStore, EventLog } from './conditions.ts';
+import { AuditLog, operatorAuditEntry } from '../audit/audit.ts';
 import { ControllerRunner, type Controller } from './controller.ts';
 import { LeaderElection } from './election.ts';
 import { healthController } from './health-controller.ts';
@@ -56,7 +57,11 @@ export class Operator {
   constructor(private readonly opts: OperatorOptions) {
     this.identity = opts.identity ?? `${os.hostname()}-${process.pid}`;
     this.conditions = new ConditionStore(opts.client);
-    this.events = new EventLog(opts.client, opts.log);
+    const audit = new AuditLog(opts.client, opts.stateDir);
+    this.events = new EventLog(opts.client, opts.log, async (e) => {
+      const entry = operatorAuditEntry(e, this.identity);
+      if (entry) await audit.record(entry);
+    });
     this.election = new LeaderElection(opts.client, { identity: this.identity, ttlSeconds: opts.leaseTtlSeconds, log: opts.log });
     const configFile = encryptionConfigFile(opts.stateDir);
     this.encryptionConfig = new ConfigWatcher(configFile);
