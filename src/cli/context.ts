@@ -1,6 +1,7 @@
 // What every command gets from the global flags: where the state dir is, how to reach etcd,
 // how to print. One place turns etcdctl-style flags (and ETCDCTL_* variables) into a connection.
 import fs from 'node:fs';
+import type { Command } from 'commander';
 import { UsageError, WardenError } from '../errors.ts';
 import { embeddedConnection } from '../cluster/cluster-config.ts';
 import { StateLayout, resolveStateDir } from '../cluster/layout.ts';
@@ -26,6 +27,8 @@ export interface GlobalFlags {
 /** Shared by every command of one invocation: the exit code to end with. */
 export interface RunResult {
   exitCode: number;
+  /** The command whose action ran (set before it runs), for the audit trail. */
+  action?: Command;
 }
 
 export class Context {

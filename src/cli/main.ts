@@ -2,7 +2,9 @@
 // and one error path: a WardenError prints `Error: <one line>` and exits non-zero, and so does
 // every usage error commander finds (exit 2), in the same `<what went wrong>: <what to do>` form.
 import { Command, CommanderError, Option } from 'commander';
-import { WardenError } from '../errors.ts';
+import { UsageError, WardenError } from '../errors.ts';
+import { EtcdUnavailableError } from '../etcd/errors.ts';
+import { auditCommand } from './audit.ts';
 import { Context, type GlobalFlags, type RunResult } from './context.ts';
 import { durationOption } from './options.ts';
 import { stdio, type Output } from './printer.ts';
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   quorum: restore,
   operator: async () => (await import('./commands/operator.ts')).registerOperator,
   token: async () => (await import('./commands/token.ts')).registerToken,
+  audit: async () => (await import('./commands/audit.ts')).registerAudit,
 };
 
 /** Global flags that take a value as the next argument (so it is not taken for the command). */
@@ -84,6 +87,9 @@ function programWith(io: Output, result: RunResult, registers: Register[]): Comm
     .addHelpText('after', '\nDurations look like 500ms, 5s or 1m30s, at most 24h unless a flag says otherwise; sizes like\n100MiB, 10GiB or 1048576, at most 1PiB.');
   const ctx = (cmd: Command) => new Context(cmd.optsWithGlobals() as GlobalFlags, io, result);
   for (const register of registers) register(program, ctx);
+  program.hook('preAction', (_program, action) => {
+    result.action = action;
+  });
   propagate(program, io);
   return program;
 }
@@ -155,8 +161,13 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
   const program = await buildProgram(io, result, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
+    if (result.action) await auditCommand(result.action, argv, result.exitCode === 0 ? 'succeeded' : 'failed');
     return result.exitCode;
   } catch (err) {
+    if (result.action && !(err instanceof CommandLineError) && !(err instanceof UsageError)) {
+      const line = err instanceof Error ? err.message.replace(/\s*\n\s*/g, ' ') : String(err);
+      await auditCommand(result.action, argv, 'failed', line, !(err instanceof EtcdUnavailableError));
+    }
     if (err instanceof CommandLineError) {
       const { code } = err.commander;
       // --help, `help <command>` and --version end here too; commander printed them on stdout.

@@ -59,6 +59,8 @@ export class EventLog {
   constructor(
     private readonly client: EtcdClient,
     private readonly print: (line: string) => void,
+    /** Told of every event (the operator audits those of its controllers' actions). */
+    private readonly onEvent?: (e: WardenEvent) => Promise<void>,
   ) {}
 
   async record(e: Omit<WardenEvent, 'time'>): Promise<void> {
@@ -66,7 +68,7 @@ export class EventLog {
     // The operator's log adds the time.
     this.print(`${ev.type} ${ev.source} ${ev.reason}: ${ev.message}`);
     const key = `${EVENTS}${ev.time}-${process.pid}-${String(this.seq++).padStart(6, '0')}`;
-    await this.client.put(key, JSON.stringify(ev));
+    await Promise.all([this.client.put(key, JSON.stringify(ev)), this.onEvent?.(ev)]);
   }
 
   async list(limit = MAX_EVENTS): Promise<WardenEvent[]> {

@@ -18,6 +18,7 @@ import { recordKeyRoots } from '../resources/key-roots.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, type KeyPrefixes } from '../resources/registry.ts';
 import { ResourceStore } from '../resources/store.ts';
 import { ConditionStore, EventLog } from './conditions.ts';
+import { AuditLog, operatorAuditEntry } from '../audit/audit.ts';
 import { ControllerRunner, type Controller } from './controller.ts';
 import { LeaderElection } from './election.ts';
 import { healthController } from './health-controller.ts';
@@ -79,7 +80,11 @@ export class Operator implements ActionHost {
       log: opts.log,
     };
     this.conditions = new ConditionStore(opts.client);
-    this.events = new EventLog(opts.client, opts.log);
+    const audit = new AuditLog(opts.client, opts.stateDir);
+    this.events = new EventLog(opts.client, opts.log, async (e) => {
+      const entry = operatorAuditEntry(e, this.identity);
+      if (entry) await audit.record(entry);
+    });
     this.election = new LeaderElection(opts.client, { identity: this.identity, ttlSeconds: opts.leaseTtlSeconds, log: opts.log });
     const configFile = encryptionConfigFile(opts.stateDir);
     this.encryptionConfig = new ConfigWatcher(configFile);

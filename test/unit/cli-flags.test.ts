@@ -32,7 +32,7 @@ const takesValue = (o: Option) => o.required || o.optional;
 const name = (f: Flag) => `${f.path} ${f.option.long ?? f.option.flags}`;
 
 /** Flags whose duration is compared with timestamps, never armed as a timer, so may exceed Node's timer limit. */
-const AGES = new Set(['--key-rotation', '--backup-retain-age', '--ttl']);
+const AGES = new Set(['--key-rotation', '--backup-retain-age', '--ttl', '--since']);
 
 test('every flag that takes a time or a size says so (<duration>, <size>)', async () => {
   const flags = (await allFlags()).filter((f) => takesValue(f.option));
