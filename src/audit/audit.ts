@@ -183,3 +183,18 @@ export function operatorAuditEntry(e: { time: string; type: 'Normal' | 'Warning'
     outcome: e.type === 'Warning' ? 'failed' : 'succeeded',
   };
 }
+
+/**
+ * The audit entry for a state-changing API request an authenticated caller made: the verb and
+ * path (names only, never a body), and how it ended (a 4xx/5xx is a failure, with the Status message).
+ */
+export function apiAuditEntry(caller: { kind: 'token' | 'cert' | 'anonymous'; name: string; role?: string }, method: string, path: string, status: number, message?: string): AuditEntry {
+  return {
+    time: new Date().toISOString(),
+    actor: { kind: caller.kind === 'token' ? 'token' : 'certificate', name: caller.name },
+    via: 'api',
+    action: `${method} ${path}`,
+    outcome: status < 400 ? 'succeeded' : 'failed',
+    ...(status >= 400 ? { error: `${status}${message ? `: ${message}` : ''}` } : {}),
+  };
+}

@@ -7,7 +7,8 @@ import type { Hono } from 'hono';
 import { UNAUTHENTICATED_ADMIN } from '../auth/roles.ts';
 import { registerResourceRoutes } from '../resources/routes.ts';
 import { registerActionRoutes } from './actions.ts';
-import { failure, guard, MAX_BODY_BYTES, responseHeaders, tooLarge, type ApiEnv, type GuardOptions } from './guard.ts';
+import { apiAuditEntry } from '../audit/audit.ts';
+import { failure, guard, MAX_BODY_BYTES, STATE_CHANGING, responseHeaders, tooLarge, type ApiEnv, type GuardOptions } from './guard.ts';
 import type { Operator } from './operator.ts';
 
 /**
@@ -26,6 +27,23 @@ export async function buildApp(op: Operator, guardOptions: GuardOptions | undefi
   // After the guard: nothing is read from a request it refuses. A Content-Length over the
   // limit is refused unread; a chunked body is counted as it streams and cut at the limit.
   app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => tooLarge(c, Number(c.req.header('content-length')) || undefined) }));
+  // Every state-changing request an authenticated caller made, with its outcome (what the guard
+  // refused before knowing who asks is not recorded: an unauthenticated flood cannot push the
+  // trail's real entries out of etcd's bounded window).
+  app.use('*', async (c, next) => {
+    await next();
+    const caller = c.get('caller');
+    if (!STATE_CHANGING.has(c.req.method) || !caller || caller.kind === 'anonymous') return;
+    let message: string | undefined;
+    if (c.res.status >= 400) {
+      try {
+        message = ((await c.res.clone().json()) as { message?: string }).message;
+      } catch {
+        /* not a Status */
+      }
+    }
+    await op.audit.record(apiAuditEntry(caller, c.req.method, c.req.path, c.res.status, message));
+  });
   app.get('/healthz', (c) => c.json({ status: 'ok', identity: op.identity, leader: op.isLeader }));
   app.get('/metrics', async (c) => {
     const body = await op.metrics.registry.metrics();

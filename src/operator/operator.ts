@@ -64,6 +64,8 @@ export class Operator implements ActionHost {
   readonly events: EventLog;
   readonly encryptionConfig: ConfigWatcher;
   readonly resources: ResourceStore;
+  /** The audit trail of the changes its controllers and its API's callers make. */
+  readonly audit: AuditLog;
   private readonly election: LeaderElection;
   private readonly runner: ControllerRunner;
   private http?: Listening;
@@ -80,10 +82,10 @@ export class Operator implements ActionHost {
       log: opts.log,
     };
     this.conditions = new ConditionStore(opts.client);
-    const audit = new AuditLog(opts.client, opts.stateDir);
+    this.audit = new AuditLog(opts.client, opts.stateDir);
     this.events = new EventLog(opts.client, opts.log, async (e) => {
       const entry = operatorAuditEntry(e, this.identity);
-      if (entry) await audit.record(entry);
+      if (entry) await this.audit.record(entry);
     });
     this.election = new LeaderElection(opts.client, { identity: this.identity, ttlSeconds: opts.leaseTtlSeconds, log: opts.log });
     const configFile = encryptionConfigFile(opts.stateDir);

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { AuditEntry } from '../../src/audit/audit.ts';
+import { certApi, createToken, operatorUrl, OperatorApi, clusterPki } from '../helpers/api.ts';
 import { Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
 
 async function trail(c: TestCluster, extra: string[] = []): Promise<AuditEntry[]> {
@@ -66,6 +67,43 @@ describe('audit trail', () => {
     const simple = await c.run(['audit']);
     assert.equal(simple.stdout.trim().split('\n').length, entries.length);
     assert.match(simple.stdout, new RegExp(`user ${me} via cli: backup failed`));
+  });
+
+  it('records API writes with the caller (token name or certificate CN) and the outcome, token changes, and no secret value', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait'])).code, 0);
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0']);
+    t.after(() => op.kill('SIGKILL'));
+    const url = await operatorUrl(op);
+    const writerToken = await createToken(c, 'deployer', 'admin');
+    const viewerToken = await createToken(c, 'looker', 'viewer');
+    assert.equal((await c.run(['token', 'revoke', 'looker'])).code, 0);
+    const writer = new OperatorApi(url, clusterPki(c).ca, { token: writerToken });
+    t.after(() => writer.close());
+    const value = `audit-value-${Math.random().toString(36).slice(2)}`;
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's-audit', namespace: 'ns1' }, data: { v: Buffer.from(value).toString('base64') } };
+    const created = await writer.fetch('/api/v1/namespaces/ns1/secrets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(secret) });
+    assert.equal(created.status, 201, await created.text());
+    const again = await writer.fetch('/api/v1/namespaces/ns1/secrets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(secret) });
+    assert.equal(again.status, 409);
+    const refused = new OperatorApi(url, clusterPki(c).ca, { token: viewerToken });
+    t.after(() => refused.close());
+    assert.equal((await refused.fetch('/api/v1/namespaces/ns1/secrets/s-audit', { method: 'DELETE' })).status, 401, 'a revoked token is no caller');
+    const cert = await certApi(t, c, op);
+    assert.equal((await cert.fetch('/api/v1/namespaces/ns1/secrets/s-audit', { method: 'DELETE' })).status, 200);
+    assert.equal((await cert.fetch('/api/v1/namespaces/ns1/secrets/s-audit')).status, 404, 'a read is no change');
+
+    const entries = await trail(c);
+    const api = entries.filter((e) => e.via === 'api');
+    assert.deepEqual(api.map((e) => [e.actor.kind, e.actor.name, e.action, e.outcome]), [
+      ['token', 'deployer', 'POST /api/v1/namespaces/ns1/secrets', 'succeeded'],
+      ['token', 'deployer', 'POST /api/v1/namespaces/ns1/secrets', 'failed'],
+      ['certificate', 'etcd-warden client', 'DELETE /api/v1/namespaces/ns1/secrets/s-audit', 'succeeded'],
+    ]);
+    assert.match(api[1]!.error!, /^409: .*already exists/);
+    assert.deepEqual(entries.filter((e) => e.action.startsWith('token ')).map((e) => `${e.action} ${e.outcome}`), ['token create succeeded', 'token create succeeded', 'token revoke succeeded']);
+    const everything = JSON.stringify(entries) + fs.readFileSync(path.join(c.stateDir, 'audit', 'audit.jsonl'), 'utf8');
+    for (const s of [value, Buffer.from(value).toString('base64'), writerToken, viewerToken]) assert.ok(!everything.includes(s), 'no secret value and no token in the trail');
   });
 
   it('a change made while etcd cannot take it is kept in the state dir and shown', async (t) => {
