@@ -2,12 +2,14 @@
 // clusters (kube-apiserver compacts every 5 minutes, so on a quiet cluster the backup is taken at
 // the compact revision), of an empty cluster and of a long-lived cluster (compacted right after
 // many deletes, restored, written to again). Each dry run passes, then the real restore of the
-// same set succeeds and every member serves the revision and hashKV the dry run announced.
+// same set succeeds and every member serves, at the revision the dry run announced, its hashKV and
+// key count (the restore's own audit entry is written after it, one revision later).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { EtcdClient } from '../../src/etcd/client.ts';
-import { etcdctl, startCluster, tempDir, type TestCluster } from '../helpers/warden.ts';
+import { startSingleEtcd } from '../helpers/single-etcd.ts';
+import { etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
 
 async function revision(c: TestCluster): Promise<number> {
   const r = await etcdctl(['--endpoints', await c.endpoints(), 'endpoint', 'status', '-w', 'json']);
@@ -53,22 +55,36 @@ async function dryRun(c: TestCluster, dir: string): Promise<DryRun> {
   return JSON.parse(json.stdout) as DryRun;
 }
 
-/** The real restore succeeds, and every member is where the dry run said a restored member would be. */
+/** Keys in the cluster (at revision `rev`, or now). */
+async function keyCount(c: TestCluster, rev?: number): Promise<number> {
+  return (JSON.parse(await ctl(c, ['get', '', '--prefix', '--keys-only', '-w', 'json', ...(rev ? ['--rev', String(rev)] : [])])) as { count?: number }).count ?? 0;
+}
+
+/**
+ * The real restore succeeds, its members agreeing on the revision and hashKV the dry run
+ * announced (measured by the restore before it records itself in the audit trail, one revision
+ * later); etcd itself then shows every member alike and the dry run's key count at its revision.
+ */
 async function restoreMatches(c: TestCluster, dir: string, dry: DryRun): Promise<void> {
   const r = await c.run(['restore', dir]);
   assert.equal(r.code, 0, `the real restore failed: ${r.stderr}`);
-  for (const m of await c.status()) {
-    const out = await etcdctl(['--endpoints', m.clientURL, 'endpoint', 'hashkv', '-w', 'json']);
-    assert.equal(out.code, 0, out.stderr);
-    const h = (JSON.parse(out.stdout) as { HashKV: { header: { revision: number }; hash: number; compact_revision: number } }[])[0]!.HashKV;
-    assert.deepEqual(
-      { revision: h.header.revision, hash: h.hash, compactRevision: h.compact_revision },
-      { revision: dry.revision, hash: dry.hashKV, compactRevision: dry.compactRevision },
-      `member ${m.name} after the real restore`,
-    );
-  }
-  const count = (JSON.parse(await ctl(c, ['get', '', '--prefix', '--keys-only', '-w', 'json'])) as { count?: number }).count ?? 0;
-  assert.equal(count, dry.keys);
+  const agreed = /all \d+ members agree: revision (\d+), hashKV (\d+)/.exec(r.stderr);
+  assert.ok(agreed, r.stderr);
+  assert.deepEqual({ revision: Number(agreed[1]), hash: Number(agreed[2]) }, { revision: dry.revision, hash: dry.hashKV }, 'the restored members, as the restore measured them');
+  // A follower may apply the restore's audit entry a moment after the others.
+  let now = new Set<string>();
+  await waitUntil('every member alike after the restore', async () => {
+    now = new Set<string>();
+    for (const m of await c.status()) {
+      const out = await etcdctl(['--endpoints', m.clientURL, 'endpoint', 'hashkv', '-w', 'json']);
+      assert.equal(out.code, 0, out.stderr);
+      const h = (JSON.parse(out.stdout) as { HashKV: { header: { revision: number }; hash: number; compact_revision: number } }[])[0]!.HashKV;
+      assert.equal(h.compact_revision, dry.compactRevision, `member ${m.name}'s compact revision`);
+      now.add(`${h.header.revision}/${h.hash}`);
+    }
+    return now.size === 1;
+  }, 20_000).catch(() => assert.fail(`the members differ after the restore: ${[...now].join(', ')}`));
+  assert.equal(await keyCount(c, dry.revision), dry.keys);
 }
 
 describe('restore --dry-run agrees with the real restore', () => {
@@ -79,19 +95,26 @@ describe('restore --dry-run agrees with the real restore', () => {
     await ctl(c, ['del', '/oracle/0007']);
     const rev = await revision(c);
     await ctl(c, ['compact', String(rev)]);
+    const keys = await keyCount(c); // 59 under /oracle/, and warden's audit entries
     const dir = await backup(c, 'compacted');
     const simple = await c.run(['restore', dir, '--dry-run']);
     assert.equal(simple.code, 0, `the dry run refused a good set: ${simple.stderr}`);
     assert.match(simple.stdout.trim(), /^dry run of backup .*: OK: a member restored from it serves revision \d+, \d+ keys, hashKV \d+ \(matches the snapshot\); nothing else was touched$/);
     const dry = await dryRun(c, dir);
-    assert.deepEqual([dry.revision, dry.compactRevision, dry.keys], [rev, rev, 59]);
+    assert.deepEqual([dry.revision, dry.compactRevision, dry.keys], [rev, rev, keys]);
     await restoreMatches(c, dir, dry);
   });
 
   it('a backup of an empty cluster', async (t) => {
+    // A cluster warden did not make (`cluster up` records itself in the audit trail): nothing written.
+    const empty = await startSingleEtcd();
+    t.after(() => empty.stop());
+    const status = JSON.parse(await empty.etcdctl(['endpoint', 'status', '-w', 'json'])) as { Status: { header: { revision: number } } }[];
+    assert.equal(status[0]!.Status.header.revision, 1, 'nothing was written');
     const c = await startCluster(t);
-    assert.equal(await revision(c), 1, 'nothing was written');
-    const dir = await backup(c, 'empty');
+    const dir = path.join(tempDir('empty'), 'b');
+    const b = await c.run(['--endpoints', empty.endpoint, 'backup', dir]);
+    assert.equal(b.code, 0, b.stderr);
     const dry = await dryRun(c, dir);
     assert.deepEqual([dry.revision, dry.compactRevision, dry.keys], [1, -1, 0]);
     await restoreMatches(c, dir, dry);
@@ -110,9 +133,10 @@ describe('restore --dry-run agrees with the real restore', () => {
     await putKeys(c, '/keep/', 5, 'v3');
     await ctl(c, ['del', '/keep/0040']);
     await putKeys(c, '/new/', 10, 'v1');
+    const keys = await keyCount(c); // 59 under /keep/ and /new/, and warden's audit entries
     const second = await backup(c, 'long-lived-2');
     const dry = await dryRun(c, second);
-    assert.equal(dry.keys, 59);
+    assert.equal(dry.keys, keys);
     await restoreMatches(c, second, dry);
   });
 });
