@@ -9,7 +9,7 @@
 // is refused before age sees it, and any `AGE-SECRET-KEY-1...` in age's output is cut).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { UsageError, WardenError } from '../errors.ts';
 import { requireTool } from '../cluster/binaries.ts';
 
@@ -126,10 +126,65 @@ export function encryptInto(r: AgeRecipients, fd: number, label: string): AgeEnc
     throw new WardenError(`age could not encrypt ${label} (${signal ? `killed by ${signal}` : `age: ${ageMessage(err())}`}); nothing was written: check the disk and retry`);
   });
   done.catch(() => undefined);
-  const input = child.stdin as Writable;
+  const pipe = child.stdin as Writable;
   // A dead age closes the pipe: its exit status, not EPIPE, says why.
-  input.on('error', () => undefined);
-  return { input, done, kill: () => child.kill('SIGKILL') };
+  pipe.on('error', () => undefined);
+  return { input: batchedWrites(pipe), done, kill: () => child.kill('SIGKILL') };
+}
+
+/** Bytes handed to age's pipe in one writev. */
+const WRITE_BATCH = 1 << 20;
+
+/**
+ * A Writable over `pipe` that passes the chunks on, uncopied, WRITE_BATCH bytes at a time in one
+ * writev: a snapshot streams in 32 KiB chunks, and a write into the pipe each costs the main
+ * thread 3x the CPU of 1 MiB writes (measured: ~200 vs ~65 ms per 100 MB).
+ */
+function batchedWrites(pipe: Writable): Writable {
+  let pending: Buffer[] = [];
+  let bytes = 0;
+  /** Calls `cb` once the pipe took `event` (drain, finish) or closed first (age died: its exit says why). */
+  const after = (event: string, cb: (err?: Error | null) => void) => {
+    const onEvent = () => {
+      pipe.off('close', onClose);
+      cb();
+    };
+    const onClose = () => {
+      pipe.off(event, onEvent);
+      cb(new Error('age closed its input'));
+    };
+    pipe.once(event, onEvent);
+    pipe.once('close', onClose);
+  };
+  const flush = (cb: (err?: Error | null) => void) => {
+    if (pipe.destroyed) return cb(new Error('age closed its input'));
+    pipe.cork();
+    for (const b of pending) pipe.write(b);
+    pending = [];
+    bytes = 0;
+    pipe.uncork();
+    if (pipe.writableNeedDrain) after('drain', cb);
+    else cb();
+  };
+  return new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      pending.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= WRITE_BATCH) flush(cb);
+      else cb();
+    },
+    final(cb) {
+      flush((err) => {
+        if (err) return cb(err);
+        pipe.end();
+        after('finish', cb);
+      });
+    },
+    destroy(err, cb) {
+      pipe.destroy();
+      cb(err);
+    },
+  });
 }
 
 /** An age process decrypting a file (or what is written to `input`) to `output`. */

@@ -262,18 +262,40 @@ export class StreamStatus {
     return this.total;
   }
 
+  /**
+   * Feeds a chunk. Whole pages are scanned where they lie in the chunk (no copy: the chunk may
+   * go on, unchanged, into age); only the first block (the meta pages) and a page split between
+   * chunks are gathered in the block buffer.
+   */
   update(chunk: Buffer): void {
     this.total += chunk.length;
     if (this.hash) this.hashHeldBack(chunk);
     for (let off = 0; off < chunk.length; ) {
-      const n = chunk.copy(this.block, this.filled, off);
+      const ps = this.scan ? this.meta!.pageSize : 0;
+      if (ps && this.filled === 0) {
+        const whole = chunk.length - off - ((chunk.length - off) % ps);
+        if (whole > 0) {
+          this.consume(chunk.subarray(off, off + whole));
+          off += whole;
+          continue;
+        }
+      }
+      const target = ps || SCAN_BLOCK;
+      const n = chunk.copy(this.block, this.filled, off, Math.min(chunk.length, off + target - this.filled));
       this.filled += n;
       off += n;
-      if (this.filled === SCAN_BLOCK) {
-        this.consume(this.block);
+      if (this.filled === target) {
+        this.consume(this.block.subarray(0, target));
         this.filled = 0;
       }
     }
+  }
+
+  /** After the last byte: scans the partial block left. `finish` calls it too. */
+  end(): void {
+    if (this.filled === 0) return;
+    this.consume(this.block.subarray(0, this.filled));
+    this.filled = 0;
   }
 
   private hashHeldBack(chunk: Buffer): void {
@@ -328,8 +350,7 @@ export class StreamStatus {
    * name the problem). A sha256 that differs from the trailer throws SnapshotHashMismatchError.
    */
   finish(): (SnapshotStatus & { sha256?: string; dbSize: number }) | undefined {
-    if (this.filled > 0) this.consume(this.block.subarray(0, this.filled));
-    this.filled = 0;
+    this.end();
     let sha256: string | undefined;
     let dbSize = this.total;
     if (this.hash) {
