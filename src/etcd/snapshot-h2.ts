@@ -186,7 +186,9 @@ export class H2SnapshotSource extends EventEmitter {
     this.session.on('error', (err: Error) => this.fail(UNAVAILABLE, `No connection established. Last error: ${err.message}`));
     this.session.on('connect', () => {
       clearTimeout(this.dialTimer);
-      this.session.setLocalWindowSize(WINDOW);
+      // A call cancelled while connecting (Ctrl-C) destroyed the session already, and Node
+      // still emits its connect: the window of a destroyed session throws.
+      if (!this.session.destroyed) this.session.setLocalWindowSize(WINDOW);
     });
     this.dialTimer = setTimeout(() => this.fail(UNAVAILABLE, `No connection established. Last error: no connection within ${t.dialTimeoutMs} ms`), t.dialTimeoutMs);
     const headers: http2.OutgoingHttpHeaders = {
