@@ -5,9 +5,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+//
+//   npm run bench                      every benchmark at its default size (~100 MB)
+//   npm run bench -- --mb 1000         the ones whose work grows with the data, at 1 GB
+//   npm run bench -- backup snapshot   only those whose file name contains a word given
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !['run.ts', 'helpers.ts'].includes(f)).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const argv = process.argv.slice(2);
+const mbAt = argv.indexOf('--mb');
+const sizeArgs = mbAt >= 0 ? argv.splice(mbAt, 2) : [];
+/** Benchmarks whose work grows with the data: the only ones run at another size. */
+const SIZED = ['snapshot-status.ts', 'backup-restore.ts', 'defrag.ts', 's3-upload.ts'];
+const only = argv;
+const files = fs.readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && !['run.ts', 'helpers.ts'].includes(f))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .filter((f) => sizeArgs.length === 0 || SIZED.includes(f))
+  .sort();
 let failed = 0;
 const began = performance.now();
 for (const f of files) {
@@ -19,7 +32,7 @@ for (const f of files) {
   const synced = performance.now() - s0;
   if (synced > 1000) console.log(`(sync before ${f}: ${(synced / 1000).toFixed(1)} s)`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f), ...sizeArgs], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
   console.log(`(${f}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }

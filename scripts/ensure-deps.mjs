@@ -44,6 +44,8 @@ if (!npmPackagesCurrent()) {
 
 // Each tool warden runs, and the Debian package that brings it.
 const PACKAGES = { etcd: 'etcd-server', etcdctl: 'etcd-client', age: 'age', 'age-keygen': 'age' };
+// The benchmarks measure peak RSS with GNU time.
+if (process.argv.includes('--bench')) PACKAGES.time = 'time';
 const missing = Object.keys(PACKAGES).filter((t) => !onPath(t));
 const packages = [...new Set(missing.map((t) => PACKAGES[t]))];
 if (missing.length) {

@@ -102,6 +102,24 @@ describe('snapshot files', () => {
   };
   const hashed = writeBbolt(etcdLike, { sha256Trailer: true, maxElements: 16 });
 
+  // Small files are hashed in the scan's pass, large ones (64 MiB+) by a worker beside it: both ways here.
+  const ways = [{ name: 'in one pass', opts: {} }, { name: 'hashed by a worker beside the scan', opts: { hashInWorkerFrom: 0 } }];
+  for (const { name, opts } of ways) {
+    test(`${name}: the digest of a file with a trailer, the same numbers; a flipped byte is a mismatch`, async () => {
+      const s = await snapshotStatus(write(`good-${name}.db`, hashed), opts);
+      assert.equal(s.sha256, hashed.subarray(hashed.length - 32).toString('hex'));
+      assert.deepEqual({ hash: s.hash, totalKey: s.totalKey, totalSize: s.totalSize }, { ...expected(etcdLike), totalSize: hashed.length - 32 });
+      const bad = Buffer.from(hashed);
+      const at = bad.indexOf('kv-100');
+      bad.writeUInt8(bad.readUInt8(at) ^ 0x01, at);
+      await assert.rejects(snapshotStatus(write(`flip-${name}.db`, bad), opts), SnapshotHashMismatchError);
+      // A flip that also breaks a page the scan reads: the sha256 still explains it.
+      const broken = Buffer.from(hashed);
+      broken.fill(0xff, 2 * 4096, 3 * 4096);
+      await assert.rejects(snapshotStatus(write(`broken-${name}.db`, broken), opts), SnapshotHashMismatchError);
+    });
+  }
+
   test('a file with etcd\'s sha256 trailer is checked and reports the digest; one without is fine', async () => {
     const s = await snapshotStatus(write('good.db', hashed));
     assert.equal(s.sha256, hashed.subarray(hashed.length - 32).toString('hex'));
