@@ -197,7 +197,27 @@ export const responseHeaders: MiddlewareHandler<ApiEnv> = async (c, next) => {
   c.res.headers.set('x-content-type-options', 'nosniff');
 };
 
-/** A Status for bodies over MAX_BODY_BYTES; the connection is closed after it (the rest is not read). */
+/** How long a connection whose body was refused stays open to read (and drop) what still comes. */
+const LINGER_MS = 5_000;
+
+/**
+ * A Status for bodies over MAX_BODY_BYTES, sent before the body is read; the connection is
+ * closed after it. Closed at once, a client still sending (a 300 MB POST) got a reset that
+ * dropped the 413 from its receive buffer, so it saw EPIPE or "socket hang up" instead (a CI
+ * run under load). So the close is a lingering one, as Go's server does: the answer is sent, the
+ * write side ends (FIN), and what the client still sends is read and dropped (never kept) until
+ * it closes or for LINGER_MS; only then is the socket destroyed.
+ */
 export function tooLarge(c: Context, size?: number): Response {
+  const socket = c.env?.incoming?.socket;
+  if (socket && !socket.destroyed) {
+    const destroy = socket.destroy.bind(socket);
+    socket.destroySoon = () => {
+      if (socket.writable) socket.end();
+      const timer = setTimeout(destroy, LINGER_MS);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+    };
+  }
   return failure(c, 413, 'RequestEntityTooLarge', `the request body${size !== undefined ? ` (${size} bytes)` : ''} is over the limit of ${MAX_BODY_BYTES} bytes (3 MiB)`, { connection: 'close' });
 }
