@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     const runEtcdctl = () => execFileSync('etcdctl', ['--endpoints', eps, '--command-timeout', '120s', 'defrag', '--cluster'], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: 'pipe' });
     let peakMb = 0;
     const runWarden = () => {
-      peakMb = Math.max(peakMb, timedRss(process.execPath, [WARDEN, '--state-dir', cluster.stateDir, '--command-timeout', '120s', 'defrag', '--cluster', '--wait', '0']).peakMb);
+      peakMb = Math.max(peakMb, timedRss(process.execPath, [WARDEN, '--state-dir', cluster.stateDir, '--command-timeout', '120s', 'defrag', '--cluster', '--wait', '0']).nodePeakMb);
     };
     const runStatus = () => execFileSync(process.execPath, [WARDEN, '--state-dir', cluster.stateDir, 'endpoint', 'status'], { stdio: 'pipe' });
     const ctl: number[] = [];

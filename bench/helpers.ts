@@ -91,14 +91,31 @@ export function record(what: string, mb: number, ms: number): Results[string] {
   return mine;
 }
 
-/** Runs a command to completion with its peak RSS (GNU time), throwing on failure. */
-export function timedRss(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; peakMb: number; stderr: string } {
+/**
+ * Runs a command to completion with its peak RSS, throwing on failure: `peakMb` of the whole
+ * tree as GNU time reports it (children it waited for included: etcdctl, a restore's etcd),
+ * `nodePeakMb` of the Node processes alone (bench/rss-preload.cjs), i.e. warden's own memory.
+ */
+export function timedRss(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; peakMb: number; nodePeakMb: number; stderr: string } {
+  const rssFile = path.join(os.tmpdir(), `warden-bench-rss-${process.pid}.txt`);
+  fs.rmSync(rssFile, { force: true });
+  const preload = `--require ${fileURLToPath(new URL('./rss-preload.cjs', import.meta.url))}`;
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb %M', cmd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb %M', cmd, ...args], {
+    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...env, WARDEN_BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${preload}`.trim() },
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   const kb = Number(/peak-rss-kb (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  return { ms, peakMb: kb / 1024, stderr: r.stderr };
+  let nodeKb = 0;
+  try {
+    for (const line of fs.readFileSync(rssFile, 'utf8').split('\n').filter(Boolean)) nodeKb = Math.max(nodeKb, Number(line.split(' ')[1]));
+  } catch {
+    /* not a Node command */
+  }
+  fs.rmSync(rssFile, { force: true });
+  return { ms, peakMb: kb / 1024, nodePeakMb: nodeKb / 1024, stderr: r.stderr };
 }
 
 /** `cluster up` flags for a DB of `mb` MB: a quota above etcd's 2 GB default when it needs one. */
