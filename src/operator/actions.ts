@@ -13,6 +13,7 @@ import type { AgeRecipients } from '../backup/age.ts';
 import { targetMembers } from '../cli/commands/endpoint.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, DefragLockHeldError, withDefragLock } from '../defrag/lock.ts';
 import { hexId } from '../defrag/policy.ts';
+import { defragResultJson, spaceReportJson } from '../defrag/json.ts';
 import { ClusterUnhealthyError, rollingDefrag, type DefragResult, type DefragTarget } from '../defrag/rolling.ts';
 import { recoverSpace } from '../defrag/space.ts';
 import type { MetricsTls } from '../defrag/quota.ts';
@@ -83,12 +84,6 @@ function str(b: Body, field: string): string | undefined {
   return v;
 }
 
-function resultJson(r: DefragResult): Record<string, unknown> {
-  return {
-    endpoint: r.endpoint, name: r.name, id: hexId(r.id), before: r.before, after: r.after, durationMs: Math.round(r.durationMs), wasLeader: r.wasLeader,
-    ...(r.leaderMovedTo ? { leaderMovedTo: { name: r.leaderMovedTo.name, id: hexId(r.leaderMovedTo.id) } } : {}),
-  };
-}
 
 /** Every member, or the named ones (names or hex IDs), as `warden defrag --cluster|--member` picks them. */
 async function targets(client: EtcdClient, member: string | undefined): Promise<DefragTarget[]> {
@@ -144,7 +139,7 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
       (signal) => rollingDefrag({ client, targets: list, moveLeader, defragTimeoutMs, waitMs, healthTimeoutMs, signal, on: (e) => {
         if (e.kind === 'defragmented') results.push(e.result);
       } }));
-    return c.json({ kind: 'DefragResult', apiVersion: 'warden.io/v1', results: results.map(resultJson) });
+    return c.json({ kind: 'DefragResult', apiVersion: 'warden.io/v1', results: results.map(defragResultJson) });
   });
 
   action('space-recover', async (c) => {
@@ -164,12 +159,7 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
     op.actions.log(`action space-recover by ${who(c)}: compacted up to revision ${report.compactedRevision}`);
     return c.json({
       kind: 'SpaceRecoveryResult', apiVersion: 'warden.io/v1',
-      alarms: report.alarms.map((a) => ({ memberID: a.memberID, alarm: a.alarm })),
-      compactedRevision: report.compactedRevision,
-      defragmented: report.defragmented.map(resultJson),
-      disarmed: report.disarmed.map((a) => ({ memberID: a.memberID, alarm: a.alarm })),
-      writeCheck: report.probeKey,
-      nearQuota: report.nearQuota.map((m) => ({ name: m.name, dbSize: m.dbSize, quota: m.quota })),
+      ...spaceReportJson(report),
       lines,
     });
   });

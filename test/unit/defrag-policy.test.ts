@@ -2,7 +2,8 @@
 // takes over leadership, when the controller is degraded; plus flag parsing and output lines.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { finishedLine, resultJson } from '../../src/cli/commands/defrag.ts';
+import { finishedLine } from '../../src/cli/commands/defrag.ts';
+import { defragResultJson as resultJson } from '../../src/defrag/json.ts';
 import { defragmentedMessage, failedMessage } from '../../src/defrag/controller.ts';
 import { parsePercent } from '../../src/defrag/options.ts';
 import { parseDuration } from '../../src/util/duration.ts';

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
 import { hexId } from '../../defrag/policy.ts';
+import { defragResultJson } from '../../defrag/json.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFRAG_LOCK_KEY, DEFRAG_LOCK_TTL_SECONDS, withDefragLock } from '../../defrag/lock.ts';
 import { rollingDefrag, type DefragResult, type DefragTarget, type RollingEvent } from '../../defrag/rolling.ts';
 import { formatDuration } from '../../util/duration.ts';
@@ -23,18 +24,6 @@ export function finishedLine(r: Pick<DefragResult, 'endpoint' | 'before' | 'afte
   return `Finished defragmenting etcd member[${r.endpoint}] (DB size ${humanBytes(r.before)} -> ${humanBytes(r.after)})`;
 }
 
-export function resultJson(r: DefragResult): Record<string, unknown> {
-  return {
-    endpoint: r.endpoint,
-    name: r.name,
-    id: hexId(r.id),
-    before: r.before,
-    after: r.after,
-    durationMs: Math.round(r.durationMs),
-    wasLeader: r.wasLeader,
-    ...(r.leaderMovedTo ? { leaderMovedTo: { name: r.leaderMovedTo.name, id: hexId(r.leaderMovedTo.id) } } : {}),
-  };
-}
 
 export function resultsTable(results: DefragResult[]): string {
   return renderTable(['endpoint', 'name', 'ID', 'db size before', 'db size after', 'took', 'was leader'], results.map((r) => [
@@ -112,7 +101,7 @@ export function registerDefrag(program: Command, ctx: Ctx): void {
         const results: DefragResult[] = [];
         const print = progressPrinter(c, format);
         const finish = () => {
-          if (format === 'json') c.print(toJson(results.map(resultJson)));
+          if (format === 'json') c.print(toJson(results.map(defragResultJson)));
           else if (format === 'table' && results.length) c.print(resultsTable(results));
         };
         try {

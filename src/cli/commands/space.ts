@@ -9,7 +9,8 @@ import { formatDuration } from '../../util/duration.ts';
 import type { Context } from '../context.ts';
 import { durationOption } from '../options.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
-import { defragTargets, defragTimeoutMs, progressPrinter, resultJson } from './defrag.ts';
+import { spaceReportJson } from '../../defrag/json.ts';
+import { defragTargets, defragTimeoutMs, progressPrinter } from './defrag.ts';
 
 type Ctx = (cmd: Command) => Context;
 
@@ -122,14 +123,7 @@ export function registerSpace(program: Command, ctx: Ctx): void {
           onDefrag: progressPrinter(c, simple ? 'simple' : format),
         });
         if (!simple) {
-          c.print(toJson({
-            alarms: report.alarms.map((a) => ({ memberID: a.memberID, alarm: a.alarm })),
-            compactedRevision: report.compactedRevision,
-            defragmented: report.defragmented.map(resultJson),
-            disarmed: report.disarmed.map((a) => ({ memberID: a.memberID, alarm: a.alarm })),
-            writeCheck: report.probeKey,
-            nearQuota: report.nearQuota.map((m) => ({ name: m.name, dbSize: m.dbSize, quota: m.quota })),
-          }));
+          c.print(toJson(spaceReportJson(report)));
         }
       });
     });
