@@ -22,6 +22,7 @@ const resources = async (): Promise<Register> => (await import('./commands/resou
 const restore = async (): Promise<Register> => (await import('./commands/restore.ts')).registerRestore;
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./commands/run.ts')).registerRun,
+  agent: async () => (await import('./commands/agent.ts')).registerAgent,
   cluster: async () => (await import('./commands/cluster.ts')).registerCluster,
   endpoint: async () => (await import('./commands/endpoint.ts')).registerEndpoint,
   member: async () => (await import('./commands/member.ts')).registerMember,

@@ -32,12 +32,14 @@ export interface UpOptions {
 
 export interface MemberRow {
   name: string;
+  /** The agent that runs the member (clusters made by `cluster init`). */
+  host?: string;
   clientURL: string;
   peerURL: string;
   pid: number | null;
   dataDir: string;
   running: boolean;
-  state: MemberState | 'pending';
+  state: MemberState | 'pending' | 'unreachable';
   manifest: 'active' | 'moved-out';
   logFile: string;
   error?: string;

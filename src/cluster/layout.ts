@@ -8,6 +8,12 @@
 //   <state>/run/                    pid and status files written by the supervisor
 //   <state>/tls/                    CA and certificates when the cluster uses TLS
 //   <state>/auth/root.password      etcd's root password when `cluster up --auth` enabled auth (0600)
+// An agent's state dir (`warden agent`) holds its one member the same way, and also:
+//   <state>/agent.json              the agent's address and its member's planned URLs
+//   <state>/tls/agent.{crt,key}     its certificate from the cluster CA (after `cluster init`)
+//   <state>/run/last-seen.json      what its member last answered (raft index, revision)
+// An admin's state dir made by `cluster init` holds cluster.json, tls/ (CA, client certificate)
+// and inventory.json: the agents and the member each one runs.
 import path from 'node:path';
 
 export const DEFAULT_STATE_DIR = '.warden';
@@ -19,6 +25,15 @@ export function resolveStateDir(flag?: string): string {
 export class StateLayout {
   constructor(readonly root: string) {}
 
+  get agentFile(): string {
+    return path.join(this.root, 'agent.json');
+  }
+  get inventoryFile(): string {
+    return path.join(this.root, 'inventory.json');
+  }
+  get lastSeenFile(): string {
+    return path.join(this.runDir, 'last-seen.json');
+  }
   get clusterFile(): string {
     return path.join(this.root, 'cluster.json');
   }

@@ -201,3 +201,78 @@ export async function issueClientCertificate(dir: string, subject: string): Prom
   const { pem, key } = await leaf(x509, ca, subject, [x509.ExtendedKeyUsage.clientAuth], []);
   return { cert: pem, key };
 }
+
+/** The organization of every agent's certificate (its group; it grants no role on the operator's API). */
+export const AGENT_GROUP = 'warden:agent';
+
+/**
+ * An agent's new key and a certificate request for it (PKCS #10, PEM): the key stays on the
+ * agent's host; only the request travels to the admin who signs it.
+ */
+export async function agentKeyRequest(): Promise<{ keyPem: string; csrPem: string }> {
+  const x509 = await loadX509();
+  const keys = await keyPair();
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: 'CN=etcd-warden agent', keys, signingAlgorithm: ALG });
+  return { keyPem: await pkcs8Pem(keys.privateKey), csrPem: csr.toString('pem') };
+}
+
+/**
+ * Signs an agent's certificate request with the CA in `dir`: the request gives only its key
+ * (its signature checked); the names are the address the admin reached the agent at, so an
+ * agent cannot ask for a name it was not reached by. Server and client usage: the agent serves
+ * its API, and its member's etcd uses it as server and peer certificate.
+ */
+export async function signAgentRequest(dir: string, csrPem: string, host: string): Promise<string> {
+  const x509 = await loadX509();
+  const ca = await loadCa(x509, dir);
+  let csr: import('@peculiar/x509').Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(csrPem);
+  } catch (err) {
+    throw new WardenError(`the agent at ${host} sent a certificate request that cannot be read (${(err as Error).message}): check that it runs this warden version`);
+  }
+  if (!(await csr.verify())) throw new WardenError(`the agent at ${host} sent a certificate request whose signature does not verify: check that it runs this warden version`);
+  const names = [{ type: net.isIP(host) ? ('ip' as const) : ('dns' as const), value: host }];
+  if (host !== '127.0.0.1' && net.isIP(host)) names.push({ type: 'dns', value: 'localhost' }, { type: 'ip', value: '127.0.0.1' });
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: `CN=etcd-warden agent ${host}, O=${AGENT_GROUP}`,
+    issuer: ca.cert.subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 10 * YEAR_MS),
+    signingAlgorithm: ALG,
+    publicKey: await csr.publicKey.export(),
+    signingKey: ca.keys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+      new x509.SubjectAlternativeNameExtension(names),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+    ],
+  });
+  return cert.toString('pem');
+}
+
+/**
+ * A self-signed server certificate made in memory, for an agent that has not joined a cluster
+ * yet: the bootstrap proofs, not a CA, tell the admin it is the agent holding the token.
+ */
+export async function throwawayServerCertificate(): Promise<{ cert: string; key: string }> {
+  const x509 = await loadX509();
+  const keys = await keyPair();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: 'CN=etcd-warden agent (not joined)',
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + YEAR_MS),
+    signingAlgorithm: ALG,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    ],
+  });
+  return { cert: cert.toString('pem'), key: await pkcs8Pem(keys.privateKey) };
+}

@@ -1,10 +1,13 @@
 // `warden cluster ...`: the local cluster that warden supervises (see src/cluster/).
 import type { Command, Option } from 'commander';
 import { requireTool } from '../../cluster/binaries.ts';
+import fs from 'node:fs';
 import { clusterDown, clusterStatus, clusterUp, startMember, stopMember, tlsClientFiles, type MemberRow } from '../../cluster/control.ts';
+import { readInventory } from '../../cluster/inventory.ts';
 import { etcdctlAuthPrefix } from '../../cluster/credentials.ts';
 import { Supervisor } from '../../cluster/supervisor.ts';
 import type { Context } from '../context.ts';
+import { UsageError } from '../../errors.ts';
 import { durationOption, wholeNumberOption } from '../options.ts';
 import { render } from '../printer.ts';
 
@@ -18,11 +21,17 @@ export function membersOption(description: string): Option {
 export function renderMembers(ctx: Context, rows: MemberRow[], fallback: 'table' | 'simple' = 'table'): string {
   return render(ctx.format(fallback), {
     json: () => rows,
-    simple: () => rows.map((r) => [r.name, r.state, r.clientURL, r.peerURL, r.pid ?? '-', r.dataDir].join(', ')),
-    table: () => ({
-      headers: ['name', 'state', 'pid', 'client url', 'peer url', 'data dir'],
-      rows: rows.map((r) => [r.name, r.manifest === 'moved-out' ? `${r.state} (manifest moved out)` : r.state, r.pid ? String(r.pid) : '-', r.clientURL, r.peerURL, r.dataDir]),
-    }),
+    simple: () => rows.map((r) => [r.name, ...(r.host ? [r.host] : []), r.state, r.clientURL, r.peerURL, r.pid ?? '-', r.dataDir].join(', ')),
+    table: () => {
+      const hosts = rows.some((r) => r.host);
+      return {
+        headers: ['name', ...(hosts ? ['host'] : []), 'state', 'pid', 'client url', 'peer url', 'data dir'],
+        rows: rows.map((r) => [
+          r.name, ...(hosts ? [r.host ?? '-'] : []), r.manifest === 'moved-out' ? `${r.state} (manifest moved out)` : r.state,
+          r.pid ? String(r.pid) : '-', r.clientURL, r.peerURL, r.dataDir,
+        ]),
+      };
+    },
   });
 }
 
@@ -84,10 +93,16 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .command('status')
     .description('list the members with their state, pid, URLs and data dirs')
     .addHelpText('after', '\nExample:\n  warden cluster status -w json')
-    .action((_o: unknown, cmd: Command) => {
+    .action(async (_o: unknown, cmd: Command) => {
       const c = ctx(cmd);
       c.format('table');
-      c.print(renderMembers(c, clusterStatus(c.layout)));
+      const inv = readInventory(c.layout);
+      if (!inv) return c.print(renderMembers(c, clusterStatus(c.layout)));
+      const { agentMemberRows } = await import('../../agent/members.ts');
+      const rows = await agentMemberRows(c.layout, inv);
+      c.print(renderMembers(c, rows));
+      for (const r of rows.filter((x) => x.state === 'unreachable')) c.io.err(`warning: ${r.error ?? `agent ${r.host} did not answer`}`);
+      if (rows.some((r) => r.state === 'unreachable')) c.fail(1);
     });
 
   cluster
@@ -96,6 +111,12 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .addOption(durationOption('--timeout <duration>', 'how long to wait for it to stop', { default: '30s' }))
     .action(async (name: string, opts: { timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
+      const inv = readInventory(c.layout);
+      if (inv) {
+        const { stopAgentMember } = await import('../../agent/members.ts');
+        const host = await stopAgentMember(c.layout, inv, name, opts.timeout);
+        return c.print(`member ${name} stopped on agent ${host} (its manifest moved out)`);
+      }
       await stopMember(c.layout, name, opts.timeout);
       c.print(`member ${name} stopped (manifest moved to ${c.layout.stoppedManifestFile(name)})`);
     });
@@ -106,8 +127,58 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .addOption(durationOption('--timeout <duration>', 'how long to wait for it to become healthy', { default: '60s' }))
     .action(async (name: string, opts: { timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
+      const inv = readInventory(c.layout);
+      if (inv) {
+        const { startAgentMember } = await import('../../agent/members.ts');
+        const host = await startAgentMember(c.layout, inv, name, opts.timeout);
+        return c.print(`member ${name} started on agent ${host} and healthy`);
+      }
       await startMember(c.layout, name, opts.timeout);
       c.print(`member ${name} started and healthy`);
+    });
+
+  cluster
+    .command('logs <name>')
+    .description("print the last lines of a member's log (from its agent, for a cluster made by `cluster init`)")
+    .addOption(wholeNumberOption('--lines <n>', 'how many lines', { min: 1, max: 100_000, hint: 'e.g. --lines 50', default: 100 }))
+    .action(async (name: string, opts: { lines: number }, cmd: Command) => {
+      const c = ctx(cmd);
+      const inv = readInventory(c.layout);
+      if (inv) {
+        const { agentMemberLog } = await import('../../agent/members.ts');
+        return c.io.out((await agentMemberLog(c.layout, inv, name, opts.lines)).replace(/\n$/, ''));
+      }
+      const row = clusterStatus(c.layout).find((r) => r.name === name);
+      if (!row) throw new UsageError(`no member named "${name}" in ${c.layout.root}: members are ${clusterStatus(c.layout).map((r) => r.name).join(', ')}`);
+      const lines = (fs.existsSync(row.logFile) ? fs.readFileSync(row.logFile, 'utf8') : '').split('\n').filter((l, i, all) => l || i < all.length - 1);
+      c.io.out(lines.slice(-opts.lines).join('\n'));
+    });
+
+  cluster
+    .command('init')
+    .description('create a cluster across agents: join each agent (`warden agent` on every host) with the shared token, issue its certificate from a new cluster CA, and start one member per agent')
+    .requiredOption('--agents <list>', 'the agents, comma-separated HOST:PORT, one member each (names etcd-1, etcd-2, ... in this order)')
+    .requiredOption('--token-file <file>', 'the token the agents were started with (mode 0600)')
+    .option('--tls', 'members require certificates from the cluster CA (each uses its agent\'s)', false)
+    .option('--etcd-arg <flag...>', 'extra etcd flag for every member, e.g. --etcd-arg=--quota-backend-bytes=104857600')
+    .addOption(durationOption('--timeout <duration>', 'how long to wait for the members to become healthy', { default: '60s' }))
+    .addHelpText('after', '\nThe CA, the admin\'s client certificate and the inventory (agents and members) go to the state dir.\nRun it again to finish one that was interrupted.\n\nExample:\n  warden --state-dir ~/prod cluster init --agents 10.0.0.11:7700,10.0.0.12:7700,10.0.0.13:7700 --token-file token --tls')
+    .action(async (opts: { agents: string; tokenFile: string; tls: boolean; etcdArg?: string[]; timeout: number }, cmd: Command) => {
+      const c = ctx(cmd);
+      c.format('table');
+      const { clusterInit, readTokenFile } = await import('../../agent/init.ts');
+      const { agentMemberRows } = await import('../../agent/members.ts');
+      const agents = opts.agents.split(',').map((a) => a.trim()).filter(Boolean);
+      const inv = await clusterInit(c.layout, {
+        agents, token: readTokenFile(opts.tokenFile), tls: opts.tls, timeoutMs: opts.timeout, log: (l) => c.io.err(l),
+        ...(opts.etcdArg ? { etcdArgs: opts.etcdArg } : {}),
+      });
+      const rows = await agentMemberRows(c.layout, inv);
+      c.print(renderMembers(c, rows));
+      if (c.format('table') !== 'json') {
+        c.print(`cluster is healthy (${rows.length} members on ${rows.length} agents, inventory in ${c.layout.inventoryFile})`);
+        for (const h of connectionHint(c, rows)) c.print(h);
+      }
     });
 
   cluster

@@ -1,0 +1,339 @@
+// The agent: owns one host's etcd member through a MemberRuntime, and what the cluster's admin
+// may ask of it (agent-server.ts serves it). Its state lives in its state dir (layout.ts):
+// agent.json (the address it serves and its member's planned URLs), its certificate once
+// joined, the member's manifest, data and log. Every request is idempotent: asked twice, the
+// second finds the work done, so a killed admin command or agent is finished by asking again.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { WardenError } from '../errors.ts';
+import type { StateLayout } from '../cluster/layout.ts';
+import type { MemberManifest } from '../cluster/manifest.ts';
+import { agentKeyRequest, tlsFiles } from '../cluster/tls.ts';
+import { MemberClient } from '../etcd/client.ts';
+import { writeFileAtomic } from '../util/fsutil.ts';
+import {
+  bootstrapProof, certificateDigest, proofMatches,
+  type AgentFacts, type AgentStatus, type CertificateRequest, type JoinRequest, type JoinResponse, type MemberSpec, type PlanRequest, type PlanResponse,
+} from './protocol.ts';
+import type { MemberRuntime } from './runtime.ts';
+
+/** A request the agent refuses: its HTTP status and one line. */
+export class AgentRequestError extends WardenError {
+  override readonly name = 'AgentRequestError';
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 500 | 503,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface AgentRecord {
+  kind: 'WardenAgent';
+  /** The address the agent serves on (host:port). */
+  listen: string;
+  plan?: PlanResponse;
+}
+
+export interface AgentOptions {
+  layout: StateLayout;
+  /** The host of --listen: the member's URLs use it too. */
+  host: string;
+  port: number;
+  token: string;
+  runtime: MemberRuntime;
+  etcdVersion?: string;
+  log: (line: string) => void;
+}
+
+export interface AgentTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** The default etcd ports; a host that has them taken (several agents on one host) gets free ones. */
+const DEFAULT_CLIENT_PORT = 2379;
+const DEFAULT_PEER_PORT = 2380;
+
+export class Agent {
+  /** The key of the certificate request in flight (it never leaves memory before the certificate comes). */
+  private pendingKey?: string;
+  private lastSeen?: NonNullable<AgentStatus['member']>['lastSeen'];
+  private sampler?: NodeJS.Timeout;
+  private readonly listeners: ((tls: AgentTls) => void)[] = [];
+
+  constructor(private readonly o: AgentOptions) {
+    try {
+      this.lastSeen = JSON.parse(fs.readFileSync(o.layout.lastSeenFile, 'utf8')) as typeof this.lastSeen;
+    } catch {
+      this.lastSeen = undefined;
+    }
+  }
+
+  get layout(): StateLayout {
+    return this.o.layout;
+  }
+
+  /** The agent's certificate once it joined a cluster. */
+  tls(): AgentTls | undefined {
+    const f = this.files();
+    try {
+      return { ca: fs.readFileSync(f.ca, 'utf8'), cert: fs.readFileSync(f.cert, 'utf8'), key: fs.readFileSync(f.key, 'utf8') };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Called with the new certificate when the agent joins (the server switches to mutual TLS). */
+  onJoined(fn: (tls: AgentTls) => void): void {
+    this.listeners.push(fn);
+  }
+
+  private files() {
+    const dir = this.o.layout.tlsDir;
+    return { ca: tlsFiles(dir).ca, cert: path.join(dir, 'agent.crt'), key: path.join(dir, 'agent.key') };
+  }
+
+  async open(): Promise<void> {
+    fs.mkdirSync(this.o.layout.root, { recursive: true, mode: 0o700 });
+    const rec = this.record();
+    const listen = `${this.o.host}:${this.o.port}`;
+    if (!rec || rec.listen !== listen) this.saveRecord({ ...(rec ?? { kind: 'WardenAgent' }), listen });
+    await this.o.runtime.open();
+    this.sampler = setInterval(() => void this.sample(), 2000);
+    this.sampler.unref();
+    void this.sample();
+  }
+
+  async close(): Promise<void> {
+    if (this.sampler) clearInterval(this.sampler);
+    await this.o.runtime.close();
+  }
+
+  private record(): AgentRecord | undefined {
+    try {
+      return JSON.parse(fs.readFileSync(this.o.layout.agentFile, 'utf8')) as AgentRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private saveRecord(r: AgentRecord): void {
+    writeFileAtomic(this.o.layout.agentFile, `${JSON.stringify(r, null, 2)}\n`, 0o600);
+  }
+
+  facts(): AgentFacts {
+    return {
+      hostname: os.hostname(), runtime: this.o.runtime.kind, stateDir: this.o.layout.root,
+      ...(this.o.etcdVersion ? { etcdVersion: this.o.etcdVersion } : {}),
+    };
+  }
+
+  /** The first bootstrap step: both sides prove they hold the token; the agent makes its key and asks for a certificate. */
+  async join(req: JoinRequest, fingerprint: string): Promise<JoinResponse> {
+    if (this.tls()) throw new AgentRequestError(409, `this agent already joined a cluster (its certificate is ${this.files().cert}): to join another, stop it and empty its state dir ${this.o.layout.root}`);
+    if (typeof req.nonce !== 'string' || !/^[0-9a-f]{32,128}$/.test(req.nonce)) throw new AgentRequestError(400, 'the join request carries no valid nonce: use `warden cluster init` of this warden version');
+    if (!proofMatches(bootstrapProof(this.o.token, 'admin', fingerprint), req.proof)) {
+      this.o.log('refused a join: its proof does not match this agent\'s token');
+      throw new AgentRequestError(401, 'the join proof does not match the agent\'s token: give `cluster init` the same --token-file as the agents');
+    }
+    const { keyPem, csrPem } = await agentKeyRequest();
+    this.pendingKey = keyPem;
+    return { proof: bootstrapProof(this.o.token, 'agent', fingerprint, req.nonce), csr: csrPem, agent: this.facts() };
+  }
+
+  /** The second step: the certificate the cluster CA signed for the key of the first. */
+  installCertificate(req: CertificateRequest, fingerprint: string): void {
+    if (this.tls()) throw new AgentRequestError(409, 'this agent already joined a cluster');
+    if (typeof req.ca !== 'string' || typeof req.certificate !== 'string') throw new AgentRequestError(400, 'the certificate request carries no CA or certificate');
+    if (!proofMatches(bootstrapProof(this.o.token, 'certificate', fingerprint, certificateDigest(req.ca, req.certificate)), req.proof)) {
+      throw new AgentRequestError(401, 'the certificate proof does not match the agent\'s token: give `cluster init` the same --token-file as the agents');
+    }
+    if (!this.pendingKey) throw new AgentRequestError(409, 'no certificate request is pending (the agent restarted since the join): run `warden cluster init` again');
+    let cert: crypto.X509Certificate;
+    let ca: crypto.X509Certificate;
+    try {
+      cert = new crypto.X509Certificate(req.certificate);
+      ca = new crypto.X509Certificate(req.ca);
+    } catch (err) {
+      throw new AgentRequestError(400, `the certificate cannot be read: ${(err as Error).message}`);
+    }
+    if (!cert.checkPrivateKey(crypto.createPrivateKey(this.pendingKey))) throw new AgentRequestError(400, 'the certificate is not for the key this agent asked for: run `warden cluster init` again');
+    if (!cert.verify(ca.publicKey)) throw new AgentRequestError(400, 'the certificate is not signed by the CA sent with it');
+    const f = this.files();
+    fs.mkdirSync(this.o.layout.tlsDir, { recursive: true, mode: 0o700 });
+    writeFileAtomic(f.key, this.pendingKey, 0o600);
+    writeFileAtomic(f.ca, req.ca, 0o644);
+    writeFileAtomic(f.cert, req.certificate, 0o644); // last: its presence means "joined"
+    this.pendingKey = undefined;
+    this.o.log(`joined a cluster: certificate ${f.cert} from the CA ${fingerprintHex(ca)}`);
+    const tls = this.tls();
+    if (tls) for (const fn of this.listeners) fn(tls);
+  }
+
+  status(): AgentStatus {
+    const tls = this.tls();
+    const rt = this.o.runtime;
+    const m = rt.manifest();
+    const disk = fs.statfsSync(this.o.layout.root);
+    return {
+      agent: { ...this.facts(), pid: process.pid, joined: !!tls, ...(tls ? { caFingerprint: fingerprintHex(new crypto.X509Certificate(tls.ca)) } : {}) },
+      ...(m
+        ? {
+            member: {
+              name: m.name, ...rt.state(), clientURL: m.clientURL, peerURL: m.peerURL, dataDir: m.dataDir, dataDirBytes: dirBytes(m.dataDir),
+              ...(this.lastSeen ? { lastSeen: this.lastSeen } : {}),
+            },
+          }
+        : {}),
+      disk: { free: disk.bavail * disk.bsize, total: disk.blocks * disk.bsize },
+    };
+  }
+
+  /** The URLs this host's member will use: etcd's default ports, or free ones when they are taken. Kept once chosen. */
+  async plan(req: PlanRequest): Promise<PlanResponse> {
+    if (typeof req.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(req.name)) throw new AgentRequestError(400, `invalid member name ${JSON.stringify(req.name)}: use letters, digits, ".", "_" and "-"`);
+    const scheme = req.tls ? 'https' : 'http';
+    const rec = this.record() ?? { kind: 'WardenAgent' as const, listen: `${this.o.host}:${this.o.port}` };
+    const avoid = new Set(Array.isArray(req.avoid) ? req.avoid.filter((u): u is string => typeof u === 'string') : []);
+    const planned = rec.plan;
+    if (planned && planned.name === req.name && planned.clientURL.startsWith(`${scheme}:`) && !avoid.has(planned.clientURL) && !avoid.has(planned.peerURL)) return planned;
+    const host = this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host;
+    const url = (port: number) => `${scheme}://${host}:${port}`;
+    const usable = async (port: number) => !avoid.has(url(port)) && (await bindable(this.o.host, port));
+    let ports = (await usable(DEFAULT_CLIENT_PORT)) && (await usable(DEFAULT_PEER_PORT)) ? [DEFAULT_CLIENT_PORT, DEFAULT_PEER_PORT] : undefined;
+    for (let i = 0; !ports; i++) {
+      if (i === 20) throw new AgentRequestError(503, `no two free ports found on ${this.o.host} for member ${req.name}`);
+      const free = await freePortsOn(this.o.host, 2);
+      if (!free.some((p) => avoid.has(url(p)))) ports = free;
+    }
+    const plan = { name: req.name, clientURL: url(ports[0] as number), peerURL: url(ports[1] as number) };
+    this.saveRecord({ ...rec, plan });
+    return plan;
+  }
+
+  /** Places the member this agent runs (planned first) and starts it. */
+  async putMember(spec: MemberSpec, timeoutMs: number): Promise<void> {
+    const plan = this.record()?.plan;
+    if (!plan || plan.name !== spec.name) throw new AgentRequestError(409, `no URLs are planned for member ${spec.name} on this agent: ask for a plan first`);
+    const tls = this.tls();
+    if (spec.tls && !tls) throw new AgentRequestError(409, 'a TLS member needs the agent\'s certificate: join the agent first');
+    const f = this.files();
+    const m: MemberManifest = {
+      apiVersion: 'warden/v1', kind: 'EtcdMember', name: spec.name, dataDir: this.o.layout.dataDir(spec.name),
+      clientURL: plan.clientURL, peerURL: plan.peerURL,
+      initialCluster: spec.initialCluster, initialClusterState: spec.initialClusterState, initialClusterToken: spec.initialClusterToken,
+      ...(spec.tls ? { tls: { certFile: f.cert, keyFile: f.key, trustedCAFile: f.ca } } : {}),
+      ...(spec.args?.length ? { args: spec.args } : {}),
+    };
+    this.o.runtime.place(m, true);
+    await this.o.runtime.start(timeoutMs);
+  }
+
+  async stopMember(timeoutMs: number): Promise<void> {
+    if (!this.o.runtime.manifest()) throw new AgentRequestError(404, 'this agent runs no member yet');
+    await this.o.runtime.stop(timeoutMs);
+  }
+
+  async startMember(timeoutMs: number): Promise<void> {
+    if (!this.o.runtime.manifest()) throw new AgentRequestError(404, 'this agent runs no member yet');
+    await this.o.runtime.start(timeoutMs);
+  }
+
+  /** The member log's last `lines` lines. */
+  logTail(lines: number): string {
+    const file = this.o.runtime.logFile();
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch {
+      return '';
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      const len = Math.min(size, 1024 * 1024);
+      const buf = Buffer.alloc(len);
+      fs.readSync(fd, buf, 0, len, size - len);
+      const all = buf.toString('utf8').split('\n');
+      if (all.at(-1) === '') all.pop();
+      return all.slice(-lines).join('\n') + (all.length ? '\n' : '');
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Asks the member what it has applied, and keeps the answer (on disk too: it outlives the member). */
+  private async sample(): Promise<void> {
+    const m = this.o.runtime.manifest();
+    if (!m || this.o.runtime.state().pid === null) return;
+    const tls = this.tls();
+    const client = new MemberClient(m.clientURL, {
+      ...(m.tls && tls ? { tls: { ca: Buffer.from(tls.ca), cert: Buffer.from(tls.cert), key: Buffer.from(tls.key) } } : {}),
+      commandTimeoutMs: 1500, dialTimeoutMs: 1000,
+    });
+    try {
+      const st = await client.status();
+      this.lastSeen = {
+        at: new Date().toISOString(), raftIndex: st.raftIndex.toString(), revision: st.header.revision.toString(),
+        memberId: st.header.member_id.toString(16), leader: st.leader === st.header.member_id,
+      };
+      writeFileAtomic(this.o.layout.lastSeenFile, `${JSON.stringify(this.lastSeen)}\n`, 0o644);
+    } catch {
+      /* down or starting: the last answer stays */
+    } finally {
+      client.close();
+    }
+  }
+}
+
+function fingerprintHex(cert: crypto.X509Certificate): string {
+  return cert.fingerprint256.replace(/:/g, '').toLowerCase();
+}
+
+/** Bytes under a directory (0 when it does not exist). */
+function dirBytes(dir: string): number {
+  let total = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += dirBytes(p);
+    else if (e.isFile()) total += fs.statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
+}
+
+function bindable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+async function freePortsOn(host: string, count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePortOn(host));
+  return [...ports];
+}
+
+function freePortOn(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,151 @@
+// Talking to agents from the admin's side: the bootstrap (pinned to the certificate the agent
+// shows, proved with the token) and, once joined, AgentClient over mutual TLS with the cluster CA.
+import crypto from 'node:crypto';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { WardenError } from '../errors.ts';
+import {
+  AGENT_API, bootstrapProof, certificateDigest, fingerprintOf, proofMatches,
+  type AgentErrorBody, type AgentStatus, type JoinResponse, type MemberSpec, type PlanResponse,
+} from './protocol.ts';
+
+export interface ClientTls {
+  ca: string | Buffer;
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+/** host:port split, with IPv6 in brackets allowed. */
+export function splitAddress(address: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address);
+  const port = Number(m?.[3]);
+  if (!m || !(port > 0 && port < 65536)) throw new WardenError(`invalid agent address "${address}": give HOST:PORT, e.g. 10.0.0.11:7700`);
+  return { host: (m[1] ?? m[2]) as string, port };
+}
+
+/** One line saying why an agent could not be reached. */
+function unreachable(address: string, err: Error & { code?: string }, timeoutMs: number): WardenError {
+  if (err.message === 'timeout') return new WardenError(`the agent at ${address} did not answer within ${Math.round(timeoutMs / 1000)}s: check that \`warden agent\` runs there and that this machine reaches it`);
+  return new WardenError(`cannot reach the agent at ${address} (${err.code ?? err.message}): check that \`warden agent --listen ${address}\` runs there and that this machine reaches it`);
+}
+
+interface RawResponse {
+  status: number;
+  body: string;
+  fingerprint: string;
+}
+
+/**
+ * One HTTPS request. `body` is made once the TLS handshake is done, from the fingerprint of the
+ * certificate the server showed on this very connection (the bootstrap binds its proofs to it).
+ */
+function request(address: string, method: string, path: string, o: {
+  tls?: ClientTls; body?: (fingerprint: string) => unknown; timeoutMs: number;
+}): Promise<RawResponse> {
+  const { host, port } = splitAddress(address);
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host, port, method, path, agent: false, timeout: o.timeoutMs,
+      headers: { accept: 'application/json', ...(o.body ? { 'content-type': 'application/json' } : {}) },
+      ...(o.tls ? { ca: o.tls.ca, cert: o.tls.cert, key: o.tls.key } : { rejectUnauthorized: false }),
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint }));
+      res.on('error', (err) => reject(unreachable(address, err, o.timeoutMs)));
+    });
+    let fingerprint = '';
+    let refused: WardenError | undefined;
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (err) => reject(refused ?? unreachable(address, err, o.timeoutMs)));
+    req.on('socket', (socket) => {
+      (socket as TLSSocket).once('secureConnect', () => {
+        const peer = (socket as TLSSocket).getPeerCertificate();
+        fingerprint = peer?.raw ? fingerprintOf(peer.raw) : '';
+        try {
+          req.end(o.body ? JSON.stringify(o.body(fingerprint)) : undefined);
+        } catch (err) {
+          refused = err instanceof WardenError ? err : new WardenError((err as Error).message);
+          req.destroy(refused);
+        }
+      });
+    });
+  });
+}
+
+function parsed<T>(address: string, r: RawResponse): T {
+  let body: unknown;
+  try {
+    body = JSON.parse(r.body);
+  } catch {
+    throw new WardenError(`the agent at ${address} answered ${r.status} with something that is not JSON: check that a warden agent listens there`);
+  }
+  if (r.status >= 400) throw new WardenError(`agent ${address}: ${(body as AgentErrorBody).message ?? `HTTP ${r.status}`}`);
+  return body as T;
+}
+
+/**
+ * Joins an agent to the cluster whose CA signs with `sign`: both sides prove they hold the
+ * token, the agent sends a certificate request, and gets back its certificate.
+ */
+export async function bootstrapAgent(address: string, token: string, ca: string, sign: (csr: string) => Promise<string>, timeoutMs = 15_000): Promise<JoinResponse['agent']> {
+  const nonce = crypto.randomBytes(32).toString('hex');
+  const joinRaw = await request(address, 'POST', `${AGENT_API}/bootstrap/join`, { timeoutMs, body: (fp) => ({ nonce, proof: bootstrapProof(token, 'admin', fp) }) });
+  const join = parsed<JoinResponse>(address, joinRaw);
+  if (!proofMatches(bootstrapProof(token, 'agent', joinRaw.fingerprint, nonce), join.proof)) {
+    throw new WardenError(`the agent at ${address} could not prove it holds the token (another token, or not the agent you meant): check its --token-file and the address`);
+  }
+  const certificate = await sign(join.csr);
+  const certRaw = await request(address, 'POST', `${AGENT_API}/bootstrap/certificate`, {
+    timeoutMs,
+    body: (fp) => {
+      // The same agent as the join's: a certificate is never sent to another.
+      if (fp !== joinRaw.fingerprint) throw new WardenError(`the agent at ${address} showed another certificate than at the join (restarted, or not the same agent): run \`warden cluster init\` again`);
+      return { ca, certificate, proof: bootstrapProof(token, 'certificate', fp, certificateDigest(ca, certificate)) };
+    },
+  });
+  parsed(address, certRaw);
+  return join.agent;
+}
+
+/** The agent at `address`, reached over mutual TLS with the cluster's CA and the admin's certificate. */
+export class AgentClient {
+  constructor(
+    readonly address: string,
+    private readonly tls: ClientTls,
+    private readonly timeoutMs = 15_000,
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+    const r = await request(this.address, method, `${AGENT_API}${path}`, { tls: this.tls, timeoutMs, ...(body !== undefined ? { body: () => body } : {}) });
+    return parsed<T>(this.address, r);
+  }
+
+  status(): Promise<AgentStatus> {
+    return this.call('GET', '/status');
+  }
+
+  /** The URLs the agent's member will use, none of `avoid` (what other agents planned). */
+  plan(name: string, tls: boolean, avoid: string[] = []): Promise<PlanResponse> {
+    return this.call('POST', '/member/plan', { name, tls, avoid });
+  }
+
+  /** Places and starts the member; waits up to `timeoutMs` for its process to run. */
+  putMember(spec: MemberSpec, timeoutMs: number): Promise<AgentStatus> {
+    return this.call('PUT', `/member?timeout=${Math.ceil(timeoutMs / 1000)}s`, spec, timeoutMs + 5000);
+  }
+
+  stopMember(timeoutMs: number): Promise<AgentStatus> {
+    return this.call('POST', `/member/stop?timeout=${Math.ceil(timeoutMs / 1000)}s`, {}, timeoutMs + 5000);
+  }
+
+  startMember(timeoutMs: number): Promise<AgentStatus> {
+    return this.call('POST', `/member/start?timeout=${Math.ceil(timeoutMs / 1000)}s`, {}, timeoutMs + 5000);
+  }
+
+  async log(lines: number): Promise<string> {
+    const r = await request(this.address, 'GET', `${AGENT_API}/member/log?lines=${lines}`, { tls: this.tls, timeoutMs: this.timeoutMs });
+    if (r.status >= 400) parsed(this.address, r);
+    return r.body;
+  }
+}

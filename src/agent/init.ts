@@ -1,0 +1,175 @@
+// `warden cluster init`: a new cluster across agents, one member per agent. The admin's state
+// dir gets the CA (made here; its key never leaves this machine), the admin's client
+// certificate, cluster.json and the inventory. Every step can run again: a joined agent is
+// recognised by its certificate, a planned member keeps its URLs, a placed manifest is not
+// placed twice, so a killed `cluster init` is finished by running it again.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { UsageError, WardenError } from '../errors.ts';
+import { readClusterConfig, type ClusterConfig } from '../cluster/cluster-config.ts';
+import type { StateLayout } from '../cluster/layout.ts';
+import { memberNames } from '../cluster/manifest.ts';
+import { ensureClusterCa, signAgentRequest, tlsFiles } from '../cluster/tls.ts';
+import { EtcdClient } from '../etcd/client.ts';
+import { checkEndpointHealth } from '../etcd/health-check.ts';
+import { writeFileAtomic } from '../util/fsutil.ts';
+import { waitFor, WaitTimeoutError } from '../util/wait.ts';
+import { AgentClient, bootstrapAgent, splitAddress, type ClientTls } from './client.ts';
+import { readInventory, writeInventory, type Inventory, type InventoryAgent } from '../cluster/inventory.ts';
+import { MIN_TOKEN_LENGTH, type AgentStatus, type PlanResponse } from './protocol.ts';
+
+export interface InitOptions {
+  agents: string[];
+  token: string;
+  tls: boolean;
+  etcdArgs?: string[];
+  timeoutMs: number;
+  log: (line: string) => void;
+}
+
+/** The shared token from --token-file: private to its owner, long enough to be a secret. */
+export function readTokenFile(file: string): string {
+  let st: fs.Stats;
+  let text: string;
+  try {
+    st = fs.statSync(file);
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new WardenError(`cannot read the token file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): create it with \`head -c 32 /dev/urandom | base64 > ${file}; chmod 600 ${file}\``);
+  }
+  if (st.mode & 0o077) throw new WardenError(`the token file ${file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}): run \`chmod 600 ${file}\``);
+  const token = text.trim();
+  if (token.length < MIN_TOKEN_LENGTH) throw new WardenError(`the token in ${file} is ${token.length} characters, fewer than ${MIN_TOKEN_LENGTH}: write a longer one, e.g. \`head -c 32 /dev/urandom | base64 > ${file}\``);
+  return token;
+}
+
+/** The admin's certificate and the CA, to reach agents with. */
+export function adminTls(layout: StateLayout): ClientTls {
+  const f = tlsFiles(layout.tlsDir);
+  return { ca: fs.readFileSync(f.ca), cert: fs.readFileSync(f.clientCert), key: fs.readFileSync(f.clientKey) };
+}
+
+export function agentClient(layout: StateLayout, address: string, timeoutMs?: number): AgentClient {
+  return new AgentClient(address, adminTls(layout), timeoutMs);
+}
+
+/** Whether the agent already trusts this admin (joined to this CA): its status answers over mutual TLS. */
+async function joinedStatus(layout: StateLayout, address: string): Promise<AgentStatus | undefined> {
+  try {
+    return await agentClient(layout, address, 5000).status();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<Inventory> {
+  if (o.agents.length === 0) throw new UsageError('--agents needs at least one agent address: e.g. --agents 10.0.0.11:7700,10.0.0.12:7700,10.0.0.13:7700');
+  if (o.agents.length > 9) throw new UsageError(`--agents names ${o.agents.length} agents: a cluster has at most 9 members (1, 3 or 5 are usual)`);
+  for (const a of o.agents) splitAddress(a);
+  const dup = o.agents.find((a, i) => o.agents.indexOf(a) !== i);
+  if (dup) throw new UsageError(`--agents names ${dup} twice: give each agent once`);
+  if (o.agents.length % 2 === 0) o.log(`warning: ${o.agents.length} members tolerate no more failures than ${o.agents.length - 1}: prefer an odd count`);
+
+  const existing = readInventory(layout);
+  const config = readClusterConfig(layout);
+  if (config && !existing) throw new WardenError(`${layout.root} already holds a local cluster (cluster.json): give \`cluster init\` another --state-dir`);
+  if (existing) {
+    const same = existing.agents.length === o.agents.length && existing.agents.every((a, i) => a.address === o.agents[i]);
+    if (!same) throw new WardenError(`${layout.root} already holds a cluster of agents ${existing.agents.map((a) => a.address).join(',')}: give the same --agents to finish it, or another --state-dir for a new cluster`);
+    if (existing.tls !== o.tls) throw new WardenError(`the cluster in ${layout.root} was made ${existing.tls ? 'with' : 'without'} --tls: run \`cluster init\` ${existing.tls ? 'with' : 'without'} it`);
+    if (existing.phase === 'ready') o.log(`the cluster in ${layout.root} is already initialised: checking its members`);
+  }
+
+  const createdRoot = !fs.existsSync(layout.root);
+  fs.mkdirSync(layout.root, { recursive: true, mode: 0o700 });
+  const createdCa = await ensureClusterCa(layout.tlsDir);
+  const ca = fs.readFileSync(tlsFiles(layout.tlsDir).ca, 'utf8');
+
+  // Every agent joins (or is found joined) before any member is placed: an unreachable agent,
+  // or one that holds another token, stops the init with nothing started. When no agent
+  // joined, what this run created goes too; once one did, the CA stays (it trusts it now) and
+  // running the command again finishes the init.
+  let anyJoined = false;
+  const join = async (address: string) => {
+    const known = await joinedStatus(layout, address);
+    if (known) return { address, status: known };
+    const { host } = splitAddress(address);
+    await bootstrapAgent(address, o.token, ca, (csr) => signAgentRequest(layout.tlsDir, csr, host));
+    anyJoined = true;
+    o.log(`agent ${address} joined: its certificate is signed by the cluster CA`);
+    const status = await waitFor(() => joinedStatus(layout, address), { timeoutMs: 15_000, intervalMs: 200, what: `agent ${address} to serve with its new certificate` });
+    return { address, status };
+  };
+  const settled = await Promise.allSettled(o.agents.map(join));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    if (!anyJoined && createdCa) {
+      if (createdRoot) fs.rmSync(layout.root, { recursive: true, force: true });
+      else fs.rmSync(layout.tlsDir, { recursive: true, force: true });
+    }
+    const err = failed.reason as Error;
+    const joinedNow = settled.flatMap((r, i) => (r.status === 'fulfilled' ? [o.agents[i]] : []));
+    throw anyJoined ? new WardenError(`${err.message} (agents ${joinedNow.join(', ')} joined; no member was started: run the same \`cluster init\` again once it is fixed)`) : err;
+  }
+  const joined = settled.map((r) => (r as PromiseFulfilledResult<{ address: string; status: AgentStatus }>).value);
+  if (createdCa) o.log(`created the cluster CA in ${layout.tlsDir} (its key stays there: keep this state dir safe)`);
+
+  const names = memberNames(o.agents.length);
+  // One after another: agents that share a host (the embedded default, on loopback) must not
+  // plan the same ports, so each is told what the ones before it planned.
+  const plans: { address: string; plan: PlanResponse }[] = [];
+  for (const [i, { address }] of joined.entries()) {
+    const avoid = plans.flatMap((p) => [p.plan.clientURL, p.plan.peerURL]);
+    plans.push({ address, plan: await agentClient(layout, address).plan(names[i] as string, o.tls, avoid) });
+  }
+  const agents: InventoryAgent[] = plans.map(({ address, plan }, i) => ({
+    address, hostname: joined[i]?.status.agent.hostname ?? '', member: plan.name, clientURL: plan.clientURL, peerURL: plan.peerURL,
+  }));
+  const token = config?.token ?? `warden-${crypto.randomBytes(6).toString('hex')}`;
+  if (!config) {
+    const cfg: ClusterConfig = { kind: 'WardenCluster', createdAt: new Date().toISOString(), token, tls: o.tls, etcdVersion: joined[0]?.status.agent.etcdVersion ?? 'unknown' };
+    writeFileAtomic(layout.clusterFile, `${JSON.stringify(cfg, null, 2)}\n`, 0o600);
+  }
+  const inv: Inventory = { kind: 'WardenInventory', phase: existing?.phase ?? 'starting', tls: o.tls, agents };
+  writeInventory(layout, inv);
+
+  const initialCluster = agents.map((a) => `${a.member}=${a.peerURL}`).join(',');
+  await Promise.all(agents.map(async (a) => {
+    await agentClient(layout, a.address).putMember({
+      name: a.member, initialCluster, initialClusterState: 'new', initialClusterToken: token, tls: o.tls,
+      ...(o.etcdArgs?.length ? { args: o.etcdArgs } : {}),
+    }, Math.min(o.timeoutMs, 30_000));
+  }));
+  o.log(`started ${agents.length} members: ${agents.map((a) => `${a.member} on ${a.address}`).join(', ')}`);
+  await waitMembersHealthy(layout, inv, o.timeoutMs);
+  inv.phase = 'ready';
+  writeInventory(layout, inv);
+  return inv;
+}
+
+/** The etcd client TLS of a cluster in the inventory (the admin's certificate), when it uses TLS. */
+export function etcdTls(layout: StateLayout, inv: Inventory): { ca: Buffer; cert: Buffer; key: Buffer } | undefined {
+  if (!inv.tls) return undefined;
+  const t = adminTls(layout);
+  return { ca: Buffer.from(t.ca), cert: Buffer.from(t.cert), key: Buffer.from(t.key) };
+}
+
+/** Waits until every member answers a linearizable read; a timeout names the ones that did not, with their agent's last log line. */
+export async function waitMembersHealthy(layout: StateLayout, inv: Inventory, timeoutMs: number, members?: string[]): Promise<void> {
+  const tls = etcdTls(layout, inv);
+  const agents = inv.agents.filter((a) => !members || members.includes(a.member));
+  const client = new EtcdClient({ endpoints: agents.map((a) => a.clientURL), ...(tls ? { tls } : {}), commandTimeoutMs: 3000 });
+  try {
+    await Promise.all(agents.map(async (a) => {
+      try {
+        await waitFor(async () => (await checkEndpointHealth(client.member(a.clientURL))).health, { timeoutMs, intervalMs: 200, what: `member ${a.member} on ${a.address} to become healthy` });
+      } catch (err) {
+        if (!(err instanceof WaitTimeoutError)) throw err;
+        const last = (await agentClient(layout, a.address, 5000).log(1).catch(() => '')).trim();
+        throw new WardenError(`member ${a.member} on agent ${a.address} was not healthy within ${Math.round(timeoutMs / 1000)}s${last ? ` (its last log line: ${last.slice(0, 300)})` : ''}: see \`warden cluster logs ${a.member}\``);
+      }
+    }));
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,41 @@
+// The members of a cluster across agents, as `cluster status`, `stop-member`, `start-member`
+// and `logs` see them: each asked of the agent that runs it (the inventory says which).
+import type { MemberRow } from '../cluster/control.ts';
+import { agentOfMember, type Inventory } from '../cluster/inventory.ts';
+import type { StateLayout } from '../cluster/layout.ts';
+import { agentClient, waitMembersHealthy } from './init.ts';
+
+/** One row per agent; an agent that does not answer is a row that says so. */
+export async function agentMemberRows(layout: StateLayout, inv: Inventory): Promise<MemberRow[]> {
+  return Promise.all(inv.agents.map(async (a): Promise<MemberRow> => {
+    const base = { name: a.member, host: a.address, clientURL: a.clientURL, peerURL: a.peerURL, logFile: '-' };
+    try {
+      const st = await agentClient(layout, a.address, 5000).status();
+      const m = st.member;
+      return {
+        ...base, logFile: `${st.agent.stateDir}/logs/${a.member}.log`, pid: m?.pid ?? null, dataDir: m?.dataDir ?? '-', running: m?.state === 'running',
+        state: !m || m.state === 'none' ? 'pending' : m.state, manifest: m?.manifest ?? 'active',
+        ...(m?.error && m.state !== 'running' ? { error: m.error } : {}),
+      };
+    } catch (err) {
+      return { ...base, pid: null, dataDir: '-', running: false, state: 'unreachable', manifest: 'active', error: (err as Error).message };
+    }
+  }));
+}
+
+export async function stopAgentMember(layout: StateLayout, inv: Inventory, name: string, timeoutMs: number): Promise<string> {
+  const a = agentOfMember(inv, name);
+  await agentClient(layout, a.address).stopMember(timeoutMs);
+  return a.address;
+}
+
+export async function startAgentMember(layout: StateLayout, inv: Inventory, name: string, timeoutMs: number): Promise<string> {
+  const a = agentOfMember(inv, name);
+  await agentClient(layout, a.address).startMember(Math.min(timeoutMs, 30_000));
+  await waitMembersHealthy(layout, inv, timeoutMs, [name]);
+  return a.address;
+}
+
+export async function agentMemberLog(layout: StateLayout, inv: Inventory, name: string, lines: number): Promise<string> {
+  return agentClient(layout, agentOfMember(inv, name).address).log(lines);
+}

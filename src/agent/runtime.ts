@@ -1,0 +1,124 @@
+// One interface for whatever runs a host's etcd member. Behind it: warden's own supervisor
+// (manifests in the agent's state dir, supervisor.ts) and, later, the kubelet's static pods.
+// The agent and every orchestration above it see only this interface.
+import fs from 'node:fs';
+import { readManifests } from '../cluster/cluster-config.ts';
+import type { StateLayout } from '../cluster/layout.ts';
+import { serializeManifest, type MemberManifest } from '../cluster/manifest.ts';
+import { WardenError } from '../errors.ts';
+import { isMemberProcess, manifestStamp, readRunStatus, Supervisor } from '../cluster/supervisor.ts';
+import { writeFileAtomic } from '../util/fsutil.ts';
+import { waitFor } from '../util/wait.ts';
+import type { MemberProcessState } from './protocol.ts';
+
+export interface MemberRunState {
+  state: MemberProcessState;
+  manifest: 'active' | 'moved-out';
+  pid: number | null;
+  error?: string;
+}
+
+export interface MemberRuntime {
+  readonly kind: 'supervisor' | 'kubelet';
+  /** Starts watching (and adopts a member that already runs). */
+  open(): Promise<void>;
+  /** Stops watching, and the member with it (as `cluster down` does). */
+  close(): Promise<void>;
+  /** The host's member, whether it runs or not; undefined before one was placed. */
+  manifest(): MemberManifest | undefined;
+  state(): MemberRunState;
+  /** Writes the member's manifest: running (active) or moved out. Idempotent. */
+  place(m: MemberManifest, active: boolean): void;
+  /** Moves the manifest out and waits until the member's process is gone. */
+  stop(timeoutMs: number): Promise<void>;
+  /** Moves the manifest back (or renews it after the member died) and waits until it runs. */
+  start(timeoutMs: number): Promise<void>;
+  logFile(): string;
+}
+
+/** The member run by warden's supervisor from the manifests folder of the agent's state dir. */
+export class SupervisorRuntime implements MemberRuntime {
+  readonly kind = 'supervisor' as const;
+  private supervisor?: Supervisor;
+
+  constructor(
+    private readonly layout: StateLayout,
+    private readonly opts: { etcdBin: string; log: (line: string) => void },
+  ) {}
+
+  async open(): Promise<void> {
+    this.supervisor = new Supervisor(this.layout, { etcdBin: this.opts.etcdBin, log: this.opts.log });
+    await this.supervisor.start();
+  }
+
+  async close(): Promise<void> {
+    await this.supervisor?.stop();
+  }
+
+  private entry() {
+    return readManifests(this.layout, { skipInvalid: true })[0];
+  }
+
+  manifest(): MemberManifest | undefined {
+    return this.entry()?.manifest;
+  }
+
+  state(): MemberRunState {
+    const e = this.entry();
+    if (!e) return { state: 'none', manifest: 'moved-out', pid: null };
+    const st = readRunStatus(this.layout, e.manifest.name);
+    const running = isMemberProcess(st?.pid, e.manifest.dataDir);
+    const state: MemberProcessState = running ? 'running' : st?.state === 'running' ? 'exited' : st?.state ?? 'pending';
+    return {
+      state, manifest: e.active ? 'active' : 'moved-out', pid: running ? (st?.pid as number) : null,
+      ...(st?.error && !running ? { error: st.error } : {}),
+    };
+  }
+
+  place(m: MemberManifest, active: boolean): void {
+    const to = active ? this.layout.manifestFile(m.name) : this.layout.stoppedManifestFile(m.name);
+    // One member per host: any other manifest (an earlier name) goes.
+    for (const e of readManifests(this.layout, { skipInvalid: true })) if (e.file !== to) fs.rmSync(e.file, { force: true });
+    const text = serializeManifest(m);
+    if (readText(to) !== text) writeFileAtomic(to, text, 0o600);
+  }
+
+  async stop(timeoutMs: number): Promise<void> {
+    const e = this.entry();
+    if (!e) return;
+    if (e.active) fs.renameSync(e.file, this.layout.stoppedManifestFile(e.manifest.name));
+    await waitFor(() => this.state().pid === null, { timeoutMs, what: `member ${e.manifest.name} to stop` });
+  }
+
+  async start(timeoutMs: number): Promise<void> {
+    const e = this.entry();
+    if (!e) return;
+    const name = e.manifest.name;
+    const file = this.layout.manifestFile(name);
+    if (!e.active) fs.renameSync(e.file, file);
+    else if (this.state().pid === null) writeFileAtomic(e.file, fs.readFileSync(e.file), 0o600); // a new file: the supervisor tries again
+    const stamp = manifestStamp(fs.statSync(file));
+    // A member that exits (or cannot start) with this very manifest ends the wait at once, with why.
+    const outcome = await waitFor(() => {
+      if (this.state().pid !== null) return 'running';
+      const st = readRunStatus(this.layout, name);
+      return st && st.manifestStamp === stamp && (st.state === 'exited' || st.state === 'failed') ? st : undefined;
+    }, { timeoutMs, what: `member ${name} to start` });
+    if (outcome !== 'running') {
+      throw new WardenError(`member ${name} ${outcome.state === 'failed' ? 'could not start' : 'exited while starting'}: ${outcome.error ?? 'it logged nothing'} (log: ${this.layout.memberLog(name)})`);
+    }
+  }
+
+  logFile(): string {
+    const m = this.manifest();
+    return m ? this.layout.memberLog(m.name) : this.layout.supervisorLog;
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,53 @@
+// `warden agent`: runs on each control-plane host and owns that host's etcd member (src/agent/).
+import type { Command } from 'commander';
+import { Agent } from '../../agent/agent.ts';
+import { splitAddress } from '../../agent/client.ts';
+import { readTokenFile } from '../../agent/init.ts';
+import { SupervisorRuntime } from '../../agent/runtime.ts';
+import { serveAgent } from '../../agent/server.ts';
+import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
+import { UsageError } from '../../errors.ts';
+import { checkListen } from '../../util/ports.ts';
+import type { Context } from '../context.ts';
+import { untilSignal } from './cluster.ts';
+
+type Ctx = (cmd: Command) => Context;
+
+export function registerAgent(program: Command, ctx: Ctx): void {
+  program
+    .command('agent')
+    .description("run this host's agent: it owns the host's etcd member (manifest, data dir, certificates, log) and serves the admin over mutual TLS once `warden cluster init` joined it")
+    .requiredOption('--listen <host:port>', 'the address other hosts and the admin reach this one at (the member uses this address too, with ports 2379/2380 when free)')
+    .requiredOption('--token-file <file>', 'the token shared by every agent and `cluster init` (mode 0600, at least 16 characters)')
+    .addHelpText('after', [
+      '',
+      'Example (on each of three hosts, then once from the admin machine):',
+      '  head -c 32 /dev/urandom | base64 > /etc/warden/token; chmod 600 /etc/warden/token',
+      '  warden --state-dir /var/lib/warden agent --listen 10.0.0.11:7700 --token-file /etc/warden/token',
+      '  warden cluster init --agents 10.0.0.11:7700,10.0.0.12:7700,10.0.0.13:7700 --token-file /etc/warden/token --tls',
+    ].join('\n'))
+    .action(async (opts: { listen: string; tokenFile: string }, cmd: Command) => {
+      const c = ctx(cmd);
+      const { host, port } = splitAddress(opts.listen);
+      if (['0.0.0.0', '::'].includes(host)) throw new UsageError(`--listen ${opts.listen}: give the address other hosts reach this one at (the member's URLs use it), not a wildcard`);
+      const token = readTokenFile(opts.tokenFile);
+      await checkListen(host, port);
+      const etcdBin = requireTool('etcd');
+      const log = (l: string) => c.print(`${new Date().toISOString()} ${l}`);
+      const runtime = new SupervisorRuntime(c.layout, { etcdBin, log });
+      const agent = new Agent({ layout: c.layout, host, port, token, runtime, etcdVersion: etcdVersion(etcdBin), log });
+      await agent.open();
+      let server: Awaited<ReturnType<typeof serveAgent>>;
+      try {
+        server = await serveAgent(agent, host, port);
+      } catch (err) {
+        await agent.close();
+        throw err;
+      }
+      log(`agent serving ${server.url}, state in ${c.layout.root}: ${agent.tls() ? 'joined to its cluster' : 'waiting for `warden cluster init` to join it'}`);
+      await untilSignal();
+      await server.close();
+      await agent.close();
+      log('agent stopped');
+    });
+}
