@@ -14,6 +14,9 @@ import type { MemberManifest } from '../cluster/manifest.ts';
 import { agentKeyRequest, tlsFiles } from '../cluster/tls.ts';
 import { MemberClient } from '../etcd/client.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
+import { listMovedAside, moveAside, movedAsideDir } from '../restore/members.ts';
+import { etcdVersion } from '../cluster/binaries.ts';
+import { restoreDataDir } from '../restore/tools.ts';
 import {
   bootstrapProof, certificateDigest, proofMatches,
   type AgentFacts, type AgentStatus, type CertificateRequest, type JoinRequest, type JoinResponse, type MemberSpec, type PlanRequest, type PlanResponse,
@@ -244,6 +247,104 @@ export class Agent {
     await this.o.runtime.start(timeoutMs);
   }
 
+  private member(): MemberManifest {
+    const m = this.o.runtime.manifest();
+    if (!m) throw new AgentRequestError(404, 'this agent runs no member yet: `warden cluster init` places one');
+    return m;
+  }
+
+  private requireStopped(what: string): MemberManifest {
+    const m = this.member();
+    if (this.o.runtime.state().pid !== null) throw new AgentRequestError(409, `member ${m.name} still runs: stop it before ${what}`);
+    return m;
+  }
+
+  /** Moves the stopped member's data dir aside under `stamp` (never deleted); undefined when it is absent or empty. */
+  moveAside(stamp: string, label?: string): string | undefined {
+    const m = this.requireStopped('moving its data dir aside');
+    return moveAside(this.o.layout, m.dataDir, label ?? m.name, checkStamp(stamp));
+  }
+
+  /** Copies the stopped member's data dir aside under `stamp`, as `label`; a copy made before is kept. */
+  copyAside(stamp: string, label: string): string {
+    const m = this.requireStopped('copying its data dir');
+    const to = path.join(movedAsideDir(this.o.layout, checkStamp(stamp)), checkLabel(label));
+    if (fs.existsSync(to)) return to;
+    const part = `${to}.part`;
+    fs.rmSync(part, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
+    fs.cpSync(m.dataDir, part, { recursive: true });
+    fs.renameSync(part, to);
+    return to;
+  }
+
+  listAside(stamp: string): string[] {
+    return listMovedAside(this.o.layout, checkStamp(stamp));
+  }
+
+  private snapshotFile(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AgentRequestError(400, `invalid snapshot digest "${sha256}": give its sha256 in hex`);
+    return path.join(this.o.layout.root, 'snapshots', `${sha256}.db`);
+  }
+
+  hasSnapshot(sha256: string): boolean {
+    return fs.existsSync(this.snapshotFile(sha256));
+  }
+
+  /**
+   * Receives a snapshot: written to a .part file (0600) while hashed, and kept only when its
+   * SHA-256 is the one it was sent as. A half-sent snapshot leaves nothing.
+   */
+  async receiveSnapshot(sha256: string, body: import('node:stream').Readable): Promise<{ bytes: number }> {
+    const file = this.snapshotFile(sha256);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const part = `${file}.part`;
+    const hash = crypto.createHash('sha256');
+    let bytes = 0;
+    const { pipeline } = await import('node:stream/promises');
+    try {
+      await pipeline(body, async function* (source: AsyncIterable<Buffer | string>) {
+        for await (const chunk of source) {
+          const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          hash.update(b);
+          bytes += b.length;
+          yield b;
+        }
+      }, fs.createWriteStream(part, { mode: 0o600 }));
+      const got = hash.digest('hex');
+      if (got !== sha256) throw new AgentRequestError(400, `the snapshot received (${bytes} bytes) has sha256 ${got}, not ${sha256}: send it again`);
+      fs.renameSync(part, file);
+      return { bytes };
+    } finally {
+      fs.rmSync(part, { force: true });
+    }
+  }
+
+  /**
+   * Restores a received snapshot into the member's data dir (empty: moved aside first) as a new
+   * one-member cluster, and removes the snapshot. Asked again after it was done, it says so.
+   */
+  async restoreSnapshot(req: { sha256: string; token: string; bumpRevision?: number }): Promise<{ tool: string; canBump: boolean; already: boolean }> {
+    const m = this.requireStopped('restoring into its data dir');
+    if (typeof req.token !== 'string' || !req.token) throw new AgentRequestError(400, 'the restore names no cluster token');
+    const marker = path.join(this.o.layout.runDir, 'restored.json');
+    const done = readJson<{ sha256: string; token: string; tool: string; canBump: boolean }>(marker);
+    const hasData = fs.existsSync(m.dataDir) && fs.readdirSync(m.dataDir).length > 0;
+    if (done && done.sha256 === req.sha256 && done.token === req.token && hasData) return { tool: done.tool, canBump: done.canBump, already: true };
+    if (hasData) throw new AgentRequestError(409, `the data dir ${m.dataDir} of ${m.name} is not empty: move it aside first`);
+    const file = this.snapshotFile(req.sha256);
+    if (!fs.existsSync(file)) throw new AgentRequestError(404, `no snapshot ${req.sha256} was received: send it first`);
+    const tool = await restoreDataDir({
+      snapshot: file, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL, token: req.token,
+      ...(req.bumpRevision ? { bumpRevision: req.bumpRevision } : {}),
+    });
+    const result = { tool: `${tool.kind} ${etcdVersion(tool.bin)}`, canBump: tool.canBump };
+    writeFileAtomic(marker, `${JSON.stringify({ sha256: req.sha256, token: req.token, ...result })}\n`, 0o600);
+    fs.rmSync(file, { force: true });
+    this.o.log(`restored snapshot ${req.sha256.slice(0, 12)} into ${m.dataDir} with ${result.tool}`);
+    return { ...result, already: false };
+  }
+
   /** The member log's last `lines` lines. */
   logTail(lines: number): string {
     const file = this.o.runtime.logFile();
@@ -287,6 +388,24 @@ export class Agent {
     } finally {
       client.close();
     }
+  }
+}
+
+function checkStamp(stamp: string): string {
+  if (typeof stamp !== 'string' || !/^[0-9A-Za-z][0-9A-Za-z-]{0,63}$/.test(stamp)) throw new AgentRequestError(400, `invalid stamp ${JSON.stringify(stamp)}: letters, digits and "-"`);
+  return stamp;
+}
+
+function checkLabel(label: string): string {
+  if (typeof label !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(label)) throw new AgentRequestError(400, `invalid label ${JSON.stringify(label)}: letters, digits, ".", "_" and "-"`);
+  return label;
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 // Talking to agents from the admin's side: the bootstrap (pinned to the certificate the agent
 // shows, proved with the token) and, once joined, AgentClient over mutual TLS with the cluster CA.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { WardenError } from '../errors.ts';
@@ -141,6 +142,50 @@ export class AgentClient {
 
   startMember(timeoutMs: number): Promise<AgentStatus> {
     return this.call('POST', `/member/start?timeout=${Math.ceil(timeoutMs / 1000)}s`, {}, timeoutMs + 5000);
+  }
+
+  async moveAside(stamp: string, label?: string): Promise<string | undefined> {
+    return (await this.call<{ movedTo?: string }>('POST', '/member/move-aside', { stamp, ...(label ? { label } : {}) })).movedTo;
+  }
+
+  async copyAside(stamp: string, label: string): Promise<string> {
+    return (await this.call<{ copiedTo: string }>('POST', '/member/copy-aside', { stamp, label }, 10 * 60_000)).copiedTo;
+  }
+
+  async listAside(stamp: string): Promise<string[]> {
+    return (await this.call<{ paths: string[] }>('GET', `/member/aside/${encodeURIComponent(stamp)}`)).paths;
+  }
+
+  /** Sends a snapshot file (named by its sha256) unless the agent already holds it. */
+  async sendSnapshot(file: string, sha256: string): Promise<{ sent: boolean }> {
+    const head = await request(this.address, 'HEAD', `${AGENT_API}/snapshots/${sha256}`, { tls: this.tls, timeoutMs: this.timeoutMs });
+    if (head.status === 200) return { sent: false };
+    const { host, port } = splitAddress(this.address);
+    const size = fs.statSync(file).size;
+    const r = await new Promise<RawResponse>((resolve, reject) => {
+      const req = https.request({
+        host, port, method: 'PUT', path: `${AGENT_API}/snapshots/${sha256}`, agent: false, timeout: 60_000,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': size },
+        ca: this.tls.ca, cert: this.tls.cert, key: this.tls.key,
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint: '' }));
+        res.on('error', (err) => reject(unreachable(this.address, err, 60_000)));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', (err) => reject(unreachable(this.address, err, 60_000)));
+      const src = fs.createReadStream(file);
+      src.on('error', (err) => req.destroy(err));
+      src.pipe(req);
+    });
+    parsed(this.address, r);
+    return { sent: true };
+  }
+
+  /** Restores a snapshot the agent received into its member's (emptied) data dir. */
+  restoreSnapshot(req: { sha256: string; token: string; bumpRevision?: number }): Promise<{ tool: string; canBump: boolean; already: boolean }> {
+    return this.call('POST', '/member/restore', req, 10 * 60_000);
   }
 
   async log(lines: number): Promise<string> {

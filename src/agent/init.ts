@@ -130,7 +130,7 @@ export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<
     const cfg: ClusterConfig = { kind: 'WardenCluster', createdAt: new Date().toISOString(), token, tls: o.tls, etcdVersion: joined[0]?.status.agent.etcdVersion ?? 'unknown' };
     writeFileAtomic(layout.clusterFile, `${JSON.stringify(cfg, null, 2)}\n`, 0o600);
   }
-  const inv: Inventory = { kind: 'WardenInventory', phase: existing?.phase ?? 'starting', tls: o.tls, agents };
+  const inv: Inventory = { kind: 'WardenInventory', phase: existing?.phase ?? 'starting', tls: o.tls, ...(o.etcdArgs?.length ? { etcdArgs: o.etcdArgs } : {}), agents };
   writeInventory(layout, inv);
 
   const initialCluster = agents.map((a) => `${a.member}=${a.peerURL}`).join(',');

@@ -94,6 +94,23 @@ export function buildAgentApp(agent: Agent, serverFingerprint: () => string): Ho
     await agent.startMember(timeoutOf(c, 30_000));
     return c.json(agent.status());
   });
+  app.post(`${AGENT_API}/member/move-aside`, async (c) => {
+    const b = await jsonBody<{ stamp: string; label?: string }>(c);
+    const movedTo = agent.moveAside(b.stamp, b.label);
+    return c.json(movedTo ? { movedTo } : {});
+  });
+  app.post(`${AGENT_API}/member/copy-aside`, async (c) => {
+    const b = await jsonBody<{ stamp: string; label: string }>(c);
+    return c.json({ copiedTo: agent.copyAside(b.stamp, b.label) });
+  });
+  app.get(`${AGENT_API}/member/aside/:stamp`, (c) => c.json({ paths: agent.listAside(c.req.param('stamp')) }));
+  app.on('HEAD', `${AGENT_API}/snapshots/:sha`, (c) => c.body(null, agent.hasSnapshot(c.req.param('sha')) ? 200 : 404));
+  app.put(`${AGENT_API}/snapshots/:sha`, async (c) => {
+    const incoming = c.env?.incoming as IncomingMessage | undefined;
+    if (!incoming) throw new AgentRequestError(500, 'no request stream');
+    return c.json(await agent.receiveSnapshot(c.req.param('sha'), incoming));
+  });
+  app.post(`${AGENT_API}/member/restore`, async (c) => c.json(await agent.restoreSnapshot(await jsonBody<{ sha256: string; token: string; bumpRevision?: number }>(c))));
   app.get(`${AGENT_API}/member/log`, (c) => {
     const n = Number(c.req.query('lines') ?? 100);
     if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new AgentRequestError(400, `invalid lines "${c.req.query('lines')}": give a whole number from 1 to 100000`);

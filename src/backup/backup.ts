@@ -117,9 +117,11 @@ function archiveEntries(layout: StateLayout): ArchiveEntry[] {
   if (cfg) {
     entries.push({ name: 'cluster.json', from: layout.clusterFile });
     for (const m of readManifests(layout, { skipInvalid: true })) entries.push({ name: `manifests/${m.manifest.name}.json`, from: m.file });
+    // A cluster across agents: its inventory (the agents keep their own certificates).
+    if (fs.existsSync(layout.inventoryFile)) entries.push({ name: 'inventory.json', from: layout.inventoryFile });
     if (cfg.tls) {
       const t = tlsFiles(layout.tlsDir);
-      for (const f of [t.ca, t.caKey, t.serverCert, t.serverKey, t.clientCert, t.clientKey]) entries.push({ name: `tls/${path.basename(f)}`, from: f });
+      for (const f of [t.ca, t.caKey, t.serverCert, t.serverKey, t.clientCert, t.clientKey]) if (fs.existsSync(f)) entries.push({ name: `tls/${path.basename(f)}`, from: f });
     }
   }
   const enc = encryptionConfigFile(layout.root);

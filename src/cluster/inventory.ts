@@ -20,6 +20,8 @@ export interface Inventory {
   /** "starting" until every member was healthy once; `cluster init` finishes it when run again. */
   phase: 'starting' | 'ready';
   tls: boolean;
+  /** Extra etcd flags every member runs with (`cluster init --etcd-arg`). */
+  etcdArgs?: string[];
   agents: InventoryAgent[];
 }
 

@@ -10,6 +10,7 @@ import { readArchive, type BackupInfo } from '../backup/archive.ts';
 import { isEncryptedName } from '../backup/names.ts';
 import { etcdVersion, requireTool } from '../cluster/binaries.ts';
 import { readClusterConfig, readManifests, requireClusterConfig } from '../cluster/cluster-config.ts';
+import { readInventory } from '../cluster/inventory.ts';
 import { startSupervisorDetached, supervisorPid } from '../cluster/control.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { encryptionConfigFile } from '../encryption/store.ts';
@@ -24,10 +25,10 @@ import { chooseSet, findSet, type ChosenSet } from './set.ts';
 import { discardScratch, installRestored, restoreIntoScratch, restoreTool } from './tools.ts';
 import { LazyScratch, sweepScratch } from '../util/scratch.ts';
 
-type Phase = 'stop' | 'aside' | 'restore' | 'keys' | 'start' | 'encryption' | 'add' | 'verify';
+export type Phase = 'stop' | 'aside' | 'restore' | 'keys' | 'start' | 'encryption' | 'add' | 'verify';
 const PHASES: Phase[] = ['stop', 'aside', 'restore', 'keys', 'start', 'encryption', 'add', 'verify'];
 
-interface RestoreRecord {
+export interface RestoreRecord {
   timestamp: string;
   snapshot: string;
   archive?: string;
@@ -38,6 +39,8 @@ interface RestoreRecord {
   phase: Phase;
   /** What every restored value of the encrypted resources is written with ("identity", "aesgcm:1"), when known. */
   writtenWith?: string;
+  /** Whether the restore bumped the revision (a restore on an agent says so once). */
+  bumped?: boolean;
 }
 
 export interface RestoreOptions {
@@ -68,11 +71,11 @@ export interface RestoreSummary {
   bumped: boolean;
 }
 
-function recordFile(layout: StateLayout): string {
+export function recordFile(layout: StateLayout): string {
   return path.join(layout.root, 'restore.json');
 }
 
-function save(layout: StateLayout, r: RestoreRecord): void {
+export function save(layout: StateLayout, r: RestoreRecord): void {
   writeFileAtomic(recordFile(layout), `${JSON.stringify(r, null, 2)}\n`, 0o600);
 }
 
@@ -95,7 +98,7 @@ export async function checkKeysMatch(snapshot: string, config: EncryptionConfig 
   return writtenWithFromStorage(report.resources);
 }
 
-function readConfigFile(file: string): EncryptionConfig {
+export function readConfigFile(file: string): EncryptionConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -111,6 +114,8 @@ export type PreparedSet = Omit<ChosenSet, 'info' | 'archive'> & { archive?: stri
 export async function restoreCluster(opts: RestoreOptions & { prepared?: PreparedSet }): Promise<RestoreSummary> {
   const { layout, log } = opts;
   requireClusterConfig(layout);
+  const inv = readInventory(layout);
+  if (inv) return (await import('./restore-hosts.ts')).restoreAcrossAgents(opts, inv);
   const etcdBinary = requireTool('etcd'); // fails here, before anything changes, when etcd is missing
   const tool = restoreTool(); // and here when no restore tool exists
   const manifests = readManifests(layout);
@@ -228,35 +233,7 @@ async function restoreFound(
     step('keys');
   }
   if (pending(r.phase, 'keys')) {
-    // The set's own EncryptionConfiguration, with every key of the one it replaces kept as a read key.
-    let setConfig: EncryptionConfig | undefined;
-    let from: string | undefined;
-    if (r.archive) {
-      // Read in memory (through age when encrypted): the keys are never written out but into place.
-      const files = await readArchive(r.archive, opts.identity);
-      const enc = files.get('encryption/encryption-config.yaml');
-      if (enc) setConfig = parseEncryptionConfig(enc.toString('utf8'), r.archive);
-      const infoBytes = files.get('backup.json');
-      const info = infoBytes ? (JSON.parse(infoBytes.toString('utf8')) as BackupInfo) : undefined;
-      const writtenWith = writtenWithFromBackup(info?.encryption, setConfig);
-      if (writtenWith) r.writtenWith = writtenWith;
-      from = setConfig ? 'the archive' : 'the archive, which has none (its values are plaintext)';
-    } else if (r.encryptionConfig) {
-      // A configuration given apart may be newer than the snapshot: its write key is the one the values use.
-      const given = readConfigFile(r.encryptionConfig);
-      setConfig = r.writtenWith ? withWriteKey(given, r.writtenWith) : given;
-      from = r.encryptionConfig;
-    }
-    if (from) {
-      const file = encryptionConfigFile(layout.root);
-      const installed = installRestoredConfig(file, setConfig, movedAsideDir(layout, r.stamp));
-      if (installed.copiedTo) log(`copied the encryption configuration ${file} to ${installed.copiedTo} first: ${installed.conflicts.length ? `its key(s) ${installed.conflicts.join(', ')} differ from the backup's of the same name` : 'it could not be read'}`);
-      if (installed.config) {
-        log(`installed the encryption configuration from ${from}: writes use ${writeKeyOf(managedRule(installed.config).providers)}, the backup's write key${installed.kept.length ? `; kept the newer key(s) ${installed.kept.join(', ')} as read keys` : ''}`);
-      }
-    }
-    const cfg = readClusterConfig(layout);
-    if (cfg) writeFileAtomic(layout.clusterFile, `${JSON.stringify({ ...cfg, token: r.token }, null, 2)}\n`, 0o600);
+    await installSetKeys(layout, r, opts.identity, log);
     step('start');
   }
   // The set's auth store comes back with it: its users, and whether auth is on at all.
@@ -287,4 +264,41 @@ async function restoreFound(
   } finally {
     client.close();
   }
+}
+
+/**
+ * The "keys" phase: the set's EncryptionConfiguration (from its archive, or given apart) goes
+ * into place, every key of the one it replaces kept as a read key; cluster.json takes the new
+ * cluster token. Records in `r` what the restored values are written with.
+ */
+export async function installSetKeys(layout: StateLayout, r: RestoreRecord, identity: string | undefined, log: Log): Promise<void> {
+  // The set's own EncryptionConfiguration, with every key of the one it replaces kept as a read key.
+  let setConfig: EncryptionConfig | undefined;
+  let from: string | undefined;
+  if (r.archive) {
+    // Read in memory (through age when encrypted): the keys are never written out but into place.
+    const files = await readArchive(r.archive, identity);
+    const enc = files.get('encryption/encryption-config.yaml');
+    if (enc) setConfig = parseEncryptionConfig(enc.toString('utf8'), r.archive);
+    const infoBytes = files.get('backup.json');
+    const info = infoBytes ? (JSON.parse(infoBytes.toString('utf8')) as BackupInfo) : undefined;
+    const writtenWith = writtenWithFromBackup(info?.encryption, setConfig);
+    if (writtenWith) r.writtenWith = writtenWith;
+    from = setConfig ? 'the archive' : 'the archive, which has none (its values are plaintext)';
+  } else if (r.encryptionConfig) {
+    // A configuration given apart may be newer than the snapshot: its write key is the one the values use.
+    const given = readConfigFile(r.encryptionConfig);
+    setConfig = r.writtenWith ? withWriteKey(given, r.writtenWith) : given;
+    from = r.encryptionConfig;
+  }
+  if (from) {
+    const file = encryptionConfigFile(layout.root);
+    const installed = installRestoredConfig(file, setConfig, movedAsideDir(layout, r.stamp));
+    if (installed.copiedTo) log(`copied the encryption configuration ${file} to ${installed.copiedTo} first: ${installed.conflicts.length ? `its key(s) ${installed.conflicts.join(', ')} differ from the backup's of the same name` : 'it could not be read'}`);
+    if (installed.config) {
+      log(`installed the encryption configuration from ${from}: writes use ${writeKeyOf(managedRule(installed.config).providers)}, the backup's write key${installed.kept.length ? `; kept the newer key(s) ${installed.kept.join(', ')} as read keys` : ''}`);
+    }
+  }
+  const cfg = readClusterConfig(layout);
+  if (cfg) writeFileAtomic(layout.clusterFile, `${JSON.stringify({ ...cfg, token: r.token }, null, 2)}\n`, 0o600);
 }

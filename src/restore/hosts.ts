@@ -1,0 +1,224 @@
+// Membership steps over hosts: stopping every member, starting one alone, adding the others
+// back one at a time as learners (promoted once caught up), whatever runs each member. A
+// `MemberHost` is one member on its host (an agent, src/agent/host.ts); these steps talk to
+// etcd through an EtcdClient and to hosts only through that interface.
+import { WardenError } from '../errors.ts';
+import { EtcdClient, MemberClient } from '../etcd/client.ts';
+import { checkEndpointHealth } from '../etcd/health-check.ts';
+import { waitFor, WaitTimeoutError } from '../util/wait.ts';
+import type { Log } from './members.ts';
+
+/** How a member is to run: alone or joining, with which cluster token, and extra etcd flags. */
+export interface RunSettings {
+  initialCluster: string;
+  initialClusterState: 'new' | 'existing';
+  token: string;
+  /** Flags for this run only (--force-new-cluster), on top of the member's own. */
+  extraArgs?: string[];
+}
+
+export interface ClientTls {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+export interface MemberHost {
+  readonly name: string;
+  readonly clientURL: string;
+  readonly peerURL: string;
+  /** Where the member runs, for messages: "agent 10.0.0.12:7700". */
+  readonly where: string;
+  /** Stops the member (its manifest moved out); resolves once its process is gone. */
+  stop(): Promise<void>;
+  /** Places the member's manifest with these settings and starts it; resolves once its process runs. */
+  run(settings: RunSettings): Promise<void>;
+  /** Stops the member and starts it again as it was (same manifest, same data). */
+  restart(): Promise<void>;
+  /** Why the member does not run (it exited, or could not start), or undefined while it runs. */
+  down(): Promise<string | undefined>;
+  /** Moves the stopped member's data dir aside under `stamp`; undefined when it was absent or empty. */
+  moveAside(stamp: string, label?: string): Promise<string | undefined>;
+  /** Copies the stopped member's data dir aside under `stamp` as `label`. */
+  copyAside(stamp: string, label: string): Promise<string>;
+  /** Everything moved or copied aside under `stamp`, by any run. */
+  listAside(stamp: string): Promise<string[]>;
+  /** The raft index the member last answered with (kept by its host while it is down). */
+  lastRaftIndex(): Promise<number | undefined>;
+}
+
+/**
+ * Stops every member: followers first, the leader last. A leader stopped while its followers
+ * run hands leadership over first; stopped with them, it tries to hand over to one that is
+ * itself stopping and waits ~7 s for it.
+ */
+export async function stopAll(hosts: MemberHost[], log: Log, client?: EtcdClient): Promise<void> {
+  const leader = client ? await leaderOf(client, hosts) : undefined;
+  await Promise.all(hosts.filter((h) => h !== leader).map((h) => h.stop()));
+  if (leader) await leader.stop();
+  log(`stopped every member (${hosts.map((h) => `${h.name} on ${h.where}`).join(', ')}): manifests moved out`);
+}
+
+/** The host whose member leads, asked with a short timeout; undefined when none answers as leader. */
+async function leaderOf(client: EtcdClient, hosts: MemberHost[]): Promise<MemberHost | undefined> {
+  const found = await Promise.all(hosts.map(async (h) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const st = await Promise.race([
+      client.member(h.clientURL).status().catch(() => undefined),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 1500))),
+    ]).finally(() => clearTimeout(timer));
+    return st && st.leader === st.header.member_id ? h : undefined;
+  }));
+  return found.find(Boolean);
+}
+
+/** Waits until each member answers a linearizable read; one that goes down meanwhile ends the wait with why. */
+export async function waitServing(client: EtcdClient, hosts: MemberHost[], timeoutMs: number): Promise<void> {
+  let failed = false;
+  await Promise.all(hosts.map(async (h) => {
+    try {
+      await waitFor(async () => {
+        if (failed) return true;
+        const why = await h.down();
+        if (why) throw new EndWaitError(`member ${h.name} on ${h.where} ${why}`);
+        return (await checkEndpointHealth(client.member(h.clientURL))).health;
+      }, { timeoutMs, intervalMs: 200, what: `member ${h.name} on ${h.where} to become healthy` });
+    } catch (err) {
+      failed = true;
+      if (err instanceof EndWaitError) throw new WardenError(err.message);
+      if (err instanceof WaitTimeoutError) throw new WardenError(`member ${h.name} on ${h.where} was not healthy within ${Math.round(timeoutMs / 1000)}s: see \`warden cluster logs ${h.name}\``);
+      throw err;
+    }
+  }));
+}
+
+/** Thrown inside a wait's check: ends it with a reason (waitFor treats other errors as "not yet"). */
+class EndWaitError extends Error {}
+
+/** Starts one member as a one-member cluster (its data dir holds the data it is to serve). */
+export async function startAloneOn(client: EtcdClient, h: MemberHost, token: string, log: Log, extraArgs: string[] = [], timeoutMs = 60_000): Promise<void> {
+  await h.run({ initialCluster: `${h.name}=${h.peerURL}`, initialClusterState: 'new', token, extraArgs });
+  await waitServing(client, [h], timeoutMs);
+  log(`member ${h.name} runs alone on ${h.where}${extraArgs.length ? ` (${extraArgs.join(' ')})` : ''} and is healthy`);
+}
+
+/** Adds stopped members back one at a time with empty data dirs, then waits until all serve. */
+export async function addBack(client: EtcdClient, hosts: MemberHost[], token: string, stamp: string, log: Log, o: { tls?: ClientTls; timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = o.timeoutMs ?? 90_000;
+  for (const [i, h] of hosts.entries()) await addOneBack(client, h, token, stamp, log, { ...o, more: i < hosts.length - 1, timeoutMs });
+  if (hosts.length > 1) {
+    await waitServing(client, hosts, timeoutMs);
+    log(`members ${hosts.map((h) => h.name).join(', ')} are healthy`);
+  }
+}
+
+/**
+ * One member back as a learner with an empty data dir: member add (on the running cluster), its
+ * manifest with initial-cluster-state existing, start, promote once in sync. See
+ * src/restore/members.ts addMemberBack for why `more` does not wait for it to serve clients.
+ */
+async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stamp: string, log: Log, o: { more: boolean; timeoutMs: number; tls?: ClientTls }): Promise<void> {
+  const { members } = await client.memberList();
+  const existing = members.find((x) => x.peerURLs.includes(h.peerURL));
+  if (existing && existing.name === h.name && !existing.isLearner) {
+    log(`member ${h.name} is already a voting member`);
+    return;
+  }
+  if (existing) await client.memberRemove(existing.ID); // added by an interrupted attempt: start over
+  await h.stop();
+  const aside = await h.moveAside(stamp);
+  if (aside) log(`moved the old data dir of ${h.name} aside to ${aside} on ${h.where}`);
+  const added = await waitFor(async () => {
+    try {
+      return await client.memberAdd([h.peerURL], { isLearner: true });
+    } catch (err) {
+      if (/unhealthy cluster/i.test((err as Error).message)) return undefined;
+      throw err;
+    }
+  }, { timeoutMs: o.timeoutMs, intervalMs: 100, what: `the cluster to accept ${h.name} as a new member` });
+  const initialCluster = added.members
+    .map((x) => (x.ID === added.member.ID ? `${h.name}=${h.peerURL}` : x.name ? `${x.name}=${x.peerURLs[0]}` : undefined))
+    .filter(Boolean)
+    .join(',');
+  await h.run({ initialCluster, initialClusterState: 'existing', token });
+  log(`member ${h.name} added as a learner (ID ${added.member.ID.toString(16)}) on ${h.where}, starting it`);
+  if (!o.more) await waitLearnerServing(h, log, o.timeoutMs, o.tls);
+  await waitFor(async () => {
+    try {
+      await client.memberPromote(added.member.ID);
+      return true;
+    } catch (err) {
+      if (/in sync|not ready|learner/i.test((err as Error).message)) return undefined;
+      throw err;
+    }
+  }, { timeoutMs: o.timeoutMs, intervalMs: 100, what: `learner ${h.name} to catch up and be promoted` });
+  if (o.more) {
+    log(`member ${h.name} promoted to a voting member`);
+    return;
+  }
+  await waitServing(client, [h], o.timeoutMs);
+  log(`member ${h.name} promoted to a voting member and healthy`);
+}
+
+/** Whether a member answers clients (Status, which etcd 3.4 also serves on a learner), on a fresh channel. */
+async function servesClients(h: MemberHost, tls?: ClientTls): Promise<boolean> {
+  const probe = new MemberClient(h.clientURL, { ...(tls ? { tls } : {}), commandTimeoutMs: 200, dialTimeoutMs: 200 });
+  try {
+    await probe.status();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.close();
+  }
+}
+
+/** Whether the member's own applied state holds its client URLs, read from its peer port (/members). */
+async function holdsOwnAttributes(h: MemberHost, tls?: ClientTls): Promise<boolean> {
+  const url = new URL('/members', h.peerURL);
+  const { get } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve) => {
+    const req = get(url, { timeout: 300, ...(tls && url.protocol === 'https:' ? tls : {}) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        try {
+          const ms = JSON.parse(body) as { peerURLs?: string[]; clientURLs?: string[] }[];
+          resolve(ms.some((x) => x.peerURLs?.includes(h.peerURL) && (x.clientURLs?.length ?? 0) > 0));
+        } catch {
+          resolve(false);
+        }
+      });
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Waits until a learner started with an empty data dir serves clients, restarting it once when
+ * etcd 3.4 would keep it waiting ~7 s for its own publish (src/restore/members.ts says why).
+ */
+async function waitLearnerServing(h: MemberHost, log: Log, timeoutMs: number, tls?: ClientTls): Promise<void> {
+  for (let restarted = false; ;) {
+    let heldSince: number | undefined;
+    const outcome = await waitFor(async () => {
+      const why = await h.down();
+      if (why) throw new EndWaitError(`member ${h.name} on ${h.where} ${why}`);
+      const asked = Date.now();
+      const [held, serving] = await Promise.all([!restarted && holdsOwnAttributes(h, tls), servesClients(h, tls)]);
+      if (serving) return 'serving';
+      if (!held) return undefined;
+      heldSince ??= asked;
+      return Date.now() - heldSince >= 150 ? 'stalled' : undefined;
+    }, { timeoutMs, intervalMs: 50, what: `learner ${h.name} to start and serve clients` }).catch((err: unknown) => {
+      throw err instanceof EndWaitError ? new WardenError(err.message) : err;
+    });
+    if (outcome === 'serving') return;
+    log(`learner ${h.name} got its own publish inside the leader's snapshot and would wait ~7 s for etcd to retry it: restarting it`);
+    await h.restart();
+    restarted = true;
+  }
+}

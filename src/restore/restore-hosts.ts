@@ -1,0 +1,149 @@
+// `warden restore DIR` for a cluster across agents (made by `cluster init`): the seeds' runbook
+// "restore to a previous cluster state", one host at a time. Before anything changes: every
+// agent answers and the set is valid. Then, each phase journaled in restore.json (as on one
+// machine, src/restore/restore.ts): stop every member, move every data dir aside on its host,
+// send the snapshot to the recovery member's agent (checked against its sha256 there) and
+// restore it into the data dir, install the set's keys, start the recovery member alone, add
+// the others back as learners and promote them, and check that all members agree.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { WardenError } from '../errors.ts';
+import { isEncryptedName } from '../backup/names.ts';
+import { etcdVersion, findTool } from '../cluster/binaries.ts';
+import type { Inventory } from '../cluster/inventory.ts';
+import { encryptionConfigFile } from '../encryption/store.ts';
+import { settleRestoredEncryption } from '../encryption/restored.ts';
+import { agentHosts, type AgentHost } from '../agent/host.ts';
+import { etcdTls } from '../agent/init.ts';
+import { LazyScratch, sweepScratch } from '../util/scratch.ts';
+import { addBack, startAloneOn, stopAll } from './hosts.ts';
+import { embeddedClient, verifyAgreement, warnIfAuthOff } from './members.ts';
+import { checkKeysMatch, installSetKeys, pending, readConfigFile, recordFile, save, type Phase, type PreparedSet, type RestoreOptions, type RestoreRecord, type RestoreSummary } from './restore.ts';
+import { chooseSet, findSet } from './set.ts';
+
+/** The SHA-256 of a file, read as a stream. */
+async function fileSha256(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Every agent answers, or one line names the one that does not: nothing has changed yet. */
+async function preflight(hosts: AgentHost[]): Promise<Awaited<ReturnType<AgentHost['client']['status']>>[]> {
+  return Promise.all(hosts.map(async (h) => {
+    try {
+      return await h.client.status();
+    } catch (err) {
+      throw new WardenError(`nothing was changed: every agent must answer before a restore starts, and ${h.name}'s does not: ${(err as Error).message}`);
+    }
+  }));
+}
+
+export async function restoreAcrossAgents(opts: RestoreOptions & { prepared?: PreparedSet }, inv: Inventory): Promise<RestoreSummary> {
+  const { layout, log } = opts;
+  const hosts = agentHosts(layout, inv);
+  const statuses = await preflight(hosts);
+  const found = opts.prepared ?? findSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}) });
+  for (const line of sweepScratch(layout.root)) log(line);
+  const plaintext = opts.plaintext ?? new LazyScratch('decrypted', log, layout.root);
+  try {
+    let rec: RestoreRecord | undefined;
+    try {
+      rec = JSON.parse(fs.readFileSync(recordFile(layout), 'utf8')) as RestoreRecord;
+    } catch {
+      rec = undefined;
+    }
+    if (rec && rec.timestamp !== found.timestamp) {
+      throw new WardenError(`an interrupted restore of backup ${rec.timestamp} is pending in ${recordFile(layout)}: run the restore of that backup again to finish it (or remove the file to abandon it)`);
+    }
+    const recoveryName = rec?.recovery ?? opts.recoveryMember ?? hosts[0]?.name;
+    const recovery = hosts.find((h) => h.name === recoveryName);
+    if (!recovery) throw new WardenError(`no member named "${recoveryName}" to restore into: members are ${hosts.map((h) => h.name).join(', ')}`);
+    // The set is read with the etcd version of the host that restores it.
+    const version = statuses[hosts.indexOf(recovery)]?.agent.etcdVersion ?? etcdVersion(findTool('etcd') ?? 'etcd');
+    const set: PreparedSet = opts.prepared ?? (await chooseSet(opts.dir, {
+      ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
+      ...(opts.identity ? { identity: opts.identity } : {}), scratch: () => plaintext.dir, etcdVersion: version,
+    }));
+    const encrypted = !opts.prepared && isEncryptedName(found.snapshot);
+    log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${encrypted ? `${found.snapshot} (decrypted and verified)` : set.snapshot}`);
+    if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
+    else {
+      const cfgFile = set.archive ? undefined : set.encryptionConfig;
+      const writtenWith = cfgFile ? await checkKeysMatch(set.snapshot, readConfigFile(cfgFile), cfgFile) : undefined;
+      rec = {
+        timestamp: set.timestamp, snapshot: encrypted ? found.snapshot : set.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
+        recovery: recovery.name, token: `warden-${crypto.randomBytes(6).toString('hex')}`, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop',
+        ...(writtenWith ? { writtenWith } : {}),
+      };
+      save(layout, rec);
+    }
+    const r = rec;
+    const step = (phase: Phase) => {
+      r.phase = phase;
+      save(layout, r);
+    };
+    const others = hosts.filter((h) => h !== recovery);
+
+    if (pending(r.phase, 'stop')) {
+      const probe = embeddedClient(layout, opts.auth);
+      try {
+        await stopAll(hosts, log, probe);
+      } finally {
+        probe.close();
+      }
+      step('aside');
+    }
+    if (pending(r.phase, 'aside')) {
+      for (const h of hosts) {
+        const to = await h.moveAside(r.stamp);
+        if (to) log(`moved the data dir of ${h.name} aside to ${to} on ${h.where}`);
+      }
+      step('restore');
+    }
+    if (pending(r.phase, 'restore')) {
+      const sha256 = await fileSha256(set.snapshot);
+      const { sent } = await recovery.client.sendSnapshot(set.snapshot, sha256);
+      log(`${sent ? 'sent' : 'found'} the snapshot (${(fs.statSync(set.snapshot).size / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 12)}...) on ${recovery.where}`);
+      plaintext.remove(); // sent: the decrypted copy is not needed here any more
+      const done = await recovery.client.restoreSnapshot({ sha256, token: r.token, bumpRevision: 1_000_000_000 });
+      r.bumped = done.canBump;
+      log(`restored the snapshot into the data dir of ${recovery.name} on ${recovery.where} with ${done.tool} as a new one-member cluster`);
+      if (!done.canBump) log(`note: ${done.tool} cannot bump the revision on restore (etcdutl --bump-revision --mark-compacted needs etcd >= 3.6): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
+      step('keys');
+    }
+    plaintext.remove();
+    if (pending(r.phase, 'keys')) {
+      await installSetKeys(layout, r, opts.identity, log);
+      step('start');
+    }
+    const client = embeddedClient(layout, opts.auth);
+    try {
+      if (pending(r.phase, 'start')) {
+        await startAloneOn(client, recovery, r.token, log);
+        step('encryption');
+      }
+      if (pending(r.phase, 'encryption')) {
+        const settled = await settleRestoredEncryption(client, encryptionConfigFile(layout.root), r.writtenWith);
+        if (settled.recorded) log(`recorded that every restored value is written with ${r.writtenWith}: no encryption migration is needed`);
+        log(`encryption: ${settled.condition.reason} (${settled.condition.message})`);
+        step('add');
+      }
+      if (pending(r.phase, 'add')) {
+        const tls = etcdTls(layout, inv);
+        await addBack(client, others, r.token, r.stamp, log, { ...(tls ? { tls } : {}) });
+        step('verify');
+      }
+      const agreement = await verifyAgreement(client);
+      log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
+      await warnIfAuthOff(layout, opts.auth, log);
+      const movedAside = (await Promise.all(hosts.map(async (h) => (await h.listAside(r.stamp)).map((p) => `${h.agent.address}:${p}`)))).flat();
+      fs.rmSync(recordFile(layout), { force: true });
+      return { timestamp: r.timestamp, revision: set.status.revision, recovery: recovery.name, movedAside, agreement, bumped: r.bumped ?? false };
+    } finally {
+      client.close();
+    }
+  } finally {
+    plaintext.remove();
+  }
+}

@@ -1,0 +1,172 @@
+// One agent per host, on separate network hosts (Linux network namespaces joined by a bridge):
+// `warden agent` on each host, `warden cluster init` from an admin host, and the members each
+// agent runs, reached only at the hosts' own addresses.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { createHosts, type Host, type Hosts } from '../helpers/netns.ts';
+import { ROOT, tempDir, WARDEN } from '../helpers/warden.ts';
+import { waitFor } from '../../src/util/wait.ts';
+import type { MemberRow } from '../../src/cluster/control.ts';
+
+const AGENT_PORT = 7700;
+
+interface Site {
+  net: Hosts;
+  dir: string;
+  tokenFile: string;
+  /** warden as the admin runs it, from the admin host, with the admin's state dir. */
+  admin(args: string[], opts?: { timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  agentLog(h: Host): string;
+  agents: string;
+}
+
+/** N hosts, each running `warden agent` (serving once its log says so), and a token shared by all. */
+async function site(t: import('node:test').TestContext, count: number, opts: { agentToken?: string } = {}): Promise<Site> {
+  const net = await createHosts(t, count);
+  const dir = tempDir('agents');
+  const tokenFile = path.join(dir, 'token');
+  fs.writeFileSync(tokenFile, 'c2hhcmVkLXRva2VuLW9mLXRoZS10ZXN0LXNpdGU=\n', { mode: 0o600 });
+  const agentTokenFile = path.join(dir, 'agent-token');
+  fs.writeFileSync(agentTokenFile, `${opts.agentToken ?? 'c2hhcmVkLXRva2VuLW9mLXRoZS10ZXN0LXNpdGU='}\n`, { mode: 0o600 });
+  const agentLog = (h: Host) => path.join(dir, `agent-${h.name}.log`);
+  for (const h of net.hosts) {
+    const fd = fs.openSync(agentLog(h), 'a');
+    net.spawn(h, process.execPath, [WARDEN, '--state-dir', path.join(dir, h.name), 'agent', '--listen', `${h.ip}:${AGENT_PORT}`, '--token-file', agentTokenFile], { stdio: ['ignore', fd, fd], cwd: ROOT });
+    fs.closeSync(fd);
+  }
+  await Promise.all(net.hosts.map((h) => waitFor(() => /agent serving https:/.test(fs.readFileSync(agentLog(h), 'utf8')), {
+    timeoutMs: 60_000, intervalMs: 100, what: `the agent on ${h.name} to serve`,
+  })));
+  return {
+    net, dir, tokenFile, agentLog,
+    agents: net.hosts.map((h) => `${h.ip}:${AGENT_PORT}`).join(','),
+    admin: (args, o = {}) => net.run(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args], { cwd: ROOT, timeoutMs: o.timeoutMs ?? 120_000 }),
+  };
+}
+
+describe('agents on separate hosts', () => {
+  it('cluster init across 3 hosts: each agent joins with the token, runs one member at its host address; status, stop and start go through the agents', async (t) => {
+    const s = await site(t, 3);
+    const init = await s.admin(['cluster', 'init', '--agents', s.agents, '--token-file', s.tokenFile, '--tls']);
+    assert.equal(init.code, 0, init.stderr);
+    for (const h of s.net.hosts) assert.match(init.stderr, new RegExp(`agent ${h.ip.replace(/\./g, '\\.')}:${AGENT_PORT} joined: its certificate is signed by the cluster CA`));
+    assert.match(init.stdout, /cluster is healthy \(3 members on 3 agents, inventory in .*inventory\.json\)/);
+
+    const st = await s.admin(['cluster', 'status', '-w', 'json']);
+    assert.equal(st.code, 0, st.stderr);
+    const rows = JSON.parse(st.stdout) as MemberRow[];
+    assert.deepEqual(rows.map((r) => [r.name, r.host, r.state, r.clientURL, r.peerURL]), s.net.hosts.map((h, i) => [
+      `etcd-${i + 1}`, `${h.ip}:${AGENT_PORT}`, 'running', `https://${h.ip}:2379`, `https://${h.ip}:2380`,
+    ]));
+    for (const [i, h] of s.net.hosts.entries()) assert.equal(rows[i]?.dataDir, path.join(s.dir, h.name, 'members', `etcd-${i + 1}`));
+    const table = await s.admin(['cluster', 'status']);
+    assert.match(table.stdout, /\bHOST\b/);
+
+    // The cluster serves the admin with TLS, with the admin's client certificate.
+    assert.equal((await s.admin(['put', '/greeting', 'hello'])).code, 0);
+    const got = await s.admin(['get', '/greeting', '--print-value-only']);
+    assert.equal(got.stdout.trim(), 'hello', got.stderr);
+    const health = await s.admin(['status']);
+    assert.match(health.stdout, /^Cluster: 3 of 3 members healthy/m, health.stderr);
+
+    // Stopping a member through its agent moves its manifest out on that host only.
+    const stop = await s.admin(['cluster', 'stop-member', 'etcd-2']);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, new RegExp(`^member etcd-2 stopped on agent ${s.net.hosts[1]?.ip.replace(/\./g, '\\.')}:${AGENT_PORT} \\(its manifest moved out\\)$`, 'm'));
+    assert.ok(fs.existsSync(path.join(s.dir, 'h2', 'stopped', 'etcd-2.json')));
+    const stopped = JSON.parse((await s.admin(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
+    assert.deepEqual(stopped.map((r) => r.state), ['running', 'stopped', 'running']);
+    assert.match((await s.admin(['status'])).stdout, /^Cluster: 2 of 3 members healthy, quorum 2 kept/m);
+    const start = await s.admin(['cluster', 'start-member', 'etcd-2']);
+    assert.equal(start.code, 0, start.stderr);
+    assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
+    const logs = await s.admin(['cluster', 'logs', 'etcd-2', '--lines', '5']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout.trim().split('\n').length, 5);
+    assert.match(logs.stdout, /"level":"\w+"/);
+
+    // Joined agents serve only clients with a certificate from the cluster CA.
+    const h1 = s.net.hosts[0] as Host;
+    const anonymous = await s.net.run(s.net.admin, 'curl', ['-sk', '--max-time', '10', `https://${h1.ip}:${AGENT_PORT}/v1/status`]);
+    assert.match(anonymous.stdout, /"no client certificate: the agent serves only clients with a certificate from the cluster CA/);
+    const tls = path.join(s.dir, 'admin', 'tls');
+    const admin = await s.net.run(s.net.admin, 'curl', ['-s', '--max-time', '10', '--cacert', `${tls}/ca.crt`, '--cert', `${tls}/client.crt`, '--key', `${tls}/client.key`, `https://${h1.ip}:${AGENT_PORT}/v1/status`]);
+    assert.equal((JSON.parse(admin.stdout) as { member: { name: string } }).member.name, 'etcd-1', admin.stderr);
+
+    // Running init again finds everything done and changes nothing.
+    const again = await s.admin(['cluster', 'init', '--agents', s.agents, '--token-file', s.tokenFile, '--tls']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /is already initialised: checking its members/);
+    assert.doesNotMatch(again.stderr, /joined/);
+    assert.equal((await s.admin(['get', '/greeting', '--print-value-only'])).stdout.trim(), 'hello');
+  });
+
+  it('refused before anything changes: a wrong token, an agent cut off the network; an agent not joined answers only the bootstrap', async (t) => {
+    const s = await site(t, 2, { agentToken: 'another-token-that-the-admin-does-not-have' });
+    const h1 = s.net.hosts[0] as Host;
+    const wrong = await s.admin(['cluster', 'init', '--agents', `${h1.ip}:${AGENT_PORT}`, '--token-file', s.tokenFile]);
+    assert.equal(wrong.code, 1);
+    assert.equal(wrong.stderr.trim(), `Error: agent ${h1.ip}:${AGENT_PORT}: the join proof does not match the agent's token: give \`cluster init\` the same --token-file as the agents`);
+    assert.equal(fs.existsSync(path.join(s.dir, 'admin')), false, 'the admin state dir was not left behind');
+    assert.equal(fs.existsSync(path.join(s.dir, 'h1', 'tls')), false, 'the agent got no certificate');
+    assert.match(fs.readFileSync(s.agentLog(h1), 'utf8'), /refused a join: its proof does not match this agent's token/);
+
+    // A host cut off the network: the init names it and starts nothing anywhere.
+    const h2 = s.net.hosts[1] as Host;
+    await s.net.partition(h2);
+    const cut = await s.admin(['cluster', 'init', '--agents', `${h2.ip}:${AGENT_PORT}`, '--token-file', s.tokenFile]);
+    assert.equal(cut.code, 1);
+    assert.match(cut.stderr.trim(), new RegExp(`^Error: (cannot reach the agent at ${h2.ip.replace(/\./g, '\\.')}:${AGENT_PORT} \\(\\w+\\)|the agent at ${h2.ip.replace(/\./g, '\\.')}:${AGENT_PORT} did not answer within \\d+s): check that`));
+    assert.equal(cut.stderr.trim().split('\n').length, 1);
+    assert.equal(fs.existsSync(path.join(s.dir, 'h2', 'manifests', 'etcd-1.json')), false);
+
+    // Without a client certificate, the agent's API answers nothing but the bootstrap.
+    const curl = await s.net.run(s.net.admin, 'curl', ['-sk', '--max-time', '10', `https://${h1.ip}:${AGENT_PORT}/v1/status`]);
+    assert.match(curl.stdout, /has not joined a cluster yet/);
+  });
+
+  it('restore across 3 hosts: refused with one line while a host is cut off; then every member stops, the recovery host restores, the others join back, all agree', async (t) => {
+    const s = await site(t, 3);
+    const init = await s.admin(['cluster', 'init', '--agents', s.agents, '--token-file', s.tokenFile]);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal((await s.admin(['put', '/restore/a', 'in-the-backup'])).code, 0);
+    const backups = path.join(s.dir, 'backups');
+    const backup = await s.admin(['backup', backups]);
+    assert.equal(backup.code, 0, backup.stderr);
+    assert.equal((await s.admin(['put', '/restore/a', 'after-the-backup'])).code, 0);
+    assert.equal((await s.admin(['put', '/restore/b', 'after-the-backup'])).code, 0);
+
+    // A host that does not answer: nothing changes anywhere.
+    const h3 = s.net.hosts[2] as Host;
+    await s.net.partition(h3);
+    const refused = await s.admin(['restore', backups]);
+    assert.equal(refused.code, 1);
+    const lines = refused.stderr.trim().split('\n');
+    assert.match(lines.at(-1) as string, new RegExp(`^Error: nothing was changed: every agent must answer before a restore starts, and etcd-3's does not: (cannot reach the agent at ${h3.ip.replace(/\./g, '\\.')}:${AGENT_PORT}|the agent at ${h3.ip.replace(/\./g, '\\.')}:${AGENT_PORT} did not answer)`));
+    assert.equal(lines.filter((l) => l.startsWith('Error:')).length, 1);
+    assert.equal(fs.existsSync(path.join(s.dir, 'admin', 'restore.json')), false);
+    await s.net.heal(h3);
+    assert.equal((await s.admin(['get', '/restore/a', '--print-value-only'])).stdout.trim(), 'after-the-backup');
+    for (const h of s.net.hosts) assert.equal(fs.existsSync(path.join(s.dir, h.name, 'moved-aside')), false, `nothing moved aside on ${h.name}`);
+
+    const res = await s.admin(['restore', backups, '-w', 'json']);
+    assert.equal(res.code, 0, res.stderr);
+    const summary = JSON.parse(res.stdout) as { recovery: string; movedAside: string[]; agreement: { members: { name: string; hash: number }[] } };
+    assert.equal(summary.recovery, 'etcd-1');
+    assert.equal(summary.agreement.members.length, 3);
+    assert.equal(new Set(summary.agreement.members.map((m) => m.hash)).size, 1);
+    for (const [i, h] of s.net.hosts.entries()) {
+      assert.ok(summary.movedAside.some((p) => p.startsWith(`${h.ip}:${AGENT_PORT}:${path.join(s.dir, h.name, 'moved-aside')}/`) && p.endsWith(`/etcd-${i + 1}`)), `${h.name}'s data dir moved aside on its host: ${summary.movedAside.join(', ')}`);
+    }
+    assert.match(res.stderr, new RegExp(`sent the snapshot \\([\\d.]+ MB, sha256 [0-9a-f]{12}\\.\\.\\.\\) on agent ${s.net.hosts[0]?.ip.replace(/\./g, '\\.')}:${AGENT_PORT}`));
+    assert.match(res.stderr, /member etcd-2 added as a learner .* on agent /);
+    assert.equal((await s.admin(['get', '/restore/a', '--print-value-only'])).stdout.trim(), 'in-the-backup');
+    assert.equal((await s.admin(['get', '/restore/b', '--print-value-only'])).stdout.trim(), '');
+    const rows = JSON.parse((await s.admin(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
+    assert.deepEqual(rows.map((r) => r.state), ['running', 'running', 'running']);
+    assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
+    assert.equal(fs.existsSync(path.join(s.dir, 'admin', 'restore.json')), false, 'the journal is gone once done');
+  });
+});
