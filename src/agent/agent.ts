@@ -39,6 +39,8 @@ interface AgentRecord {
   /** The address the agent serves on (host:port). */
   listen: string;
   plan?: PlanResponse;
+  /** The member answered since it was last placed: from then on its data dir must not be empty. */
+  memberHasRun?: boolean;
 }
 
 export interface AgentOptions {
@@ -106,6 +108,7 @@ export class Agent {
     const rec = this.record();
     const listen = `${this.o.host}:${this.o.port}`;
     if (!rec || rec.listen !== listen) this.saveRecord({ ...(rec ?? { kind: 'WardenAgent' }), listen });
+    this.holdIfDataLost();
     await this.o.runtime.open();
     this.sampler = setInterval(() => void this.sample(), 2000);
     this.sampler.unref();
@@ -115,6 +118,26 @@ export class Agent {
   async close(): Promise<void> {
     if (this.sampler) clearInterval(this.sampler);
     await this.o.runtime.close();
+  }
+
+  /**
+   * A member that has run before and finds its data dir empty when the agent starts (a host
+   * rebuilt, a disk lost) is not started: started with an empty data dir it would either
+   * bootstrap a new cluster with the other empty members (a split brain) or join with no log.
+   * It stays stopped until `quorum restore` or `restore` places it again.
+   */
+  private holdIfDataLost(): void {
+    const m = this.o.runtime.manifest();
+    if (!m || !this.record()?.memberHasRun || this.o.runtime.state().manifest !== 'active') return;
+    if (fs.existsSync(m.dataDir) && fs.readdirSync(m.dataDir).length > 0) return;
+    const reason = `its data dir ${m.dataDir} is empty but it has run before (data lost?): not started; \`warden quorum restore\` (or \`warden restore\`) adds it back`;
+    this.o.runtime.hold(reason);
+    this.o.log(`member ${m.name}: ${reason}`);
+  }
+
+  private markHasRun(value: boolean): void {
+    const rec = this.record();
+    if (rec && !!rec.memberHasRun !== value) this.saveRecord({ ...rec, memberHasRun: value });
   }
 
   private record(): AgentRecord | undefined {
@@ -233,6 +256,7 @@ export class Agent {
       ...(spec.tls ? { tls: { certFile: f.cert, keyFile: f.key, trustedCAFile: f.ca } } : {}),
       ...(spec.args?.length ? { args: spec.args } : {}),
     };
+    this.markHasRun(false);
     this.o.runtime.place(m, true);
     await this.o.runtime.start(timeoutMs);
   }
@@ -262,6 +286,7 @@ export class Agent {
   /** Moves the stopped member's data dir aside under `stamp` (never deleted); undefined when it is absent or empty. */
   moveAside(stamp: string, label?: string): string | undefined {
     const m = this.requireStopped('moving its data dir aside');
+    this.markHasRun(false);
     return moveAside(this.o.layout, m.dataDir, label ?? m.name, checkStamp(stamp));
   }
 
@@ -383,6 +408,7 @@ export class Agent {
         memberId: st.header.member_id.toString(16), leader: st.leader === st.header.member_id,
       };
       writeFileAtomic(this.o.layout.lastSeenFile, `${JSON.stringify(this.lastSeen)}\n`, 0o644);
+      this.markHasRun(true);
     } catch {
       /* down or starting: the last answer stays */
     } finally {

@@ -6,7 +6,7 @@ import { readManifests } from '../cluster/cluster-config.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { serializeManifest, type MemberManifest } from '../cluster/manifest.ts';
 import { WardenError } from '../errors.ts';
-import { isMemberProcess, manifestStamp, readRunStatus, Supervisor } from '../cluster/supervisor.ts';
+import { isMemberProcess, manifestStamp, readRunStatus, Supervisor, writeRunStatus } from '../cluster/supervisor.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { waitFor } from '../util/wait.ts';
 import type { MemberProcessState } from './protocol.ts';
@@ -34,6 +34,8 @@ export interface MemberRuntime {
   /** Moves the manifest back (or renews it after the member died) and waits until it runs. */
   start(timeoutMs: number): Promise<void>;
   logFile(): string;
+  /** Keeps the member stopped (its manifest moved out) and records why, for status to say. */
+  hold(reason: string): void;
 }
 
 /** The member run by warden's supervisor from the manifests folder of the agent's state dir. */
@@ -107,6 +109,13 @@ export class SupervisorRuntime implements MemberRuntime {
     if (outcome !== 'running') {
       throw new WardenError(`member ${name} ${outcome.state === 'failed' ? 'could not start' : 'exited while starting'}: ${outcome.error ?? 'it logged nothing'} (log: ${this.layout.memberLog(name)})`);
     }
+  }
+
+  hold(reason: string): void {
+    const e = this.entry();
+    if (!e) return;
+    if (e.active) fs.renameSync(e.file, this.layout.stoppedManifestFile(e.manifest.name));
+    writeRunStatus(this.layout, { name: e.manifest.name, state: 'failed', error: reason, endedAt: new Date().toISOString(), manifestStamp: '' });
   }
 
   logFile(): string {

@@ -58,6 +58,10 @@ export function readRunStatus(layout: StateLayout, name: string): MemberRunStatu
   }
 }
 
+export function writeRunStatus(layout: StateLayout, s: MemberRunStatus): void {
+  writeFileAtomic(layout.memberStatusFile(s.name), `${JSON.stringify(s, null, 2)}\n`, 0o644);
+}
+
 /** True when `pid` is a live etcd serving this data dir (pids get reused). */
 export function isMemberProcess(pid: number | undefined, dataDir: string): pid is number {
   if (!pid || !pidAlive(pid)) return false;
@@ -231,7 +235,7 @@ export class Supervisor {
   }
 
   private writeStatus(s: MemberRunStatus): void {
-    writeFileAtomic(this.layout.memberStatusFile(s.name), `${JSON.stringify(s, null, 2)}\n`, 0o644);
+    writeRunStatus(this.layout, s);
   }
 
   private async startMember(m: MemberManifest, stamp: string): Promise<void> {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { WardenError } from '../errors.ts';
 import { readClusterConfig, readManifests, requireClusterConfig } from '../cluster/cluster-config.ts';
+import { readInventory } from '../cluster/inventory.ts';
 import { startSupervisorDetached, supervisorPid } from '../cluster/control.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import type { Credentials } from '../etcd/connection.ts';
@@ -43,6 +44,8 @@ export function chooseSurvivor(seen: Seen[], named?: string): string {
 export async function quorumRestore(layout: StateLayout, opts: { member?: string; auth?: Credentials; log: Log }): Promise<QuorumSummary> {
   const { log } = opts;
   requireClusterConfig(layout);
+  const inv = readInventory(layout);
+  if (inv) return (await import('./quorum-hosts.ts')).quorumAcrossAgents(layout, inv, opts);
   if (!supervisorPid(layout)) {
     await startSupervisorDetached(layout);
     log('started the supervisor');

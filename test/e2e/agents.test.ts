@@ -19,6 +19,7 @@ interface Site {
   /** warden as the admin runs it, from the admin host, with the admin's state dir. */
   admin(args: string[], opts?: { timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
   agentLog(h: Host): string;
+  startAgent(h: Host): Promise<void>;
   agents: string;
 }
 
@@ -31,16 +32,17 @@ async function site(t: import('node:test').TestContext, count: number, opts: { a
   const agentTokenFile = path.join(dir, 'agent-token');
   fs.writeFileSync(agentTokenFile, `${opts.agentToken ?? 'c2hhcmVkLXRva2VuLW9mLXRoZS10ZXN0LXNpdGU='}\n`, { mode: 0o600 });
   const agentLog = (h: Host) => path.join(dir, `agent-${h.name}.log`);
-  for (const h of net.hosts) {
+  /** Starts the host's agent (again) and waits until it serves. */
+  const startAgent = async (h: Host) => {
+    const before = fs.existsSync(agentLog(h)) ? fs.readFileSync(agentLog(h), 'utf8').length : 0;
     const fd = fs.openSync(agentLog(h), 'a');
     net.spawn(h, process.execPath, [WARDEN, '--state-dir', path.join(dir, h.name), 'agent', '--listen', `${h.ip}:${AGENT_PORT}`, '--token-file', agentTokenFile], { stdio: ['ignore', fd, fd], cwd: ROOT });
     fs.closeSync(fd);
-  }
-  await Promise.all(net.hosts.map((h) => waitFor(() => /agent serving https:/.test(fs.readFileSync(agentLog(h), 'utf8')), {
-    timeoutMs: 60_000, intervalMs: 100, what: `the agent on ${h.name} to serve`,
-  })));
+    await waitFor(() => /agent serving https:/.test(fs.readFileSync(agentLog(h), 'utf8').slice(before)), { timeoutMs: 60_000, intervalMs: 100, what: `the agent on ${h.name} to serve` });
+  };
+  await Promise.all(net.hosts.map(startAgent));
   return {
-    net, dir, tokenFile, agentLog,
+    net, dir, tokenFile, agentLog, startAgent,
     agents: net.hosts.map((h) => `${h.ip}:${AGENT_PORT}`).join(','),
     admin: (args, o = {}) => net.run(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args], { cwd: ROOT, timeoutMs: o.timeoutMs ?? 120_000 }),
   };
@@ -168,5 +170,39 @@ describe('agents on separate hosts', () => {
     assert.deepEqual(rows.map((r) => r.state), ['running', 'running', 'running']);
     assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
     assert.equal(fs.existsSync(path.join(s.dir, 'admin', 'restore.json')), false, 'the journal is gone once done');
+  });
+
+  it('quorum restore after two hosts lose every process and their data: their agents hold the members back, the survivor rebuilds the cluster, the others join again', async (t) => {
+    const s = await site(t, 3);
+    const init = await s.admin(['cluster', 'init', '--agents', s.agents, '--token-file', s.tokenFile, '--tls']);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal((await s.admin(['put', '/quorum/kept', 'yes'])).code, 0);
+    const [h1, h2, h3] = s.net.hosts as [Host, Host, Host];
+    // The agents have seen their members answer (they sample every 2 s).
+    for (const [i, h] of [h2, h3].entries()) {
+      await waitFor(() => JSON.parse(fs.readFileSync(path.join(s.dir, h.name, 'agent.json'), 'utf8')).memberHasRun === true, { timeoutMs: 30_000, intervalMs: 200, what: `the agent of etcd-${i + 2} to see it run` });
+    }
+    // Two machines lost with their disks, then rebuilt: the agents come back, the data does not.
+    await s.net.killAll(h2);
+    await s.net.killAll(h3);
+    fs.rmSync(path.join(s.dir, 'h2', 'members', 'etcd-2'), { recursive: true });
+    fs.rmSync(path.join(s.dir, 'h3', 'members', 'etcd-3'), { recursive: true });
+    await s.startAgent(h2);
+    await s.startAgent(h3);
+    const held = JSON.parse((await s.admin(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
+    assert.deepEqual(held.map((r) => r.state), ['running', 'failed', 'failed']);
+    assert.match(held[1]?.error ?? '', /data dir .* is empty but it has run before \(data lost\?\): not started; `warden quorum restore`/);
+    assert.match((await s.admin(['status'])).stdout, /^Cluster: 0 of 3 members healthy, quorum 2 LOST/m);
+
+    const q = await s.admin(['quorum', 'restore']);
+    assert.equal(q.code, 0, q.stderr);
+    assert.match(q.stdout, /^quorum restored from etcd-1: 3 healthy members agree at revision \d+ \(hashKV \d+\)$/m);
+    assert.match(q.stdout, new RegExp(`the survivor's data before the restore is kept at ${h1.ip.replace(/\./g, '\\.')}:${AGENT_PORT}:${path.join(s.dir, 'h1', 'moved-aside').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/]+/etcd-1-before-quorum-restore`));
+    assert.match(q.stderr, /member etcd-2 added as a learner .* on agent /);
+    assert.match(q.stderr, /member etcd-3 added as a learner .* on agent /);
+    assert.equal((await s.admin(['get', '/quorum/kept', '--print-value-only'])).stdout.trim(), 'yes');
+    assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
+    const rows = JSON.parse((await s.admin(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
+    assert.deepEqual(rows.map((r) => [r.name, r.state]), [['etcd-1', 'running'], ['etcd-2', 'running'], ['etcd-3', 'running']]);
   });
 });

@@ -28,7 +28,7 @@ describe('bad input', () => {
       [['encryption', 'enable'], /^Error: required option '--type <type>' not specified: see `warden encryption enable --help`$/],
       [['backup', 'list'], /^Error: missing required argument 'location': see `warden backup list --help`$/],
       [['nosuch'], /^Error: unknown command 'nosuch': see `warden --help` for the commands$/],
-      [['cluster'], /^Error: `warden cluster` needs a command: one of up, down, status, stop-member, start-member \(see `warden cluster --help`\)$/],
+      [['cluster'], /^Error: `warden cluster` needs a command: one of up, down, status, stop-member, start-member, logs, init \(see `warden cluster --help`\)$/],
     ];
     for (const [args, re] of cases) {
       const r = await cli(args);

@@ -125,7 +125,7 @@ test("commander's usage errors print one `Error: what: what to do` line and exit
     [['get', 'a', 'b', 'c'], /^Error: too many arguments for 'get' \(expected 2, got 3\): .*`warden get --help`/],
     [['get', 'a', '--limit'], /^Error: option '--limit <n>' needs a value: .*`warden get --help`/],
     [['backup'], /^Error: no backup directory given: give one \(or --to s3:\/\/bucket\/prefix\)/],
-    [['cluster'], /^Error: `warden cluster` needs a command: one of up, down, status, stop-member, start-member .*`warden cluster --help`/],
+    [['cluster'], /^Error: `warden cluster` needs a command: one of up, down, status, stop-member, start-member, logs, init .*`warden cluster --help`/],
     [[], /^Error: `warden` needs a command: .*`warden --help`/],
     [['--members', '3'], /^Error: unknown option '--members'/],
     [['cluster', 'up', '--members', 'banana'], /^Error: --members must be a whole number/],
