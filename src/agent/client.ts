@@ -16,6 +16,9 @@ export interface ClientTls {
   key: string | Buffer;
 }
 
+/** How long a connection to an agent may take (TCP and TLS). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** host:port split, with IPv6 in brackets allowed. */
 export function splitAddress(address: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address);
@@ -57,10 +60,19 @@ function request(address: string, method: string, path: string, o: {
     });
     let fingerprint = '';
     let refused: WardenError | undefined;
+    // A host cut off the network never answers the connection: that is known long before a
+    // long request (a member's stop) would time out.
+    const connectMs = Math.min(o.timeoutMs, CONNECT_TIMEOUT_MS);
+    const connectTimer = setTimeout(() => {
+      refused = new WardenError(`the agent at ${address} did not answer within ${Math.round(connectMs / 1000)}s: check that \`warden agent\` runs there and that this machine reaches it`);
+      req.destroy(refused);
+    }, connectMs);
+    req.on('close', () => clearTimeout(connectTimer));
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => reject(refused ?? unreachable(address, err, o.timeoutMs)));
     req.on('socket', (socket) => {
       (socket as TLSSocket).once('secureConnect', () => {
+        clearTimeout(connectTimer);
         const peer = (socket as TLSSocket).getPeerCertificate();
         fingerprint = peer?.raw ? fingerprintOf(peer.raw) : '';
         try {

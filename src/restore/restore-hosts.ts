@@ -14,7 +14,8 @@ import type { Inventory } from '../cluster/inventory.ts';
 import { encryptionConfigFile } from '../encryption/store.ts';
 import { settleRestoredEncryption } from '../encryption/restored.ts';
 import { agentHosts, type AgentHost } from '../agent/host.ts';
-import { etcdTls } from '../agent/init.ts';
+import { agentClient, etcdTls } from '../agent/init.ts';
+import type { StateLayout } from '../cluster/layout.ts';
 import { LazyScratch, sweepScratch } from '../util/scratch.ts';
 import { addBack, startAloneOn, stopAll } from './hosts.ts';
 import { embeddedClient, verifyAgreement, warnIfAuthOff } from './members.ts';
@@ -84,66 +85,95 @@ export async function restoreAcrossAgents(opts: RestoreOptions & { prepared?: Pr
       save(layout, r);
     };
     const others = hosts.filter((h) => h !== recovery);
-
-    if (pending(r.phase, 'stop')) {
-      const probe = embeddedClient(layout, opts.auth);
-      try {
-        await stopAll(hosts, log, probe);
-      } finally {
-        probe.close();
-      }
-      step('aside');
-    }
-    if (pending(r.phase, 'aside')) {
-      for (const h of hosts) {
-        const to = await h.moveAside(r.stamp);
-        if (to) log(`moved the data dir of ${h.name} aside to ${to} on ${h.where}`);
-      }
-      step('restore');
-    }
-    if (pending(r.phase, 'restore')) {
-      const sha256 = await fileSha256(set.snapshot);
-      const { sent } = await recovery.client.sendSnapshot(set.snapshot, sha256);
-      log(`${sent ? 'sent' : 'found'} the snapshot (${(fs.statSync(set.snapshot).size / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 12)}...) on ${recovery.where}`);
-      plaintext.remove(); // sent: the decrypted copy is not needed here any more
-      const done = await recovery.client.restoreSnapshot({ sha256, token: r.token, bumpRevision: 1_000_000_000 });
-      r.bumped = done.canBump;
-      log(`restored the snapshot into the data dir of ${recovery.name} on ${recovery.where} with ${done.tool} as a new one-member cluster`);
-      if (!done.canBump) log(`note: ${done.tool} cannot bump the revision on restore (etcdutl --bump-revision --mark-compacted needs etcd >= 3.6): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
-      step('keys');
-    }
-    plaintext.remove();
-    if (pending(r.phase, 'keys')) {
-      await installSetKeys(layout, r, opts.identity, log);
-      step('start');
-    }
-    const client = embeddedClient(layout, opts.auth);
     try {
-      if (pending(r.phase, 'start')) {
-        await startAloneOn(client, recovery, r.token, log);
-        step('encryption');
-      }
-      if (pending(r.phase, 'encryption')) {
-        const settled = await settleRestoredEncryption(client, encryptionConfigFile(layout.root), r.writtenWith);
-        if (settled.recorded) log(`recorded that every restored value is written with ${r.writtenWith}: no encryption migration is needed`);
-        log(`encryption: ${settled.condition.reason} (${settled.condition.message})`);
-        step('add');
-      }
-      if (pending(r.phase, 'add')) {
-        const tls = etcdTls(layout, inv);
-        await addBack(client, others, r.token, r.stamp, log, { ...(tls ? { tls } : {}) });
-        step('verify');
-      }
-      const agreement = await verifyAgreement(client);
-      log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
-      await warnIfAuthOff(layout, opts.auth, log);
-      const movedAside = (await Promise.all(hosts.map(async (h) => (await h.listAside(r.stamp)).map((p) => `${h.agent.address}:${p}`)))).flat();
-      fs.rmSync(recordFile(layout), { force: true });
-      return { timestamp: r.timestamp, revision: set.status.revision, recovery: recovery.name, movedAside, agreement, bumped: r.bumped ?? false };
-    } finally {
-      client.close();
+      return await restorePhases(opts, inv, hosts, recovery, others, r, set, plaintext, step);
+    } catch (err) {
+      throw await stoppedMidway(layout, hosts, r, err);
     }
   } finally {
     plaintext.remove();
+  }
+}
+
+/**
+ * The error of a restore that stopped after it changed something: what went wrong, the phase
+ * it stopped in, and what each host's member is now, so the admin knows what to fix before
+ * running the same command again (which finishes it from the journal).
+ */
+async function stoppedMidway(layout: StateLayout, hosts: AgentHost[], r: RestoreRecord, err: unknown): Promise<WardenError> {
+  const states = await Promise.all(hosts.map(async (h) => {
+    try {
+      const m = (await agentClient(layout, h.agent.address, 3000).status()).member;
+      return `${h.name} (${h.where}) ${m ? m.state : 'has no member'}`;
+    } catch {
+      return `${h.name} (${h.where}) does not answer`;
+    }
+  }));
+  const why = (err as Error).message.replace(/\.$/, '');
+  return new WardenError(`the restore stopped in phase "${r.phase}" (${why}); hosts now: ${states.join(', ')}: fix that, then run the same command again to finish the restore (its progress is in ${recordFile(layout)})`);
+}
+
+async function restorePhases(
+  opts: RestoreOptions & { prepared?: PreparedSet }, inv: Inventory, hosts: AgentHost[], recovery: AgentHost, others: AgentHost[],
+  r: RestoreRecord, set: PreparedSet, plaintext: LazyScratch, step: (phase: Phase) => void,
+): Promise<RestoreSummary> {
+  const { layout, log } = opts;
+  if (pending(r.phase, 'stop')) {
+    const probe = embeddedClient(layout, opts.auth);
+    try {
+      await stopAll(hosts, log, probe);
+    } finally {
+      probe.close();
+    }
+    step('aside');
+  }
+  if (pending(r.phase, 'aside')) {
+    for (const h of hosts) {
+      const to = await h.moveAside(r.stamp);
+      if (to) log(`moved the data dir of ${h.name} aside to ${to} on ${h.where}`);
+    }
+    step('restore');
+  }
+  if (pending(r.phase, 'restore')) {
+    const sha256 = await fileSha256(set.snapshot);
+    const { sent } = await recovery.client.sendSnapshot(set.snapshot, sha256);
+    log(`${sent ? 'sent' : 'found'} the snapshot (${(fs.statSync(set.snapshot).size / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 12)}...) on ${recovery.where}`);
+    plaintext.remove(); // sent: the decrypted copy is not needed here any more
+    const done = await recovery.client.restoreSnapshot({ sha256, token: r.token, bumpRevision: 1_000_000_000 });
+    r.bumped = done.canBump;
+    log(`restored the snapshot into the data dir of ${recovery.name} on ${recovery.where} with ${done.tool} as a new one-member cluster`);
+    if (!done.canBump) log(`note: ${done.tool} cannot bump the revision on restore (etcdutl --bump-revision --mark-compacted needs etcd >= 3.6): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
+    step('keys');
+  }
+  plaintext.remove();
+  if (pending(r.phase, 'keys')) {
+    await installSetKeys(layout, r, opts.identity, log);
+    step('start');
+  }
+  const client = embeddedClient(layout, opts.auth);
+  try {
+    if (pending(r.phase, 'start')) {
+      await startAloneOn(client, recovery, r.token, log);
+      step('encryption');
+    }
+    if (pending(r.phase, 'encryption')) {
+      const settled = await settleRestoredEncryption(client, encryptionConfigFile(layout.root), r.writtenWith);
+      if (settled.recorded) log(`recorded that every restored value is written with ${r.writtenWith}: no encryption migration is needed`);
+      log(`encryption: ${settled.condition.reason} (${settled.condition.message})`);
+      step('add');
+    }
+    if (pending(r.phase, 'add')) {
+      const tls = etcdTls(layout, inv);
+      await addBack(client, others, r.token, r.stamp, log, { ...(tls ? { tls } : {}) });
+      step('verify');
+    }
+    const agreement = await verifyAgreement(client);
+    log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
+    await warnIfAuthOff(layout, opts.auth, log);
+    const movedAside = (await Promise.all(hosts.map(async (h) => (await h.listAside(r.stamp)).map((p) => `${h.agent.address}:${p}`)))).flat();
+    fs.rmSync(recordFile(layout), { force: true });
+    return { timestamp: r.timestamp, revision: set.status.revision, recovery: recovery.name, movedAside, agreement, bumped: r.bumped ?? false };
+  } finally {
+    client.close();
   }
 }

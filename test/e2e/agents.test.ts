@@ -205,4 +205,59 @@ describe('agents on separate hosts', () => {
     const rows = JSON.parse((await s.admin(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
     assert.deepEqual(rows.map((r) => [r.name, r.state]), [['etcd-1', 'running'], ['etcd-2', 'running'], ['etcd-3', 'running']]);
   });
+
+  it('a restore across hosts stopped midway (a host cut off) says what each host is in and finishes when run again; so does one killed with -9', async (t) => {
+    const s = await site(t, 3);
+    assert.equal((await s.admin(['cluster', 'init', '--agents', s.agents, '--token-file', s.tokenFile])).code, 0);
+    assert.equal((await s.admin(['put', '/midway/a', 'in-the-backup'])).code, 0);
+    const backups = path.join(s.dir, 'backups');
+    assert.equal((await s.admin(['backup', backups])).code, 0);
+    assert.equal((await s.admin(['put', '/midway/a', 'after-the-backup'])).code, 0);
+    const h3 = s.net.hosts[2] as Host;
+    const re = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+    /** The restore, in the background; `on(line)` sees each line of its stderr as it comes. */
+    const restore = (on: (line: string, child: ReturnType<Hosts['spawn']>) => void) => {
+      const child = s.net.spawn(s.net.admin, process.execPath, [WARDEN, '--state-dir', path.join(s.dir, 'admin'), 'restore', backups], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+      let err = '';
+      let out = '';
+      child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => {
+        const before = err.split('\n').length - 1;
+        err += d.toString();
+        for (const line of err.split('\n').slice(before, -1)) on(line, child);
+      });
+      return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err })));
+    };
+
+    // etcd-3's host is cut off once the recovery member restored the snapshot: adding it back fails.
+    let cut: Promise<void> | undefined;
+    const stopped = await restore((line) => {
+      if (!cut && /restored the snapshot into the data dir of etcd-1/.test(line)) cut = s.net.partition(h3);
+    });
+    await cut;
+    assert.equal(stopped.code, 1, stopped.stderr);
+    const last = stopped.stderr.trim().split('\n').at(-1) as string;
+    assert.match(last, new RegExp(`^Error: the restore stopped in phase "add" \\(the agent at ${re(h3.ip)}:${AGENT_PORT} did not answer within 10s: .*\\); hosts now: etcd-1 \\(agent [^)]+\\) running, etcd-2 \\(agent [^)]+\\) running, etcd-3 \\(agent ${re(h3.ip)}:${AGENT_PORT}\\) does not answer: fix that, then run the same command again to finish the restore \\(its progress is in .*restore\\.json\\)$`));
+    assert.ok(fs.existsSync(path.join(s.dir, 'admin', 'restore.json')));
+    await s.net.heal(h3);
+    const finished = await s.admin(['restore', backups]);
+    assert.equal(finished.code, 0, finished.stderr);
+    assert.match(finished.stderr, /resuming the interrupted restore at phase "add"/);
+    assert.match(finished.stdout, /^restored backup \S+ \(revision \d+\) into 3 members, recovery member etcd-1$/m);
+    assert.equal((await s.admin(['get', '/midway/a', '--print-value-only'])).stdout.trim(), 'in-the-backup');
+
+    // kill -9 of the restore once data dirs are being moved aside: the same command finishes it.
+    assert.equal((await s.admin(['put', '/midway/a', 'after-the-first-restore'])).code, 0);
+    const killed = await restore((line, child) => {
+      if (/moved the data dir of etcd-1 aside/.test(line)) child.kill('SIGKILL');
+    });
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+    const again = await s.admin(['restore', backups]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /resuming the interrupted restore at phase "(aside|restore)"/);
+    assert.equal((await s.admin(['get', '/midway/a', '--print-value-only'])).stdout.trim(), 'in-the-backup');
+    assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
+    assert.equal(fs.existsSync(path.join(s.dir, 'admin', 'restore.json')), false);
+  });
 });
