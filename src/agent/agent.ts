@@ -261,8 +261,9 @@ export class Agent {
     await this.o.runtime.start(timeoutMs);
   }
 
+  /** Stops the member; with none placed yet there is nothing to stop. */
   async stopMember(timeoutMs: number): Promise<void> {
-    if (!this.o.runtime.manifest()) throw new AgentRequestError(404, 'this agent runs no member yet');
+    if (!this.o.runtime.manifest()) return;
     await this.o.runtime.stop(timeoutMs);
   }
 
@@ -285,6 +286,7 @@ export class Agent {
 
   /** Moves the stopped member's data dir aside under `stamp` (never deleted); undefined when it is absent or empty. */
   moveAside(stamp: string, label?: string): string | undefined {
+    if (!this.o.runtime.manifest()) return undefined; // no member yet: nothing to move
     const m = this.requireStopped('moving its data dir aside');
     this.markHasRun(false);
     return moveAside(this.o.layout, m.dataDir, label ?? m.name, checkStamp(stamp));

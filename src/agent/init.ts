@@ -62,6 +62,13 @@ async function joinedStatus(layout: StateLayout, address: string): Promise<Agent
   }
 }
 
+/** Joins the agent at `address` to the cluster whose CA is in the admin's state dir; returns its status over mutual TLS. */
+export async function joinAgent(layout: StateLayout, address: string, token: string, ca = fs.readFileSync(tlsFiles(layout.tlsDir).ca, 'utf8')): Promise<AgentStatus> {
+  const { host } = splitAddress(address);
+  await bootstrapAgent(address, token, ca, (csr) => signAgentRequest(layout.tlsDir, csr, host));
+  return waitFor(() => joinedStatus(layout, address), { timeoutMs: 15_000, intervalMs: 200, what: `agent ${address} to serve with its new certificate` });
+}
+
 export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<Inventory> {
   if (o.agents.length === 0) throw new UsageError('--agents needs at least one agent address: e.g. --agents 10.0.0.11:7700,10.0.0.12:7700,10.0.0.13:7700');
   if (o.agents.length > 9) throw new UsageError(`--agents names ${o.agents.length} agents: a cluster has at most 9 members (1, 3 or 5 are usual)`);
@@ -93,11 +100,9 @@ export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<
   const join = async (address: string) => {
     const known = await joinedStatus(layout, address);
     if (known) return { address, status: known };
-    const { host } = splitAddress(address);
-    await bootstrapAgent(address, o.token, ca, (csr) => signAgentRequest(layout.tlsDir, csr, host));
+    const status = await joinAgent(layout, address, o.token, ca);
     anyJoined = true;
     o.log(`agent ${address} joined: its certificate is signed by the cluster CA`);
-    const status = await waitFor(() => joinedStatus(layout, address), { timeoutMs: 15_000, intervalMs: 200, what: `agent ${address} to serve with its new certificate` });
     return { address, status };
   };
   const settled = await Promise.allSettled(o.agents.map(join));

@@ -295,4 +295,32 @@ describe('agents on separate hosts', () => {
     assert.equal(defragged.code, 0, defragged.stderr);
     assert.equal(defragged.stdout.trim().split('\n').filter((l) => /^Finished defragmenting etcd member/.test(l)).length, 3);
   });
+
+  it('member replace: refused while the removal would lose quorum; then a lost host\'s member is added on a fresh 4th host that joins with the token', async (t) => {
+    const s = await site(t, 4);
+    const [h1, h2, h3, h4] = s.net.hosts as [Host, Host, Host, Host];
+    const three = [h1, h2, h3].map((h) => `${h.ip}:${AGENT_PORT}`).join(',');
+    assert.equal((await s.admin(['cluster', 'init', '--agents', three, '--token-file', s.tokenFile, '--tls'])).code, 0);
+    assert.equal((await s.admin(['put', '/replace/a', 'kept'])).code, 0);
+    await s.net.killAll(h2); // the machine is lost
+    assert.equal((await s.admin(['cluster', 'stop-member', 'etcd-3'])).code, 0);
+    const fresh = `${h4.ip}:${AGENT_PORT}`;
+    const refused = await s.admin(['member', 'replace', 'etcd-2', '--agent', fresh, '--token-file', s.tokenFile]);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.trim(), 'Error: nothing was changed: removing etcd-2 would leave 0 healthy of 2 members, below their quorum of 2: bring the other members back first, or recover with `warden quorum restore`');
+    assert.equal(fs.existsSync(path.join(s.dir, 'h4', 'tls', 'agent.crt')), false, 'the fresh agent did not join');
+    assert.equal((await s.admin(['cluster', 'start-member', 'etcd-3'])).code, 0);
+
+    const res = await s.admin(['member', 'replace', 'etcd-2', '--agent', fresh, '--token-file', s.tokenFile]);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, new RegExp(`^replaced member etcd-2 \\(moved from ${h2.ip.replace(/\./g, '\\.')}:${AGENT_PORT} to ${h4.ip.replace(/\./g, '\\.')}:${AGENT_PORT}\\): 3 healthy members agree at revision \\d+ \\(hashKV \\d+\\)$`, 'm'));
+    assert.match(res.stderr, new RegExp(`agent ${h4.ip.replace(/\./g, '\\.')}:${AGENT_PORT} joined`));
+    assert.match(res.stderr, /the old host of etcd-2 \(agent [^)]+\) does not answer .*: it is left as it is; do not start its member again/);
+    const rows = JSON.parse((await s.admin(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
+    assert.deepEqual(rows.map((r) => [r.name, r.host, r.state]), [
+      ['etcd-1', `${h1.ip}:${AGENT_PORT}`, 'running'], ['etcd-2', fresh, 'running'], ['etcd-3', `${h3.ip}:${AGENT_PORT}`, 'running'],
+    ]);
+    assert.equal((await s.admin(['get', '/replace/a', '--print-value-only'])).stdout.trim(), 'kept');
+    assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
+  });
 });

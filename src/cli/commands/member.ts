@@ -27,6 +27,34 @@ export function registerMember(program: Command, ctx: Ctx): void {
   const member = program.command('member').description('list and change cluster membership (as etcdctl member)');
 
   member
+    .command('replace <name>')
+    .description('replace an unhealthy member (the runbook): remove it, add it back with an empty data dir as a learner (on the same host, or --agent another), start, promote, check that all agree; refused when the removal would lose quorum')
+    .option('--agent <host:port>', 'run the member on this agent instead (a cluster across agents): a new host joins with --token-file')
+    .option('--token-file <file>', 'the shared token, to join an agent that has not joined yet')
+    .addHelpText('after', '\nExamples:\n  warden member replace etcd-2\n  warden member replace etcd-2 --agent 10.0.0.14:7700 --token-file /etc/warden/token')
+    .action(async (name: string, f: { agent?: string; tokenFile?: string }, cmd: Command) => {
+      const c = ctx(cmd);
+      const format = c.format('simple');
+      const t0 = Date.now();
+      const log = (l: string) => c.io.err(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`);
+      const { readInventory } = await import('../../cluster/inventory.ts');
+      const { replaceMember, replaceLocalMember } = await import('../../restore/replace.ts');
+      const auth = c.credentials();
+      const o = { name, log, ...(f.agent ? { agent: f.agent } : {}), ...(auth ? { auth } : {}) };
+      const inv = readInventory(c.layout);
+      let token: string | undefined;
+      if (f.tokenFile) token = (await import('../../agent/init.ts')).readTokenFile(f.tokenFile);
+      const res = inv ? await replaceMember(c.layout, inv, { ...o, ...(token ? { token } : {}) }) : await replaceLocalMember(c.layout, o);
+      c.print(render(format, {
+        json: () => res,
+        simple: () => [
+          `replaced member ${res.name}${res.from !== res.to ? ` (moved from ${res.from} to ${res.to})` : ` on ${res.to}`}: ${res.agreement.members.length} healthy members agree at revision ${res.agreement.revision} (hashKV ${res.agreement.hash})`,
+          ...(res.movedAside.length ? [`its old data dir is kept at ${res.movedAside.join(', ')}`] : []),
+        ],
+      }));
+    });
+
+  member
     .command('list')
     .description('list the members: ID, status, name, peer and client URLs, learner')
     .addHelpText('after', '\nExample:\n  warden member list -w table')
