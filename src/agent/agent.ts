@@ -223,6 +223,12 @@ export class Agent {
   /** The URLs this host's member will use: etcd's default ports, or free ones when they are taken. Kept once chosen. */
   async plan(req: PlanRequest): Promise<PlanResponse> {
     if (typeof req.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(req.name)) throw new AgentRequestError(400, `invalid member name ${JSON.stringify(req.name)}: use letters, digits, ".", "_" and "-"`);
+    const adopted = this.o.runtime.kind === 'kubelet' ? this.o.runtime.manifest() : undefined;
+    if (adopted) {
+      // The kubelet's member keeps its name and URLs: they are in its Pod manifest.
+      if (adopted.name !== req.name) throw new AgentRequestError(409, `this host's member is ${adopted.name} (its static pod manifest), not ${req.name}`);
+      return { name: adopted.name, clientURL: adopted.clientURL, peerURL: adopted.peerURL };
+    }
     const scheme = req.tls ? 'https' : 'http';
     const rec = this.record() ?? { kind: 'WardenAgent' as const, listen: `${this.o.host}:${this.o.port}` };
     const avoid = new Set(Array.isArray(req.avoid) ? req.avoid.filter((u): u is string => typeof u === 'string') : []);
@@ -244,6 +250,18 @@ export class Agent {
 
   /** Places the member this agent runs (planned first) and starts it. */
   async putMember(spec: MemberSpec, timeoutMs: number): Promise<void> {
+    const adopted = this.o.runtime.kind === 'kubelet' ? this.o.runtime.manifest() : undefined;
+    if (adopted) {
+      // The Pod keeps its data dir, URLs and certificates; only the cluster settings change.
+      if (adopted.name !== spec.name) throw new AgentRequestError(409, `this host's member is ${adopted.name} (its static pod manifest), not ${spec.name}`);
+      this.markHasRun(false);
+      this.o.runtime.place({
+        ...adopted, initialCluster: spec.initialCluster, initialClusterState: spec.initialClusterState, initialClusterToken: spec.initialClusterToken,
+        args: [...(adopted.args ?? []).filter((a) => a !== '--force-new-cluster'), ...(spec.args ?? []).filter((a) => a === '--force-new-cluster')],
+      }, true);
+      await this.o.runtime.start(timeoutMs);
+      return;
+    }
     const plan = this.record()?.plan;
     if (!plan || plan.name !== spec.name) throw new AgentRequestError(409, `no URLs are planned for member ${spec.name} on this agent: ask for a plan first`);
     const tls = this.tls();

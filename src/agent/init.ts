@@ -119,6 +119,15 @@ export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<
   const joined = settled.map((r) => (r as PromiseFulfilledResult<{ address: string; status: AgentStatus }>).value);
   if (createdCa) o.log(`created the cluster CA in ${layout.tlsDir} (its key stays there: keep this state dir safe)`);
 
+  // Agents that already run members (the kubelet's, from their static pod manifests) are
+  // adopted as they are, with their names and URLs: nothing is placed or started.
+  const running = joined.filter((j) => j.status.member);
+  if (!existing && running.length > 0) {
+    if (running.length < joined.length) {
+      throw new WardenError(`agents ${running.map((j) => `${j.address} (${j.status.member?.name})`).join(', ')} already run members and ${joined.filter((j) => !j.status.member).map((j) => j.address).join(', ')} do not: init adopts a whole running cluster or creates a new one; give the agents of one cluster`);
+    }
+    return adoptMembers(layout, o, joined);
+  }
   const names = memberNames(o.agents.length);
   // One after another: agents that share a host (the embedded default, on loopback) must not
   // plan the same ports, so each is told what the ones before it planned.
@@ -146,6 +155,26 @@ export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<
     }, Math.min(o.timeoutMs, 30_000));
   }));
   o.log(`started ${agents.length} members: ${agents.map((a) => `${a.member} on ${a.address}`).join(', ')}`);
+  await waitMembersHealthy(layout, inv, o.timeoutMs);
+  inv.phase = 'ready';
+  writeInventory(layout, inv);
+  return inv;
+}
+
+/** `cluster init` over agents that run a cluster already: the inventory records their members as they are. */
+async function adoptMembers(layout: StateLayout, o: InitOptions, joined: { address: string; status: AgentStatus }[]): Promise<Inventory> {
+  const tlsMembers = joined.filter((j) => j.status.member?.clientURL.startsWith('https:'));
+  if (tlsMembers.length) {
+    throw new WardenError(`the members of ${tlsMembers.map((j) => j.address).join(', ')} serve TLS with their own CA: adopting those is not supported yet; reach them with --endpoints --cacert --cert --key`);
+  }
+  const agents: InventoryAgent[] = joined.map((j) => ({
+    address: j.address, hostname: j.status.agent.hostname, member: j.status.member?.name ?? '', clientURL: j.status.member?.clientURL ?? '', peerURL: j.status.member?.peerURL ?? '',
+  }));
+  const cfg: ClusterConfig = { kind: 'WardenCluster', createdAt: new Date().toISOString(), token: `warden-${crypto.randomBytes(6).toString('hex')}`, tls: false, etcdVersion: joined[0]?.status.agent.etcdVersion ?? 'unknown' };
+  writeFileAtomic(layout.clusterFile, `${JSON.stringify(cfg, null, 2)}\n`, 0o600);
+  const inv: Inventory = { kind: 'WardenInventory', phase: 'starting', tls: false, agents };
+  writeInventory(layout, inv);
+  o.log(`adopted ${agents.length} running members: ${agents.map((a) => `${a.member} on ${a.address}`).join(', ')}`);
   await waitMembersHealthy(layout, inv, o.timeoutMs);
   inv.phase = 'ready';
   writeInventory(layout, inv);

@@ -1,10 +1,12 @@
 // One interface for whatever runs a host's etcd member. Behind it: warden's own supervisor
-// (manifests in the agent's state dir, supervisor.ts) and, later, the kubelet's static pods.
+// (manifests in the agent's state dir, supervisor.ts) and the kubelet's static pods (a Pod
+// manifest in the kubelet's folder).
 // The agent and every orchestration above it see only this interface.
 import fs from 'node:fs';
 import { readManifests } from '../cluster/cluster-config.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { serializeManifest, type MemberManifest } from '../cluster/manifest.ts';
+import { parsePodManifest, podWithMember } from '../cluster/pod.ts';
 import { WardenError } from '../errors.ts';
 import { isMemberProcess, manifestStamp, readRunStatus, Supervisor, writeRunStatus } from '../cluster/supervisor.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
@@ -129,5 +131,119 @@ function readText(file: string): string | undefined {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+/** The pid of a running etcd whose command line names `dataDir` as its data dir. */
+function etcdProcessFor(dataDir: string): number | undefined {
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (/(^|\/)etcd$/.test(argv[0] ?? '') && argv.some((a, i) => a === `--data-dir=${dataDir}` || (a === '--data-dir' && argv[i + 1] === dataDir))) return Number(pid);
+    } catch {
+      /* gone */
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The member the kubelet runs from a static Pod manifest (kubeadm's etcd.yaml in
+ * /etc/kubernetes/manifests): adopted as it is, stopped by moving the manifest out of the
+ * kubelet's folder into the agent's stopped/ (as the seeds do by hand), started by moving it
+ * back. Placing a member rewrites only the etcd command's cluster flags in the Pod.
+ */
+export class KubeletRuntime implements MemberRuntime {
+  readonly kind = 'kubelet' as const;
+  private readonly active: string;
+  private readonly stopped: string;
+
+  constructor(
+    private readonly layout: StateLayout,
+    private readonly o: { manifestsDir: string; podFile: string; memberLog?: string },
+  ) {
+    this.active = `${o.manifestsDir}/${o.podFile}`;
+    this.stopped = `${layout.stoppedDir}/${o.podFile}`;
+  }
+
+  async open(): Promise<void> {
+    if (!fs.existsSync(this.o.manifestsDir)) throw new WardenError(`the kubelet's manifests folder ${this.o.manifestsDir} does not exist: give --kubelet-manifests the folder the kubelet watches (kubeadm: /etc/kubernetes/manifests)`);
+    fs.mkdirSync(this.layout.stoppedDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(this.layout.runDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** The kubelet keeps running the member: the agent going away changes nothing on the host. */
+  async close(): Promise<void> {}
+
+  private file(): { file: string; active: boolean } | undefined {
+    if (fs.existsSync(this.active)) return { file: this.active, active: true };
+    if (fs.existsSync(this.stopped)) return { file: this.stopped, active: false };
+    return undefined;
+  }
+
+  manifest(): MemberManifest | undefined {
+    const f = this.file();
+    return f ? parsePodManifest(fs.readFileSync(f.file, 'utf8'), f.file).manifest : undefined;
+  }
+
+  state(): MemberRunState {
+    const f = this.file();
+    const m = this.manifest();
+    if (!f || !m) return { state: 'none', manifest: 'moved-out', pid: null };
+    const pid = etcdProcessFor(m.dataDir) ?? null;
+    if (pid) return { state: 'running', manifest: f.active ? 'active' : 'moved-out', pid };
+    const held = readRunStatus(this.layout, m.name);
+    if (!f.active && held?.state === 'failed') return { state: 'failed', manifest: 'moved-out', pid: null, ...(held.error ? { error: held.error } : {}) };
+    return { state: f.active ? 'pending' : 'stopped', manifest: f.active ? 'active' : 'moved-out', pid: null };
+  }
+
+  place(m: MemberManifest, active: boolean): void {
+    const f = this.file();
+    if (!f) throw new WardenError(`no static pod manifest ${this.active} to place member ${m.name} in: the kubelet runtime adopts an existing etcd.yaml`);
+    const text = podWithMember(fs.readFileSync(f.file, 'utf8'), f.file, m);
+    const to = active ? this.active : this.stopped;
+    if (readText(to) !== text) writeFileAtomic(to, text, 0o600);
+    if (f.file !== to) fs.rmSync(f.file, { force: true });
+  }
+
+  async stop(timeoutMs: number): Promise<void> {
+    const m = this.manifest();
+    if (!m) return;
+    if (fs.existsSync(this.active)) fs.renameSync(this.active, this.stopped);
+    await waitFor(() => etcdProcessFor(m.dataDir) === undefined, { timeoutMs, what: `the kubelet to stop member ${m.name}` });
+  }
+
+  async start(timeoutMs: number): Promise<void> {
+    const m = this.manifest();
+    if (!m) return;
+    if (!fs.existsSync(this.active)) fs.renameSync(this.stopped, this.active);
+    await waitFor(() => etcdProcessFor(m.dataDir) !== undefined, { timeoutMs, what: `the kubelet to start member ${m.name} from ${this.active}` }).catch((err: unknown) => {
+      throw new WardenError(`${(err as Error).message}: see its log (\`warden cluster logs ${m.name}\`, or \`crictl logs\` on the host)`);
+    });
+  }
+
+  logFile(): string {
+    if (this.o.memberLog) return this.o.memberLog;
+    // The kubelet's: /var/log/pods/<namespace>_<pod>_<uid>/etcd/<restart>.log, the newest.
+    try {
+      const dirs = fs.readdirSync('/var/log/pods').filter((d) => /^kube-system_etcd/.test(d)).map((d) => `/var/log/pods/${d}/etcd`);
+      const logs = dirs.flatMap((d) => fs.readdirSync(d).map((f) => `${d}/${f}`)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+      return logs[0] ?? '/var/log/pods';
+    } catch {
+      return '/var/log/pods';
+    }
+  }
+
+  hold(reason: string): void {
+    const m = this.manifest();
+    if (!m) return;
+    if (fs.existsSync(this.active)) fs.renameSync(this.active, this.stopped);
+    writeRunStatus(this.layout, { name: m.name, state: 'failed', error: reason, endedAt: new Date().toISOString(), manifestStamp: '' });
   }
 }

@@ -12,6 +12,7 @@ import { EtcdClient } from '../etcd/client.ts';
 import { embeddedConnection } from './cluster-config.ts';
 import { StateLayout } from './layout.ts';
 import { etcdArgs, parseManifest, portOf, type MemberManifest } from './manifest.ts';
+import { parsePodManifest } from './pod.ts';
 
 export type MemberState = 'running' | 'exited' | 'stopped' | 'failed';
 
@@ -182,7 +183,9 @@ export class Supervisor {
 
   private manifestFiles(): string[] {
     try {
-      return fs.readdirSync(this.layout.manifestsDir).filter((f) => f.endsWith('.json')).map((f) => `${this.layout.manifestsDir}/${f}`);
+      // .json: warden's member manifests; .yaml: static Pod manifests (kubeadm's etcd.yaml), run
+      // the way the kubelet runs them, so the kubelet runtime is tested on its production path.
+      return fs.readdirSync(this.layout.manifestsDir).filter((f) => f.endsWith('.json') || f.endsWith('.yaml')).map((f) => `${this.layout.manifestsDir}/${f}`);
     } catch {
       return [];
     }
@@ -191,7 +194,8 @@ export class Supervisor {
   private tryRead(file: string): { manifest: MemberManifest; stamp: string } | undefined {
     try {
       const st = fs.statSync(file);
-      return { manifest: parseManifest(fs.readFileSync(file, 'utf8'), file), stamp: manifestStamp(st) };
+      const text = fs.readFileSync(file, 'utf8');
+      return { manifest: file.endsWith('.yaml') ? parsePodManifest(text, file).manifest : parseManifest(text, file), stamp: manifestStamp(st) };
     } catch (err) {
       const stamp = (() => {
         try {
@@ -213,7 +217,7 @@ export class Supervisor {
     const invalid = new Set<string>();
     for (const file of this.manifestFiles()) {
       const m = this.tryRead(file);
-      const base = file.slice(file.lastIndexOf('/') + 1, -'.json'.length);
+      const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.(json|yaml)$/, '');
       if (m) desired.set(m.manifest.name, m);
       else invalid.add(base);
     }

@@ -323,4 +323,66 @@ describe('agents on separate hosts', () => {
     assert.equal((await s.admin(['get', '/replace/a', '--print-value-only'])).stdout.trim(), 'kept');
     assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
   });
+
+  it('the kubelet runtime: an agent adopts the member a static pod manifest runs (kubeadm\'s etcd.yaml), stops it by moving the manifest out, and restores into it', async (t) => {
+    const net = await createHosts(t, 1);
+    const h1 = net.hosts[0] as Host;
+    const dir = tempDir('kubelet');
+    const tokenFile = path.join(dir, 'token');
+    fs.writeFileSync(tokenFile, 'a-token-for-the-kubelet-host-test\n', { mode: 0o600 });
+    // The kubelet: warden's supervisor, running the Pod manifests in its folder.
+    const kubelet = path.join(dir, 'kubelet');
+    const manifests = path.join(kubelet, 'manifests');
+    fs.mkdirSync(manifests, { recursive: true });
+    const dataDir = path.join(dir, 'var-lib-etcd');
+    const ip = h1.ip;
+    fs.writeFileSync(path.join(manifests, 'etcd.yaml'), [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  labels:', '    component: etcd', '    tier: control-plane', '  name: etcd', '  namespace: kube-system', 'spec:', '  containers:', '  - command:',
+      ...['etcd', `--advertise-client-urls=http://${ip}:2379`, `--data-dir=${dataDir}`, `--initial-advertise-peer-urls=http://${ip}:2380`, `--initial-cluster=cp-1=http://${ip}:2380`,
+        `--listen-client-urls=http://127.0.0.1:2379,http://${ip}:2379`, '--listen-metrics-urls=http://127.0.0.1:2381', `--listen-peer-urls=http://${ip}:2380`, '--name=cp-1', '--snapshot-count=10000'].map((a) => `    - ${a}`),
+      '    image: registry.k8s.io/etcd:3.5.15-0', '    name: etcd', '  hostNetwork: true', '  priorityClassName: system-node-critical', 'status: {}', '',
+    ].join('\n'));
+    const kubeletLog = fs.openSync(path.join(dir, 'kubelet.log'), 'a');
+    net.spawn(h1, process.execPath, [WARDEN, '--state-dir', kubelet, 'cluster', 'supervise'], { stdio: ['ignore', kubeletLog, kubeletLog], cwd: ROOT });
+    fs.closeSync(kubeletLog);
+    const run = (args: string[]) => net.run(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args], { cwd: ROOT, timeoutMs: 120_000 });
+    await waitFor(async () => (await net.run(net.admin, process.execPath, [WARDEN, '--endpoints', `http://${ip}:2379`, 'endpoint', 'health'], { cwd: ROOT })).code === 0, { timeoutMs: 60_000, intervalMs: 300, what: 'the kubelet to run etcd' });
+
+    const agentLog = fs.openSync(path.join(dir, 'agent.log'), 'a');
+    net.spawn(h1, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'agent'), 'agent', '--listen', `${ip}:${AGENT_PORT}`, '--token-file', tokenFile, '--kubelet-manifests', manifests, '--member-log', path.join(kubelet, 'logs', 'cp-1.log')], { stdio: ['ignore', agentLog, agentLog], cwd: ROOT });
+    fs.closeSync(agentLog);
+    await waitFor(() => /agent serving https:/.test(fs.readFileSync(path.join(dir, 'agent.log'), 'utf8')), { timeoutMs: 60_000, intervalMs: 100, what: 'the agent to serve' });
+
+    const init = await run(['cluster', 'init', '--agents', `${ip}:${AGENT_PORT}`, '--token-file', tokenFile]);
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stderr, new RegExp(`adopted 1 running members: cp-1 on ${ip.replace(/\./g, '\\.')}:${AGENT_PORT}`));
+    const rows = JSON.parse((await run(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
+    assert.deepEqual(rows.map((r) => [r.name, r.state, r.clientURL, r.dataDir]), [['cp-1', 'running', `http://${ip}:2379`, dataDir]]);
+
+    assert.equal((await run(['put', '/kubelet/a', 'in-the-backup'])).code, 0);
+    const backups = path.join(dir, 'backups');
+    assert.equal((await run(['backup', backups])).code, 0);
+    assert.equal((await run(['put', '/kubelet/a', 'after'])).code, 0);
+
+    // Stopping moves the Pod manifest out of the kubelet's folder, as the runbooks do by hand.
+    assert.equal((await run(['cluster', 'stop-member', 'cp-1'])).code, 0);
+    assert.equal(fs.existsSync(path.join(manifests, 'etcd.yaml')), false);
+    assert.ok(fs.existsSync(path.join(dir, 'agent', 'stopped', 'etcd.yaml')));
+    assert.equal((await run(['cluster', 'start-member', 'cp-1'])).code, 0);
+    assert.ok(fs.existsSync(path.join(manifests, 'etcd.yaml')));
+
+    const restored = await run(['restore', backups]);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.equal((await run(['get', '/kubelet/a', '--print-value-only'])).stdout.trim(), 'in-the-backup');
+    // The Pod keeps its own flags; only the cluster settings changed.
+    const pod = fs.readFileSync(path.join(manifests, 'etcd.yaml'), 'utf8');
+    assert.match(pod, /- --snapshot-count=10000/);
+    assert.match(pod, /- --listen-metrics-urls=http:\/\/127\.0\.0\.1:2381/);
+    assert.match(pod, /- --initial-cluster-token=warden-[0-9a-f]+/);
+    assert.doesNotMatch(pod, /force-new-cluster/);
+    assert.match(pod, /image: registry\.k8s\.io\/etcd:3\.5\.15-0/);
+    const logs = await run(['cluster', 'logs', 'cp-1', '--lines', '3']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout.trim().split('\n').length, 3);
+  });
 });

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { Agent } from '../../agent/agent.ts';
 import { splitAddress } from '../../agent/client.ts';
 import { readTokenFile } from '../../agent/init.ts';
-import { SupervisorRuntime } from '../../agent/runtime.ts';
+import path from 'node:path';
+import { KubeletRuntime, SupervisorRuntime } from '../../agent/runtime.ts';
 import { serveAgent } from '../../agent/server.ts';
 import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
 import { UsageError } from '../../errors.ts';
@@ -19,14 +20,20 @@ export function registerAgent(program: Command, ctx: Ctx): void {
     .description("run this host's agent: it owns the host's etcd member (manifest, data dir, certificates, log) and serves the admin over mutual TLS once `warden cluster init` joined it")
     .requiredOption('--listen <host:port>', 'the address other hosts and the admin reach this one at (the member uses this address too, with ports 2379/2380 when free)')
     .requiredOption('--token-file <file>', 'the token shared by every agent and `cluster init` (mode 0600, at least 16 characters)')
+    .option('--kubelet-manifests <dir>', "the kubelet runs the member: adopt it from the static pod manifest in this folder (kubeadm: /etc/kubernetes/manifests); without it, warden's own supervisor runs the member")
+    .option('--pod-manifest <file>', 'with --kubelet-manifests: the etcd Pod manifest file name in that folder', 'etcd.yaml')
+    .option('--member-log <file>', "with --kubelet-manifests: the member's log (default: the newest under /var/log/pods/kube-system_etcd*)")
     .addHelpText('after', [
       '',
       'Example (on each of three hosts, then once from the admin machine):',
       '  head -c 32 /dev/urandom | base64 > /etc/warden/token; chmod 600 /etc/warden/token',
       '  warden --state-dir /var/lib/warden agent --listen 10.0.0.11:7700 --token-file /etc/warden/token',
       '  warden cluster init --agents 10.0.0.11:7700,10.0.0.12:7700,10.0.0.13:7700 --token-file /etc/warden/token --tls',
+      '',
+      'On a kubeadm host, the agent adopts the member the kubelet runs:',
+      '  warden --state-dir /var/lib/warden agent --listen 10.0.0.11:7700 --token-file /etc/warden/token --kubelet-manifests /etc/kubernetes/manifests',
     ].join('\n'))
-    .action(async (opts: { listen: string; tokenFile: string }, cmd: Command) => {
+    .action(async (opts: { listen: string; tokenFile: string; kubeletManifests?: string; podManifest: string; memberLog?: string }, cmd: Command) => {
       const c = ctx(cmd);
       const { host, port } = splitAddress(opts.listen);
       if (['0.0.0.0', '::'].includes(host)) throw new UsageError(`--listen ${opts.listen}: give the address other hosts reach this one at (the member's URLs use it), not a wildcard`);
@@ -34,7 +41,9 @@ export function registerAgent(program: Command, ctx: Ctx): void {
       await checkListen(host, port);
       const etcdBin = requireTool('etcd');
       const log = (l: string) => c.print(`${new Date().toISOString()} ${l}`);
-      const runtime = new SupervisorRuntime(c.layout, { etcdBin, log });
+      const runtime = opts.kubeletManifests
+        ? new KubeletRuntime(c.layout, { manifestsDir: path.resolve(opts.kubeletManifests), podFile: opts.podManifest, ...(opts.memberLog ? { memberLog: path.resolve(opts.memberLog) } : {}) })
+        : new SupervisorRuntime(c.layout, { etcdBin, log });
       const agent = new Agent({ layout: c.layout, host, port, token, runtime, etcdVersion: etcdVersion(etcdBin), log });
       await agent.open();
       let server: Awaited<ReturnType<typeof serveAgent>>;
