@@ -13,6 +13,8 @@ import { ensureClusterCa, signAgentRequest, tlsFiles } from '../cluster/tls.ts';
 import { EtcdClient } from '../etcd/client.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
+import { storedCredentials } from '../cluster/credentials.ts';
+import { registerAgents } from './registry.ts';
 import { waitFor, WaitTimeoutError } from '../util/wait.ts';
 import { AgentClient, bootstrapAgent, splitAddress, type ClientTls } from './client.ts';
 import { readInventory, writeInventory, type Inventory, type InventoryAgent } from '../cluster/inventory.ts';
@@ -156,6 +158,7 @@ export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<
   }));
   o.log(`started ${agents.length} members: ${agents.map((a) => `${a.member} on ${a.address}`).join(', ')}`);
   await waitMembersHealthy(layout, inv, o.timeoutMs);
+  await register(layout, inv);
   inv.phase = 'ready';
   writeInventory(layout, inv);
   return inv;
@@ -176,9 +179,21 @@ async function adoptMembers(layout: StateLayout, o: InitOptions, joined: { addre
   writeInventory(layout, inv);
   o.log(`adopted ${agents.length} running members: ${agents.map((a) => `${a.member} on ${a.address}`).join(', ')}`);
   await waitMembersHealthy(layout, inv, o.timeoutMs);
+  await register(layout, inv);
   inv.phase = 'ready';
   writeInventory(layout, inv);
   return inv;
+}
+
+/** Registers the inventory's agents in etcd (src/agent/registry.ts). */
+export async function register(layout: StateLayout, inv: Inventory): Promise<void> {
+  const tls = etcdTls(layout, inv);
+  const client = new EtcdClient({ endpoints: inv.agents.map((a) => a.clientURL), ...(tls ? { tls } : {}), ...(storedCredentials(layout) ? { auth: storedCredentials(layout) } : {}), commandTimeoutMs: 5000 });
+  try {
+    await registerAgents(client, inv.agents);
+  } finally {
+    client.close();
+  }
 }
 
 /** The etcd client TLS of a cluster in the inventory (the admin's certificate), when it uses TLS. */

@@ -1,13 +1,30 @@
 // The members of a cluster across agents, as `cluster status`, `stop-member`, `start-member`
-// and `logs` see them: each asked of the agent that runs it (the inventory says which).
+// and `logs` see them: each asked of the agent that runs it (as registered in etcd, or the
+// inventory says when etcd cannot answer).
 import type { MemberRow } from '../cluster/control.ts';
-import { agentOfMember, type Inventory } from '../cluster/inventory.ts';
+import { agentOfMember, type Inventory, type InventoryAgent } from '../cluster/inventory.ts';
+import { storedCredentials } from '../cluster/credentials.ts';
+import { EtcdClient } from '../etcd/client.ts';
+import { registeredAgents } from './registry.ts';
 import type { StateLayout } from '../cluster/layout.ts';
-import { agentClient, waitMembersHealthy } from './init.ts';
+import { agentClient, etcdTls, waitMembersHealthy } from './init.ts';
+
+/** The agents registered in etcd, or the inventory's when etcd does not answer (no quorum). */
+export async function knownAgents(layout: StateLayout, inv: Inventory): Promise<InventoryAgent[]> {
+  const tls = etcdTls(layout, inv);
+  const auth = storedCredentials(layout);
+  const client = new EtcdClient({ endpoints: inv.agents.map((a) => a.clientURL), ...(tls ? { tls } : {}), ...(auth ? { auth } : {}), commandTimeoutMs: 2000, dialTimeoutMs: 1000 });
+  try {
+    return (await registeredAgents(client)) ?? inv.agents;
+  } finally {
+    client.close();
+  }
+}
 
 /** One row per agent; an agent that does not answer is a row that says so. */
 export async function agentMemberRows(layout: StateLayout, inv: Inventory): Promise<MemberRow[]> {
-  return Promise.all(inv.agents.map(async (a): Promise<MemberRow> => {
+  const agents = await knownAgents(layout, inv);
+  return Promise.all(agents.map(async (a): Promise<MemberRow> => {
     const base = { name: a.member, host: a.address, clientURL: a.clientURL, peerURL: a.peerURL, logFile: '-' };
     try {
       const st = await agentClient(layout, a.address, 5000).status();

@@ -6,6 +6,7 @@ import type { Inventory } from '../cluster/inventory.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { readClusterConfig } from '../cluster/cluster-config.ts';
 import { agentHosts } from '../agent/host.ts';
+import { registerAgents } from '../agent/registry.ts';
 import { etcdTls } from '../agent/init.ts';
 import type { Credentials } from '../etcd/connection.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
@@ -66,6 +67,7 @@ export async function quorumAcrossAgents(layout: StateLayout, inv: Inventory, op
     if (removed.length) log(`removed lost members: ${removed.join(', ')}`);
     await addBack(client, hosts.filter((h) => h !== survivor), token, stamp, log, { ...(tls ? { tls } : {}) });
     const agreement = await verifyAgreement(client);
+    await registerAgents(client, inv.agents);
     log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
     return { resumed: false, survivor: survivorName, copiedTo: `${survivor.agent.address}:${copiedTo}`, removed, agreement };
   } finally {

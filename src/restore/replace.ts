@@ -9,6 +9,7 @@ import { agentOfMember, writeInventory, type Inventory } from '../cluster/invent
 import type { StateLayout } from '../cluster/layout.ts';
 import { readClusterConfig } from '../cluster/cluster-config.ts';
 import { AgentHost } from '../agent/host.ts';
+import { registerAgents } from '../agent/registry.ts';
 import { agentClient, etcdTls, joinAgent } from '../agent/init.ts';
 import { splitAddress } from '../agent/client.ts';
 import type { Credentials } from '../etcd/connection.ts';
@@ -134,6 +135,7 @@ export async function replaceMember(layout: StateLayout, inv: Inventory, o: Repl
     await addBack(client, [host], token, stamp, log, { ...(tls ? { tls } : {}) });
     movedAside.push(...(await host.listAside(stamp)).map((p) => `${toAddress}:${p}`));
     const agreement = await verifyAgreement(client);
+    await registerAgents(client, inv.agents);
     log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
     return { name: o.name, from: old.address, to: toAddress, movedAside: [...new Set(movedAside)], agreement };
   } finally {

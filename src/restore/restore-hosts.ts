@@ -13,6 +13,7 @@ import { etcdVersion, findTool } from '../cluster/binaries.ts';
 import type { Inventory } from '../cluster/inventory.ts';
 import { encryptionConfigFile } from '../encryption/store.ts';
 import { settleRestoredEncryption } from '../encryption/restored.ts';
+import { registerAgents } from '../agent/registry.ts';
 import { agentHosts, type AgentHost } from '../agent/host.ts';
 import { agentClient, etcdTls } from '../agent/init.ts';
 import type { StateLayout } from '../cluster/layout.ts';
@@ -168,6 +169,7 @@ async function restorePhases(
       step('verify');
     }
     const agreement = await verifyAgreement(client);
+    await registerAgents(client, inv.agents); // the restored data may name other agents
     log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
     await warnIfAuthOff(layout, opts.auth, log);
     const movedAside = (await Promise.all(hosts.map(async (h) => (await h.listAside(r.stamp)).map((p) => `${h.agent.address}:${p}`)))).flat();

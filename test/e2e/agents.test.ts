@@ -63,6 +63,11 @@ describe('agents on separate hosts', () => {
       `etcd-${i + 1}`, `${h.ip}:${AGENT_PORT}`, 'running', `https://${h.ip}:2379`, `https://${h.ip}:2380`,
     ]));
     for (const [i, h] of s.net.hosts.entries()) assert.equal(rows[i]?.dataDir, path.join(s.dir, h.name, 'members', `etcd-${i + 1}`));
+    // The agents are registered in etcd too (the inventory is the fallback without quorum).
+    const registered = await s.admin(['get', '/warden/agents/', '--prefix', '-w', 'json']);
+    const kvs = (JSON.parse(registered.stdout) as { kvs: { key: string; value: string }[] }).kvs;
+    assert.deepEqual(kvs.map((kv) => (JSON.parse(Buffer.from(kv.value, 'base64').toString('utf8')) as { member: string; address: string })).map((a) => [a.member, a.address]),
+      s.net.hosts.map((h, i) => [`etcd-${i + 1}`, `${h.ip}:${AGENT_PORT}`]));
     const table = await s.admin(['cluster', 'status']);
     assert.match(table.stdout, /\bHOST\b/);
 
@@ -321,6 +326,8 @@ describe('agents on separate hosts', () => {
       ['etcd-1', `${h1.ip}:${AGENT_PORT}`, 'running'], ['etcd-2', fresh, 'running'], ['etcd-3', `${h3.ip}:${AGENT_PORT}`, 'running'],
     ]);
     assert.equal((await s.admin(['get', '/replace/a', '--print-value-only'])).stdout.trim(), 'kept');
+    const entry = JSON.parse((await s.admin(['get', '/warden/agents/etcd-2', '--print-value-only'])).stdout) as { address: string };
+    assert.equal(entry.address, fresh, 'the registration in etcd names the new host');
     assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
   });
 
