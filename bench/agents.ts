@@ -1,0 +1,143 @@
+// Runbooks across hosts (network namespaces joined by a bridge, as the e2e tests build them):
+//   1. `warden restore` across 3 hosts vs the seeds' manual sequence on the same hosts
+//      (`ip netns exec`: etcdctl snapshot restore on the recovery host, start it, then member add
+//      and start on each other host) (target <= 1.1)
+//   2. `warden member replace` vs the manual sequence (member remove, stop, empty data dir,
+//      member add --learner, start, promote once in sync, healthy) (target <= 1.2)
+// Both sides run on the same hosts with the same snapshot; medians of 3, alternated.
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createHosts, type Host, type Hosts } from '../test/helpers/netns.ts';
+import { waitFor } from '../src/util/wait.ts';
+import { report } from './helpers.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WARDEN = path.join(ROOT, 'bin/warden.js');
+const AGENT_PORT = 7700;
+const RUNS = 3;
+const DATA_MB = 20;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+const fakeT = { after: (fn: () => Promise<void> | void) => cleanups.push(fn) } as unknown as TestContext;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-agents-'));
+try {
+  const net: Hosts = await createHosts(fakeT, 3);
+  const hosts = net.hosts as [Host, Host, Host];
+  const tokenFile = path.join(dir, 'token');
+  fs.writeFileSync(tokenFile, 'a-token-for-the-agents-benchmark\n', { mode: 0o600 });
+  const ok = async (host: Host, cmd: string, args: string[]) => {
+    const r = await net.run(host, cmd, args, { cwd: ROOT, timeoutMs: 180_000 });
+    if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const warden = (args: string[]) => ok(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args]);
+  for (const h of hosts) {
+    const fd = fs.openSync(path.join(dir, `agent-${h.name}.log`), 'a');
+    net.spawn(h, process.execPath, [WARDEN, '--state-dir', path.join(dir, h.name), 'agent', '--listen', `${h.ip}:${AGENT_PORT}`, '--token-file', tokenFile], { stdio: ['ignore', fd, fd], cwd: ROOT });
+    fs.closeSync(fd);
+  }
+  await Promise.all(hosts.map((h) => waitFor(() => /agent serving/.test(fs.readFileSync(path.join(dir, `agent-${h.name}.log`), 'utf8')), { timeoutMs: 60_000, intervalMs: 100, what: `agent ${h.name}` })));
+  await warden(['cluster', 'init', '--agents', hosts.map((h) => `${h.ip}:${AGENT_PORT}`).join(','), '--token-file', tokenFile]);
+  // DATA_MB of 100 KiB values, written from the admin host with etcdctl.
+  const value = path.join(dir, 'value');
+  fs.writeFileSync(value, Buffer.alloc(100 * 1024, 'v'));
+  const eps = hosts.map((h) => `http://${h.ip}:2379`).join(',');
+  for (let i = 0; i < DATA_MB * 10; i += 50) {
+    await ok(net.admin, 'sh', ['-c', `for j in $(seq ${i} ${i + 49}); do etcdctl --endpoints ${eps} put /bench/$j < ${value} >/dev/null || exit 1; done`]);
+  }
+  const backups = path.join(dir, 'backups');
+  await warden(['backup', backups]);
+  const snapshot = path.join(backups, fs.readdirSync(backups).find((f) => /^snapshot_.*\.db$/.test(f)) as string);
+  const snapMb = fs.statSync(snapshot).size / 1e6;
+
+  /** The seeds' sequence by hand, on ports 12379/12380 of the same hosts; leaves the cluster running (for the replace). */
+  const procs: ChildProcess[] = [];
+  const manual = hosts.map((h, i) => ({ host: h, name: `m${i}`, client: `http://${h.ip}:12379`, peer: `http://${h.ip}:12380`, data: path.join(dir, `manual-${h.name}`) }));
+  const startManual = (x: (typeof manual)[number], cluster: string, state: string) => {
+    const fd = fs.openSync(path.join(dir, `${x.name}.log`), 'a');
+    procs.push(net.spawn(x.host, 'etcd', ['--name', x.name, '--data-dir', x.data, '--listen-client-urls', x.client, '--advertise-client-urls', x.client, '--listen-peer-urls', x.peer, '--initial-advertise-peer-urls', x.peer, '--initial-cluster', cluster, '--initial-cluster-state', state], { stdio: ['ignore', fd, fd] }));
+    fs.closeSync(fd);
+  };
+  const stopManual = async () => {
+    const gone = procs.splice(0);
+    for (const p of gone) p.kill('SIGKILL');
+    await waitFor(() => gone.every((p) => p.exitCode !== null || p.signalCode !== null) || undefined, { timeoutMs: 10_000, what: 'the manual members to stop' });
+    for (const x of manual) fs.rmSync(x.data, { recursive: true, force: true });
+  };
+  const healthy = (endpoints: string) => waitFor(async () => (await net.run(net.admin, 'etcdctl', ['--endpoints', endpoints, 'endpoint', 'health'])).code === 0 || undefined, { timeoutMs: 120_000, intervalMs: 100, what: 'manual members healthy' });
+  const retry = (args: string[], what: string) => waitFor(async () => (await net.run(net.admin, 'etcdctl', args)).code === 0 || undefined, { timeoutMs: 60_000, intervalMs: 200, what });
+  const manualRestore = async (): Promise<number> => {
+    await stopManual();
+    const t0 = performance.now();
+    const [m0, ...rest] = manual as [(typeof manual)[number], ...(typeof manual)[number][]];
+    await ok(m0.host, 'etcdctl', ['snapshot', 'restore', snapshot, '--name', m0.name, '--data-dir', m0.data, '--initial-cluster', `${m0.name}=${m0.peer}`, '--initial-advertise-peer-urls', m0.peer, '--initial-cluster-token', 'manual']);
+    startManual(m0, `${m0.name}=${m0.peer}`, 'new');
+    await healthy(m0.client);
+    let cluster = `${m0.name}=${m0.peer}`;
+    for (const [i, x] of rest.entries()) {
+      // etcd refuses the add ("unhealthy cluster") until the cluster has been connected a few seconds.
+      await retry(['--endpoints', m0.client, 'member', 'add', x.name, `--peer-urls=${x.peer}`], `member add ${x.name}`);
+      cluster += `,${x.name}=${x.peer}`;
+      startManual(x, cluster, 'existing');
+      await healthy(manual.slice(0, i + 2).map((y) => y.client).join(','));
+    }
+    return performance.now() - t0;
+  };
+  const manualReplace = async (): Promise<number> => {
+    const x = manual[2] as (typeof manual)[number];
+    const m0 = manual[0] as (typeof manual)[number];
+    const t0 = performance.now();
+    const list = await ok(net.admin, 'etcdctl', ['--endpoints', m0.client, 'member', 'list']);
+    const id = list.split('\n').find((l) => l.includes(`, ${x.name}, `))?.split(',')[0]?.trim() as string;
+    await ok(net.admin, 'etcdctl', ['--endpoints', m0.client, 'member', 'remove', id]);
+    const p = procs.pop();
+    p?.kill('SIGKILL');
+    await waitFor(() => p?.exitCode !== null || p?.signalCode !== null || undefined, { timeoutMs: 10_000, what: 'the member to stop' });
+    fs.rmSync(x.data, { recursive: true, force: true });
+    const added = await waitFor(async () => {
+      const r = await net.run(net.admin, 'etcdctl', ['--endpoints', m0.client, 'member', 'add', x.name, `--peer-urls=${x.peer}`, '--learner']);
+      return r.code === 0 ? r.stdout : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 200, what: 'member add --learner' });
+    const newId = /ID ([0-9a-f]+)/.exec(added)?.[1] as string;
+    const cluster = /ETCD_INITIAL_CLUSTER="([^"]+)"/.exec(added)?.[1] as string;
+    startManual(x, cluster, 'existing');
+    await retry(['--endpoints', m0.client, 'member', 'promote', newId], 'member promote');
+    await healthy(manual.map((y) => y.client).join(','));
+    return performance.now() - t0;
+  };
+
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await warden(['restore', backups]);
+    ours.push(performance.now() - t0);
+    theirs.push(await manualRestore());
+  }
+  report(`restore of a ${snapMb.toFixed(0)} MB snapshot across 3 hosts vs the manual etcdctl sequence on the same hosts`, median(ours) / median(theirs), '<=1.1',
+    `warden restore ${ours.map((x) => x.toFixed(0)).join('/')} ms (preflight, stop, move aside, send + sha256, restore, learners, hashKV check), manual ${theirs.map((x) => x.toFixed(0)).join('/')} ms`);
+
+  const replaced: number[] = [];
+  const byHand: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await warden(['member', 'replace', 'etcd-3']);
+    replaced.push(performance.now() - t0);
+    byHand.push(await manualReplace());
+  }
+  report('member replace across hosts vs the manual sequence (remove, add learner, start, promote)', median(replaced) / median(byHand), '<=1.2',
+    `warden member replace ${replaced.map((x) => x.toFixed(0)).join('/')} ms (quorum check, stop, remove, data dir aside, learner, promote, hashKV check), manual ${byHand.map((x) => x.toFixed(0)).join('/')} ms`);
+  await stopManual();
+} finally {
+  for (const fn of cleanups.reverse()) await fn();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
