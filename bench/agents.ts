@@ -2,8 +2,8 @@
 //   1. `warden restore` across 3 hosts vs the seeds' manual sequence on the same hosts
 //      (`ip netns exec`: etcdctl snapshot restore on the recovery host, start it, then member add
 //      and start on each other host) (target <= 1.1)
-//   2. `warden member replace` vs the manual sequence (member remove, stop, empty data dir,
-//      member add --learner, start, promote once in sync, healthy) (target <= 1.2)
+//   2. `warden member replace` vs the seeds' manual sequence (member remove, stop, empty data
+//      dir, member add, start, healthy) (target <= 1.2); warden adds a learner and promotes it
 // Both sides run on the same hosts with the same snapshot; medians of 3, alternated.
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createHosts, type Host, type Hosts } from '../test/helpers/netns.ts';
-import { waitFor } from '../src/util/wait.ts';
+import { delay, waitFor } from '../src/util/wait.ts';
 import { report } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -75,9 +75,13 @@ try {
   };
   const healthy = (endpoints: string) => waitFor(async () => (await net.run(net.admin, 'etcdctl', ['--endpoints', endpoints, 'endpoint', 'health'])).code === 0 || undefined, { timeoutMs: 120_000, intervalMs: 100, what: 'manual members healthy' });
   const retry = (args: string[], what: string) => waitFor(async () => (await net.run(net.admin, 'etcdctl', args)).code === 0 || undefined, { timeoutMs: 60_000, intervalMs: 200, what });
+  /** The runbook by hand: stop every member (SIGTERM, on each host at once), move the data dirs aside, restore, start, add the others. */
   const manualRestore = async (): Promise<number> => {
-    await stopManual();
     const t0 = performance.now();
+    const running = procs.splice(0);
+    for (const p of running) p.kill('SIGTERM');
+    await waitFor(() => running.every((p) => p.exitCode !== null || p.signalCode !== null) || undefined, { timeoutMs: 60_000, what: 'the manual members to stop' });
+    for (const x of manual) if (fs.existsSync(x.data)) fs.renameSync(x.data, `${x.data}.aside-${Date.now()}`);
     const [m0, ...rest] = manual as [(typeof manual)[number], ...(typeof manual)[number][]];
     await ok(m0.host, 'etcdctl', ['snapshot', 'restore', snapshot, '--name', m0.name, '--data-dir', m0.data, '--initial-cluster', `${m0.name}=${m0.peer}`, '--initial-advertise-peer-urls', m0.peer, '--initial-cluster-token', 'manual']);
     startManual(m0, `${m0.name}=${m0.peer}`, 'new');
@@ -98,43 +102,52 @@ try {
     const t0 = performance.now();
     const list = await ok(net.admin, 'etcdctl', ['--endpoints', m0.client, 'member', 'list']);
     const id = list.split('\n').find((l) => l.includes(`, ${x.name}, `))?.split(',')[0]?.trim() as string;
-    await ok(net.admin, 'etcdctl', ['--endpoints', m0.client, 'member', 'remove', id]);
+    // etcd refuses the removal ("unhealthy cluster") until every member has been connected a few seconds.
+    await retry(['--endpoints', m0.client, 'member', 'remove', id], 'member remove');
     const p = procs.pop();
-    p?.kill('SIGKILL');
+    p?.kill('SIGTERM'); // as moving its manifest out has the kubelet do
     await waitFor(() => p?.exitCode !== null || p?.signalCode !== null || undefined, { timeoutMs: 10_000, what: 'the member to stop' });
     fs.rmSync(x.data, { recursive: true, force: true });
+    // The seeds' sequence (001): member add (a voting member), start it with the variables it printed.
     const added = await waitFor(async () => {
-      const r = await net.run(net.admin, 'etcdctl', ['--endpoints', m0.client, 'member', 'add', x.name, `--peer-urls=${x.peer}`, '--learner']);
+      const r = await net.run(net.admin, 'etcdctl', ['--endpoints', m0.client, 'member', 'add', x.name, `--peer-urls=${x.peer}`]);
       return r.code === 0 ? r.stdout : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 200, what: 'member add --learner' });
-    const newId = /ID ([0-9a-f]+)/.exec(added)?.[1] as string;
+    }, { timeoutMs: 60_000, intervalMs: 200, what: 'member add' });
     const cluster = /ETCD_INITIAL_CLUSTER="([^"]+)"/.exec(added)?.[1] as string;
     startManual(x, cluster, 'existing');
-    await retry(['--endpoints', m0.client, 'member', 'promote', newId], 'member promote');
     await healthy(manual.map((y) => y.client).join(','));
     return performance.now() - t0;
   };
 
+  await manualRestore(); // a running manual cluster to stop in the runs measured, as warden stops its own
+  // Before each timed run both clusters get etcd's health interval (5 s) to settle: right after a
+  // membership change etcd refuses the next one ("unhealthy cluster") for that long, and which
+  // side would pay for it would depend only on the order of the runs.
+  const settle = () => delay(6000);
   const ours: number[] = [];
   const theirs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    await settle();
     const t0 = performance.now();
     await warden(['restore', backups]);
     ours.push(performance.now() - t0);
+    await settle();
     theirs.push(await manualRestore());
   }
   report(`restore of a ${snapMb.toFixed(0)} MB snapshot across 3 hosts vs the manual etcdctl sequence on the same hosts`, median(ours) / median(theirs), '<=1.1',
-    `warden restore ${ours.map((x) => x.toFixed(0)).join('/')} ms (preflight, stop, move aside, send + sha256, restore, learners, hashKV check), manual ${theirs.map((x) => x.toFixed(0)).join('/')} ms`);
+    `warden restore ${ours.map((x) => x.toFixed(0)).join('/')} ms (preflight, stop followers then the leader, move aside, send + sha256, restore, learners, hashKV check), manual ${theirs.map((x) => x.toFixed(0)).join('/')} ms (every member stopped at once as moving the manifests out does, so the leader waits for a hand-over; data dirs moved aside, snapshot restore, start, member add + start twice)`);
 
   const replaced: number[] = [];
   const byHand: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    await settle();
     const t0 = performance.now();
     await warden(['member', 'replace', 'etcd-3']);
     replaced.push(performance.now() - t0);
+    await settle();
     byHand.push(await manualReplace());
   }
-  report('member replace across hosts vs the manual sequence (remove, add learner, start, promote)', median(replaced) / median(byHand), '<=1.2',
+  report('member replace across hosts vs the seeds\' manual sequence (remove, add, start)', median(replaced) / median(byHand), '<=1.2',
     `warden member replace ${replaced.map((x) => x.toFixed(0)).join('/')} ms (quorum check, stop, remove, data dir aside, learner, promote, hashKV check), manual ${byHand.map((x) => x.toFixed(0)).join('/')} ms`);
   await stopManual();
 } finally {

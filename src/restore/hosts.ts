@@ -5,7 +5,7 @@
 import { WardenError } from '../errors.ts';
 import { EtcdClient, MemberClient } from '../etcd/client.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
-import { waitFor, WaitTimeoutError } from '../util/wait.ts';
+import { EndWait, waitFor, WaitTimeoutError } from '../util/wait.ts';
 import type { Log } from './members.ts';
 
 /** How a member is to run: alone or joining, with which cluster token, and extra etcd flags. */
@@ -80,20 +80,34 @@ export async function waitServing(client: EtcdClient, hosts: MemberHost[], timeo
       await waitFor(async () => {
         if (failed) return true;
         const why = await h.down();
-        if (why) throw new EndWaitError(`member ${h.name} on ${h.where} ${why}`);
+        if (why) throw new EndWait(new WardenError(`member ${h.name} on ${h.where} ${why}`));
         return (await checkEndpointHealth(client.member(h.clientURL))).health;
       }, { timeoutMs, intervalMs: 200, what: `member ${h.name} on ${h.where} to become healthy` });
     } catch (err) {
       failed = true;
-      if (err instanceof EndWaitError) throw new WardenError(err.message);
       if (err instanceof WaitTimeoutError) throw new WardenError(`member ${h.name} on ${h.where} was not healthy within ${Math.round(timeoutMs / 1000)}s: see \`warden cluster logs ${h.name}\``);
       throw err;
     }
   }));
 }
 
-/** Thrown inside a wait's check: ends it with a reason (waitFor treats other errors as "not yet"). */
-class EndWaitError extends Error {}
+/**
+ * Removes a member. etcd refuses ("unhealthy cluster") while the members that would remain have
+ * not all been connected to the leader for a few seconds (right after a restore or a start),
+ * so that is retried within the bound, as the member add is.
+ */
+export async function removeMember(client: EtcdClient, id: bigint, timeoutMs = 60_000): Promise<void> {
+  await waitFor(async () => {
+    try {
+      await client.memberRemove(id);
+      return true;
+    } catch (err) {
+      if (/unhealthy cluster/i.test((err as Error).message)) return undefined;
+      throw new EndWait(err);
+    }
+  }, { timeoutMs, intervalMs: 200, what: `the cluster to accept the removal of member ${id.toString(16)}` });
+}
+
 
 /** Starts one member as a one-member cluster (its data dir holds the data it is to serve). */
 export async function startAloneOn(client: EtcdClient, h: MemberHost, token: string, log: Log, extraArgs: string[] = [], timeoutMs = 60_000): Promise<void> {
@@ -124,7 +138,7 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
     log(`member ${h.name} is already a voting member`);
     return;
   }
-  if (existing) await client.memberRemove(existing.ID); // added by an interrupted attempt: start over
+  if (existing) await removeMember(client, existing.ID); // added by an interrupted attempt: start over
   await h.stop();
   const aside = await h.moveAside(stamp);
   if (aside) log(`moved the old data dir of ${h.name} aside to ${aside} on ${h.where}`);
@@ -206,16 +220,14 @@ async function waitLearnerServing(h: MemberHost, log: Log, timeoutMs: number, tl
     let heldSince: number | undefined;
     const outcome = await waitFor(async () => {
       const why = await h.down();
-      if (why) throw new EndWaitError(`member ${h.name} on ${h.where} ${why}`);
+      if (why) throw new EndWait(new WardenError(`member ${h.name} on ${h.where} ${why}`));
       const asked = Date.now();
       const [held, serving] = await Promise.all([!restarted && holdsOwnAttributes(h, tls), servesClients(h, tls)]);
       if (serving) return 'serving';
       if (!held) return undefined;
       heldSince ??= asked;
       return Date.now() - heldSince >= 150 ? 'stalled' : undefined;
-    }, { timeoutMs, intervalMs: 50, what: `learner ${h.name} to start and serve clients` }).catch((err: unknown) => {
-      throw err instanceof EndWaitError ? new WardenError(err.message) : err;
-    });
+    }, { timeoutMs, intervalMs: 50, what: `learner ${h.name} to start and serve clients` });
     if (outcome === 'serving') return;
     log(`learner ${h.name} got its own publish inside the leader's snapshot and would wait ~7 s for etcd to retry it: restarting it`);
     await h.restart();

@@ -14,7 +14,7 @@ import { agentClient, etcdTls, joinAgent } from '../agent/init.ts';
 import { splitAddress } from '../agent/client.ts';
 import type { Credentials } from '../etcd/connection.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
-import { addBack } from './hosts.ts';
+import { addBack, removeMember } from './hosts.ts';
 import { addMemberBack, embeddedClient, listMovedAside, memberEntry, placeManifest, verifyAgreement, waitStopped, type Agreement, type Log } from './members.ts';
 
 export interface ReplaceOptions {
@@ -68,7 +68,7 @@ export async function replaceLocalMember(layout: StateLayout, o: ReplaceOptions)
     placeManifest(layout, m, false);
     await waitStopped(layout, m);
     if (target) {
-      await client.memberRemove(target.ID);
+      await removeMember(client, target.ID);
       o.log(`removed ${o.name} (ID ${target.ID.toString(16)}) from the cluster`);
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -119,7 +119,7 @@ export async function replaceMember(layout: StateLayout, inv: Inventory, o: Repl
       }
     }
     if (target) {
-      await client.memberRemove(target.ID);
+      await removeMember(client, target.ID);
       log(`removed ${o.name} (ID ${target.ID.toString(16)}) from the cluster`);
     }
 
