@@ -56,3 +56,17 @@ export async function startAgentMember(layout: StateLayout, inv: Inventory, name
 export async function agentMemberLog(layout: StateLayout, inv: Inventory, name: string, lines: number): Promise<string> {
   return agentClient(layout, agentOfMember(inv, name).address).log(lines);
 }
+
+/** Stops every member on its host, followers first and the leader last; `cluster start-member` starts each again. */
+export async function stopAgentMembers(layout: StateLayout, inv: Inventory, log: (line: string) => void): Promise<void> {
+  const { agentHosts } = await import('./host.ts');
+  const { stopAll } = await import('../restore/hosts.ts');
+  const tls = etcdTls(layout, inv);
+  const auth = storedCredentials(layout);
+  const client = new EtcdClient({ endpoints: inv.agents.map((a) => a.clientURL), ...(tls ? { tls } : {}), ...(auth ? { auth } : {}), commandTimeoutMs: 2000, dialTimeoutMs: 1000 });
+  try {
+    await stopAll(agentHosts(layout, inv), log, client);
+  } finally {
+    client.close();
+  }
+}

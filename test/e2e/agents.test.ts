@@ -108,6 +108,13 @@ describe('agents on separate hosts', () => {
     assert.match(again.stderr, /is already initialised: checking its members/);
     assert.doesNotMatch(again.stderr, /joined/);
     assert.equal((await s.admin(['get', '/greeting', '--print-value-only'])).stdout.trim(), 'hello');
+
+    // cluster down stops every member on its host; the agents stay up to start them again.
+    const down = await s.admin(['cluster', 'down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, /^stopped every member \(etcd-1 on agent .*, etcd-2 on agent .*, etcd-3 on agent .*\): manifests moved out$/m);
+    const after = JSON.parse((await s.admin(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
+    assert.deepEqual(after.map((r) => r.state), ['stopped', 'stopped', 'stopped']);
   });
 
   it('refused before anything changes: a wrong token, an agent cut off the network; an agent not joined answers only the bootstrap', async (t) => {
@@ -132,49 +139,6 @@ describe('agents on separate hosts', () => {
     // Without a client certificate, the agent's API answers nothing but the bootstrap.
     const curl = await s.net.run(s.net.admin, 'curl', ['-sk', '--max-time', '10', `https://${h1.ip}:${AGENT_PORT}/v1/status`]);
     assert.match(curl.stdout, /has not joined a cluster yet/);
-  });
-
-  it('restore across 3 hosts: refused with one line while a host is cut off; then every member stops, the recovery host restores, the others join back, all agree', async (t) => {
-    const s = await site(t, 3);
-    const init = await s.admin(['cluster', 'init', '--agents', s.agents, '--token-file', s.tokenFile]);
-    assert.equal(init.code, 0, init.stderr);
-    assert.equal((await s.admin(['put', '/restore/a', 'in-the-backup'])).code, 0);
-    const backups = path.join(s.dir, 'backups');
-    const backup = await s.admin(['backup', backups]);
-    assert.equal(backup.code, 0, backup.stderr);
-    assert.equal((await s.admin(['put', '/restore/a', 'after-the-backup'])).code, 0);
-    assert.equal((await s.admin(['put', '/restore/b', 'after-the-backup'])).code, 0);
-
-    // A host that does not answer: nothing changes anywhere.
-    const h3 = s.net.hosts[2] as Host;
-    await s.net.partition(h3);
-    const refused = await s.admin(['restore', backups]);
-    assert.equal(refused.code, 1);
-    const lines = refused.stderr.trim().split('\n');
-    assert.match(lines.at(-1) as string, new RegExp(`^Error: nothing was changed: every agent must answer before a restore starts, and etcd-3's does not: (cannot reach the agent at ${h3.ip.replace(/\./g, '\\.')}:${AGENT_PORT}|the agent at ${h3.ip.replace(/\./g, '\\.')}:${AGENT_PORT} did not answer)`));
-    assert.equal(lines.filter((l) => l.startsWith('Error:')).length, 1);
-    assert.equal(fs.existsSync(path.join(s.dir, 'admin', 'restore.json')), false);
-    await s.net.heal(h3);
-    assert.equal((await s.admin(['get', '/restore/a', '--print-value-only'])).stdout.trim(), 'after-the-backup');
-    for (const h of s.net.hosts) assert.equal(fs.existsSync(path.join(s.dir, h.name, 'moved-aside')), false, `nothing moved aside on ${h.name}`);
-
-    const res = await s.admin(['restore', backups, '-w', 'json']);
-    assert.equal(res.code, 0, res.stderr);
-    const summary = JSON.parse(res.stdout) as { recovery: string; movedAside: string[]; agreement: { members: { name: string; hash: number }[] } };
-    assert.equal(summary.recovery, 'etcd-1');
-    assert.equal(summary.agreement.members.length, 3);
-    assert.equal(new Set(summary.agreement.members.map((m) => m.hash)).size, 1);
-    for (const [i, h] of s.net.hosts.entries()) {
-      assert.ok(summary.movedAside.some((p) => p.startsWith(`${h.ip}:${AGENT_PORT}:${path.join(s.dir, h.name, 'moved-aside')}/`) && p.endsWith(`/etcd-${i + 1}`)), `${h.name}'s data dir moved aside on its host: ${summary.movedAside.join(', ')}`);
-    }
-    assert.match(res.stderr, new RegExp(`sent the snapshot \\([\\d.]+ MB, sha256 [0-9a-f]{12}\\.\\.\\.\\) on agent ${s.net.hosts[0]?.ip.replace(/\./g, '\\.')}:${AGENT_PORT}`));
-    assert.match(res.stderr, /member etcd-2 added as a learner .* on agent /);
-    assert.equal((await s.admin(['get', '/restore/a', '--print-value-only'])).stdout.trim(), 'in-the-backup');
-    assert.equal((await s.admin(['get', '/restore/b', '--print-value-only'])).stdout.trim(), '');
-    const rows = JSON.parse((await s.admin(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
-    assert.deepEqual(rows.map((r) => r.state), ['running', 'running', 'running']);
-    assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
-    assert.equal(fs.existsSync(path.join(s.dir, 'admin', 'restore.json')), false, 'the journal is gone once done');
   });
 
   it('quorum restore after two hosts lose every process and their data: their agents hold the members back, the survivor rebuilds the cluster, the others join again', async (t) => {
@@ -211,7 +175,7 @@ describe('agents on separate hosts', () => {
     assert.deepEqual(rows.map((r) => [r.name, r.state]), [['etcd-1', 'running'], ['etcd-2', 'running'], ['etcd-3', 'running']]);
   });
 
-  it('a restore across hosts stopped midway (a host cut off) says what each host is in and finishes when run again; so does one killed with -9', async (t) => {
+  it('restore across 3 hosts: refused with one line while a host is cut off; stopped midway by a host cut off, it says what each host is in and finishes when run again; so does one killed with -9', async (t) => {
     const s = await site(t, 3);
     assert.equal((await s.admin(['cluster', 'init', '--agents', s.agents, '--token-file', s.tokenFile])).code, 0);
     assert.equal((await s.admin(['put', '/midway/a', 'in-the-backup'])).code, 0);
@@ -235,6 +199,19 @@ describe('agents on separate hosts', () => {
       return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err })));
     };
 
+    // A host that does not answer before the restore: nothing changes anywhere.
+    await s.net.partition(h3);
+    const refused = await s.admin(['restore', backups]);
+    assert.equal(refused.code, 1);
+    const lines = refused.stderr.trim().split('\n');
+    assert.match(lines.at(-1) as string, new RegExp(`^Error: nothing was changed: every agent must answer before a restore starts, and etcd-3's does not: (cannot reach the agent at ${re(h3.ip)}:${AGENT_PORT}|the agent at ${re(h3.ip)}:${AGENT_PORT} did not answer)`));
+    assert.equal(lines.filter((l) => l.startsWith('Error:')).length, 1);
+    assert.equal(fs.existsSync(path.join(s.dir, 'admin', 'restore.json')), false);
+    for (const h of s.net.hosts) assert.equal(fs.existsSync(path.join(s.dir, h.name, 'moved-aside')), false, `nothing moved aside on ${h.name}`);
+    await s.net.heal(h3);
+    await waitFor(async () => /^Cluster: 3 of 3 members healthy/m.test((await s.admin(['status'])).stdout), { timeoutMs: 60_000, intervalMs: 500, what: 'etcd-3 to be healthy again' });
+    assert.equal((await s.admin(['get', '/midway/a', '--print-value-only'])).stdout.trim(), 'after-the-backup');
+
     // etcd-3's host is cut off once the recovery member restored the snapshot: adding it back fails.
     let cut: Promise<void> | undefined;
     const stopped = await restore((line) => {
@@ -246,10 +223,18 @@ describe('agents on separate hosts', () => {
     assert.match(last, new RegExp(`^Error: the restore stopped in phase "add" \\(the agent at ${re(h3.ip)}:${AGENT_PORT} did not answer within 10s: .*\\); hosts now: etcd-1 \\(agent [^)]+\\) running, etcd-2 \\(agent [^)]+\\) running, etcd-3 \\(agent ${re(h3.ip)}:${AGENT_PORT}\\) does not answer: fix that, then run the same command again to finish the restore \\(its progress is in .*restore\\.json\\)$`));
     assert.ok(fs.existsSync(path.join(s.dir, 'admin', 'restore.json')));
     await s.net.heal(h3);
-    const finished = await s.admin(['restore', backups]);
+    const finished = await s.admin(['restore', backups, '-w', 'json']);
     assert.equal(finished.code, 0, finished.stderr);
     assert.match(finished.stderr, /resuming the interrupted restore at phase "add"/);
-    assert.match(finished.stdout, /^restored backup \S+ \(revision \d+\) into 3 members, recovery member etcd-1$/m);
+    const summary = JSON.parse(finished.stdout) as { recovery: string; movedAside: string[]; agreement: { members: { name: string; hash: number }[] } };
+    assert.equal(summary.recovery, 'etcd-1');
+    assert.equal(summary.agreement.members.length, 3);
+    assert.equal(new Set(summary.agreement.members.map((m) => m.hash)).size, 1);
+    for (const [i, h] of s.net.hosts.entries()) {
+      assert.ok(summary.movedAside.some((p) => p.startsWith(`${h.ip}:${AGENT_PORT}:${path.join(s.dir, h.name, 'moved-aside')}/`) && p.endsWith(`/etcd-${i + 1}`)), `${h.name}'s data dir moved aside on its host: ${summary.movedAside.join(', ')}`);
+    }
+    assert.match(stopped.stderr, new RegExp(`sent the snapshot \\([\\d.]+ MB, sha256 [0-9a-f]{12}\\.\\.\\.\\) on agent ${re(s.net.hosts[0]?.ip ?? '')}:${AGENT_PORT}`));
+    assert.match(stopped.stderr, /member etcd-2 added as a learner .* on agent /);
     assert.equal((await s.admin(['get', '/midway/a', '--print-value-only'])).stdout.trim(), 'in-the-backup');
 
     // kill -9 of the restore once data dirs are being moved aside: the same command finishes it.

@@ -83,9 +83,16 @@ export function registerCluster(program: Command, ctx: Ctx): void {
 
   cluster
     .command('down')
-    .description('stop every member and the supervisor; data stays in the state dir')
+    .description('stop every member and the supervisor; data stays in the state dir (across agents: every member stops on its host, the agents stay up)')
     .action(async (_o: unknown, cmd: Command) => {
       const c = ctx(cmd);
+      const inv = readInventory(c.layout);
+      if (inv) {
+        // Across agents: each member stops on its host (followers first); the agents stay up.
+        const { stopAgentMembers } = await import('../../agent/members.ts');
+        await stopAgentMembers(c.layout, inv, (l) => c.print(l));
+        return;
+      }
       await clusterDown(c.layout, (l) => c.print(l));
     });
 
