@@ -109,6 +109,7 @@ export class Agent {
     const listen = `${this.o.host}:${this.o.port}`;
     if (!rec || rec.listen !== listen) this.saveRecord({ ...(rec ?? { kind: 'WardenAgent' }), listen });
     this.holdIfDataLost();
+    this.sweepParts();
     await this.o.runtime.open();
     this.sampler = setInterval(() => void this.sample(), 2000);
     this.sampler.unref();
@@ -132,7 +133,20 @@ export class Agent {
     if (fs.existsSync(m.dataDir) && fs.readdirSync(m.dataDir).length > 0) return;
     const reason = `its data dir ${m.dataDir} is empty but it has run before (data lost?): not started; \`warden quorum restore\` (or \`warden restore\`) adds it back`;
     this.o.runtime.hold(reason);
+    // What it last saw describes data that is gone: quorum restore must not prefer it.
+    fs.rmSync(this.o.layout.lastSeenFile, { force: true });
+    this.lastSeen = undefined;
     this.o.log(`member ${m.name}: ${reason}`);
+  }
+
+  /** What a killed agent left half-written: copies of data dirs and received snapshots (.part). */
+  private sweepParts(): void {
+    const aside = path.join(this.o.layout.root, 'moved-aside');
+    for (const stamp of safeList(aside)) {
+      for (const e of safeList(path.join(aside, stamp))) if (e.endsWith('.part')) fs.rmSync(path.join(aside, stamp, e), { recursive: true, force: true });
+    }
+    const snaps = path.join(this.o.layout.root, 'snapshots');
+    for (const e of safeList(snaps)) if (e.endsWith('.part')) fs.rmSync(path.join(snaps, e), { force: true });
   }
 
   private markHasRun(value: boolean): void {
@@ -307,7 +321,9 @@ export class Agent {
     if (!this.o.runtime.manifest()) return undefined; // no member yet: nothing to move
     const m = this.requireStopped('moving its data dir aside');
     this.markHasRun(false);
-    return moveAside(this.o.layout, m.dataDir, label ?? m.name, checkStamp(stamp));
+    fs.rmSync(this.o.layout.lastSeenFile, { force: true }); // it described the data moved away
+    this.lastSeen = undefined;
+    return moveAside(this.o.layout, m.dataDir, checkLabel(label ?? m.name), checkStamp(stamp));
   }
 
   /** Copies the stopped member's data dir aside under `stamp`, as `label`; a copy made before is kept. */
@@ -375,7 +391,10 @@ export class Agent {
     const marker = path.join(this.o.layout.runDir, 'restored.json');
     const done = readJson<{ sha256: string; token: string; tool: string; canBump: boolean }>(marker);
     const hasData = fs.existsSync(m.dataDir) && fs.readdirSync(m.dataDir).length > 0;
-    if (done && done.sha256 === req.sha256 && done.token === req.token && hasData) return { tool: done.tool, canBump: done.canBump, already: true };
+    if (done && done.sha256 === req.sha256 && done.token === req.token && hasData) {
+      fs.rmSync(this.snapshotFile(req.sha256), { force: true }); // sent again by a rerun: not needed, and it holds the data
+      return { tool: done.tool, canBump: done.canBump, already: true };
+    }
     if (hasData) throw new AgentRequestError(409, `the data dir ${m.dataDir} of ${m.name} is not empty: move it aside first`);
     const file = this.snapshotFile(req.sha256);
     if (!fs.existsSync(file)) throw new AgentRequestError(404, `no snapshot ${req.sha256} was received: send it first`);
@@ -445,6 +464,14 @@ function checkStamp(stamp: string): string {
 function checkLabel(label: string): string {
   if (typeof label !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(label)) throw new AgentRequestError(400, `invalid label ${JSON.stringify(label)}: letters, digits, ".", "_" and "-"`);
   return label;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function readJson<T>(file: string): T | undefined {

@@ -170,8 +170,7 @@ export class AgentClient {
 
   /** Sends a snapshot file (named by its sha256) unless the agent already holds it. */
   async sendSnapshot(file: string, sha256: string): Promise<{ sent: boolean }> {
-    const head = await request(this.address, 'HEAD', `${AGENT_API}/snapshots/${sha256}`, { tls: this.tls, timeoutMs: this.timeoutMs });
-    if (head.status === 200) return { sent: false };
+    if ((await this.call<{ present: boolean }>('GET', `/snapshots/${sha256}`)).present) return { sent: false };
     const { host, port } = splitAddress(this.address);
     const size = fs.statSync(file).size;
     const r = await new Promise<RawResponse>((resolve, reject) => {

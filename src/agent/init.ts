@@ -65,9 +65,13 @@ async function joinedStatus(layout: StateLayout, address: string): Promise<Agent
 }
 
 /** Joins the agent at `address` to the cluster whose CA is in the admin's state dir; returns its status over mutual TLS. */
-export async function joinAgent(layout: StateLayout, address: string, token: string, ca = fs.readFileSync(tlsFiles(layout.tlsDir).ca, 'utf8')): Promise<AgentStatus> {
+export async function joinAgent(layout: StateLayout, address: string, token: string, ca = fs.readFileSync(tlsFiles(layout.tlsDir).ca, 'utf8'), onSigned?: () => void): Promise<AgentStatus> {
   const { host } = splitAddress(address);
-  await bootstrapAgent(address, token, ca, (csr) => signAgentRequest(layout.tlsDir, csr, host));
+  await bootstrapAgent(address, token, ca, async (csr) => {
+    const cert = await signAgentRequest(layout.tlsDir, csr, host);
+    onSigned?.();
+    return cert;
+  });
   return waitFor(() => joinedStatus(layout, address), { timeoutMs: 15_000, intervalMs: 200, what: `agent ${address} to serve with its new certificate` });
 }
 
@@ -102,7 +106,9 @@ export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<
   const join = async (address: string) => {
     const known = await joinedStatus(layout, address);
     if (known) return { address, status: known };
-    const status = await joinAgent(layout, address, o.token, ca);
+    // Once a certificate is signed, the agent may have installed it even if its answer is
+    // lost: from then on the CA stays, or that agent would trust a CA nobody has.
+    const status = await joinAgent(layout, address, o.token, ca, () => (anyJoined = true));
     anyJoined = true;
     o.log(`agent ${address} joined: its certificate is signed by the cluster CA`);
     return { address, status };
@@ -142,12 +148,13 @@ export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<
     address, hostname: joined[i]?.status.agent.hostname ?? '', member: plan.name, clientURL: plan.clientURL, peerURL: plan.peerURL,
   }));
   const token = config?.token ?? `warden-${crypto.randomBytes(6).toString('hex')}`;
+  // The inventory first: a state dir with cluster.json and no inventory is a local cluster's.
+  const inv: Inventory = { kind: 'WardenInventory', phase: existing?.phase ?? 'starting', tls: o.tls, ...(o.etcdArgs?.length ? { etcdArgs: o.etcdArgs } : {}), agents };
+  writeInventory(layout, inv);
   if (!config) {
     const cfg: ClusterConfig = { kind: 'WardenCluster', createdAt: new Date().toISOString(), token, tls: o.tls, etcdVersion: joined[0]?.status.agent.etcdVersion ?? 'unknown' };
     writeFileAtomic(layout.clusterFile, `${JSON.stringify(cfg, null, 2)}\n`, 0o600);
   }
-  const inv: Inventory = { kind: 'WardenInventory', phase: existing?.phase ?? 'starting', tls: o.tls, ...(o.etcdArgs?.length ? { etcdArgs: o.etcdArgs } : {}), agents };
-  writeInventory(layout, inv);
 
   const initialCluster = agents.map((a) => `${a.member}=${a.peerURL}`).join(',');
   await Promise.all(agents.map(async (a) => {
@@ -173,10 +180,10 @@ async function adoptMembers(layout: StateLayout, o: InitOptions, joined: { addre
   const agents: InventoryAgent[] = joined.map((j) => ({
     address: j.address, hostname: j.status.agent.hostname, member: j.status.member?.name ?? '', clientURL: j.status.member?.clientURL ?? '', peerURL: j.status.member?.peerURL ?? '',
   }));
-  const cfg: ClusterConfig = { kind: 'WardenCluster', createdAt: new Date().toISOString(), token: `warden-${crypto.randomBytes(6).toString('hex')}`, tls: false, etcdVersion: joined[0]?.status.agent.etcdVersion ?? 'unknown' };
-  writeFileAtomic(layout.clusterFile, `${JSON.stringify(cfg, null, 2)}\n`, 0o600);
   const inv: Inventory = { kind: 'WardenInventory', phase: 'starting', tls: false, agents };
   writeInventory(layout, inv);
+  const cfg: ClusterConfig = { kind: 'WardenCluster', createdAt: new Date().toISOString(), token: `warden-${crypto.randomBytes(6).toString('hex')}`, tls: false, etcdVersion: joined[0]?.status.agent.etcdVersion ?? 'unknown' };
+  writeFileAtomic(layout.clusterFile, `${JSON.stringify(cfg, null, 2)}\n`, 0o600);
   o.log(`adopted ${agents.length} running members: ${agents.map((a) => `${a.member} on ${a.address}`).join(', ')}`);
   await waitMembersHealthy(layout, inv, o.timeoutMs);
   await register(layout, inv);

@@ -70,3 +70,9 @@ export async function stopAgentMembers(layout: StateLayout, inv: Inventory, log:
     client.close();
   }
 }
+
+/** Starts every member on its host at once, then waits until all are healthy (one alone has no quorum to be healthy with). */
+export async function startAgentMembers(layout: StateLayout, inv: Inventory, timeoutMs: number): Promise<void> {
+  await Promise.all(inv.agents.map((a) => agentClient(layout, a.address).startMember(Math.min(timeoutMs, 30_000))));
+  await waitMembersHealthy(layout, inv, timeoutMs);
+}

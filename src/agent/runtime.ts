@@ -3,6 +3,7 @@
 // manifest in the kubelet's folder).
 // The agent and every orchestration above it see only this interface.
 import fs from 'node:fs';
+import path from 'node:path';
 import { readManifests } from '../cluster/cluster-config.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { serializeManifest, type MemberManifest } from '../cluster/manifest.ts';
@@ -208,7 +209,13 @@ export class KubeletRuntime implements MemberRuntime {
     if (!f) throw new WardenError(`no static pod manifest ${this.active} to place member ${m.name} in: the kubelet runtime adopts an existing etcd.yaml`);
     const text = podWithMember(fs.readFileSync(f.file, 'utf8'), f.file, m);
     const to = active ? this.active : this.stopped;
-    if (readText(to) !== text) writeFileAtomic(to, text, 0o600);
+    if (readText(to) !== text) {
+      // Written under a dot name first: the kubelet reads every other file in its folder as a
+      // Pod, so a half-written `etcd.yaml.part` would be a second etcd.
+      const tmp = path.join(path.dirname(to), `.${path.basename(to)}.warden-tmp`);
+      writeFileAtomic(tmp, text, 0o600);
+      fs.renameSync(tmp, to);
+    }
     if (f.file !== to) fs.rmSync(f.file, { force: true });
   }
 

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { HttpBindings } from '@hono/node-server';
 import { certificateRole } from '../auth/roles.ts';
 import { CLUSTER_CLIENT_CN, throwawayServerCertificate } from '../cluster/tls.ts';
@@ -57,6 +58,13 @@ export function buildAgentApp(agent: Agent, serverFingerprint: () => string): Ho
     return c.json({ message: (err as Error).message }, 500);
   });
 
+  // Every body but a snapshot's is small JSON: counted as it streams in (a chunked request has
+  // no length to check first), so nobody fills the host's memory, with or without the token.
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'PUT' && c.req.path.startsWith(`${AGENT_API}/snapshots/`)) return next();
+    return bodyLimit({ maxSize: MAX_BODY, onError: (ctx) => ctx.json({ message: `the request body is over the agent's limit of ${MAX_BODY} bytes` }, 413) })(c, next);
+  });
+
   // The bootstrap: open to anyone, answered only to a holder of the token.
   app.post(`${AGENT_API}/bootstrap/join`, async (c) => c.json(await agent.join(await jsonBody<JoinRequest>(c), serverFingerprint())));
   app.post(`${AGENT_API}/bootstrap/certificate`, async (c) => {
@@ -104,7 +112,7 @@ export function buildAgentApp(agent: Agent, serverFingerprint: () => string): Ho
     return c.json({ copiedTo: agent.copyAside(b.stamp, b.label) });
   });
   app.get(`${AGENT_API}/member/aside/:stamp`, (c) => c.json({ paths: agent.listAside(c.req.param('stamp')) }));
-  app.on('HEAD', `${AGENT_API}/snapshots/:sha`, (c) => c.body(null, agent.hasSnapshot(c.req.param('sha')) ? 200 : 404));
+  app.get(`${AGENT_API}/snapshots/:sha`, (c) => c.json({ present: agent.hasSnapshot(c.req.param('sha')) }));
   app.put(`${AGENT_API}/snapshots/:sha`, async (c) => {
     const incoming = c.env?.incoming as IncomingMessage | undefined;
     if (!incoming) throw new AgentRequestError(500, 'no request stream');

@@ -147,7 +147,7 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
       return await client.memberAdd([h.peerURL], { isLearner: true });
     } catch (err) {
       if (/unhealthy cluster/i.test((err as Error).message)) return undefined;
-      throw err;
+      throw new EndWait(err);
     }
   }, { timeoutMs: o.timeoutMs, intervalMs: 100, what: `the cluster to accept ${h.name} as a new member` });
   const initialCluster = added.members
@@ -163,7 +163,7 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
       return true;
     } catch (err) {
       if (/in sync|not ready|learner/i.test((err as Error).message)) return undefined;
-      throw err;
+      throw new EndWait(err);
     }
   }, { timeoutMs: o.timeoutMs, intervalMs: 100, what: `learner ${h.name} to catch up and be promoted` });
   if (o.more) {

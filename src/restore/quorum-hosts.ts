@@ -35,7 +35,10 @@ export async function quorumAcrossAgents(layout: StateLayout, inv: Inventory, op
     }));
     const healthy = seen.filter((s) => s.healthy).length;
     const quorum = Math.floor(hosts.length / 2) + 1;
-    if (healthy >= quorum) {
+    // A member that serves a linearizable read belongs to a cluster that has its quorum: either
+    // it never lost it, or an interrupted quorum restore rebuilt it (its membership is smaller
+    // than the inventory). Never force a new cluster again then.
+    if (healthy > 0) {
       // Quorum is back but members are missing: an interrupted quorum restore; finish it.
       const listed = (await client.memberList()).members;
       const missing = hosts.filter((h) => !listed.some((x) => x.peerURLs.includes(h.peerURL) && !x.isLearner && x.name === h.name));
@@ -50,6 +53,17 @@ export async function quorumAcrossAgents(layout: StateLayout, inv: Inventory, op
     }
     const survivorName = chooseSurvivor(seen, opts.member);
     const survivor = hosts.find((h) => h.name === survivorName)!;
+    if (!opts.member) {
+      // A member that is not running may hold newer data than every running one: its agent kept
+      // the raft index it last answered with. Rebuilding from an older one would drop commits.
+      const chosen = seen.find((x) => x.name === survivorName)?.raftIndex ?? 0;
+      for (const h of hosts.filter((x) => seen.find((y) => y.name === x.name)?.raftIndex === undefined)) {
+        const last = await h.lastRaftIndex();
+        if (last !== undefined && last > chosen) {
+          throw new WardenError(`nothing was changed: ${h.name} is not running but last saw raft index ${last}, newer than ${survivorName}'s ${chosen}: start it (\`warden cluster start-member ${h.name}\`) and run quorum restore again, or name the survivor with --member`);
+        }
+      }
+    }
     log(`quorum lost (${healthy} of ${hosts.length} healthy, ${quorum} needed): rebuilding from ${survivorName} on ${survivor.where} (raft index ${seen.find((s) => s.name === survivorName)?.raftIndex})`);
     await stopAll(hosts, log);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -115,6 +115,10 @@ describe('agents on separate hosts', () => {
     assert.match(down.stdout, /^stopped every member \(etcd-1 on agent .*, etcd-2 on agent .*, etcd-3 on agent .*\): manifests moved out$/m);
     const after = JSON.parse((await s.admin(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
     assert.deepEqual(after.map((r) => r.state), ['stopped', 'stopped', 'stopped']);
+    const up = await s.admin(['cluster', 'up']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stdout, /cluster is healthy \(3 members on 3 agents\)/);
+    assert.equal((await s.admin(['get', '/greeting', '--print-value-only'])).stdout.trim(), 'hello');
   });
 
   it('refused before anything changes: a wrong token, an agent cut off the network; an agent not joined answers only the bootstrap', async (t) => {
@@ -139,6 +143,12 @@ describe('agents on separate hosts', () => {
     // Without a client certificate, the agent's API answers nothing but the bootstrap.
     const curl = await s.net.run(s.net.admin, 'curl', ['-sk', '--max-time', '10', `https://${h1.ip}:${AGENT_PORT}/v1/status`]);
     assert.match(curl.stdout, /has not joined a cluster yet/);
+    // A body without a length (chunked) is counted as it comes: nobody fills the host's memory.
+    const big = path.join(s.dir, 'big.json');
+    fs.writeFileSync(big, `{"nonce":"${'0'.repeat(3 * 1024 * 1024)}"}`);
+    const flood = await s.net.run(s.net.admin, 'curl', ['-sk', '--max-time', '20', '-o', '-', '-w', '\n%{http_code}', '-H', 'Transfer-Encoding: chunked', '-H', 'content-type: application/json', '--data-binary', `@${big}`, `https://${h1.ip}:${AGENT_PORT}/v1/bootstrap/join`]);
+    assert.match(flood.stdout, /over the agent's limit of 1048576 bytes[\s\S]*\n413$/, flood.stderr);
+    assert.match((await s.net.run(s.net.admin, 'curl', ['-sk', '--max-time', '10', `https://${h1.ip}:${AGENT_PORT}/v1/status`])).stdout, /has not joined a cluster yet/, 'the agent still serves');
   });
 
   it('quorum restore after two hosts lose every process and their data: their agents hold the members back, the survivor rebuilds the cluster, the others join again', async (t) => {

@@ -65,6 +65,16 @@ export function registerCluster(program: Command, ctx: Ctx): void {
       const c = ctx(cmd);
       const timeoutMs = opts.timeout;
       c.format('table');
+      const inv = readInventory(c.layout);
+      if (inv) {
+        // A cluster across agents (`cluster init`): every member starts on its host.
+        const { startAgentMembers, agentMemberRows } = await import('../../agent/members.ts');
+        await startAgentMembers(c.layout, inv, timeoutMs);
+        const rows = await agentMemberRows(c.layout, inv);
+        c.print(renderMembers(c, rows));
+        if (c.format('table') !== 'json') c.print(`cluster is healthy (${rows.length} members on ${rows.length} agents)`);
+        return;
+      }
       const res = await clusterUp(c.layout, {
         members: opts.members,
         tls: opts.tls,
