@@ -175,7 +175,7 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
 }
 
 /** Whether a member answers clients (Status, which etcd 3.4 also serves on a learner), on a fresh channel. */
-async function servesClients(h: MemberHost, tls?: ClientTls): Promise<boolean> {
+export async function servesClients(h: Pick<MemberHost, 'clientURL'>, tls?: ClientTls): Promise<boolean> {
   const probe = new MemberClient(h.clientURL, { ...(tls ? { tls } : {}), commandTimeoutMs: 200, dialTimeoutMs: 200 });
   try {
     await probe.status();
@@ -188,7 +188,7 @@ async function servesClients(h: MemberHost, tls?: ClientTls): Promise<boolean> {
 }
 
 /** Whether the member's own applied state holds its client URLs, read from its peer port (/members). */
-async function holdsOwnAttributes(h: MemberHost, tls?: ClientTls): Promise<boolean> {
+export async function holdsOwnAttributes(h: Pick<MemberHost, 'peerURL'>, tls?: ClientTls): Promise<boolean> {
   const url = new URL('/members', h.peerURL);
   const { get } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve) => {

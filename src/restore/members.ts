@@ -10,10 +10,11 @@ import { serializeManifest, type MemberManifest } from '../cluster/manifest.ts';
 import { isMemberProcess, manifestStamp, readRunStatus } from '../cluster/supervisor.ts';
 import { authEnabled } from '../cluster/auth.ts';
 import { storedCredentials } from '../cluster/credentials.ts';
-import { EtcdClient, MemberClient } from '../etcd/client.ts';
+import { EtcdClient } from '../etcd/client.ts';
 import type { Credentials } from '../etcd/connection.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { waitFor } from '../util/wait.ts';
+import { holdsOwnAttributes, servesClients, type ClientTls } from './hosts.ts';
 
 export type Log = (line: string) => void;
 
@@ -180,53 +181,13 @@ export async function addMemberBack(layout: StateLayout, client: EtcdClient, m: 
   log(`member ${m.name} promoted to a voting member and healthy`);
 }
 
-/** Whether a member answers clients: Status, which etcd 3.4 also serves on a learner. */
-async function servesClients(layout: StateLayout, m: MemberManifest): Promise<boolean> {
+/** The TLS a probe of this member uses: the cluster's client certificate, its own for the peer port. */
+function probeTls(layout: StateLayout, m: MemberManifest): { client?: ClientTls; peer?: ClientTls } {
   const conn = embeddedConnection(layout);
-  // A fresh channel each time: a member that was just restarted is seen at once, not after
-  // grpc-js's reconnect backoff. The short deadline matters: etcd accepts connections on its
-  // client port from the start but answers them only once it has published itself.
-  const probe = new MemberClient(m.clientURL, { ...(conn.tls ? { tls: conn.tls } : {}), commandTimeoutMs: 200, dialTimeoutMs: 200 });
-  try {
-    await probe.status();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.close();
-  }
-}
-
-/**
- * Whether the member's own applied state already holds its published client URLs, read from
- * its peer port (/members, served before it serves clients; with TLS it takes the member's
- * own certificate, as its peers do). False when it cannot be read.
- */
-async function holdsOwnAttributes(m: MemberManifest): Promise<boolean> {
-  const url = new URL('/members', m.peerURL);
-  // Loaded here, not at the top: every warden command loads this module.
-  const { get } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
-  return new Promise((resolve) => {
-    const tls = m.tls && url.protocol === 'https:'
-      ? { ca: fs.readFileSync(m.tls.trustedCAFile), cert: fs.readFileSync(m.tls.certFile), key: fs.readFileSync(m.tls.keyFile) }
-      : {};
-    const req = get(url, { timeout: 300, ...tls }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        try {
-          const members = JSON.parse(body) as { peerURLs?: string[]; clientURLs?: string[] }[];
-          resolve(members.some((x) => x.peerURLs?.includes(m.peerURL) && (x.clientURLs?.length ?? 0) > 0));
-        } catch {
-          resolve(false);
-        }
-      });
-      res.on('error', () => resolve(false));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
+  const peer = m.tls && m.peerURL.startsWith('https:')
+    ? { ca: fs.readFileSync(m.tls.trustedCAFile), cert: fs.readFileSync(m.tls.certFile), key: fs.readFileSync(m.tls.keyFile) }
+    : undefined;
+  return { ...(conn.tls ? { client: conn.tls } : {}), ...(peer ? { peer } : {}) };
 }
 
 /**
@@ -252,7 +213,8 @@ async function waitLearnerServing(layout: StateLayout, m: MemberManifest, log: L
       const st = readRunStatus(layout, m.name);
       if (st && st.manifestStamp === placed && (st.state === 'exited' || st.state === 'failed')) return st;
       const asked = Date.now();
-      const [held, serving] = await Promise.all([!restarted && holdsOwnAttributes(m), servesClients(layout, m)]);
+      const tls = probeTls(layout, m);
+      const [held, serving] = await Promise.all([!restarted && holdsOwnAttributes(m, tls.peer), servesClients(m, tls.client)]);
       if (serving) return 'serving';
       if (!held) return undefined;
       heldSince ??= asked;
