@@ -247,11 +247,18 @@ export class Agent {
     const rec = this.record() ?? { kind: 'WardenAgent' as const, listen: `${this.o.host}:${this.o.port}` };
     const avoid = new Set(Array.isArray(req.avoid) ? req.avoid.filter((u): u is string => typeof u === 'string') : []);
     const planned = rec.plan;
-    if (planned && planned.name === req.name && planned.clientURL.startsWith(`${scheme}:`) && !avoid.has(planned.clientURL) && !avoid.has(planned.peerURL)) return planned;
     const host = this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host;
     const url = (port: number) => `${scheme}://${host}:${port}`;
+    const asked = req.ports && [req.ports.client, req.ports.peer];
+    if (asked && !asked.every((p) => Number.isInteger(p) && p > 0 && p < 65536)) throw new AgentRequestError(400, `invalid ports ${JSON.stringify(req.ports)}: give whole numbers from 1 to 65535`);
+    const fits = (p: PlanResponse) => p.name === req.name && p.clientURL.startsWith(`${scheme}:`) && !avoid.has(p.clientURL) && !avoid.has(p.peerURL)
+      && (!asked || (p.clientURL === url(asked[0] as number) && p.peerURL === url(asked[1] as number)));
+    if (planned && fits(planned)) return planned;
     const usable = async (port: number) => !avoid.has(url(port)) && (await bindable(this.o.host, port));
-    let ports = (await usable(DEFAULT_CLIENT_PORT)) && (await usable(DEFAULT_PEER_PORT)) ? [DEFAULT_CLIENT_PORT, DEFAULT_PEER_PORT] : undefined;
+    if (asked) {
+      for (const p of asked) if (!(await usable(p as number))) throw new AgentRequestError(409, `port ${this.o.host}:${p} is already in use: choose other ports`);
+    }
+    let ports = asked ?? ((await usable(DEFAULT_CLIENT_PORT)) && (await usable(DEFAULT_PEER_PORT)) ? [DEFAULT_CLIENT_PORT, DEFAULT_PEER_PORT] : undefined);
     for (let i = 0; !ports; i++) {
       if (i === 20) throw new AgentRequestError(503, `no two free ports found on ${this.o.host} for member ${req.name}`);
       const free = await freePortsOn(this.o.host, 2);

@@ -139,8 +139,8 @@ export class AgentClient {
   }
 
   /** The URLs the agent's member will use, none of `avoid` (what other agents planned). */
-  plan(name: string, tls: boolean, avoid: string[] = []): Promise<PlanResponse> {
-    return this.call('POST', '/member/plan', { name, tls, avoid });
+  plan(name: string, tls: boolean, avoid: string[] = [], ports?: { client: number; peer: number }): Promise<PlanResponse> {
+    return this.call('POST', '/member/plan', { name, tls, avoid, ...(ports ? { ports } : {}) });
   }
 
   /** Places and starts the member; waits up to `timeoutMs` for its process to run. */

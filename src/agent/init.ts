@@ -25,6 +25,10 @@ export interface InitOptions {
   token: string;
   tls: boolean;
   etcdArgs?: string[];
+  /** The member ports for each agent, in the order of `agents` (the embedded default chooses them). */
+  ports?: { client: number; peer: number }[];
+  /** Marks the inventory as the embedded default's (its agents run under the state dir). */
+  embedded?: InventoryAgent['stateDir'][];
   timeoutMs: number;
   log: (line: string) => void;
 }
@@ -72,7 +76,7 @@ export async function joinAgent(layout: StateLayout, address: string, token: str
     onSigned?.();
     return cert;
   });
-  return waitFor(() => joinedStatus(layout, address), { timeoutMs: 15_000, intervalMs: 200, what: `agent ${address} to serve with its new certificate` });
+  return waitFor(() => joinedStatus(layout, address), { timeoutMs: 15_000, intervalMs: 50, what: `agent ${address} to serve with its new certificate` });
 }
 
 export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<Inventory> {
@@ -142,10 +146,11 @@ export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<
   const plans: { address: string; plan: PlanResponse }[] = [];
   for (const [i, { address }] of joined.entries()) {
     const avoid = plans.flatMap((p) => [p.plan.clientURL, p.plan.peerURL]);
-    plans.push({ address, plan: await agentClient(layout, address).plan(names[i] as string, o.tls, avoid) });
+    plans.push({ address, plan: await agentClient(layout, address).plan(names[i] as string, o.tls, avoid, o.ports?.[i]) });
   }
   const agents: InventoryAgent[] = plans.map(({ address, plan }, i) => ({
     address, hostname: joined[i]?.status.agent.hostname ?? '', member: plan.name, clientURL: plan.clientURL, peerURL: plan.peerURL,
+    ...(o.embedded?.[i] ? { stateDir: o.embedded[i] } : {}),
   }));
   const token = config?.token ?? `warden-${crypto.randomBytes(6).toString('hex')}`;
   // The inventory first: a state dir with cluster.json and no inventory is a local cluster's.
@@ -218,7 +223,7 @@ export async function waitMembersHealthy(layout: StateLayout, inv: Inventory, ti
   try {
     await Promise.all(agents.map(async (a) => {
       try {
-        await waitFor(async () => (await checkEndpointHealth(client.member(a.clientURL))).health, { timeoutMs, intervalMs: 200, what: `member ${a.member} on ${a.address} to become healthy` });
+        await waitFor(async () => (await checkEndpointHealth(client.member(a.clientURL))).health, { timeoutMs, intervalMs: 100, what: `member ${a.member} on ${a.address} to become healthy` });
       } catch (err) {
         if (!(err instanceof WaitTimeoutError)) throw err;
         const last = (await agentClient(layout, a.address, 5000).log(1).catch(() => '')).trim();

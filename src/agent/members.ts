@@ -8,6 +8,7 @@ import { EtcdClient } from '../etcd/client.ts';
 import { registeredAgents } from './registry.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { agentClient, etcdTls, waitMembersHealthy } from './init.ts';
+import { localAgentPid } from './embedded.ts';
 
 /** The agents registered in etcd, or the inventory's when etcd does not answer (no quorum). */
 export async function knownAgents(layout: StateLayout, inv: Inventory): Promise<InventoryAgent[]> {
@@ -23,9 +24,15 @@ export async function knownAgents(layout: StateLayout, inv: Inventory): Promise<
 
 /** One row per agent; an agent that does not answer is a row that says so. */
 export async function agentMemberRows(layout: StateLayout, inv: Inventory): Promise<MemberRow[]> {
-  const agents = await knownAgents(layout, inv);
+  // With every agent of the embedded default stopped, etcd has nothing to say.
+  const allDown = inv.agents.every((a) => a.stateDir && !localAgentPid(a.stateDir));
+  const agents = allDown ? inv.agents : await knownAgents(layout, inv);
   return Promise.all(agents.map(async (a): Promise<MemberRow> => {
     const base = { name: a.member, host: a.address, clientURL: a.clientURL, peerURL: a.peerURL, logFile: '-' };
+    if (a.stateDir && !localAgentPid(a.stateDir)) {
+      // The embedded default's agent, stopped with its member by `cluster down`.
+      return { ...base, logFile: `${a.stateDir}/logs/${a.member}.log`, pid: null, dataDir: `${a.stateDir}/members/${a.member}`, running: false, state: 'stopped', manifest: 'active', error: 'its agent is not running: `warden cluster up` starts it' };
+    }
     try {
       const st = await agentClient(layout, a.address, 5000).status();
       const m = st.member;

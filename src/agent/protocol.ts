@@ -94,6 +94,8 @@ export interface PlanRequest {
   tls: boolean;
   /** URLs other agents of this cluster planned: agents that share a host (loopback) must not pick the same ports. */
   avoid?: string[];
+  /** These ports exactly (the embedded default picks them for its agents on loopback, or from --base-port). */
+  ports?: { client: number; peer: number };
 }
 
 export interface PlanResponse {

@@ -19,7 +19,8 @@ import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { encryptionStatus } from '../encryption/controller.ts';
 import { encryptionConfigFile } from '../encryption/store.ts';
 import { readClusterConfig, readManifests } from '../cluster/cluster-config.ts';
-import type { StateLayout } from '../cluster/layout.ts';
+import { StateLayout } from '../cluster/layout.ts';
+import { readInventory } from '../cluster/inventory.ts';
 import { tlsFiles } from '../cluster/tls.ts';
 import { StatusFollower, StreamStatus, snapshotStatus, type SnapshotStatus } from '../snapshot/status.ts';
 import { humanBytes } from '../cli/printer.ts';
@@ -116,8 +117,7 @@ function archiveEntries(layout: StateLayout): ArchiveEntry[] {
   const cfg = readClusterConfig(layout);
   if (cfg) {
     entries.push({ name: 'cluster.json', from: layout.clusterFile });
-    for (const m of readManifests(layout, { skipInvalid: true })) entries.push({ name: `manifests/${m.manifest.name}.json`, from: m.file });
-    // A cluster across agents: its inventory (the agents keep their own certificates).
+    // Its inventory (the agents keep their own certificates).
     if (fs.existsSync(layout.inventoryFile)) entries.push({ name: 'inventory.json', from: layout.inventoryFile });
     if (cfg.tls) {
       const t = tlsFiles(layout.tlsDir);
@@ -338,7 +338,10 @@ function checkFreeSpace(dirs: string[], dbSize: number): void {
  */
 function localMember(layout: StateLayout, name: string): { clientURL: string; dbSize: number } | undefined {
   try {
-    const m = readManifests(layout, { skipInvalid: true }).find((e) => e.active && e.manifest.name === name)?.manifest;
+    // A member of the embedded default: its agent's state dir is on this machine.
+    const stateDir = readInventory(layout)?.agents.find((a) => a.member === name)?.stateDir;
+    if (!stateDir) return undefined;
+    const m = readManifests(new StateLayout(stateDir), { skipInvalid: true }).find((e) => e.active && e.manifest.name === name)?.manifest;
     if (!m) return undefined;
     return { clientURL: m.clientURL, dbSize: fs.statSync(path.join(m.dataDir, 'member', 'snap', 'db')).size };
   } catch {

@@ -39,7 +39,8 @@ export async function auditCommand(cmd: Command, argv: string[], outcome: 'succe
   try {
     ctx = new Context(cmd.optsWithGlobals() as GlobalFlags);
     const conn = ctx.connectionOptions();
-    if (etcdReachable) {
+    // After `cluster down` no member is left to take the entry: it goes to the state dir at once.
+    if (etcdReachable && commandPath(cmd) !== 'cluster down') {
       const { EtcdClient } = await import('../etcd/client.ts');
       client = new EtcdClient({ ...conn, commandTimeoutMs: 1000, dialTimeoutMs: 1000 });
     }

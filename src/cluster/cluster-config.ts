@@ -5,7 +5,7 @@ import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import type { Credentials } from '../etcd/connection.ts';
 import { storedCredentials } from './credentials.ts';
-import { readInventory } from './inventory.ts';
+import { requireInventory } from './inventory.ts';
 import { StateLayout } from './layout.ts';
 import { parseManifest, type MemberManifest } from './manifest.ts';
 import { tlsFiles } from './tls.ts';
@@ -81,9 +81,8 @@ export interface EmbeddedConnection {
 /** How to reach the embedded cluster: every member's client URL, its client certificate, root's credentials. */
 export function embeddedConnection(layout: StateLayout): EmbeddedConnection {
   const cfg = requireClusterConfig(layout);
-  // A cluster across agents (`cluster init`): its members' URLs are in the inventory.
-  const inv = readInventory(layout);
-  const endpoints = inv ? inv.agents.map((a) => a.clientURL) : readManifests(layout).map((e) => e.manifest.clientURL);
+  // Every cluster runs on agents (the embedded default's too): its members' URLs are in the inventory.
+  const endpoints = requireInventory(layout).agents.map((a) => a.clientURL);
   const auth = storedCredentials(layout);
   const conn: EmbeddedConnection = { endpoints, ...(auth ? { auth } : {}) };
   if (!cfg.tls) return conn;

@@ -13,6 +13,11 @@ export interface InventoryAgent {
   member: string;
   clientURL: string;
   peerURL: string;
+  /**
+   * The agent's state dir when warden runs the agent itself on this machine (the embedded
+   * default, under <state>/agents/): `cluster up` starts it and `cluster down` stops it.
+   */
+  stateDir?: string;
 }
 
 export interface Inventory {
@@ -48,4 +53,18 @@ export function agentOfMember(inv: Inventory, member: string): InventoryAgent {
   const a = inv.agents.find((x) => x.member === member);
   if (!a) throw new WardenError(`no member named "${member}" in the inventory: members are ${inv.agents.map((x) => x.member).join(', ')}`);
   return a;
+}
+
+/**
+ * The inventory of the cluster in this state dir, or one line saying why there is none: every
+ * cluster warden makes has one (the embedded default's too); a state dir with only cluster.json
+ * was made by a warden from before the agents.
+ */
+export function requireInventory(layout: StateLayout): Inventory {
+  const inv = readInventory(layout);
+  if (inv) return inv;
+  if (fs.existsSync(layout.clusterFile)) {
+    throw new WardenError(`${layout.root} holds a cluster made by an earlier warden (members supervised without agents): take a backup with \`warden backup\`, then create a new cluster in another --state-dir and restore it there`);
+  }
+  throw new WardenError(`no warden cluster in ${layout.root}: run \`warden cluster up\`, or pass --state-dir / --endpoints`);
 }

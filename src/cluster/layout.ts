@@ -25,6 +25,13 @@ export function resolveStateDir(flag?: string): string {
 export class StateLayout {
   constructor(readonly root: string) {}
 
+  /** The embedded default's agents, one state dir each (<state>/agents/<member>/), and their token. */
+  get agentsDir(): string {
+    return path.join(this.root, 'agents');
+  }
+  get agentTokenFile(): string {
+    return path.join(this.agentsDir, 'token');
+  }
   get agentFile(): string {
     return path.join(this.root, 'agent.json');
   }

@@ -8,8 +8,6 @@ import fs from 'node:fs';
 import { WardenError } from '../errors.ts';
 import { pidAlive, processCmdline, writeFileAtomic } from '../util/fsutil.ts';
 import { isPortFree } from '../util/ports.ts';
-import { EtcdClient } from '../etcd/client.ts';
-import { embeddedConnection } from './cluster-config.ts';
 import { StateLayout } from './layout.ts';
 import { etcdArgs, parseManifest, portOf, type MemberManifest } from './manifest.ts';
 import { parsePodManifest } from './pod.ts';
@@ -106,28 +104,10 @@ export class Supervisor {
     this.watcher?.close();
     if (this.timer) clearInterval(this.timer);
     await this.reconciling?.catch(() => undefined);
-    // Followers first, the leader last: a leader stopping while its followers still run tries
-    // to hand over leadership to one that is itself stopping, and waits ~7 s for it.
-    const leader = await this.leaderName().catch(() => undefined);
-    await Promise.all([...this.running.keys()].filter((n) => n !== leader).map((name) => this.stopMember(name, 'stopped')));
-    if (leader) await this.stopMember(leader, 'stopped');
+    // An agent's supervisor runs one member: the order of stops across hosts is the admin's (embedded.ts).
+    await Promise.all([...this.running.keys()].map((name) => this.stopMember(name, 'stopped')));
     this.unlock();
     this.opts.log('supervisor stopped');
-  }
-
-  /** The name of the running member that leads, asked with a short timeout. */
-  private async leaderName(): Promise<string | undefined> {
-    const running = [...this.running.values()];
-    if (running.length < 2) return undefined;
-    const conn = embeddedConnection(this.layout);
-    const client = new EtcdClient({ endpoints: running.map((r) => r.manifest.clientURL), ...(conn.tls ? { tls: conn.tls } : {}), commandTimeoutMs: 1000, dialTimeoutMs: 500 });
-    try {
-      const statuses = await Promise.all(running.map(async (r) => ({ r, st: await client.member(r.manifest.clientURL).status().catch(() => undefined) })));
-      const found = statuses.find(({ st }) => st && st.leader === st.header.member_id);
-      return found?.r.manifest.name;
-    } finally {
-      client.close();
-    }
   }
 
   private lock(): void {

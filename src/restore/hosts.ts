@@ -60,7 +60,7 @@ export async function stopAll(hosts: MemberHost[], log: Log, client?: EtcdClient
 }
 
 /** The host whose member leads, asked with a short timeout; undefined when none answers as leader. */
-async function leaderOf(client: EtcdClient, hosts: MemberHost[]): Promise<MemberHost | undefined> {
+export async function leaderOf<H extends MemberHost>(client: EtcdClient, hosts: H[]): Promise<H | undefined> {
   const found = await Promise.all(hosts.map(async (h) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const st = await Promise.race([

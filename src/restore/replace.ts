@@ -15,7 +15,7 @@ import { splitAddress } from '../agent/client.ts';
 import type { Credentials } from '../etcd/connection.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { addBack, removeMember } from './hosts.ts';
-import { addMemberBack, embeddedClient, listMovedAside, memberEntry, placeManifest, verifyAgreement, waitStopped, type Agreement, type Log } from './members.ts';
+import { embeddedClient, verifyAgreement, type Agreement, type Log } from './members.ts';
 
 export interface ReplaceOptions {
   name: string;
@@ -54,31 +54,6 @@ async function checkQuorum(client: ReturnType<typeof embeddedClient>, name: stri
   const refusal = target && !target.isLearner ? quorumAfterRemoval(voting.length, healthy.filter(Boolean).length, name) : undefined;
   if (refusal) throw new WardenError(`nothing was changed: ${refusal}`);
   return target;
-}
-
-/** The same runbook on the local cluster: the member comes back on this machine with an empty data dir. */
-export async function replaceLocalMember(layout: StateLayout, o: ReplaceOptions): Promise<ReplaceSummary> {
-  if (o.agent) throw new WardenError('--agent needs a cluster across agents (`warden cluster init`): the local cluster runs every member on this machine');
-  const entry = memberEntry(layout, o.name);
-  const m = entry.manifest;
-  const token = readClusterConfig(layout)?.token ?? m.initialClusterToken;
-  const client = embeddedClient(layout, o.auth);
-  try {
-    const target = await checkQuorum(client, o.name, m.peerURL);
-    placeManifest(layout, m, false);
-    await waitStopped(layout, m);
-    if (target) {
-      await removeMember(client, target.ID);
-      o.log(`removed ${o.name} (ID ${target.ID.toString(16)}) from the cluster`);
-    }
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    await addMemberBack(layout, client, m, token, stamp, o.log);
-    const agreement = await verifyAgreement(client);
-    o.log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
-    return { name: o.name, from: 'this machine', to: 'this machine', movedAside: listMovedAside(layout, stamp), agreement };
-  } finally {
-    client.close();
-  }
 }
 
 export async function replaceMember(layout: StateLayout, inv: Inventory, o: ReplaceOptions): Promise<ReplaceSummary> {

@@ -2,28 +2,23 @@
 // one resumable command. Every phase is recorded in <state>/restore.json before it runs, so a
 // restore killed at any point completes when run again. Data dirs are moved aside, never
 // deleted.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import { readArchive, type BackupInfo } from '../backup/archive.ts';
-import { isEncryptedName } from '../backup/names.ts';
-import { etcdVersion, requireTool } from '../cluster/binaries.ts';
-import { readClusterConfig, readManifests, requireClusterConfig } from '../cluster/cluster-config.ts';
-import { readInventory } from '../cluster/inventory.ts';
-import { startSupervisorDetached, supervisorPid } from '../cluster/control.ts';
+import { readClusterConfig } from '../cluster/cluster-config.ts';
+import { requireInventory } from '../cluster/inventory.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { encryptionConfigFile } from '../encryption/store.ts';
 import { parseEncryptionConfig, type EncryptionConfig } from '../encryption/config.ts';
 import { allKeys, managedRule, writeKeyOf } from '../encryption/plan.ts';
-import { installRestoredConfig, settleRestoredEncryption, withWriteKey, writtenWithFromBackup, writtenWithFromStorage } from '../encryption/restored.ts';
+import { installRestoredConfig, withWriteKey, writtenWithFromBackup, writtenWithFromStorage } from '../encryption/restored.ts';
 import { inspectSnapshot } from '../snapshot/inspect.ts';
 import type { Credentials } from '../etcd/connection.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
-import { addMembersBack, embeddedClient, warnIfAuthOff, listMovedAside, moveAside, movedAsideDir, startAlone, stopAllMembers, verifyAgreement, type Agreement, type Log } from './members.ts';
-import { chooseSet, findSet, type ChosenSet } from './set.ts';
-import { discardScratch, installRestored, restoreIntoScratch, restoreTool } from './tools.ts';
-import { LazyScratch, sweepScratch } from '../util/scratch.ts';
+import { movedAsideDir, type Agreement, type Log } from './members.ts';
+import { type ChosenSet } from './set.ts';
+import { LazyScratch } from '../util/scratch.ts';
 
 export type Phase = 'stop' | 'aside' | 'restore' | 'keys' | 'start' | 'encryption' | 'add' | 'verify';
 const PHASES: Phase[] = ['stop', 'aside', 'restore', 'keys', 'start', 'encryption', 'add', 'verify'];
@@ -112,158 +107,7 @@ export function readConfigFile(file: string): EncryptionConfig {
 export type PreparedSet = Omit<ChosenSet, 'info' | 'archive'> & { archive?: string; encryptionConfig?: string };
 
 export async function restoreCluster(opts: RestoreOptions & { prepared?: PreparedSet }): Promise<RestoreSummary> {
-  const { layout, log } = opts;
-  requireClusterConfig(layout);
-  const inv = readInventory(layout);
-  if (inv) return (await import('./restore-hosts.ts')).restoreAcrossAgents(opts, inv);
-  const etcdBinary = requireTool('etcd'); // fails here, before anything changes, when etcd is missing
-  const tool = restoreTool(); // and here when no restore tool exists
-  const manifests = readManifests(layout);
-  const found = opts.prepared ?? findSet(opts.dir, { ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}) });
-  // What a restore killed with -9 left: its decrypted copy of an encrypted snapshot.
-  for (const line of sweepScratch(layout.root)) log(line);
-  const plaintext = opts.plaintext ?? new LazyScratch('decrypted', log, layout.root);
-  try {
-    return await restoreFound(opts, found, plaintext, etcdBinary, tool, manifests);
-  } finally {
-    plaintext.remove();
-  }
-}
-
-async function restoreFound(
-  opts: RestoreOptions & { prepared?: PreparedSet },
-  found: PreparedSet | { timestamp: string; snapshot: string },
-  plaintext: LazyScratch,
-  etcdBinary: string,
-  tool: ReturnType<typeof restoreTool>,
-  manifests: ReturnType<typeof readManifests>,
-): Promise<RestoreSummary> {
-  const { layout, log } = opts;
-  const setOptions = {
-    ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
-    ...(opts.identity ? { identity: opts.identity } : {}), scratch: () => plaintext.dir,
-  };
-  let rec: RestoreRecord | undefined;
-  try {
-    rec = JSON.parse(fs.readFileSync(recordFile(layout), 'utf8')) as RestoreRecord;
-  } catch {
-    rec = undefined;
-  }
-  if (rec && rec.timestamp !== found.timestamp) {
-    throw new WardenError(`an interrupted restore of backup ${rec.timestamp} is pending in ${recordFile(layout)}: run the restore of that backup again to finish it (or remove the file to abandon it)`);
-  }
-  const recovery = rec?.recovery ?? opts.recoveryMember ?? manifests[0]?.manifest.name;
-  const recoveryEntry = manifests.find((e) => e.manifest.name === recovery);
-  if (!recovery || !recoveryEntry) throw new WardenError(`no member named "${recovery}" to restore into: members are ${manifests.map((e) => e.manifest.name).join(', ')}`);
-  const m = recoveryEntry.manifest;
-  // An encrypted set is decrypted (and so verified) before anything else: etcdctl restores the
-  // plaintext copy, which exists only in the scratch folder, and only until etcdctl has read it.
-  const decrypted = !opts.prepared && isEncryptedName(found.snapshot) ? await chooseSet(opts.dir, { ...setOptions, etcdVersion: etcdVersion(etcdBinary) }) : undefined;
-  const spec = {
-    // The set found now (one timestamp with the record's): a resumed --from-url restore has downloaded it again elsewhere.
-    snapshot: (decrypted ?? found).snapshot, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL,
-    token: rec?.token ?? `warden-${crypto.randomBytes(6).toString('hex')}`, bumpRevision: 1_000_000_000,
-  };
-  // The snapshot restore writes only a scratch dir next to the recovery member's data dir and
-  // changes nothing else, so it runs while the set is checked and the members stop (its part of
-  // the time the cluster is down); the "restore" phase moves it into place.
-  const restoring = !rec || pending(rec.phase, 'restore') ? restoreIntoScratch(spec) : undefined;
-  restoring?.catch(() => undefined); // its error is reported where it is awaited
-  // Stops here (etcdctl finished, its scratch dir removed) when anything fails before the install.
-  const abandon = async (err: unknown): Promise<never> => {
-    if (restoring && (await restoring.then(() => true, () => false))) discardScratch(spec);
-    plaintext.remove();
-    throw err;
-  };
-
-  let set: PreparedSet;
-  try {
-    // Asked while etcdctl restores (each `--version` is a process start).
-    const localVersion = etcdVersion(etcdBinary);
-    set = opts.prepared ?? decrypted ?? (await chooseSet(opts.dir, { ...setOptions, etcdVersion: localVersion }));
-    log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${decrypted ? `${found.snapshot} (decrypted and verified)` : set.snapshot}`);
-    if (!restoring) plaintext.remove(); // a resumed restore past etcdctl's part does not need it
-    if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
-    else {
-      // Validate the keys before anything changes: the restored cluster must read its values.
-      const cfgFile = set.archive ? undefined : set.encryptionConfig;
-      const writtenWith = cfgFile ? await checkKeysMatch(set.snapshot, readConfigFile(cfgFile), cfgFile) : undefined;
-      rec = {
-        timestamp: set.timestamp, snapshot: decrypted ? found.snapshot : spec.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
-        recovery, token: spec.token, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop', ...(writtenWith ? { writtenWith } : {}),
-      };
-      save(layout, rec);
-    }
-  } catch (err) {
-    return abandon(err);
-  }
-  const r = rec;
-  const step = (phase: Phase) => {
-    r.phase = phase;
-    save(layout, r);
-  };
-
-  if (!supervisorPid(layout)) {
-    await startSupervisorDetached(layout);
-    log('started the supervisor');
-  }
-  try {
-    if (pending(r.phase, 'stop')) {
-      await stopAllMembers(layout, log);
-      step('aside');
-    }
-    if (pending(r.phase, 'aside')) {
-      for (const { manifest: x } of readManifests(layout)) {
-        const to = moveAside(layout, x.dataDir, x.name, r.stamp);
-        if (to) log(`moved the data dir of ${x.name} aside to ${to}`);
-      }
-      step('restore');
-    }
-  } catch (err) {
-    return abandon(err);
-  }
-  if (restoring) {
-    await restoring;
-    plaintext.remove(); // etcdctl has read it
-    const leftover = moveAside(layout, m.dataDir, `${m.name}-partial`, r.stamp);
-    if (leftover) log(`moved what an interrupted restore left in ${m.dataDir} aside to ${leftover}`);
-    installRestored(spec);
-    log(`restored the snapshot into ${m.dataDir} with ${tool.kind} as a new one-member cluster`);
-    if (!tool.canBump) log(`note: ${tool.kind} ${etcdVersion(tool.bin)} cannot bump the revision on restore (etcdutl --bump-revision --mark-compacted needs etcd >= 3.6): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
-    step('keys');
-  }
-  if (pending(r.phase, 'keys')) {
-    await installSetKeys(layout, r, opts.identity, log);
-    step('start');
-  }
-  // The set's auth store comes back with it: its users, and whether auth is on at all.
-  const client = embeddedClient(layout, opts.auth);
-  try {
-    if (pending(r.phase, 'start')) {
-      const current = readManifests(layout).find((e) => e.manifest.name === recovery)?.manifest ?? recoveryEntry.manifest;
-      await startAlone(layout, current, r.token, log);
-      step('encryption');
-    }
-    if (pending(r.phase, 'encryption')) {
-      // The desired type and the controller's record came back with the data; once every value
-      // is known to be written with the installed write key, the record says so too.
-      const settled = await settleRestoredEncryption(client, encryptionConfigFile(layout.root), r.writtenWith);
-      if (settled.recorded) log(`recorded that every restored value is written with ${r.writtenWith}: no encryption migration is needed`);
-      log(`encryption: ${settled.condition.reason} (${settled.condition.message})`);
-      step('add');
-    }
-    if (pending(r.phase, 'add')) {
-      await addMembersBack(layout, client, readManifests(layout).filter((x) => x.manifest.name !== recovery).map((e) => e.manifest), r.token, r.stamp, log);
-      step('verify');
-    }
-    const agreement = await verifyAgreement(client);
-    log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
-    await warnIfAuthOff(layout, opts.auth, log);
-    fs.rmSync(recordFile(layout), { force: true });
-    return { timestamp: r.timestamp, revision: set.status.revision, recovery, movedAside: listMovedAside(layout, r.stamp), agreement, bumped: tool.canBump };
-  } finally {
-    client.close();
-  }
+  return (await import('./restore-hosts.ts')).restoreAcrossAgents(opts, requireInventory(opts.layout));
 }
 
 /**

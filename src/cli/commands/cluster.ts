@@ -1,13 +1,9 @@
 // `warden cluster ...`: the local cluster that warden supervises (see src/cluster/).
 import type { Command, Option } from 'commander';
-import { requireTool } from '../../cluster/binaries.ts';
-import fs from 'node:fs';
-import { clusterDown, clusterStatus, clusterUp, startMember, stopMember, tlsClientFiles, type MemberRow } from '../../cluster/control.ts';
-import { readInventory } from '../../cluster/inventory.ts';
+import { tlsClientFiles, turnAuthOn, type MemberRow } from '../../cluster/control.ts';
+import { readInventory, requireInventory } from '../../cluster/inventory.ts';
 import { etcdctlAuthPrefix } from '../../cluster/credentials.ts';
-import { Supervisor } from '../../cluster/supervisor.ts';
 import type { Context } from '../context.ts';
-import { UsageError } from '../../errors.ts';
 import { durationOption, wholeNumberOption } from '../options.ts';
 import { render } from '../printer.ts';
 
@@ -65,29 +61,25 @@ export function registerCluster(program: Command, ctx: Ctx): void {
       const c = ctx(cmd);
       const timeoutMs = opts.timeout;
       c.format('table');
-      const inv = readInventory(c.layout);
-      if (inv) {
+      const { isEmbedded, embeddedUp } = await import('../../agent/embedded.ts');
+      const { startAgentMembers, agentMemberRows } = await import('../../agent/members.ts');
+      let inv = readInventory(c.layout);
+      if (inv && !isEmbedded(c.layout)) {
         // A cluster across agents (`cluster init`): every member starts on its host.
-        const { startAgentMembers, agentMemberRows } = await import('../../agent/members.ts');
         await startAgentMembers(c.layout, inv, timeoutMs);
-        const rows = await agentMemberRows(c.layout, inv);
-        c.print(renderMembers(c, rows));
-        if (c.format('table') !== 'json') c.print(`cluster is healthy (${rows.length} members on ${rows.length} agents)`);
-        return;
+        if (opts.auth) await turnAuthOn(c.layout, (l) => c.io.err(l));
+      } else {
+        inv = (await embeddedUp(c.layout, {
+          members: opts.members, tls: opts.tls, auth: opts.auth, timeoutMs, log: (l) => c.io.err(l),
+          ...(opts.basePort !== undefined ? { basePort: opts.basePort } : {}),
+          ...(opts.etcdArg ? { etcdArgs: opts.etcdArg } : {}),
+        })).inv;
       }
-      const res = await clusterUp(c.layout, {
-        members: opts.members,
-        tls: opts.tls,
-        auth: opts.auth,
-        ...(opts.basePort !== undefined ? { basePort: opts.basePort } : {}),
-        ...(opts.etcdArg ? { etcdArgs: opts.etcdArg } : {}),
-        timeoutMs,
-        log: (l) => c.io.err(l),
-      });
-      c.print(renderMembers(c, res.rows));
+      const rows = await agentMemberRows(c.layout, inv);
+      c.print(renderMembers(c, rows));
       if (c.format('table') !== 'json') {
-        c.print(`cluster is healthy (${res.rows.length} members, state in ${c.layout.root})`);
-        for (const h of connectionHint(c, res.rows)) c.print(h);
+        c.print(`cluster is healthy (${rows.length} members, state in ${c.layout.root})`);
+        for (const h of connectionHint(c, rows)) c.print(h);
       }
     });
 
@@ -96,14 +88,12 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .description('stop every member and the supervisor; data stays in the state dir (across agents: every member stops on its host, the agents stay up)')
     .action(async (_o: unknown, cmd: Command) => {
       const c = ctx(cmd);
-      const inv = readInventory(c.layout);
-      if (inv) {
-        // Across agents: each member stops on its host (followers first); the agents stay up.
-        const { stopAgentMembers } = await import('../../agent/members.ts');
-        await stopAgentMembers(c.layout, inv, (l) => c.print(l));
-        return;
-      }
-      await clusterDown(c.layout, (l) => c.print(l));
+      const inv = requireInventory(c.layout);
+      const { embeddedDown, isEmbedded } = await import('../../agent/embedded.ts');
+      if (isEmbedded(c.layout)) return embeddedDown(c.layout, inv, (l) => c.print(l));
+      // Across agents: each member stops on its host (followers first); the agents stay up.
+      const { stopAgentMembers } = await import('../../agent/members.ts');
+      await stopAgentMembers(c.layout, inv, (l) => c.print(l));
     });
 
   cluster
@@ -113,8 +103,7 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .action(async (_o: unknown, cmd: Command) => {
       const c = ctx(cmd);
       c.format('table');
-      const inv = readInventory(c.layout);
-      if (!inv) return c.print(renderMembers(c, clusterStatus(c.layout)));
+      const inv = requireInventory(c.layout);
       const { agentMemberRows } = await import('../../agent/members.ts');
       const rows = await agentMemberRows(c.layout, inv);
       c.print(renderMembers(c, rows));
@@ -128,14 +117,9 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .addOption(durationOption('--timeout <duration>', 'how long to wait for it to stop', { default: '30s' }))
     .action(async (name: string, opts: { timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
-      const inv = readInventory(c.layout);
-      if (inv) {
-        const { stopAgentMember } = await import('../../agent/members.ts');
-        const host = await stopAgentMember(c.layout, inv, name, opts.timeout);
-        return c.print(`member ${name} stopped on agent ${host} (its manifest moved out)`);
-      }
-      await stopMember(c.layout, name, opts.timeout);
-      c.print(`member ${name} stopped (manifest moved to ${c.layout.stoppedManifestFile(name)})`);
+      const { stopAgentMember } = await import('../../agent/members.ts');
+      const host = await stopAgentMember(c.layout, requireInventory(c.layout), name, opts.timeout);
+      c.print(`member ${name} stopped on agent ${host} (its manifest moved out)`);
     });
 
   cluster
@@ -144,14 +128,9 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .addOption(durationOption('--timeout <duration>', 'how long to wait for it to become healthy', { default: '60s' }))
     .action(async (name: string, opts: { timeout: number }, cmd: Command) => {
       const c = ctx(cmd);
-      const inv = readInventory(c.layout);
-      if (inv) {
-        const { startAgentMember } = await import('../../agent/members.ts');
-        const host = await startAgentMember(c.layout, inv, name, opts.timeout);
-        return c.print(`member ${name} started on agent ${host} and healthy`);
-      }
-      await startMember(c.layout, name, opts.timeout);
-      c.print(`member ${name} started and healthy`);
+      const { startAgentMember } = await import('../../agent/members.ts');
+      const host = await startAgentMember(c.layout, requireInventory(c.layout), name, opts.timeout);
+      c.print(`member ${name} started on agent ${host} and healthy`);
     });
 
   cluster
@@ -160,15 +139,8 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .addOption(wholeNumberOption('--lines <n>', 'how many lines', { min: 1, max: 100_000, hint: 'e.g. --lines 50', default: 100 }))
     .action(async (name: string, opts: { lines: number }, cmd: Command) => {
       const c = ctx(cmd);
-      const inv = readInventory(c.layout);
-      if (inv) {
-        const { agentMemberLog } = await import('../../agent/members.ts');
-        return c.io.out((await agentMemberLog(c.layout, inv, name, opts.lines)).replace(/\n$/, ''));
-      }
-      const row = clusterStatus(c.layout).find((r) => r.name === name);
-      if (!row) throw new UsageError(`no member named "${name}" in ${c.layout.root}: members are ${clusterStatus(c.layout).map((r) => r.name).join(', ')}`);
-      const lines = (fs.existsSync(row.logFile) ? fs.readFileSync(row.logFile, 'utf8') : '').split('\n').filter((l, i, all) => l || i < all.length - 1);
-      c.io.out(lines.slice(-opts.lines).join('\n'));
+      const { agentMemberLog } = await import('../../agent/members.ts');
+      c.io.out((await agentMemberLog(c.layout, requireInventory(c.layout), name, opts.lines)).replace(/\n$/, ''));
     });
 
   cluster
@@ -196,17 +168,6 @@ export function registerCluster(program: Command, ctx: Ctx): void {
         c.print(`cluster is healthy (${rows.length} members on ${rows.length} agents, inventory in ${c.layout.inventoryFile})`);
         for (const h of connectionHint(c, rows)) c.print(h);
       }
-    });
-
-  cluster
-    .command('supervise', { hidden: true })
-    .description('run the supervisor in the foreground (what `cluster up` starts in the background)')
-    .action(async (_o: unknown, cmd: Command) => {
-      const c = ctx(cmd);
-      const sup = new Supervisor(c.layout, { etcdBin: requireTool('etcd'), log: (l) => c.print(`${new Date().toISOString()} ${l}`) });
-      await sup.start();
-      await untilSignal();
-      await sup.stop();
     });
 }
 

@@ -37,14 +37,14 @@ export function registerMember(program: Command, ctx: Ctx): void {
       const format = c.format('simple');
       const t0 = Date.now();
       const log = (l: string) => c.io.err(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`);
-      const { readInventory } = await import('../../cluster/inventory.ts');
-      const { replaceMember, replaceLocalMember } = await import('../../restore/replace.ts');
+      const { requireInventory } = await import('../../cluster/inventory.ts');
+      const { replaceMember } = await import('../../restore/replace.ts');
       const auth = c.credentials();
       const o = { name, log, ...(f.agent ? { agent: f.agent } : {}), ...(auth ? { auth } : {}) };
-      const inv = readInventory(c.layout);
+      const inv = requireInventory(c.layout);
       let token: string | undefined;
       if (f.tokenFile) token = (await import('../../agent/init.ts')).readTokenFile(f.tokenFile);
-      const res = inv ? await replaceMember(c.layout, inv, { ...o, ...(token ? { token } : {}) }) : await replaceLocalMember(c.layout, o);
+      const res = await replaceMember(c.layout, inv, { ...o, ...(token ? { token } : {}) });
       c.print(render(format, {
         json: () => res,
         simple: () => [

@@ -1,13 +1,10 @@
-// `warden run`: the embedded default. Creates the local cluster on first use, supervises its
-// members in this process, runs the operator beside it, prints where everything is, and on
-// Ctrl-C stops all of it cleanly.
+// `warden run`: the embedded default. Creates the local cluster on first use (one agent per
+// member on this machine, src/agent/embedded.ts), runs the operator in this process beside it,
+// prints where everything is, and on Ctrl-C stops all of it cleanly.
 import path from 'node:path';
 import type { Command } from 'commander';
 import { WardenError } from '../../errors.ts';
-import { requireTool } from '../../cluster/binaries.ts';
-import { readClusterConfig, readManifests } from '../../cluster/cluster-config.ts';
-import { clusterStatus, createCluster, supervisorPid, turnAuthOn, waitHealthy } from '../../cluster/control.ts';
-import { Supervisor } from '../../cluster/supervisor.ts';
+import { readInventory, type Inventory } from '../../cluster/inventory.ts';
 import { tlsFiles } from '../../cluster/tls.ts';
 import { checkListen } from '../../util/ports.ts';
 import type { Operator } from '../../operator/operator.ts';
@@ -43,32 +40,28 @@ export function registerRun(program: Command, ctx: Ctx): void {
       const options = operatorOptions(opts, c, log);
       const timeoutMs = opts.timeout;
       const layout = c.layout;
-      const etcdBin = requireTool('etcd');
-      const bg = supervisorPid(layout);
-      if (bg) {
-        throw new WardenError(`the cluster in ${layout.root} already runs under a background supervisor (pid ${bg}): run \`warden operator\` beside it, or \`warden cluster down\` first`);
+      const { embeddedDown, embeddedUp, isEmbedded, runningLocalAgents } = await import('../../agent/embedded.ts');
+      const existing = readInventory(layout);
+      if (existing && !isEmbedded(layout)) {
+        throw new WardenError(`${layout.root} holds a cluster across agents (\`cluster init\`): run \`warden operator\` for it; \`warden run\` runs the embedded default`);
+      }
+      const bg = existing ? runningLocalAgents(existing) : [];
+      if (bg.length) {
+        throw new WardenError(`the cluster in ${layout.root} already runs in the background (agent pids ${bg.join(', ')}): run \`warden operator\` beside it, or \`warden cluster down\` first`);
       }
       // The operator listens last; a taken port is found now, not after every member started.
       await checkListen(options.listenHost, options.listenPort);
-      let rollback: (() => void) | undefined;
-      if (!readClusterConfig(layout)) {
-        rollback = await createCluster(layout, { members: opts.members, tls: opts.tls, log });
-      } else {
-        readManifests(layout);
-      }
-      const sup = new Supervisor(layout, { etcdBin, log });
       let op: Operator | undefined;
       let client: ReturnType<Context['client']> | undefined;
+      let inv: Inventory | undefined;
       const stopAll = async () => {
         await op?.stop().catch(() => undefined);
         client?.close();
-        await sup.stop();
+        const current = inv ?? readInventory(layout);
+        if (current) await embeddedDown(layout, current, log).catch((err: unknown) => log(`warning: ${(err as Error).message}`));
       };
       try {
-        const since = Date.now();
-        await sup.start();
-        await waitHealthy(layout, timeoutMs, undefined, since);
-        if (opts.auth) await turnAuthOn(layout, log);
+        inv = (await embeddedUp(layout, { members: opts.members, tls: opts.tls, auth: opts.auth, timeoutMs, log })).inv;
         client = c.client();
         await checkCredentials(client);
         // Loaded here: the operator's libraries (prom-client, Hono) are for this command only.
@@ -77,16 +70,16 @@ export function registerRun(program: Command, ctx: Ctx): void {
         await op.start();
       } catch (err) {
         await stopAll();
-        rollback?.();
         throw err;
       }
-      const rows = clusterStatus(layout);
+      const { agentMemberRows } = await import('../../agent/members.ts');
+      const rows = await agentMemberRows(layout, inv);
       c.print('');
       c.print(renderMembers(c, rows, 'table'));
       c.print([
-        `etcd-warden is running: ${rows.length} healthy members, state in ${layout.root}`,
-        `  logs:       ${layout.logsDir}/`,
-        `  manifests:  ${layout.manifestsDir}/ (move one out to stop that member)`,
+        `etcd-warden is running: ${rows.length} healthy members, one agent each, state in ${layout.root}`,
+        `  logs:       ${layout.agentsDir}/<member>/logs/ (or: npx warden cluster logs ${rows[0]?.name ?? 'etcd-1'})`,
+        `  manifests:  ${layout.agentsDir}/<member>/manifests/ (or: npx warden cluster stop-member NAME)`,
         `  operator:   ${op.url}/healthz  ${op.url}/metrics`,
         ...apiHint(layout.tlsDir, op.url ?? '', opts),
         `  try:        npx warden endpoint status --cluster -w table`,

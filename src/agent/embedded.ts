@@ -1,0 +1,240 @@
+// The embedded default. With no agents given, `cluster up` and `run` start one `warden agent`
+// per member on this machine (on loopback, each with its state dir under <state>/agents/<member>/
+// and a token generated into <state>/agents/token), then `cluster init` over them. From then on
+// the local cluster is a cluster across agents like any other: status, restore, quorum restore,
+// member replace and the rest take the same path as on real hosts. What is local is only that
+// warden starts and stops the agent processes itself.
+//
+// A new cluster's plan (members, ports, agents) is written to <state>/agents/embedded.json before
+// any agent starts, so a `cluster up` killed at any point finishes when run again; one that fails
+// removes everything it created.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { WARDEN_BIN } from '../paths.ts';
+import { UsageError, WardenError } from '../errors.ts';
+import { requireTool } from '../cluster/binaries.ts';
+import { readClusterConfig } from '../cluster/cluster-config.ts';
+import { stopSupervised, supervisorPid, turnAuthOn, validateMemberCount } from '../cluster/control.ts';
+import { storedCredentials } from '../cluster/credentials.ts';
+import { readInventory, requireInventory, type Inventory, type InventoryAgent } from '../cluster/inventory.ts';
+import { StateLayout } from '../cluster/layout.ts';
+import { memberNames } from '../cluster/manifest.ts';
+import { lastLogLine } from '../cluster/supervisor.ts';
+import { EtcdClient } from '../etcd/client.ts';
+import { leaderOf } from '../restore/hosts.ts';
+import { writeFileAtomic } from '../util/fsutil.ts';
+import { freePorts, isPortFree } from '../util/ports.ts';
+import { EndWait, waitFor } from '../util/wait.ts';
+import { agentHosts } from './host.ts';
+import { clusterInit, etcdTls } from './init.ts';
+import { startAgentMembers } from './members.ts';
+
+const LOOPBACK = '127.0.0.1';
+
+export interface EmbeddedOptions {
+  members: number;
+  tls: boolean;
+  /** Turn etcd authentication on (root with a generated password), on a new or an existing cluster. */
+  auth?: boolean;
+  basePort?: number;
+  /** Extra etcd flags for every member. */
+  etcdArgs?: string[];
+  timeoutMs: number;
+  log: (line: string) => void;
+}
+
+/** <state>/agents/embedded.json: what a new embedded cluster is made of, written before anything starts. */
+interface EmbeddedPlan {
+  kind: 'WardenEmbedded';
+  tls: boolean;
+  etcdArgs?: string[];
+  agents: { member: string; address: string; stateDir: string; client: number; peer: number }[];
+}
+
+function planFile(layout: StateLayout): string {
+  return path.join(layout.agentsDir, 'embedded.json');
+}
+
+/** The agents warden runs itself on this machine (the embedded default's). */
+export function localAgents(inv: Inventory): (InventoryAgent & { stateDir: string })[] {
+  return inv.agents.filter((a): a is InventoryAgent & { stateDir: string } => !!a.stateDir);
+}
+
+/** The pid of the agent running from `stateDir` (it holds its supervisor's lock there), if any. */
+export function localAgentPid(stateDir: string): number | undefined {
+  return supervisorPid(new StateLayout(stateDir));
+}
+
+/** Whether this state dir holds an embedded cluster, or nothing yet (so `cluster up` may make one). */
+export function isEmbedded(layout: StateLayout): boolean {
+  const inv = readInventory(layout);
+  if (inv) return localAgents(inv).length > 0;
+  return fs.existsSync(planFile(layout)) || !readClusterConfig(layout);
+}
+
+/**
+ * `cluster up` without agents: creates the embedded cluster the first time (or finishes one a
+ * killed `cluster up` left), or starts its agents and members again. Waits until every member
+ * is healthy.
+ */
+export async function embeddedUp(layout: StateLayout, o: EmbeddedOptions): Promise<{ created: boolean; inv: Inventory }> {
+  const inv = readInventory(layout);
+  if (!inv && readClusterConfig(layout) && !fs.existsSync(planFile(layout))) requireInventory(layout);
+  if (inv?.phase === 'ready') {
+    fs.rmSync(planFile(layout), { force: true });
+    requireTool('etcd');
+    const down = localAgents(inv).filter((a) => !localAgentPid(a.stateDir));
+    await Promise.all(down.map((a) => startLocalAgent(layout, a)));
+    if (!down.length) o.log(`cluster in ${layout.root} is already up`);
+    await startAgentMembers(layout, inv, o.timeoutMs);
+    if (o.auth) await turnAuthOn(layout, o.log);
+    return { created: false, inv };
+  }
+  return { created: true, inv: await createEmbedded(layout, o) };
+}
+
+async function createEmbedded(layout: StateLayout, o: EmbeddedOptions): Promise<Inventory> {
+  const file = planFile(layout);
+  let plan: EmbeddedPlan | undefined;
+  try {
+    plan = JSON.parse(fs.readFileSync(file, 'utf8')) as EmbeddedPlan;
+  } catch {
+    plan = undefined;
+  }
+  const resumed = !!plan;
+  const createdRoot = !fs.existsSync(layout.root);
+  if (!plan) {
+    const { warning } = validateMemberCount(o.members);
+    if (warning) o.log(warning);
+    requireTool('etcd');
+    const names = memberNames(o.members);
+    const ports = await choosePorts(o.members, o.basePort);
+    plan = {
+      kind: 'WardenEmbedded', tls: o.tls, ...(o.etcdArgs?.length ? { etcdArgs: o.etcdArgs } : {}),
+      agents: names.map((member, i) => ({
+        member, address: `${LOOPBACK}:${ports.agents[i]}`, stateDir: path.join(layout.agentsDir, member),
+        client: ports.members[i]?.client as number, peer: ports.members[i]?.peer as number,
+      })),
+    };
+    fs.mkdirSync(layout.agentsDir, { recursive: true, mode: 0o700 });
+    if (!fs.existsSync(layout.agentTokenFile)) writeFileAtomic(layout.agentTokenFile, `${crypto.randomBytes(32).toString('base64')}\n`, 0o600);
+    writeFileAtomic(file, `${JSON.stringify(plan, null, 2)}\n`, 0o600);
+    o.log(`creating a ${o.members}-member cluster in ${layout.root}${o.tls ? ' with TLS' : ''}: one agent per member on ${LOOPBACK}`);
+  } else {
+    o.log(`finishing the cluster an interrupted \`cluster up\` began in ${layout.root}`);
+  }
+  const p = plan;
+  const agents = p.agents.map((a) => ({ member: a.member, address: a.address, stateDir: a.stateDir }));
+  try {
+    await Promise.all(agents.filter((a) => !localAgentPid(a.stateDir)).map((a) => startLocalAgent(layout, a)));
+    const token = fs.readFileSync(layout.agentTokenFile, 'utf8').trim();
+    const inv = await clusterInit(layout, {
+      agents: agents.map((a) => a.address), token, tls: p.tls, ...(p.etcdArgs ? { etcdArgs: p.etcdArgs } : {}),
+      ports: p.agents.map((a) => ({ client: a.client, peer: a.peer })), embedded: agents.map((a) => a.stateDir),
+      timeoutMs: o.timeoutMs, log: o.log,
+    });
+    fs.rmSync(file, { force: true });
+    if (o.auth) await turnAuthOn(layout, o.log);
+    return inv;
+  } catch (err) {
+    // A new cluster that does not come up leaves nothing behind; a resumed one is left for the next run.
+    if (!resumed) {
+      await Promise.all(agents.map((a) => stopSupervised(new StateLayout(a.stateDir)).catch(() => false)));
+      if (createdRoot) fs.rmSync(layout.root, { recursive: true, force: true });
+      else for (const f of [layout.agentsDir, layout.clusterFile, layout.inventoryFile, layout.tlsDir, layout.authDir]) fs.rmSync(f, { recursive: true, force: true });
+    }
+    throw err;
+  }
+}
+
+/** The member ports (client, peer) and the agents' ports: free ones, or from --base-port on. */
+async function choosePorts(count: number, basePort?: number): Promise<{ members: { client: number; peer: number }[]; agents: number[] }> {
+  if (basePort === undefined) {
+    const p = await freePorts(count * 3);
+    return {
+      members: Array.from({ length: count }, (_, i) => ({ client: p[2 * i] as number, peer: p[2 * i + 1] as number })),
+      agents: p.slice(2 * count),
+    };
+  }
+  if (!Number.isInteger(basePort) || basePort < 1024 || basePort + count * 3 > 65535) {
+    throw new UsageError(`--base-port must be a port from 1024 to ${65535 - count * 3} (got ${basePort})`);
+  }
+  const members = Array.from({ length: count }, (_, i) => ({ client: basePort + 2 * i, peer: basePort + 2 * i + 1 }));
+  const agents = Array.from({ length: count }, (_, i) => basePort + 2 * count + i);
+  for (const port of [...members.flatMap((x) => [x.client, x.peer]), ...agents]) {
+    if (!(await isPortFree(port))) throw new WardenError(`port ${LOOPBACK}:${port} is already in use: choose another --base-port, or omit it to pick free ports`);
+  }
+  return { members, agents };
+}
+
+/** Starts `warden agent` for one member in the background and waits until it listens. */
+export async function startLocalAgent(layout: StateLayout, a: { member: string; address: string; stateDir: string }): Promise<number> {
+  const logsDir = path.join(a.stateDir, 'logs');
+  fs.mkdirSync(logsDir, { recursive: true, mode: 0o700 });
+  const logFile = path.join(logsDir, 'agent.log');
+  const fd = fs.openSync(logFile, 'a', 0o600);
+  const child = spawn(process.execPath, [WARDEN_BIN, '--state-dir', a.stateDir, 'agent', '--listen', a.address, '--token-file', layout.agentTokenFile], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: process.env,
+  });
+  fs.closeSync(fd);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  child.unref();
+  const [host, port] = [a.address.slice(0, a.address.lastIndexOf(':')), Number(a.address.slice(a.address.lastIndexOf(':') + 1))];
+  await waitFor(async () => {
+    if (exited !== undefined) throw new EndWait(new WardenError(`the agent of ${a.member} exited (code ${exited}): ${(lastLogLine(logFile) ?? '').replace(/^\S+Z /, '') || `see ${logFile}`}`));
+    return (await listening(host, port)) || undefined;
+  }, { timeoutMs: 30_000, intervalMs: 50, what: `the agent of ${a.member} to listen on ${a.address} (log: ${logFile})` });
+  return child.pid as number;
+}
+
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * `cluster down` of the embedded cluster: every agent stops with its member, the followers'
+ * first and the leader's last (a leader stopped with its followers tries to hand leadership
+ * over to one that is itself stopping, and waits ~7 s). Members of agents warden does not run
+ * (a member replaced onto another host) stop on their hosts with the followers.
+ */
+export async function embeddedDown(layout: StateLayout, inv: Inventory, log: (line: string) => void): Promise<void> {
+  const tls = etcdTls(layout, inv);
+  const auth = storedCredentials(layout);
+  const client = new EtcdClient({ endpoints: inv.agents.map((a) => a.clientURL), ...(tls ? { tls } : {}), ...(auth ? { auth } : {}), commandTimeoutMs: 2000, dialTimeoutMs: 1000 });
+  const hosts = agentHosts(layout, inv);
+  let leader: (typeof hosts)[number] | undefined;
+  try {
+    leader = await leaderOf(client, hosts);
+  } finally {
+    client.close();
+  }
+  let stopped = 0;
+  const stop = async (h: (typeof hosts)[number]) => {
+    if (h.agent.stateDir) {
+      if (await stopSupervised(new StateLayout(h.agent.stateDir))) stopped++;
+      return;
+    }
+    await h.stop().then(() => stopped++, (err: unknown) => log(`warning: member ${h.name} on ${h.where} was not stopped: ${(err as Error).message}`));
+  };
+  await Promise.all(hosts.filter((h) => h !== leader).map(stop));
+  if (leader) await stop(leader);
+  log(stopped ? `cluster in ${layout.root} stopped` : `cluster in ${layout.root} was not running`);
+}
+
+/** Whether any agent of the embedded cluster runs (what `run` refuses to start beside). */
+export function runningLocalAgents(inv: Inventory): number[] {
+  return localAgents(inv).map((a) => localAgentPid(a.stateDir)).filter((p): p is number => p !== undefined);
+}
