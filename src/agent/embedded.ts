@@ -44,6 +44,8 @@ export interface EmbeddedOptions {
   etcdArgs?: string[];
   timeoutMs: number;
   log: (line: string) => void;
+  /** The agents stop when this process ends, however it ends (`warden run`: they live and die with it). */
+  tiedToThisProcess?: boolean;
 }
 
 /** <state>/agents/embedded.json: what a new embedded cluster is made of, written before anything starts. */
@@ -87,7 +89,7 @@ export async function embeddedUp(layout: StateLayout, o: EmbeddedOptions): Promi
     fs.rmSync(planFile(layout), { force: true });
     requireTool('etcd');
     const down = localAgents(inv).filter((a) => !localAgentPid(a.stateDir));
-    await Promise.all(down.map((a) => startLocalAgent(layout, a)));
+    await Promise.all(down.map((a) => startLocalAgent(layout, a, o.tiedToThisProcess)));
     if (!down.length) o.log(`cluster in ${layout.root} is already up`);
     await startAgentMembers(layout, inv, o.timeoutMs);
     if (o.auth) await turnAuthOn(layout, o.log);
@@ -129,7 +131,7 @@ async function createEmbedded(layout: StateLayout, o: EmbeddedOptions): Promise<
   const p = plan;
   const agents = p.agents.map((a) => ({ member: a.member, address: a.address, stateDir: a.stateDir }));
   try {
-    await Promise.all(agents.filter((a) => !localAgentPid(a.stateDir)).map((a) => startLocalAgent(layout, a)));
+    await Promise.all(agents.filter((a) => !localAgentPid(a.stateDir)).map((a) => startLocalAgent(layout, a, o.tiedToThisProcess)));
     const token = fs.readFileSync(layout.agentTokenFile, 'utf8').trim();
     const inv = await clusterInit(layout, {
       agents: agents.map((a) => a.address), token, tls: p.tls, ...(p.etcdArgs ? { etcdArgs: p.etcdArgs } : {}),
@@ -170,13 +172,13 @@ async function choosePorts(count: number, basePort?: number): Promise<{ members:
   return { members, agents };
 }
 
-/** Starts `warden agent` for one member in the background and waits until it listens. */
-export async function startLocalAgent(layout: StateLayout, a: { member: string; address: string; stateDir: string }): Promise<number> {
+/** Starts `warden agent` for one member in the background and waits until it listens; `tied`: it stops when this process ends. */
+export async function startLocalAgent(layout: StateLayout, a: { member: string; address: string; stateDir: string }, tied = false): Promise<number> {
   const logsDir = path.join(a.stateDir, 'logs');
   fs.mkdirSync(logsDir, { recursive: true, mode: 0o700 });
   const logFile = path.join(logsDir, 'agent.log');
   const fd = fs.openSync(logFile, 'a', 0o600);
-  const child = spawn(process.execPath, [WARDEN_BIN, '--state-dir', a.stateDir, 'agent', '--listen', a.address, '--token-file', layout.agentTokenFile], {
+  const child = spawn(process.execPath, [WARDEN_BIN, '--state-dir', a.stateDir, 'agent', '--listen', a.address, '--token-file', layout.agentTokenFile, ...(tied ? ['--exit-with', String(process.pid)] : [])], {
     detached: true,
     stdio: ['ignore', fd, fd],
     env: process.env,

@@ -110,7 +110,8 @@ export class SupervisorRuntime implements MemberRuntime {
       return st && st.manifestStamp === stamp && (st.state === 'exited' || st.state === 'failed') ? st : undefined;
     }, { timeoutMs, what: `member ${name} to start` });
     if (outcome !== 'running') {
-      throw new WardenError(`member ${name} ${outcome.state === 'failed' ? 'could not start' : 'exited while starting'}: ${outcome.error ?? 'it logged nothing'} (log: ${this.layout.memberLog(name)})`);
+      const how = outcome.state === 'failed' ? 'could not start' : `exited while starting (${outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.exitCode ?? '?'}`})`;
+      throw new WardenError(`member ${name} ${how}: ${outcome.error ?? 'it logged nothing'}: see ${this.layout.memberLog(name)}`);
     }
   }
 

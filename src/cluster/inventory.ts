@@ -34,7 +34,10 @@ export function readInventory(layout: StateLayout): Inventory | undefined {
   let text: string;
   try {
     text = fs.readFileSync(layout.inventoryFile, 'utf8');
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new WardenError(`the state dir ${layout.root} is not a directory: pass --state-dir (or WARDEN_STATE_DIR) a directory`);
+    }
     return undefined;
   }
   try {

@@ -1,19 +1,21 @@
-// The one place that knows where things live in a warden state directory.
-//
+// The one place that knows where things live in a warden state directory. There are two kinds.
+// The admin's (what the CLI and the operator use; `cluster up` or `cluster init` make it):
 //   <state>/cluster.json            cluster-wide settings (token, TLS, created)
-//   <state>/manifests/<name>.json   one per member; a member runs only while its manifest is here
-//   <state>/stopped/<name>.json     manifests moved out by `cluster stop-member`
-//   <state>/members/<name>/         member data directories
-//   <state>/logs/<name>.log         member logs; logs/supervisor.log
-//   <state>/run/                    pid and status files written by the supervisor
-//   <state>/tls/                    CA and certificates when the cluster uses TLS
+//   <state>/inventory.json          the agents and the member each one runs
+//   <state>/tls/                    the cluster CA and the admin's client certificate
 //   <state>/auth/root.password      etcd's root password when `cluster up --auth` enabled auth (0600)
-// An agent's state dir (`warden agent`) holds its one member the same way, and also:
+//   <state>/restore.json            an interrupted restore's journal
+//   <state>/agents/                 the embedded default's agents (token, one state dir each)
+// An agent's (`warden agent --state-dir`), holding its one member:
 //   <state>/agent.json              the agent's address and its member's planned URLs
+//   <state>/manifests/<name>.json   the member runs only while its manifest is here
+//   <state>/stopped/<name>.json     the manifest moved out (`cluster stop-member`, a restore)
+//   <state>/members/<name>/         the member's data directory
+//   <state>/logs/<name>.log         the member's log (logs/agent.log: the agent's own)
+//   <state>/run/                    pid and status files written by its supervisor;
+//                                   last-seen.json: what its member last answered
 //   <state>/tls/agent.{crt,key}     its certificate from the cluster CA (after `cluster init`)
-//   <state>/run/last-seen.json      what its member last answered (raft index, revision)
-// An admin's state dir made by `cluster init` holds cluster.json, tls/ (CA, client certificate)
-// and inventory.json: the agents and the member each one runs.
+//   <state>/moved-aside/<time>/     data dirs moved aside, never deleted
 import path from 'node:path';
 
 export const DEFAULT_STATE_DIR = '.warden';

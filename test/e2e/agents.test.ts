@@ -345,7 +345,7 @@ describe('agents on separate hosts', () => {
       '    image: registry.k8s.io/etcd:3.5.15-0', '    name: etcd', '  hostNetwork: true', '  priorityClassName: system-node-critical', 'status: {}', '',
     ].join('\n'));
     const kubeletLog = fs.openSync(path.join(dir, 'kubelet.log'), 'a');
-    net.spawn(h1, process.execPath, [WARDEN, '--state-dir', kubelet, 'cluster', 'supervise'], { stdio: ['ignore', kubeletLog, kubeletLog], cwd: ROOT });
+    net.spawn(h1, process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'helpers', 'kubelet.ts'), kubelet], { stdio: ['ignore', kubeletLog, kubeletLog], cwd: ROOT });
     fs.closeSync(kubeletLog);
     const run = (args: string[]) => net.run(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args], { cwd: ROOT, timeoutMs: 120_000 });
     await waitFor(async () => (await net.run(net.admin, process.execPath, [WARDEN, '--endpoints', `http://${ip}:2379`, 'endpoint', 'health'], { cwd: ROOT })).code === 0, { timeoutMs: 60_000, intervalMs: 300, what: 'the kubelet to run etcd' });

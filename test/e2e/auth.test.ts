@@ -49,10 +49,12 @@ function cmdlinesHolding(secret: string): string[] {
   return out;
 }
 
-/** Every file under the state dir's logs/ (etcd's and the supervisor's): none may hold the password. */
+/** Every log of every agent (etcd's and the agent's own): none may hold the password. */
 function assertLogsClean(c: TestCluster, secret: string): void {
-  const logs = path.join(c.stateDir, 'logs');
-  for (const f of fs.readdirSync(logs)) noSecret(fs.readFileSync(path.join(logs, f), 'utf8'), secret, `logs/${f}`);
+  const agents = path.join(c.stateDir, 'agents');
+  const dirs = fs.readdirSync(agents).map((a) => path.join(agents, a, 'logs')).filter((d) => fs.existsSync(d));
+  assert.ok(dirs.length > 0, 'the agents keep logs');
+  for (const logs of dirs) for (const f of fs.readdirSync(logs)) noSecret(fs.readFileSync(path.join(logs, f), 'utf8'), secret, `${logs}/${f}`);
 }
 
 async function conditionsOf(c: TestCluster): Promise<{ type: string; status: string; reason: string }[]> {

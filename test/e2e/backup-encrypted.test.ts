@@ -98,7 +98,14 @@ async function forgetMarker(c: TestCluster): Promise<void> {
 
 /** The live members' data dirs (their WAL keeps every value ever written). */
 function liveDataDirs(c: TestCluster): string[] {
-  return [path.join(c.stateDir, 'members')].filter((d) => fs.existsSync(d)).flatMap((d) => fs.readdirSync(d).filter((n) => !n.includes('.')).map((n) => path.join(d, n)));
+  const agents = path.join(c.stateDir, 'agents');
+  return fs.readdirSync(agents).map((a) => path.join(agents, a, 'members', a)).filter((d) => fs.existsSync(d));
+}
+
+/** Where restores moved old data dirs aside, on every agent (never deleted, so they keep the plaintext they held). */
+function movedAside(c: TestCluster): string[] {
+  const agents = path.join(c.stateDir, 'agents');
+  return fs.readdirSync(agents).map((a) => path.join(agents, a, 'moved-aside'));
 }
 
 function assertNoPlaintext(where: string[], marker: Buffer, exclude: string[] = []): void {
@@ -174,7 +181,7 @@ describe('encrypted backups (age)', () => {
     assert.equal(tgz.code, 0, tgz.stderr);
     const listing = await run('tar', ['tz'], { input: tgz.stdout });
     assert.match(listing.stdout.toString(), /^backup\.json$/m);
-    assert.match(listing.stdout.toString(), /^manifests\/etcd-1\.json$/m);
+    assert.match(listing.stdout.toString(), /^inventory\.json$/m);
     const config = await run('tar', ['xzO', 'encryption/encryption-config.yaml'], { input: tgz.stdout });
     for (const secret of keyMaterial) assert.ok(config.stdout.includes(secret), 'the keys are in the decrypted archive');
 
@@ -236,7 +243,7 @@ describe('encrypted backups (age)', () => {
       assert.equal((await values(c, '/after')).get('/after'), 'backup', 'the cluster is untouched');
       assert.equal((await values(c, '/secret/')).size, 0);
       assert.ok(!fs.existsSync(path.join(c.stateDir, 'restore.json')), 'no restore started');
-      assert.ok(!fs.existsSync(path.join(c.stateDir, 'moved-aside')), 'no data dir moved');
+      assert.deepEqual(c.movedAside(), [], 'no data dir moved');
       assertNoPlaintext([dir, tmp, c.stateDir], marker, exclude);
     };
     oneLine(await c.run(['restore', dir], { env }), /^Error: .*snapshot_.*\.db\.age is encrypted to age recipients: give --identity FILE \(an age-keygen identity\)/);
@@ -254,7 +261,7 @@ describe('encrypted backups (age)', () => {
     for (let i = 0; i < 100; i++) assert.equal(got.get(`/k/${i}`), `v${i}`);
     assert.ok(!got.has('/after'));
     // The restored member holds the data again (its data dir); nothing else does.
-    assertNoPlaintext([dir, tmp, c.stateDir], marker, [...liveDataDirs(c), path.join(c.stateDir, 'moved-aside')]);
+    assertNoPlaintext([dir, tmp, c.stateDir], marker, [...liveDataDirs(c), ...movedAside(c)]);
     assert.deepEqual(files(tmp), []);
   });
 
@@ -284,7 +291,7 @@ describe('encrypted backups (age)', () => {
     assert.equal((await values(c, '/secret/')).get('/secret/marker'), marker.toString());
     const big = await etcdctl(['--endpoints', await c.endpoints(), 'get', '--prefix', '/big/', '--keys-only']);
     assert.equal(big.stdout.split('\n').filter((l) => l.startsWith('/big/')).length, 200);
-    assertNoPlaintext([dir, tmp, c.stateDir], marker, [...liveDataDirs(c), path.join(c.stateDir, 'moved-aside')]);
+    assertNoPlaintext([dir, tmp, c.stateDir], marker, [...liveDataDirs(c), ...movedAside(c)]);
   });
 
   it('a backup killed with -9 leaves only ciphertext, which the next backup list removes', async (t) => {
@@ -392,7 +399,7 @@ describe('encrypted backups in S3 and in the operator', () => {
     const restored = await c.run(['restore', '--from-url', url, '--keys-dir', dir, '--identity', k.file], { env });
     assert.equal(restored.code, 0, restored.stderr);
     assert.equal((await values(c, '/secret/')).get('/secret/marker'), marker.toString());
-    assertNoPlaintext([tmp, c.stateDir], marker, [...liveDataDirs(c), path.join(c.stateDir, 'moved-aside')]);
+    assertNoPlaintext([tmp, c.stateDir], marker, [...liveDataDirs(c), ...movedAside(c)]);
     assert.deepEqual(files(tmp), []);
   });
 

@@ -85,7 +85,7 @@ describe('backup', () => {
       p.on('close', () => resolve(out));
     });
     assert.match(tar, /^encryption\/encryption-config\.yaml$/m);
-    assert.match(tar, /^manifests\/etcd-1\.json$/m);
+    assert.match(tar, /^inventory\.json$/m);
     assert.match(tar, /^backup\.json$/m);
     const list = await c.run(['backup', 'list', path.join(base, 'snap'), '--keys-dir', path.join(base, 'keys'), '-w', 'json']);
     assert.equal((JSON.parse(list.stdout) as { encryption: string }[])[0]!.encryption, 'aesgcm:1');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { assertOneErrorLine, cli, etcdctl, processesMentioning, startCluster, tempDir, waitUntil } from '../helpers/warden.ts';
+import { assertOneErrorLine, Background, cli, etcdctl, processesMentioning, startCluster, tempDir, TestCluster, waitUntil } from '../helpers/warden.ts';
 
 describe('local cluster', () => {
   it('up starts 3 healthy members; down leaves no process behind', async (t) => {
@@ -39,35 +39,49 @@ describe('local cluster', () => {
     assertOneErrorLine(r, /^Error: member etcd-\d exited while starting \(exit code 2\): invalid value "banana" for flag -quota-backend-bytes: parse error: see .*etcd-\d\.log$/);
     // etcd exits within milliseconds; only warden's own start-up and roll-back take long on a loaded machine.
     assert.ok(took < 60_000, `reported after ${took} ms, not at once`);
-    assert.deepEqual(processesMentioning(state), [], 'no supervisor or member left running');
+    assert.deepEqual(processesMentioning(state), [], 'no agent or member left running');
     assert.equal(fs.existsSync(state), false, 'the new cluster is rolled back');
   });
 
-  it('a supervisor that cannot start is reported at once, with its last log line', async (t) => {
+  it('a cluster up killed with -9 while it creates the cluster is finished by running it again', async (t) => {
+    const state = path.join(tempDir('up9'), 'state');
+    t.after(() => cli(['--state-dir', state, 'cluster', 'down']));
+    const first = new Background(['--state-dir', state, 'cluster', 'up']);
+    // Killed once an agent joined: the agents run, no member does yet.
+    await first.waitFor(/agent \S+ joined/);
+    first.kill('SIGKILL');
+    await first.exited();
+    const again = await cli(['--state-dir', state, 'cluster', 'up']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /finishing the cluster an interrupted `cluster up` began/);
+    const c = new TestCluster(state);
+    assert.deepEqual((await c.status()).map((m) => m.state), ['running', 'running', 'running']);
+    assert.equal((await c.run(['put', 'k', 'v'])).code, 0);
+  });
+
+  it('an agent that cannot start is reported at once, with its last log line', async (t) => {
     const c = await startCluster(t, ['--members', '1']);
     assert.equal((await c.run(['cluster', 'down'])).code, 0);
-    // Its pid file cannot be written (a folder stands where it goes): the supervisor exits at once.
-    fs.mkdirSync(path.join(c.stateDir, 'run', 'supervisor.pid'));
+    // Its supervisor's pid file cannot be written (a folder stands where it goes): the agent exits at once.
+    fs.mkdirSync(path.join(c.stateDir, 'agents', 'etcd-1', 'run', 'supervisor.pid'));
     const started = Date.now();
     const r = await c.run(['cluster', 'up']);
     const took = Date.now() - started;
-    assertOneErrorLine(r, /^Error: the supervisor exited \(code 1\): .*EISDIR/);
-    // warden waits up to 15 s for a supervisor to start: an exit must end that wait, not the bound.
-    assert.ok(took < 14_000, `reported after ${took} ms, not at once`);
+    assertOneErrorLine(r, /^Error: the agent of etcd-1 exited \(code 1\): .*EISDIR/);
+    // warden waits up to 30 s for an agent to listen: an exit must end that wait, not the bound.
+    assert.ok(took < 25_000, `reported after ${took} ms, not at once`);
   });
 
-  it('cluster up of a cluster whose member died says at once that it is down and how to start it', async (t) => {
+  it('cluster up starts a member that died again, with its data', async (t) => {
     const c = await startCluster(t, ['--members', '1']);
+    assert.equal((await c.run(['put', 'kept', 'yes'])).code, 0);
     const [m] = await c.status();
     process.kill(m!.pid!, 'SIGKILL');
     await waitUntil('the member to be seen as exited', async () => (await c.status())[0]?.state === 'exited');
-    assert.equal((await c.run(['cluster', 'down'])).code, 0);
-    const started = Date.now();
-    const r = await c.run(['cluster', 'up', '--timeout', '10m']);
-    assertOneErrorLine(r, /^Error: member etcd-1 is down: it exited at \S+ \(signal SIGKILL\): .*: start it again with `warden cluster start-member etcd-1`/);
-    assert.ok(Date.now() - started < 60_000, 'reported at once, not after --timeout');
-    const start = await c.run(['cluster', 'start-member', 'etcd-1']);
-    assert.equal(start.code, 0, start.stderr);
+    const r = await c.run(['cluster', 'up']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await c.status())[0]?.running, true);
+    assert.equal((await c.run(['get', 'kept', '--print-value-only'])).stdout.trim(), 'yes');
   });
 
   it('a killed member is unhealthy while 2 of 3 keep quorum; two killed lose it', async (t) => {
@@ -107,13 +121,14 @@ describe('local cluster', () => {
   it('moving a manifest out stops that member; moving it back starts it with its data', async (t) => {
     const c = await startCluster(t);
     assert.equal((await c.run(['put', 'kept', 'yes'])).code, 0);
-    const manifest = path.join(c.stateDir, 'manifests', 'etcd-3.json');
+    // Each member's manifest is in its agent's folder (the embedded default's agents live under the state dir).
+    const manifest = path.join(c.stateDir, 'agents', 'etcd-3', 'manifests', 'etcd-3.json');
     const aside = path.join(c.stateDir, 'etcd-3.json.aside');
     const pid = (await c.status())[2]!.pid!;
     fs.renameSync(manifest, aside);
     await waitUntil('etcd-3 to stop', () => !processesMentioning(`members/etcd-3`).includes(pid));
     const st = await c.status();
-    assert.equal(st.length, 2, 'a manifest moved out of warden\'s folders is no longer a member it knows');
+    assert.equal(st.find((m) => m.name === 'etcd-3')?.running, false, 'its agent reports the member as not running');
     fs.renameSync(aside, manifest);
     await waitUntil('etcd-3 to run again', async () => (await c.status()).find((m) => m.name === 'etcd-3')?.running);
     // Its own data: a serializable read on that member returns the key written before.
@@ -126,7 +141,7 @@ describe('local cluster', () => {
     // stop-member / start-member do the same through warden's own folder.
     const stop = await c.run(['cluster', 'stop-member', 'etcd-2']);
     assert.equal(stop.code, 0, stop.stderr);
-    assert.ok(fs.existsSync(path.join(c.stateDir, 'stopped', 'etcd-2.json')));
+    assert.ok(fs.existsSync(path.join(c.stateDir, 'agents', 'etcd-2', 'stopped', 'etcd-2.json')));
     const s2 = (await c.status()).find((m) => m.name === 'etcd-2')!;
     assert.equal(s2.running, false);
     assert.equal(s2.manifest, 'moved-out');

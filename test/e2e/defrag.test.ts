@@ -84,11 +84,11 @@ async function liveData(client: EtcdClient, mb: number): Promise<void> {
 }
 
 /** Every defragmentation etcd logged after `after` (ms): member, start and end, in start order. */
-function defragIntervals(logDir: string, names: string[], after: number): { name: string; start: number; end: number }[] {
+function defragIntervals(c: TestCluster, names: string[], after: number): { name: string; start: number; end: number }[] {
   const out: { name: string; start: number; end: number }[] = [];
   for (const name of names) {
     let start: number | undefined;
-    for (const line of fs.readFileSync(path.join(logDir, `${name}.log`), 'utf8').split('\n')) {
+    for (const line of fs.readFileSync(c.memberLog(name), 'utf8').split('\n')) {
       if (!line.includes('defragment"')) continue;
       const rec = JSON.parse(line) as { ts: string; msg: string };
       const ts = Date.parse(rec.ts);
@@ -167,8 +167,7 @@ describe('defragmentation and space', () => {
 
     // etcd's own logs: each follower was defragmented before the transfer, and the old leader
     // only once raft on it had seen the new leader elected.
-    const logs = path.join(c.stateDir, 'logs');
-    const leaderLog = path.join(logs, `${leader.name}.log`);
+    const leaderLog = c.memberLog(leader.name);
     const newId = results[2]!.leaderMovedTo!.id;
     const transferStart = logTime(leaderLog, 'leadership transfer starting', started - 1000);
     const followed = logTime(leaderLog, `raft.node: ${leader.id} elected leader ${newId} at term`, started - 1000);
@@ -176,7 +175,7 @@ describe('defragmentation and space', () => {
     assert.ok(transferStart && followed && leaderDefrag, 'transfer, new leader and defrag logged');
     assert.ok(transferStart <= followed && followed <= leaderDefrag, 'the old leader was defragmented after it followed the new leader');
     for (const f of before.filter((m) => !m.leader)) {
-      const ts = logTime(path.join(logs, `${f.name}.log`), 'starting defragment', started - 1000);
+      const ts = logTime(c.memberLog(f.name), 'starting defragment', started - 1000);
       assert.ok(ts !== undefined && ts <= transferStart, `${f.name} was defragmented before the leader`);
     }
   });
@@ -197,7 +196,7 @@ describe('defragmentation and space', () => {
     assert.equal(waited.length, 1, `one run waited:\n${a.stdout}\n${b.stdout}`);
 
     // etcd's own logs: six defragmentations (each member twice), none overlapping another.
-    const intervals = defragIntervals(path.join(c.stateDir, 'logs'), ['etcd-1', 'etcd-2', 'etcd-3'], started - 1000);
+    const intervals = defragIntervals(c, ['etcd-1', 'etcd-2', 'etcd-3'], started - 1000);
     t.diagnostic(intervals.map((i) => `${i.name} ${i.start - started}..${i.end - started} ms`).join(', '));
     assert.equal(intervals.length, 6);
     assert.ok(intervals.every((i) => i.end - i.start >= 20), 'every defragmentation took measurable time');
@@ -232,7 +231,7 @@ describe('defragmentation and space', () => {
     assert.match(next.stdout, new RegExp(`^Waiting for the defragmentation lock, held by warden defrag --cluster \\(pid ${holder.child.pid} on `, 'm'), 'the killed run still held it');
     assert.equal(next.stdout.split('\n').filter((l) => FINISHED.test(l)).length, 3);
     // Its lease (10 s, renewed every ~3.3 s) outlived the holder by at least 6 s, then expired.
-    const first = defragIntervals(path.join(c.stateDir, 'logs'), ['etcd-1', 'etcd-2', 'etcd-3'], killedAt)[0]!;
+    const first = defragIntervals(c, ['etcd-1', 'etcd-2', 'etcd-3'], killedAt)[0]!;
     t.diagnostic(`first defragmentation after the kill: +${first.start - killedAt} ms`);
     assert.ok(first.start - killedAt >= 6000, `the lock was free only ${first.start - killedAt} ms after the kill`);
     assert.ok(first.start - killedAt <= 30_000, `the lock was taken over only ${first.start - killedAt} ms after the kill`);

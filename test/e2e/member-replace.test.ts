@@ -23,14 +23,14 @@ describe('member replace', () => {
     const refused = await c.run(['member', 'replace', 'etcd-2']);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr.trim(), /^Error: nothing was changed: removing etcd-2 would leave 0 healthy of 2 members, below their quorum of 2: bring the other members back first, or recover with `warden quorum restore`$/);
-    assert.equal(fs.existsSync(`${c.stateDir}/moved-aside`), false);
+    assert.deepEqual(c.movedAside(), []);
     assert.equal((await c.run(['cluster', 'start-member', 'etcd-3'])).code, 0);
 
     // etcd-2's data is corrupted: it cannot start any more.
-    fs.writeFileSync(`${c.stateDir}/members/etcd-2/member/snap/db`, 'not a bbolt file');
+    fs.writeFileSync(`${c.stateDir}/agents/etcd-2/members/etcd-2/member/snap/db`, 'not a bbolt file');
     const res = await c.run(['member', 'replace', 'etcd-2']);
     assert.equal(res.code, 0, res.stderr);
-    assert.match(res.stdout, /^replaced member etcd-2 on this machine: 3 healthy members agree at revision \d+ \(hashKV \d+\)$/m);
+    assert.match(res.stdout, /^replaced member etcd-2 on 127\.0\.0\.1:\d+: 3 healthy members agree at revision \d+ \(hashKV \d+\)$/m);
     assert.match(res.stdout, /^its old data dir is kept at .*\/moved-aside\/[^/]+\/etcd-2$/m);
     assert.equal((await c.run(['get', '/replace/a', '--print-value-only'])).stdout.trim(), 'kept');
     assert.match((await c.run(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);

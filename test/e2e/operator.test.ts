@@ -107,12 +107,39 @@ describe('operator', () => {
       assert.equal(token.code, 0, token.stderr);
       const viaToken = spawnSync('curl', ['-sS', '--cacert', path.join(state, 'tls', 'ca.crt'), '-H', `Authorization: Bearer ${token.stdout.trim()}`, '-w', '\n%{http_code}', `${url}/conditions`], { encoding: 'utf8' });
       assert.match(viaToken.stdout, /\n200$/, viaToken.stderr);
-      assert.equal(processesMentioning(path.join(state, 'members')).length, 3);
+      // One agent and one member per member name, all under the state dir.
+      assert.equal(processesMentioning(`--data-dir=${path.join(state, 'agents')}`).length, 3);
+      assert.equal(processesMentioning(path.join(state, 'agents')).length, 6);
       run.kill('SIGINT');
       assert.equal(await run.exited(), 0);
       assert.deepEqual(processesMentioning(state), []);
     } finally {
       run.kill('SIGKILL');
+      await cli(['--state-dir', state, 'cluster', 'down']);
+    }
+  });
+
+  it('warden run killed with -9: its agents and members stop by themselves; run again, it starts with the same data', async () => {
+    const state = path.join(tempDir('run9'), 'state');
+    const run = new Background(['--state-dir', state, 'run', '--members', '1', '--listen', '127.0.0.1:0']);
+    try {
+      await run.waitFor(/Press Ctrl-C/, 90_000);
+      assert.equal((await cli(['--state-dir', state, 'put', 'kept', 'yes'])).code, 0);
+      run.kill('SIGKILL');
+      await run.exited();
+      await waitUntil('the agent and its member to stop', () => processesMentioning(state).length === 0, 30_000);
+      const again = new Background(['--state-dir', state, 'run', '--listen', '127.0.0.1:0']);
+      try {
+        await again.waitFor(/Press Ctrl-C/, 90_000);
+        assert.equal((await cli(['--state-dir', state, 'get', 'kept', '--print-value-only'])).stdout.trim(), 'yes');
+        again.kill('SIGINT');
+        assert.equal(await again.exited(), 0);
+      } finally {
+        again.kill('SIGKILL');
+      }
+    } finally {
+      run.kill('SIGKILL');
+      await cli(['--state-dir', state, 'cluster', 'down']);
     }
   });
 });

@@ -101,7 +101,7 @@ describe('restore', () => {
     assert.deepEqual(await readAll(c), oracle);
     await healthy3(c);
     await hashesAgree(c);
-    assert.ok(fs.readdirSync(path.join(c.stateDir, 'moved-aside')).length >= 1, 'old data dirs kept');
+    assert.ok(c.movedAside().length >= 1, 'old data dirs kept');
   });
 
   it('a learner kept from serving by etcd 3.4 (its publish inside the leader\'s snapshot) is restarted, not left waiting ~7 s', async (t) => {
@@ -179,7 +179,7 @@ describe('restore', () => {
     assert.deepEqual((await c.status()).map((m) => m.pid), pidsBefore, 'no member was restarted');
     assert.deepEqual(await readAll(c), oracle);
     await healthy3(c);
-    assert.equal(fs.existsSync(path.join(c.stateDir, 'moved-aside')), false);
+    assert.deepEqual(c.movedAside(), []);
   });
 
   it('SIGKILL two of three members, quorum restore: every committed key, 3 healthy members', async (t) => {
@@ -210,7 +210,7 @@ describe('restore', () => {
     assert.equal((await c.run(['backup', dir])).code, 0);
     await etcdctl(['--endpoints', await c.endpoints(), 'del', '--prefix', '/oracle/']);
     const first = new Background(['--state-dir', c.stateDir, 'restore', dir]);
-    await first.waitFor(/runs alone and is healthy/, 60_000);
+    await first.waitFor(/runs alone on .* and is healthy/, 60_000);
     first.kill('SIGKILL');
     await first.exited();
     const again = await c.run(['restore', dir]);
@@ -408,9 +408,9 @@ describe('restore', () => {
     assert.match(again.stderr, /resuming the interrupted restore/);
     const movedNow = /moved the old data dir of etcd-2 aside to (\S+)/.exec(again.stderr)?.[1];
     assert.ok(movedNow, again.stderr);
-    const listed = /^old data dirs moved aside: (.*)$/m.exec(again.stdout)?.[1]?.split(', ') ?? [];
-    const onDisk = fs.readdirSync(path.join(c.stateDir, 'moved-aside')).flatMap((stamp) => fs.readdirSync(path.join(c.stateDir, 'moved-aside', stamp)).map((d) => path.join(c.stateDir, 'moved-aside', stamp, d)));
-    assert.deepEqual([...listed].sort(), [...onDisk].sort());
+    // Listed as <agent address>:<path on its host>.
+    const listed = (/^old data dirs moved aside: (.*)$/m.exec(again.stdout)?.[1]?.split(', ') ?? []).map((x) => x.replace(/^[^/]*:/, ''));
+    assert.deepEqual([...listed].sort(), c.movedAside());
     assert.ok(listed.includes(movedNow));
     assert.deepEqual(await readAll(c), oracle);
   });

@@ -9,8 +9,10 @@ describe('TLS cluster', () => {
   it('refuses a client without a certificate and serves warden and etcdctl with one', async (t) => {
     const c = await startCluster(t, ['--tls']);
     const tls = path.join(c.stateDir, 'tls');
-    for (const key of ['ca.key', 'server.key', 'client.key']) {
-      assert.equal(fs.statSync(path.join(tls, key)).mode & 0o777, 0o600, `${key} is 0600`);
+    // The CA and the admin's client key in the state dir; each member serves with its agent's key.
+    const agentKeys = ['etcd-1', 'etcd-2', 'etcd-3'].map((m) => path.join(c.stateDir, 'agents', m, 'tls', 'agent.key'));
+    for (const key of [path.join(tls, 'ca.key'), path.join(tls, 'client.key'), ...agentKeys]) {
+      assert.equal(fs.statSync(key).mode & 0o777, 0o600, `${key} is 0600`);
     }
     const eps = await c.endpoints();
     assert.match(eps, /^https:\/\//);

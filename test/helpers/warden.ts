@@ -69,6 +69,23 @@ export class TestCluster {
     return (await this.status()).map((m) => m.clientURL).join(',');
   }
 
+  /** A member's etcd log, kept by its agent (<state>/agents/<member>/logs/<member>.log). */
+  memberLog(name: string): string {
+    return path.join(this.stateDir, 'agents', name, 'logs', `${name}.log`);
+  }
+
+  /** Every data dir moved aside on any of the cluster's agents (<state>/agents/<member>/moved-aside/<stamp>/<dir>). */
+  movedAside(): string[] {
+    const agents = path.join(this.stateDir, 'agents');
+    const out: string[] = [];
+    for (const a of fs.existsSync(agents) ? fs.readdirSync(agents) : []) {
+      const dir = path.join(agents, a, 'moved-aside');
+      if (!fs.existsSync(dir)) continue;
+      for (const stamp of fs.readdirSync(dir)) for (const d of fs.readdirSync(path.join(dir, stamp))) out.push(path.join(dir, stamp, d));
+    }
+    return out.sort();
+  }
+
   async down(): Promise<void> {
     await this.run(['cluster', 'down']);
   }

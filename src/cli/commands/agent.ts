@@ -1,5 +1,5 @@
 // `warden agent`: runs on each control-plane host and owns that host's etcd member (src/agent/).
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { Agent } from '../../agent/agent.ts';
 import { splitAddress } from '../../agent/client.ts';
 import { readTokenFile } from '../../agent/init.ts';
@@ -9,6 +9,7 @@ import { serveAgent } from '../../agent/server.ts';
 import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
 import { UsageError } from '../../errors.ts';
 import { checkListen } from '../../util/ports.ts';
+import { pidAlive } from '../../util/fsutil.ts';
 import type { Context } from '../context.ts';
 import { untilSignal } from './cluster.ts';
 
@@ -23,6 +24,7 @@ export function registerAgent(program: Command, ctx: Ctx): void {
     .option('--kubelet-manifests <dir>', "the kubelet runs the member: adopt it from the static pod manifest in this folder (kubeadm: /etc/kubernetes/manifests); without it, warden's own supervisor runs the member")
     .option('--pod-manifest <file>', 'with --kubelet-manifests: the etcd Pod manifest file name in that folder', 'etcd.yaml')
     .option('--member-log <file>', "with --kubelet-manifests: the member's log (default: the newest under /var/log/pods/kube-system_etcd*)")
+    .addOption(new Option('--exit-with <pid>', 'stop (with the member) once this process is gone (`warden run` ties its agents to itself)').argParser((v) => Number(v)).hideHelp())
     .addHelpText('after', [
       '',
       'Example (on each of three hosts, then once from the admin machine):',
@@ -33,7 +35,7 @@ export function registerAgent(program: Command, ctx: Ctx): void {
       'On a kubeadm host, the agent adopts the member the kubelet runs:',
       '  warden --state-dir /var/lib/warden agent --listen 10.0.0.11:7700 --token-file /etc/warden/token --kubelet-manifests /etc/kubernetes/manifests',
     ].join('\n'))
-    .action(async (opts: { listen: string; tokenFile: string; kubeletManifests?: string; podManifest: string; memberLog?: string }, cmd: Command) => {
+    .action(async (opts: { listen: string; tokenFile: string; kubeletManifests?: string; podManifest: string; memberLog?: string; exitWith?: number }, cmd: Command) => {
       const c = ctx(cmd);
       const { host, port } = splitAddress(opts.listen);
       if (['0.0.0.0', '::'].includes(host)) throw new UsageError(`--listen ${opts.listen}: give the address other hosts reach this one at (the member's URLs use it), not a wildcard`);
@@ -54,7 +56,13 @@ export function registerAgent(program: Command, ctx: Ctx): void {
         throw err;
       }
       log(`agent serving ${server.url}, state in ${c.layout.root}: ${agent.tls() ? 'joined to its cluster' : 'waiting for `warden cluster init` to join it'}`);
-      await untilSignal();
+      let watch: NodeJS.Timeout | undefined;
+      const parentGone = new Promise<void>((resolve) => {
+        const pid = opts.exitWith;
+        if (pid) watch = setInterval(() => pidAlive(pid) || resolve(), 500);
+      });
+      await Promise.race([untilSignal(), parentGone.then(() => log(`process ${opts.exitWith} that started this agent is gone: stopping`))]);
+      clearInterval(watch);
       await server.close();
       await agent.close();
       log('agent stopped');

@@ -64,7 +64,8 @@ export function registerCluster(program: Command, ctx: Ctx): void {
       const { isEmbedded, embeddedUp } = await import('../../agent/embedded.ts');
       const { startAgentMembers, agentMemberRows } = await import('../../agent/members.ts');
       let inv = readInventory(c.layout);
-      if (inv && !isEmbedded(c.layout)) {
+      const acrossAgents = !!inv && !isEmbedded(c.layout);
+      if (inv && acrossAgents) {
         // A cluster across agents (`cluster init`): every member starts on its host.
         await startAgentMembers(c.layout, inv, timeoutMs);
         if (opts.auth) await turnAuthOn(c.layout, (l) => c.io.err(l));
@@ -78,8 +79,8 @@ export function registerCluster(program: Command, ctx: Ctx): void {
       const rows = await agentMemberRows(c.layout, inv);
       c.print(renderMembers(c, rows));
       if (c.format('table') !== 'json') {
-        c.print(`cluster is healthy (${rows.length} members, state in ${c.layout.root})`);
-        for (const h of connectionHint(c, rows)) c.print(h);
+        c.print(`cluster is healthy (${rows.length} members ${acrossAgents ? `on ${rows.length} agents` : `on ${rows.length} local agents, state in ${c.layout.root}`})`);
+        if (!acrossAgents) for (const h of connectionHint(c, rows)) c.print(h);
       }
     });
 

@@ -61,7 +61,7 @@ export function registerRun(program: Command, ctx: Ctx): void {
         if (current) await embeddedDown(layout, current, log).catch((err: unknown) => log(`warning: ${(err as Error).message}`));
       };
       try {
-        inv = (await embeddedUp(layout, { members: opts.members, tls: opts.tls, auth: opts.auth, timeoutMs, log })).inv;
+        inv = (await embeddedUp(layout, { members: opts.members, tls: opts.tls, auth: opts.auth, timeoutMs, log, tiedToThisProcess: true })).inv;
         client = c.client();
         await checkCredentials(client);
         // Loaded here: the operator's libraries (prom-client, Hono) are for this command only.
