@@ -225,7 +225,7 @@ export class Agent {
       ...(m
         ? {
             member: {
-              name: m.name, ...rt.state(), clientURL: m.clientURL, peerURL: m.peerURL, dataDir: m.dataDir, dataDirBytes: dirBytes(m.dataDir),
+              name: m.name, ...rt.state(), clientURL: m.clientURL, peerURL: m.peerURL, dataDir: m.dataDir, dataDirBytes: dirBytes(m.dataDir), logFile: rt.logFile(),
               ...(this.lastSeen ? { lastSeen: this.lastSeen } : {}),
             },
           }

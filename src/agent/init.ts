@@ -15,7 +15,7 @@ import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { storedCredentials } from '../cluster/credentials.ts';
 import { registerAgents } from './registry.ts';
-import { waitFor, WaitTimeoutError } from '../util/wait.ts';
+import { EndWait, waitFor, WaitTimeoutError } from '../util/wait.ts';
 import { AgentClient, bootstrapAgent, splitAddress, type ClientTls } from './client.ts';
 import { readInventory, writeInventory, type Inventory, type InventoryAgent } from '../cluster/inventory.ts';
 import { MIN_TOKEN_LENGTH, type AgentStatus, type PlanResponse } from './protocol.ts';
@@ -216,14 +216,30 @@ export function etcdTls(layout: StateLayout, inv: Inventory): { ca: Buffer; cert
 }
 
 /** Waits until every member answers a linearizable read; a timeout names the ones that did not, with their agent's last log line. */
-export async function waitMembersHealthy(layout: StateLayout, inv: Inventory, timeoutMs: number, members?: string[]): Promise<void> {
+export async function waitMembersHealthy(layout: StateLayout, inv: Inventory, timeoutMs: number, members?: string[], since = Date.now()): Promise<void> {
   const tls = etcdTls(layout, inv);
   const agents = inv.agents.filter((a) => !members || members.includes(a.member));
   const client = new EtcdClient({ endpoints: agents.map((a) => a.clientURL), ...(tls ? { tls } : {}), commandTimeoutMs: 3000 });
+  let failed = false;
   try {
     await Promise.all(agents.map(async (a) => {
+      let asked = 0;
       try {
-        await waitFor(async () => (await checkEndpointHealth(client.member(a.clientURL))).health, { timeoutMs, intervalMs: 100, what: `member ${a.member} on ${a.address} to become healthy` });
+        await waitFor(async () => {
+          if (failed) throw new EndWait(new WardenError('another member failed'));
+          if ((await checkEndpointHealth(client.member(a.clientURL))).health) return true;
+          // A member that exits meanwhile ends the wait at once, with why (etcd refusing a flag
+          // exits within milliseconds: waiting out the bound for it only hides the reason).
+          if (Date.now() - asked < 500) return undefined;
+          asked = Date.now();
+          const m = (await agentClient(layout, a.address, 5000).status().catch(() => undefined))?.member;
+          if (m && (m.state === 'exited' || m.state === 'failed') && m.endedAt && Date.parse(m.endedAt) >= since - 1000) {
+            failed = true;
+            const how = m.state === 'failed' ? 'could not start' : `exited while starting (${m.exit ?? 'exited'})`;
+            throw new EndWait(new WardenError(`member ${a.member} ${how}: ${m.error ?? 'it logged nothing'}: see ${m.logFile ?? `\`warden cluster logs ${a.member}\``}`));
+          }
+          return undefined;
+        }, { timeoutMs, intervalMs: 100, what: `member ${a.member} on ${a.address} to become healthy` });
       } catch (err) {
         if (!(err instanceof WaitTimeoutError)) throw err;
         const last = (await agentClient(layout, a.address, 5000).log(1).catch(() => '')).trim();

@@ -81,6 +81,10 @@ export interface AgentStatus {
     dataDir: string;
     dataDirBytes: number;
     error?: string;
+    /** How it ended and when, after it exited. */
+    exit?: string;
+    endedAt?: string;
+    logFile?: string;
     /** What the agent last saw the member answer (kept while it is down). */
     lastSeen?: { at: string; raftIndex: string; revision: string; memberId: string; leader: boolean };
   };

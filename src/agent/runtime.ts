@@ -19,6 +19,9 @@ export interface MemberRunState {
   manifest: 'active' | 'moved-out';
   pid: number | null;
   error?: string;
+  /** How it ended, when it exited: "exit code 2", "signal SIGKILL". */
+  exit?: string;
+  endedAt?: string;
 }
 
 export interface MemberRuntime {
@@ -74,9 +77,12 @@ export class SupervisorRuntime implements MemberRuntime {
     const st = readRunStatus(this.layout, e.manifest.name);
     const running = isMemberProcess(st?.pid, e.manifest.dataDir);
     const state: MemberProcessState = running ? 'running' : st?.state === 'running' ? 'exited' : st?.state ?? 'pending';
+    const exited = !running && st?.state === 'exited';
     return {
       state, manifest: e.active ? 'active' : 'moved-out', pid: running ? (st?.pid as number) : null,
       ...(st?.error && !running ? { error: st.error } : {}),
+      ...(exited ? { exit: st.signal ? `signal ${st.signal}` : `exit code ${st.exitCode ?? '?'}` } : {}),
+      ...(!running && st?.endedAt ? { endedAt: st.endedAt } : {}),
     };
   }
 

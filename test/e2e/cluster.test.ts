@@ -36,7 +36,7 @@ describe('local cluster', () => {
     // A bound far beyond the test's: the exit must end the wait, not the bound.
     const r = await cli(['--state-dir', state, 'cluster', 'up', '--timeout', '10m', '--etcd-arg=--quota-backend-bytes=banana']);
     const took = Date.now() - started;
-    assertOneErrorLine(r, /^Error: member etcd-\d exited while starting \(exit code 2\): invalid value "banana" for flag -quota-backend-bytes: parse error: see .*etcd-\d\.log$/);
+    assertOneErrorLine(r, /^Error: (agent \S+: )?member etcd-\d exited while starting \(exit code 2\): invalid value "banana" for flag -quota-backend-bytes: parse error: see .*etcd-\d\.log$/);
     // etcd exits within milliseconds; only warden's own start-up and roll-back take long on a loaded machine.
     assert.ok(took < 60_000, `reported after ${took} ms, not at once`);
     assert.deepEqual(processesMentioning(state), [], 'no agent or member left running');
