@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../util/fsutil.ts';
 import { listMovedAside, moveAside, movedAsideDir } from '../restore/members.ts';
 import { etcdVersion } from '../cluster/binaries.ts';
 import { restoreDataDir } from '../restore/tools.ts';
+import { parseEncryptionConfig } from '../encryption/config.ts';
 import {
   bootstrapProof, certificateDigest, proofMatches,
   type AgentFacts, type AgentStatus, type CertificateRequest, type JoinRequest, type JoinResponse, type MemberSpec, type PlanRequest, type PlanResponse,
@@ -51,6 +52,8 @@ export interface AgentOptions {
   token: string;
   runtime: MemberRuntime;
   etcdVersion?: string;
+  /** Where this host's copy of the EncryptionConfiguration lives (what kube-apiserver on it reads). */
+  encryptionConfig?: string;
   log: (line: string) => void;
 }
 
@@ -220,6 +223,7 @@ export class Agent {
     const rt = this.o.runtime;
     const m = rt.manifest();
     const disk = fs.statfsSync(this.o.layout.root);
+    const enc = this.encryptionConfig();
     return {
       agent: { ...this.facts(), pid: process.pid, joined: !!tls, ...(tls ? { caFingerprint: fingerprintHex(new crypto.X509Certificate(tls.ca)) } : {}) },
       ...(m
@@ -231,6 +235,7 @@ export class Agent {
           }
         : {}),
       disk: { free: disk.bavail * disk.bsize, total: disk.blocks * disk.bsize },
+      encryptionConfig: { file: this.encryptionConfigFile(), ...(enc ? { sha256: enc.sha256 } : {}) },
     };
   }
 
@@ -417,6 +422,42 @@ export class Agent {
   }
 
   /** The member log's last `lines` lines. */
+  /** This host's copy of the EncryptionConfiguration (kube-apiserver's --encryption-provider-config). */
+  encryptionConfigFile(): string {
+    return this.o.encryptionConfig ?? path.join(this.o.layout.root, 'encryption', 'encryption-config.yaml');
+  }
+
+  /** The copy and its sha256, or undefined when this host has none. */
+  encryptionConfig(): { config: string; sha256: string } | undefined {
+    let config: string;
+    try {
+      config = fs.readFileSync(this.encryptionConfigFile(), 'utf8');
+    } catch {
+      return undefined;
+    }
+    return { config, sha256: crypto.createHash('sha256').update(config).digest('hex') };
+  }
+
+  /**
+   * Replaces this host's copy (0600, written atomically) when it differs. A configuration that
+   * does not parse is refused: kube-apiserver would not start with it.
+   */
+  putEncryptionConfig(req: { config?: unknown }): { sha256: string; changed: boolean } {
+    if (typeof req.config !== 'string' || req.config.length === 0) throw new AgentRequestError(400, 'the request carries no EncryptionConfiguration: send {"config": "<yaml>"}');
+    try {
+      parseEncryptionConfig(req.config, 'the EncryptionConfiguration sent');
+    } catch (err) {
+      throw new AgentRequestError(400, (err as Error).message);
+    }
+    const sha256 = crypto.createHash('sha256').update(req.config).digest('hex');
+    if (this.encryptionConfig()?.sha256 === sha256) return { sha256, changed: false };
+    const file = this.encryptionConfigFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileAtomic(file, req.config, 0o600);
+    this.o.log(`wrote the EncryptionConfiguration ${file} (sha256 ${sha256.slice(0, 12)})`);
+    return { sha256, changed: true };
+  }
+
   logTail(lines: number): string {
     const file = this.o.runtime.logFile();
     let fd: number;

@@ -199,6 +199,17 @@ export class AgentClient {
     return this.call('POST', '/member/restore', req, 10 * 60_000);
   }
 
+  /** The host's copy of the EncryptionConfiguration, or undefined when it has none. */
+  async encryptionConfig(): Promise<{ config: string; sha256: string } | undefined> {
+    const r = await this.call<{ config?: string; sha256?: string }>('GET', '/encryption-config');
+    return r.config && r.sha256 ? { config: r.config, sha256: r.sha256 } : undefined;
+  }
+
+  /** Replaces the host's copy when it differs. */
+  putEncryptionConfig(config: string): Promise<{ sha256: string; changed: boolean }> {
+    return this.call('PUT', '/encryption-config', { config });
+  }
+
   async log(lines: number): Promise<string> {
     const r = await request(this.address, 'GET', `${AGENT_API}/member/log?lines=${lines}`, { tls: this.tls, timeoutMs: this.timeoutMs });
     if (r.status >= 400) parsed(this.address, r);

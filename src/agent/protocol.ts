@@ -89,6 +89,8 @@ export interface AgentStatus {
     lastSeen?: { at: string; raftIndex: string; revision: string; memberId: string; leader: boolean };
   };
   disk: { free: number; total: number };
+  /** This host's copy of the EncryptionConfiguration: where it lives, and its sha256 when there is one. */
+  encryptionConfig?: { file: string; sha256?: string };
 }
 
 /** POST /v1/member/plan: the URLs the agent's member will use (ports free on the agent's host). */

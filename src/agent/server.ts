@@ -119,6 +119,8 @@ export function buildAgentApp(agent: Agent, serverFingerprint: () => string): Ho
     return c.json(await agent.receiveSnapshot(c.req.param('sha'), incoming));
   });
   app.post(`${AGENT_API}/member/restore`, async (c) => c.json(await agent.restoreSnapshot(await jsonBody<{ sha256: string; token: string; bumpRevision?: number }>(c))));
+  app.get(`${AGENT_API}/encryption-config`, (c) => c.json(agent.encryptionConfig() ?? {}));
+  app.put(`${AGENT_API}/encryption-config`, async (c) => c.json(agent.putEncryptionConfig(await jsonBody<{ config?: unknown }>(c))));
   app.get(`${AGENT_API}/member/log`, (c) => {
     const n = Number(c.req.query('lines') ?? 100);
     if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new AgentRequestError(400, `invalid lines "${c.req.query('lines')}": give a whole number from 1 to 100000`);

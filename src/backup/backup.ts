@@ -112,7 +112,7 @@ function removeEmptyDirs(dirs: string[]): void {
 }
 
 /** Files a restore needs besides the snapshot, from the local state dir (when there is one). */
-function archiveEntries(layout: StateLayout): ArchiveEntry[] {
+async function archiveEntries(layout: StateLayout): Promise<ArchiveEntry[]> {
   const entries: ArchiveEntry[] = [];
   const cfg = readClusterConfig(layout);
   if (cfg) {
@@ -126,6 +126,13 @@ function archiveEntries(layout: StateLayout): ArchiveEntry[] {
   }
   const enc = encryptionConfigFile(layout.root);
   if (fs.existsSync(enc)) entries.push({ name: 'encryption/encryption-config.yaml', from: enc });
+  else {
+    // The hosts' kube-apiservers may hold one the admin does not (configured by hand): theirs goes in.
+    const inv = cfg ? readInventory(layout) : undefined;
+    const { fetchEncryptionConfig } = await import('../agent/encryption-copies.ts');
+    const config = inv ? await fetchEncryptionConfig(layout, inv) : undefined;
+    if (config) entries.push({ name: 'encryption/encryption-config.yaml', content: config });
+  }
   return entries;
 }
 
@@ -458,7 +465,7 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
       encryption: { desired, condition: enc.condition.reason, writeKey: enc.state.migration?.writeKey ?? 'identity' },
       ...(encrypted ? { encrypted: true } : {}),
     };
-    await writeArchive(archivePath, [...archiveEntries(opts.layout), { name: 'backup.json', content: `${JSON.stringify(info, null, 2)}\n` }], opts.encryptTo);
+    await writeArchive(archivePath, [...(await archiveEntries(opts.layout)), { name: 'backup.json', content: `${JSON.stringify(info, null, 2)}\n` }], opts.encryptTo);
     archiveWritten = archivePath;
     if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
     fs.renameSync(part, snapshotPath);

@@ -3,6 +3,7 @@
 // of the encrypted resources, and keeps the `Encrypted` condition. Every step is persisted
 // before the next, so killing the operator at any moment and restarting it finishes the job.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
@@ -21,6 +22,11 @@ export interface EncryptionControllerOptions {
   /** Objects per second the migration may check (the throttle); unlimited when unset. */
   ratePerSecond?: number;
   intervalMs?: number;
+  /**
+   * Copies the configuration to every host whose kube-apiserver reads one (the agents), before
+   * any step relies on it; a failure stops the step (the controller retries it).
+   */
+  publish?: (config: string) => Promise<void>;
 }
 
 export interface EncryptionDeps {
@@ -40,6 +46,8 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
   for (let step = 0; step < 50 && !signal.aborted; step++) {
     const desired = await readDesiredType(client);
     const config = loadEncryptionConfig(opts.configFile);
+    // The file's own bytes: every host holds exactly what the admin's state dir does.
+    if (opts.publish && config) await opts.publish(fs.readFileSync(opts.configFile, 'utf8'));
     let state = await readState(client);
     const rotation = await readRotation(client);
     await conditions.set(encryptedCondition(desired, config, state, rotation));

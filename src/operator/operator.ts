@@ -35,6 +35,8 @@ export interface OperatorOptions {
   prefixes?: KeyPrefixes;
   /** Key rotation interval for the encryption controller. */
   rotationMs?: number;
+  /** Copies each EncryptionConfiguration to every host's kube-apiserver (the agents) before it is relied on. */
+  publishEncryptionConfig?: (config: string) => Promise<void>;
   /** Migration throttle: objects per second (unlimited when unset). */
   migrationRate?: number;
   /** Scheduled backups, when configured. */
@@ -95,6 +97,7 @@ export class Operator implements ActionHost {
       healthController(),
       encryptionController({
         configFile,
+        ...(opts.publishEncryptionConfig ? { publish: opts.publishEncryptionConfig } : {}),
         ...(opts.rotationMs ? { rotationMs: opts.rotationMs } : {}),
         ...(opts.prefixes ? { prefixes: opts.prefixes } : {}),
         ...(opts.migrationRate ? { ratePerSecond: opts.migrationRate } : {}),

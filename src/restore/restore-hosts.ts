@@ -16,6 +16,7 @@ import { settleRestoredEncryption } from '../encryption/restored.ts';
 import { registerAgents } from '../agent/registry.ts';
 import { agentHosts, type AgentHost } from '../agent/host.ts';
 import { agentClient, etcdTls } from '../agent/init.ts';
+import { publishEncryptionConfig } from '../agent/encryption-copies.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { LazyScratch, sweepScratch } from '../util/scratch.ts';
 import { addBack, startAloneOn, stopAll } from './hosts.ts';
@@ -149,6 +150,12 @@ async function restorePhases(
   plaintext.remove();
   if (pending(r.phase, 'keys')) {
     await installSetKeys(layout, r, opts.identity, log);
+    // Every host's kube-apiserver reads its own copy: each gets the one the restored values need.
+    const enc = encryptionConfigFile(layout.root);
+    if (fs.existsSync(enc)) {
+      await publishEncryptionConfig(layout, inv, fs.readFileSync(enc, 'utf8'));
+      log(`copied the encryption configuration to every host (${inv.agents.map((a) => a.member).join(', ')})`);
+    }
     step('start');
   }
   const client = embeddedClient(layout, opts.auth);

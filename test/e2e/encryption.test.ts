@@ -71,6 +71,10 @@ describe('encryption at rest', () => {
     assert.equal(await secretData(c, 'obj-7', 'ns-3'), 'v1-secret-7');
     const cfg = path.join(c.stateDir, 'encryption', 'encryption-config.yaml');
     assert.equal(fs.statSync(cfg).mode & 0o777, 0o600);
+    // The host's copy (what its kube-apiserver reads), byte for byte, also 0600.
+    const hostCopy = path.join(c.stateDir, 'agents', 'etcd-1', 'encryption', 'encryption-config.yaml');
+    assert.equal(fs.readFileSync(hostCopy, 'utf8'), fs.readFileSync(cfg, 'utf8'));
+    assert.equal(fs.statSync(hostCopy).mode & 0o777, 0o600);
     const oldValue = (await rawValues(c, '/kubernetes.io/secrets/ns-1/obj-1')).get('/kubernetes.io/secrets/ns-1/obj-1')!;
 
     const off2 = await c.run(['encryption', 'disable', '--wait']);
@@ -86,6 +90,7 @@ describe('encryption at rest', () => {
     assert.equal(rot.code, 0, rot.stderr);
     await assertAllStartWith(c, ALL, 'k8s:enc:aesgcm:v1:4:', 800);
     assert.equal(await secretData(c, 'obj-399', 'ns-3'), 'v1-secret-399');
+    assert.equal(fs.readFileSync(hostCopy, 'utf8'), fs.readFileSync(cfg, 'utf8'), 'the host holds every key after the rotation');
 
     // Old keys stay readable: the value written with key 1 before all of this still decrypts.
     const dec = await cli(['encryption', 'transform', '--config', cfg, '--etcd-key', '/kubernetes.io/secrets/ns-1/obj-1', '--decrypt'], { input: oldValue });
@@ -94,6 +99,26 @@ describe('encryption at rest', () => {
     // Key material never appears in output.
     const secrets = fs.readFileSync(cfg, 'utf8').match(/secret: (\S+)/g)!.map((s) => s.slice(8));
     for (const out of [on, off2, rot]) for (const s of secrets) assert.ok(!out.stdout.includes(s) && !out.stderr.includes(s));
+  });
+
+  it('no value is written with a key until every host holds the configuration: a host down holds the migration back', async (t) => {
+    const c = await startCluster(t);
+    await apply(c, objectsYaml(20, ['Secret']));
+    // etcd-3's agent stops (with its member): 2 of 3 keep quorum, but its host cannot get the keys.
+    const pid = Number(fs.readFileSync(path.join(c.stateDir, 'agents', 'etcd-3', 'run', 'supervisor.pid'), 'utf8'));
+    process.kill(pid, 'SIGTERM');
+    await waitUntil('the agent of etcd-3 to stop', async () => (await c.status()).find((m) => m.name === 'etcd-3')?.state === 'stopped');
+    const held = await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait', '--timeout', '30s']);
+    assertOneErrorLine(held, /the EncryptionConfiguration could not be copied to etcd-3 on 127\.0\.0\.1:\d+ .*: kube-apiserver there would not read values written with a new key/);
+    await assertAllStartWith(c, ['/kubernetes.io/secrets/'], '{', 20);
+    assert.equal(fs.existsSync(path.join(c.stateDir, 'agents', 'etcd-3', 'encryption', 'encryption-config.yaml')), false);
+    // Back, it gets the configuration and the migration completes.
+    assert.equal((await c.run(['cluster', 'up'])).code, 0);
+    const done = await c.run(['encryption', 'enable', '--type', 'aesgcm', '--wait']);
+    assert.equal(done.code, 0, done.stderr);
+    await assertAllStartWith(c, ['/kubernetes.io/secrets/'], 'k8s:enc:aesgcm:v1:1:', 20);
+    const admin = fs.readFileSync(path.join(c.stateDir, 'encryption', 'encryption-config.yaml'), 'utf8');
+    for (const m of ['etcd-1', 'etcd-2', 'etcd-3']) assert.equal(fs.readFileSync(path.join(c.stateDir, 'agents', m, 'encryption', 'encryption-config.yaml'), 'utf8'), admin, `${m}'s host holds the cluster's configuration`);
   });
 
   it('an operator killed mid-migration resumes after restart and nothing is lost', async (t) => {

@@ -17,6 +17,7 @@ import { ENCRYPTED_RESOURCES, resourceOfKey, singlePrefix } from '../../resource
 import { formatDuration } from '../../util/duration.ts';
 import { waitFor, WaitTimeoutError } from '../../util/wait.ts';
 import type { Context } from '../context.ts';
+import { encryptionPublisher } from '../../agent/encryption-copies.ts';
 import { durationOption, leaseTtlOption, migrationRateOption } from '../options.ts';
 import { render } from '../printer.ts';
 
@@ -59,6 +60,7 @@ const SETTLED: EncryptedCondition['reason'][] = ['EncryptionCompleted', 'Decrypt
 async function settle(c: Context, client: EtcdClient, { prefix, timeoutMs, leaseTtlSeconds, ratePerSecond }: WaitOptions): Promise<void> {
   const file = encryptionConfigFile(c.layout.root);
   const log = (l: string) => c.io.err(l);
+  const publish = encryptionPublisher(c.layout);
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(0, deadline - Date.now());
   const settled = async () => SETTLED.includes((await encryptionStatus(client, file)).condition.reason);
@@ -90,7 +92,7 @@ async function settle(c: Context, client: EtcdClient, { prefix, timeoutMs, lease
       try {
         await reconcileEncryption(
           { client, conditions: new ConditionStore(client), events: new EventLog(client, log), log, signal: term.signal },
-          { configFile: file, prefixes: await keyRoots(client, prefix), ...(ratePerSecond ? { ratePerSecond } : {}) },
+          { configFile: file, prefixes: await keyRoots(client, prefix), ...(ratePerSecond ? { ratePerSecond } : {}), ...(publish ? { publish } : {}) },
         );
       } catch (err) {
         // Aborted by the deadline or a lost lease: the loop decides what follows.

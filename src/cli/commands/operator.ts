@@ -16,6 +16,7 @@ import type { OperatorOptions } from '../../operator/operator.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
 import { LOOPBACK_HOSTS } from '../../util/ports.ts';
 import type { Context } from '../context.ts';
+import { encryptionPublisher } from '../../agent/encryption-copies.ts';
 import { durationOption, leaseTtlOption, migrationRateOption, sizeOption, wholeNumberOption } from '../options.ts';
 import { untilSignal } from './cluster.ts';
 
@@ -166,6 +167,8 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
   const target = backupTarget(flags);
   const defrag = defragOptions(flags);
   const space = spaceOptions(flags, c);
+  // A cluster of agents (the embedded default's too): each host gets the configuration.
+  const publish = encryptionPublisher(c.layout);
   return {
     stateDir: c.layout.root,
     listenHost: host,
@@ -185,6 +188,7 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
     defrag,
     space,
     ...(flags.id ? { identity: flags.id } : {}),
+    ...(publish ? { publishEncryptionConfig: publish } : {}),
     log,
   };
 }
