@@ -394,6 +394,35 @@ export class Agent {
   }
 
   /**
+   * Fetches a snapshot from a URL (a presigned S3 URL the host can reach) into the same place a
+   * sent one goes, kept only when its sha256 matches. The URL's query (its signature) is never
+   * logged nor put in an answer.
+   */
+  async fetchSnapshot(sha256: string, req: { url?: unknown }): Promise<{ bytes: number; already: boolean }> {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AgentRequestError(400, `invalid snapshot sha256 "${sha256.slice(0, 80)}"`);
+    let url: URL;
+    try {
+      url = new URL(String(req.url));
+    } catch {
+      throw new AgentRequestError(400, 'the fetch names no valid URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AgentRequestError(400, `the fetch URL must be http(s), not ${url.protocol}`);
+    if (this.hasSnapshot(sha256)) return { bytes: fs.statSync(this.snapshotFile(sha256)).size, already: true };
+    const shown = `${url.protocol}//${url.host}${url.pathname}`;
+    let res: Response;
+    try {
+      res = await fetch(url, { redirect: 'follow' });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      throw new AgentRequestError(503, `this host cannot reach ${url.protocol}//${url.host} (${cause?.code ?? (err as Error).message}) to fetch ${shown}`);
+    }
+    if (!res.ok || !res.body) throw new AgentRequestError(503, `fetching ${shown} from this host failed: HTTP ${res.status} ${res.statusText}`);
+    const { Readable } = await import('node:stream');
+    const got = await this.receiveSnapshot(sha256, Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>));
+    return { ...got, already: false };
+  }
+
+  /**
    * Restores a received snapshot into the member's data dir (empty: moved aside first) as a new
    * one-member cluster, and removes the snapshot. Asked again after it was done, it says so.
    */

@@ -194,6 +194,11 @@ export class AgentClient {
     return { sent: true };
   }
 
+  /** Has the agent fetch a snapshot from a URL itself (a presigned S3 URL), checked against its sha256. */
+  fetchSnapshot(sha256: string, url: string): Promise<{ bytes: number; already: boolean }> {
+    return this.call('POST', `/snapshots/${sha256}/fetch`, { url }, 30 * 60_000);
+  }
+
   /** Restores a snapshot the agent received into its member's (emptied) data dir. */
   restoreSnapshot(req: { sha256: string; token: string; bumpRevision?: number }): Promise<{ tool: string; canBump: boolean; already: boolean }> {
     return this.call('POST', '/member/restore', req, 10 * 60_000);

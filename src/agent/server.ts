@@ -118,6 +118,7 @@ export function buildAgentApp(agent: Agent, serverFingerprint: () => string): Ho
     if (!incoming) throw new AgentRequestError(500, 'no request stream');
     return c.json(await agent.receiveSnapshot(c.req.param('sha'), incoming));
   });
+  app.post(`${AGENT_API}/snapshots/:sha/fetch`, async (c) => c.json(await agent.fetchSnapshot(c.req.param('sha'), await jsonBody<{ url?: unknown }>(c))));
   app.post(`${AGENT_API}/member/restore`, async (c) => c.json(await agent.restoreSnapshot(await jsonBody<{ sha256: string; token: string; bumpRevision?: number }>(c))));
   app.get(`${AGENT_API}/encryption-config`, (c) => c.json(agent.encryptionConfig() ?? {}));
   app.put(`${AGENT_API}/encryption-config`, async (c) => c.json(agent.putEncryptionConfig(await jsonBody<{ config?: unknown }>(c))));

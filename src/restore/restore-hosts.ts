@@ -138,8 +138,18 @@ async function restorePhases(
   }
   if (pending(r.phase, 'restore')) {
     const sha256 = await fileSha256(set.snapshot);
-    const { sent } = await recovery.client.sendSnapshot(set.snapshot, sha256);
-    log(`${sent ? 'sent' : 'found'} the snapshot (${(fs.statSync(set.snapshot).size / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 12)}...) on ${recovery.where}`);
+    const size = `${(fs.statSync(set.snapshot).size / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 12)}...`;
+    // A snapshot from a URL is fetched by the recovery host itself (it is near the bucket; the
+    // admin may not be); the copy downloaded here was only for checking the set first.
+    const fetched = set.url ? await recovery.client.fetchSnapshot(sha256, set.url).catch((err: unknown) => {
+      log(`${recovery.where} could not fetch the snapshot from the URL itself (${(err as Error).message}): sending it from here`);
+      return undefined;
+    }) : undefined;
+    if (fetched) log(`${recovery.where} ${fetched.already ? 'already holds' : 'fetched'} the snapshot (${size}) from the URL`);
+    else {
+      const { sent } = await recovery.client.sendSnapshot(set.snapshot, sha256);
+      log(`${sent ? 'sent' : 'found'} the snapshot (${size}) on ${recovery.where}`);
+    }
     plaintext.remove(); // sent: the decrypted copy is not needed here any more
     const done = await recovery.client.restoreSnapshot({ sha256, token: r.token, bumpRevision: 1_000_000_000 });
     r.bumped = done.canBump;

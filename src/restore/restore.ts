@@ -104,7 +104,12 @@ export function readConfigFile(file: string): EncryptionConfig {
 }
 
 /** A set to restore: from a backup dir, or a downloaded snapshot with its keys given apart. */
-export type PreparedSet = Omit<ChosenSet, 'info' | 'archive'> & { archive?: string; encryptionConfig?: string };
+export type PreparedSet = Omit<ChosenSet, 'info' | 'archive'> & {
+  archive?: string;
+  encryptionConfig?: string;
+  /** Where the (plaintext) snapshot was downloaded from: the recovery host fetches it from there itself. */
+  url?: string;
+};
 
 export async function restoreCluster(opts: RestoreOptions & { prepared?: PreparedSet }): Promise<RestoreSummary> {
   return (await import('./restore-hosts.ts')).restoreAcrossAgents(opts, requireInventory(opts.layout));

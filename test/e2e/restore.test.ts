@@ -250,6 +250,8 @@ describe('restore', () => {
     assertOneErrorLine(await c.run(['restore', '--from-url', `${url}/nope.db`, '--keys-dir', keys]), /403/);
     const fromUrl = await c.run(['restore', '--from-url', `${url}/${path.basename(snap)}`, '--keys-dir', keys]);
     assert.equal(fromUrl.code, 0, fromUrl.stderr);
+    // The recovery host fetched the snapshot from the URL itself (checked against its sha256).
+    assert.match(fromUrl.stderr, /agent 127\.0\.0\.1:\d+ fetched the snapshot \(\d+\.\d MB, sha256 [0-9a-f]{12}\.\.\.\) from the URL/);
     assert.deepEqual(await readAll(c), oracle);
   });
 

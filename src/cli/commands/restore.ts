@@ -99,6 +99,8 @@ async function prepareFromUrl(c: Context, f: RestoreFlags, dir: string, plaintex
   // An encrypted snapshot (by its name, or its first line) is decrypted into the state dir's
   // private scratch folder, verified as it is written; the download holds only ciphertext.
   const encrypted = isEncryptedName(downloaded) || isAgeFile(downloaded);
+  // The recovery host can fetch a plaintext snapshot itself; an encrypted one is decrypted here (the identity stays here).
+  const url = encrypted ? undefined : (f.fromUrl as string);
   const file = encrypted ? path.join(plaintext.dir, plainName(downloaded)) : downloaded;
   const status = await (encrypted ? decryptSnapshot(downloaded, f.identity, { to: file, signal }) : snapshotStatus(file)).catch((err: unknown) => {
     if (encrypted) throw err;
@@ -117,10 +119,11 @@ async function prepareFromUrl(c: Context, f: RestoreFlags, dir: string, plaintex
       }
     }
     if (!archive?.archive) throw new WardenError(`no static_kuberesources${ts ? `_${ts}` : ''}.tar.gz ${ts ? '' : `of revision ${status.revision} `}in ${f.keysDir}: give the keys archive of this backup`);
-    return checkSet({ timestamp: archive.timestamp, snapshot: file, archive: archive.archive.path }, { etcdVersion: etcdVersion(requireTool('etcd')), status, ...(f.identity ? { identity: f.identity } : {}) });
+    const set = await checkSet({ timestamp: archive.timestamp, snapshot: file, archive: archive.archive.path }, { etcdVersion: etcdVersion(requireTool('etcd')), status, ...(f.identity ? { identity: f.identity } : {}) });
+    return { ...set, ...(url ? { url } : {}) };
   }
   // restoreCluster checks that this configuration holds every key the snapshot's values use.
-  return { timestamp: ts ?? 'downloaded', snapshot: file, status, encryptionConfig: path.resolve(f.encryptionConfig as string) };
+  return { timestamp: ts ?? 'downloaded', snapshot: file, status, encryptionConfig: path.resolve(f.encryptionConfig as string), ...(url ? { url } : {}) };
 }
 
 /**
