@@ -231,8 +231,11 @@ export async function embeddedDown(layout: StateLayout, inv: Inventory, log: (li
     }
     await h.stop().then(() => stopped++, (err: unknown) => log(`warning: member ${h.name} on ${h.where} was not stopped: ${(err as Error).message}`));
   };
-  await Promise.all(hosts.filter((h) => h !== leader).map(stop));
-  if (leader) await stop(leader);
+  // Every agent is stopped even when one of them fails to: the leader too, last.
+  const results = await Promise.allSettled(hosts.filter((h) => h !== leader).map(stop));
+  if (leader) results.push(...(await Promise.allSettled([stop(leader)])));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   log(stopped ? `cluster in ${layout.root} stopped` : `cluster in ${layout.root} was not running`);
 }
 

@@ -58,10 +58,17 @@ export async function turnAuthOn(layout: StateLayout, log: (line: string) => voi
  */
 export async function stopSupervised(layout: StateLayout): Promise<boolean> {
   const pid = supervisorPid(layout);
-  if (pid) {
-    process.kill(pid, 'SIGTERM');
-    await waitFor(() => !pidAlive(pid), { timeoutMs: 40_000, what: `the agent in ${layout.root} (pid ${pid}) to stop` });
+  // Also any agent of this state dir that lost its pid file (two started at once: the one that
+  // could not listen removed the file the other had written).
+  const pids = [...new Set([...(pid ? [pid] : []), ...agentProcesses(layout.root)])];
+  for (const p of pids) {
+    try {
+      process.kill(p, 'SIGTERM');
+    } catch {
+      /* gone already */
+    }
   }
+  await Promise.all(pids.map((p) => waitFor(() => !pidAlive(p), { timeoutMs: 40_000, what: `the agent in ${layout.root} (pid ${p}) to stop` })));
   let stopped = 0;
   for (const { manifest: m } of readManifests(layout, { skipInvalid: true })) {
     const st = readRunStatus(layout, m.name);
@@ -71,7 +78,7 @@ export async function stopSupervised(layout: StateLayout): Promise<boolean> {
       stopped++;
     }
   }
-  return !!pid || stopped > 0;
+  return pids.length > 0 || stopped > 0;
 }
 
 export function tlsClientFiles(layout: StateLayout): { cacert: string; cert: string; key: string } | undefined {
@@ -81,3 +88,21 @@ export function tlsClientFiles(layout: StateLayout): { cacert: string; cert: str
   return { cacert: f.ca, cert: f.clientCert, key: f.clientKey };
 }
 
+
+/** Pids of `warden agent` processes whose --state-dir is `root`. */
+function agentProcesses(root: string): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  for (const d of entries) {
+    const argv = processCmdline(Number(d));
+    if (!argv) continue;
+    const i = argv.indexOf('--state-dir');
+    if (i >= 0 && argv[i + 1] === root && argv[i + 2] === 'agent' && argv.some((a) => /warden/.test(a)) && pidAlive(Number(d))) out.push(Number(d));
+  }
+  return out;
+}

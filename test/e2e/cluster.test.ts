@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { freePort, isPortFree } from '../../src/util/ports.ts';
 import { assertOneErrorLine, Background, cli, etcdctl, processesMentioning, startCluster, tempDir, TestCluster, waitUntil } from '../helpers/warden.ts';
 
 describe('local cluster', () => {
@@ -72,10 +73,20 @@ describe('local cluster', () => {
     assert.ok(took < 25_000, `reported after ${took} ms, not at once`);
   });
 
-  it('cluster up starts a member that died again, with its data', async (t) => {
-    const c = await startCluster(t, ['--members', '1']);
+  it('cluster up starts a member that died again, with its data; --base-port places the member and then its agent', async (t) => {
+    // Three free ports in a row: the member's client and peer ports, then its agent's.
+    let base = 0;
+    for (let i = 0; i < 50 && !base; i++) {
+      const p = await freePort();
+      if (p < 65000 && (await isPortFree(p + 1)) && (await isPortFree(p + 2))) base = p;
+    }
+    assert.ok(base, 'three free ports in a row');
+    const c = await startCluster(t, ['--members', '1', '--base-port', String(base)]);
     assert.equal((await c.run(['put', 'kept', 'yes'])).code, 0);
     const [m] = await c.status();
+    assert.equal(m?.clientURL, `http://127.0.0.1:${base}`);
+    assert.equal(m?.peerURL, `http://127.0.0.1:${base + 1}`);
+    assert.equal(m?.host, `127.0.0.1:${base + 2}`);
     process.kill(m!.pid!, 'SIGKILL');
     await waitUntil('the member to be seen as exited', async () => (await c.status())[0]?.state === 'exited');
     const r = await c.run(['cluster', 'up']);

@@ -86,8 +86,26 @@ export class TestCluster {
     return out.sort();
   }
 
+  /** `cluster down`; then no process of this state dir may be left (one left is killed, and the test fails naming it). */
   async down(): Promise<void> {
-    await this.run(['cluster', 'down']);
+    const r = await this.run(['cluster', 'down']);
+    const left = processesMentioning(this.stateDir);
+    if (left.length === 0) return;
+    const what = left.map((pid) => `${pid}: ${(() => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 160);
+      } catch {
+        return '(gone)';
+      }
+    })()}`);
+    for (const pid of left) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    throw new Error(`cluster down left ${left.length} process(es) running (exit ${r.code}: ${r.stderr.trim()}):\n${what.join('\n')}`);
   }
 }
 
