@@ -11,7 +11,7 @@ import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import type { MemberManifest } from '../cluster/manifest.ts';
-import { agentKeyRequest, tlsFiles } from '../cluster/tls.ts';
+import { agentKeyRequest, signClientRequestWith, tlsFiles } from '../cluster/tls.ts';
 import { MemberClient } from '../etcd/client.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { listMovedAside, moveAside, movedAsideDir } from '../restore/members.ts';
@@ -54,6 +54,8 @@ export interface AgentOptions {
   etcdVersion?: string;
   /** Where this host's copy of the EncryptionConfiguration lives (what kube-apiserver on it reads). */
   encryptionConfig?: string;
+  /** The key of the member's own CA (default: ca.key beside its --trusted-ca-file, as kubeadm lays it out). */
+  etcdCaKey?: string;
   log: (line: string) => void;
 }
 
@@ -451,6 +453,33 @@ export class Agent {
   }
 
   /** The member log's last `lines` lines. */
+  /**
+   * A client certificate of the member's own CA for the admin (`cluster init` adopting members
+   * that serve TLS with their CA, as kubeadm's do): signed here, where the CA key is; the key of
+   * the certificate stays with the admin (this signs its request).
+   */
+  async memberClientCertificate(req: { csr?: unknown }): Promise<{ ca: string; certificate: string }> {
+    const m = this.o.runtime.manifest();
+    if (!m?.tls) throw new AgentRequestError(409, 'this host\'s member serves no TLS: it needs no client certificate');
+    if (typeof req.csr !== 'string') throw new AgentRequestError(400, 'the request carries no certificate request');
+    const caKey = this.o.etcdCaKey ?? path.join(path.dirname(m.tls.trustedCAFile), 'ca.key');
+    let keyPem: string;
+    try {
+      keyPem = fs.readFileSync(caKey, 'utf8');
+    } catch (err) {
+      throw new AgentRequestError(409, `the key of the member's CA is not readable at ${caKey} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}): start the agent with --etcd-ca-key FILE`);
+    }
+    const ca = fs.readFileSync(m.tls.trustedCAFile, 'utf8');
+    let certificate: string;
+    try {
+      certificate = await signClientRequestWith(ca, keyPem, req.csr, 'CN=etcd-warden admin');
+    } catch (err) {
+      throw new AgentRequestError(400, `cannot sign the admin's certificate request with ${caKey}: ${(err as Error).message}`);
+    }
+    this.o.log(`signed a client certificate for the admin with the member's CA ${m.tls.trustedCAFile}`);
+    return { ca, certificate };
+  }
+
   /** This host's copy of the EncryptionConfiguration (kube-apiserver's --encryption-provider-config). */
   encryptionConfigFile(): string {
     return this.o.encryptionConfig ?? path.join(this.o.layout.root, 'encryption', 'encryption-config.yaml');

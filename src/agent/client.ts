@@ -204,6 +204,11 @@ export class AgentClient {
     return this.call('POST', '/member/restore', req, 10 * 60_000);
   }
 
+  /** A client certificate of the member's own CA for this request (members adopted with their CA). */
+  memberClientCertificate(csr: string): Promise<{ ca: string; certificate: string }> {
+    return this.call('POST', '/member/client-certificate', { csr });
+  }
+
   /** The host's copy of the EncryptionConfiguration, or undefined when it has none. */
   async encryptionConfig(): Promise<{ config: string; sha256: string } | undefined> {
     const r = await this.call<{ config?: string; sha256?: string }>('GET', '/encryption-config');

@@ -5,11 +5,12 @@
 // placed twice, so a killed `cluster init` is finished by running it again.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { UsageError, WardenError } from '../errors.ts';
 import { readClusterConfig, type ClusterConfig } from '../cluster/cluster-config.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { memberNames } from '../cluster/manifest.ts';
-import { ensureClusterCa, signAgentRequest, tlsFiles } from '../cluster/tls.ts';
+import { agentKeyRequest, ensureClusterCa, etcdClientFiles, signAgentRequest, tlsFiles } from '../cluster/tls.ts';
 import { EtcdClient } from '../etcd/client.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
@@ -179,15 +180,30 @@ export async function clusterInit(layout: StateLayout, o: InitOptions): Promise<
 /** `cluster init` over agents that run a cluster already: the inventory records their members as they are. */
 async function adoptMembers(layout: StateLayout, o: InitOptions, joined: { address: string; status: AgentStatus }[]): Promise<Inventory> {
   const tlsMembers = joined.filter((j) => j.status.member?.clientURL.startsWith('https:'));
-  if (tlsMembers.length) {
-    throw new WardenError(`the members of ${tlsMembers.map((j) => j.address).join(', ')} serve TLS with their own CA: adopting those is not supported yet; reach them with --endpoints --cacert --cert --key`);
+  const tls = tlsMembers.length > 0;
+  if (tls && tlsMembers.length < joined.length) {
+    throw new WardenError(`the members of ${tlsMembers.map((j) => j.address).join(', ')} serve TLS and the others do not: init adopts one cluster; give the agents of one cluster`);
+  }
+  if (tls) {
+    // Members with their own CA (kubeadm's): an agent signs the admin a client certificate of
+    // that CA where its key is; the admin's key never leaves this state dir.
+    const cert = path.join(layout.tlsDir, 'etcd-client.crt');
+    if (!fs.existsSync(cert)) {
+      const { keyPem, csrPem } = await agentKeyRequest();
+      const first = tlsMembers[0] as (typeof tlsMembers)[number];
+      const { ca, certificate } = await agentClient(layout, first.address).memberClientCertificate(csrPem);
+      writeFileAtomic(path.join(layout.tlsDir, 'etcd-client.key'), keyPem, 0o600);
+      writeFileAtomic(path.join(layout.tlsDir, 'etcd-ca.crt'), ca, 0o644);
+      writeFileAtomic(cert, certificate, 0o644); // last: its presence means "done"
+      o.log(`the members serve TLS with their own CA: agent ${first.address} signed a client certificate of that CA (${cert})`);
+    }
   }
   const agents: InventoryAgent[] = joined.map((j) => ({
     address: j.address, hostname: j.status.agent.hostname, member: j.status.member?.name ?? '', clientURL: j.status.member?.clientURL ?? '', peerURL: j.status.member?.peerURL ?? '',
   }));
-  const inv: Inventory = { kind: 'WardenInventory', phase: 'starting', tls: false, agents };
+  const inv: Inventory = { kind: 'WardenInventory', phase: 'starting', tls, agents };
   writeInventory(layout, inv);
-  const cfg: ClusterConfig = { kind: 'WardenCluster', createdAt: new Date().toISOString(), token: `warden-${crypto.randomBytes(6).toString('hex')}`, tls: false, etcdVersion: joined[0]?.status.agent.etcdVersion ?? 'unknown' };
+  const cfg: ClusterConfig = { kind: 'WardenCluster', createdAt: new Date().toISOString(), token: `warden-${crypto.randomBytes(6).toString('hex')}`, tls, etcdVersion: joined[0]?.status.agent.etcdVersion ?? 'unknown' };
   writeFileAtomic(layout.clusterFile, `${JSON.stringify(cfg, null, 2)}\n`, 0o600);
   o.log(`adopted ${agents.length} running members: ${agents.map((a) => `${a.member} on ${a.address}`).join(', ')}`);
   await waitMembersHealthy(layout, inv, o.timeoutMs);
@@ -211,8 +227,8 @@ export async function register(layout: StateLayout, inv: Inventory): Promise<voi
 /** The etcd client TLS of a cluster in the inventory (the admin's certificate), when it uses TLS. */
 export function etcdTls(layout: StateLayout, inv: Inventory): { ca: Buffer; cert: Buffer; key: Buffer } | undefined {
   if (!inv.tls) return undefined;
-  const t = adminTls(layout);
-  return { ca: Buffer.from(t.ca), cert: Buffer.from(t.cert), key: Buffer.from(t.key) };
+  const f = etcdClientFiles(layout.tlsDir);
+  return { ca: fs.readFileSync(f.ca), cert: fs.readFileSync(f.cert), key: fs.readFileSync(f.key) };
 }
 
 /** Waits until every member answers a linearizable read; a timeout names the ones that did not, with their agent's last log line. */

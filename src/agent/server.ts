@@ -120,6 +120,7 @@ export function buildAgentApp(agent: Agent, serverFingerprint: () => string): Ho
   });
   app.post(`${AGENT_API}/snapshots/:sha/fetch`, async (c) => c.json(await agent.fetchSnapshot(c.req.param('sha'), await jsonBody<{ url?: unknown }>(c))));
   app.post(`${AGENT_API}/member/restore`, async (c) => c.json(await agent.restoreSnapshot(await jsonBody<{ sha256: string; token: string; bumpRevision?: number }>(c))));
+  app.post(`${AGENT_API}/member/client-certificate`, async (c) => c.json(await agent.memberClientCertificate(await jsonBody<{ csr?: unknown }>(c))));
   app.get(`${AGENT_API}/encryption-config`, (c) => c.json(agent.encryptionConfig() ?? {}));
   app.put(`${AGENT_API}/encryption-config`, async (c) => c.json(agent.putEncryptionConfig(await jsonBody<{ config?: unknown }>(c))));
   app.get(`${AGENT_API}/member/log`, (c) => {

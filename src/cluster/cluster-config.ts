@@ -8,7 +8,7 @@ import { storedCredentials } from './credentials.ts';
 import { requireInventory } from './inventory.ts';
 import { StateLayout } from './layout.ts';
 import { parseManifest, type MemberManifest } from './manifest.ts';
-import { tlsFiles } from './tls.ts';
+import { etcdClientFiles } from './tls.ts';
 
 export interface ClusterConfig {
   kind: 'WardenCluster';
@@ -86,6 +86,6 @@ export function embeddedConnection(layout: StateLayout): EmbeddedConnection {
   const auth = storedCredentials(layout);
   const conn: EmbeddedConnection = { endpoints, ...(auth ? { auth } : {}) };
   if (!cfg.tls) return conn;
-  const f = tlsFiles(layout.tlsDir);
-  return { ...conn, tls: { ca: fs.readFileSync(f.ca), cert: fs.readFileSync(f.clientCert), key: fs.readFileSync(f.clientKey) } };
+  const f = etcdClientFiles(layout.tlsDir);
+  return { ...conn, tls: { ca: fs.readFileSync(f.ca), cert: fs.readFileSync(f.cert), key: fs.readFileSync(f.key) } };
 }

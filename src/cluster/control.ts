@@ -9,7 +9,7 @@ import { waitFor } from '../util/wait.ts';
 import { embeddedConnection, readClusterConfig, readManifests } from './cluster-config.ts';
 import type { StateLayout } from './layout.ts';
 import { isMemberProcess, readRunStatus, terminate, type MemberState } from './supervisor.ts';
-import { tlsFiles } from './tls.ts';
+import { etcdClientFiles } from './tls.ts';
 
 export interface MemberRow {
   name: string;
@@ -84,8 +84,8 @@ export async function stopSupervised(layout: StateLayout): Promise<boolean> {
 export function tlsClientFiles(layout: StateLayout): { cacert: string; cert: string; key: string } | undefined {
   const cfg = readClusterConfig(layout);
   if (!cfg?.tls) return undefined;
-  const f = tlsFiles(layout.tlsDir);
-  return { cacert: f.ca, cert: f.clientCert, key: f.clientKey };
+  const f = etcdClientFiles(layout.tlsDir);
+  return { cacert: f.ca, cert: f.cert, key: f.key };
 }
 
 

@@ -202,6 +202,53 @@ export async function issueClientCertificate(dir: string, subject: string): Prom
   return { cert: pem, key };
 }
 
+/**
+ * The files warden's own etcd client uses: the cluster CA and the admin's client certificate,
+ * or, for members adopted with their own CA (kubeadm's /etc/kubernetes/pki/etcd), the member CA
+ * and the client certificate an agent signed with it (`etcd-ca.crt`, `etcd-client.{crt,key}`).
+ */
+export function etcdClientFiles(dir: string): { ca: string; cert: string; key: string } {
+  const own = { ca: path.join(dir, 'etcd-ca.crt'), cert: path.join(dir, 'etcd-client.crt'), key: path.join(dir, 'etcd-client.key') };
+  if (fs.existsSync(own.cert)) return own;
+  const f = tlsFiles(dir);
+  return { ca: f.ca, cert: f.clientCert, key: f.clientKey };
+}
+
+/**
+ * Signs a client certificate request with a CA given as PEM files' contents, of any key type
+ * kubeadm or OpenShift use (RSA or ECDSA): how an agent issues the admin a client certificate of
+ * the member's own CA. The request's signature is checked; the subject is the one given.
+ */
+export async function signClientRequestWith(caCertPem: string, caKeyPem: string, csrPem: string, subject: string, validMs = YEAR_MS): Promise<string> {
+  const x509 = await loadX509();
+  const caCert = new x509.X509Certificate(caCertPem);
+  const key = crypto.createPrivateKey(caKeyPem);
+  const rsa = key.asymmetricKeyType === 'rsa';
+  const alg = rsa ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: (key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'P-384' : 'P-256'), hash: 'SHA-256' };
+  if (!rsa && key.asymmetricKeyType !== 'ec') throw new WardenError(`the CA key is ${key.asymmetricKeyType}: only RSA and ECDSA CA keys can sign here`);
+  const signingKey = await crypto.webcrypto.subtle.importKey('pkcs8', key.export({ type: 'pkcs8', format: 'der' }), alg, false, ['sign']);
+  const csr = new x509.Pkcs10CertificateRequest(csrPem);
+  if (!(await csr.verify())) throw new WardenError('the certificate request\'s signature does not verify');
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject,
+    // The CA's own encoding of its name: verifiers (Go's, so etcd's) match the issuer byte for byte.
+    issuer: caCert.subjectName,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + validMs),
+    signingAlgorithm: alg,
+    publicKey: await csr.publicKey.export(),
+    signingKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert),
+    ],
+  });
+  return cert.toString('pem');
+}
+
 /** The organization of every agent's certificate (its group; it grants no role on the operator's API). */
 export const AGENT_GROUP = 'warden:agent';
 

@@ -2,6 +2,7 @@
 // `warden agent` on each host, `warden cluster init` from an admin host, and the members each
 // agent runs, reached only at the hosts' own addresses.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -326,7 +327,7 @@ describe('agents on separate hosts', () => {
     assert.match((await s.admin(['status'])).stdout, /^Cluster: 3 of 3 members healthy/m);
   });
 
-  it('the kubelet runtime: an agent adopts the member a static pod manifest runs (kubeadm\'s etcd.yaml), stops it by moving the manifest out, and restores into it', async (t) => {
+  it('the kubelet runtime: an agent adopts the member a static pod manifest runs (kubeadm\'s etcd.yaml, TLS with its own CA), stops it by moving the manifest out, and restores into it', async (t) => {
     const net = await createHosts(t, 1);
     const h1 = net.hosts[0] as Host;
     const dir = tempDir('kubelet');
@@ -338,17 +339,36 @@ describe('agents on separate hosts', () => {
     fs.mkdirSync(manifests, { recursive: true });
     const dataDir = path.join(dir, 'var-lib-etcd');
     const ip = h1.ip;
+    // kubeadm's PKI for etcd: its own CA (RSA, key in PKCS #1 as kubeadm writes it) beside the
+    // server and peer certificates, and client certificates required on both ports.
+    const pki = path.join(dir, 'pki', 'etcd');
+    fs.mkdirSync(pki, { recursive: true });
+    const ssl = (...args: string[]) => {
+      const r = spawnSync('openssl', args, { cwd: pki, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.pkcs8', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=etcd-ca');
+    ssl('rsa', '-in', 'ca.pkcs8', '-out', 'ca.key', '-traditional');
+    fs.writeFileSync(path.join(pki, 'ext'), `subjectAltName=IP:${ip},IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n`);
+    for (const c of ['server', 'peer']) {
+      ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${c}.key`, '-out', `${c}.csr`, '-subj', '/CN=cp-1');
+      ssl('x509', '-req', '-in', `${c}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${c}.crt`, '-days', '2', '-extfile', 'ext');
+    }
     fs.writeFileSync(path.join(manifests, 'etcd.yaml'), [
       'apiVersion: v1', 'kind: Pod', 'metadata:', '  labels:', '    component: etcd', '    tier: control-plane', '  name: etcd', '  namespace: kube-system', 'spec:', '  containers:', '  - command:',
-      ...['etcd', `--advertise-client-urls=http://${ip}:2379`, `--data-dir=${dataDir}`, `--initial-advertise-peer-urls=http://${ip}:2380`, `--initial-cluster=cp-1=http://${ip}:2380`,
-        `--listen-client-urls=http://127.0.0.1:2379,http://${ip}:2379`, '--listen-metrics-urls=http://127.0.0.1:2381', `--listen-peer-urls=http://${ip}:2380`, '--name=cp-1', '--snapshot-count=10000'].map((a) => `    - ${a}`),
+      ...['etcd', `--advertise-client-urls=https://${ip}:2379`, `--cert-file=${pki}/server.crt`, '--client-cert-auth=true', `--data-dir=${dataDir}`,
+        `--initial-advertise-peer-urls=https://${ip}:2380`, `--initial-cluster=cp-1=https://${ip}:2380`, `--key-file=${pki}/server.key`,
+        `--listen-client-urls=https://127.0.0.1:2379,https://${ip}:2379`, '--listen-metrics-urls=http://127.0.0.1:2381', `--listen-peer-urls=https://${ip}:2380`, '--name=cp-1',
+        `--peer-cert-file=${pki}/peer.crt`, '--peer-client-cert-auth=true', `--peer-key-file=${pki}/peer.key`, `--peer-trusted-ca-file=${pki}/ca.crt`,
+        '--snapshot-count=10000', `--trusted-ca-file=${pki}/ca.crt`].map((a) => `    - ${a}`),
       '    image: registry.k8s.io/etcd:3.5.15-0', '    name: etcd', '  hostNetwork: true', '  priorityClassName: system-node-critical', 'status: {}', '',
     ].join('\n'));
     const kubeletLog = fs.openSync(path.join(dir, 'kubelet.log'), 'a');
     net.spawn(h1, process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'helpers', 'kubelet.ts'), kubelet], { stdio: ['ignore', kubeletLog, kubeletLog], cwd: ROOT });
     fs.closeSync(kubeletLog);
     const run = (args: string[]) => net.run(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args], { cwd: ROOT, timeoutMs: 120_000 });
-    await waitFor(async () => (await net.run(net.admin, process.execPath, [WARDEN, '--endpoints', `http://${ip}:2379`, 'endpoint', 'health'], { cwd: ROOT })).code === 0, { timeoutMs: 60_000, intervalMs: 300, what: 'the kubelet to run etcd' });
+    const kubeadmClient = ['--cacert', `${pki}/ca.crt`, '--cert', `${pki}/server.crt`, '--key', `${pki}/server.key`];
+    await waitFor(async () => (await net.run(net.admin, process.execPath, [WARDEN, '--endpoints', `https://${ip}:2379`, ...kubeadmClient, 'endpoint', 'health'], { cwd: ROOT })).code === 0, { timeoutMs: 60_000, intervalMs: 300, what: 'the kubelet to run etcd' });
 
     const agentLog = fs.openSync(path.join(dir, 'agent.log'), 'a');
     net.spawn(h1, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'agent'), 'agent', '--listen', `${ip}:${AGENT_PORT}`, '--token-file', tokenFile, '--kubelet-manifests', manifests, '--member-log', path.join(kubelet, 'logs', 'cp-1.log')], { stdio: ['ignore', agentLog, agentLog], cwd: ROOT });
@@ -358,8 +378,17 @@ describe('agents on separate hosts', () => {
     const init = await run(['cluster', 'init', '--agents', `${ip}:${AGENT_PORT}`, '--token-file', tokenFile]);
     assert.equal(init.code, 0, init.stderr);
     assert.match(init.stderr, new RegExp(`adopted 1 running members: cp-1 on ${ip.replace(/\./g, '\\.')}:${AGENT_PORT}`));
+    // The member keeps its own CA: the agent signed the admin a client certificate of it, with
+    // kubeadm's CA key where kubeadm keeps it; that key stays on the host.
+    assert.match(init.stderr, /the members serve TLS with their own CA: agent \S+ signed a client certificate of that CA/);
+    const adminTls = path.join(dir, 'admin', 'tls');
+    assert.equal(fs.readFileSync(path.join(adminTls, 'etcd-ca.crt'), 'utf8'), fs.readFileSync(path.join(pki, 'ca.crt'), 'utf8'));
+    assert.equal(fs.statSync(path.join(adminTls, 'etcd-client.key')).mode & 0o777, 0o600);
+    assert.equal(fs.readdirSync(adminTls).some((f) => f.includes('ca.key') && fs.readFileSync(path.join(adminTls, f), 'utf8') === fs.readFileSync(path.join(pki, 'ca.key'), 'utf8')), false);
+    const verify = spawnSync('openssl', ['verify', '-CAfile', path.join(pki, 'ca.crt'), path.join(adminTls, 'etcd-client.crt')], { encoding: 'utf8' });
+    assert.match(verify.stdout, /: OK/, verify.stderr);
     const rows = JSON.parse((await run(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
-    assert.deepEqual(rows.map((r) => [r.name, r.state, r.clientURL, r.dataDir]), [['cp-1', 'running', `http://${ip}:2379`, dataDir]]);
+    assert.deepEqual(rows.map((r) => [r.name, r.state, r.clientURL, r.dataDir]), [['cp-1', 'running', `https://${ip}:2379`, dataDir]]);
 
     assert.equal((await run(['put', '/kubelet/a', 'in-the-backup'])).code, 0);
     const backups = path.join(dir, 'backups');
@@ -380,6 +409,7 @@ describe('agents on separate hosts', () => {
     const pod = fs.readFileSync(path.join(manifests, 'etcd.yaml'), 'utf8');
     assert.match(pod, /- --snapshot-count=10000/);
     assert.match(pod, /- --listen-metrics-urls=http:\/\/127\.0\.0\.1:2381/);
+    assert.match(pod, new RegExp(`- --peer-cert-file=${pki.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/peer\\.crt`));
     assert.match(pod, /- --initial-cluster-token=warden-[0-9a-f]+/);
     assert.doesNotMatch(pod, /force-new-cluster/);
     assert.match(pod, /image: registry\.k8s\.io\/etcd:3\.5\.15-0/);

@@ -25,6 +25,7 @@ export function registerAgent(program: Command, ctx: Ctx): void {
     .option('--pod-manifest <file>', 'with --kubelet-manifests: the etcd Pod manifest file name in that folder', 'etcd.yaml')
     .option('--member-log <file>', "with --kubelet-manifests: the member's log (default: the newest under /var/log/pods/kube-system_etcd*)")
     .option('--encryption-config <file>', "this host's copy of the EncryptionConfiguration, where kube-apiserver reads it (--encryption-provider-config); warden keeps it equal to the cluster's (default: <state>/encryption/encryption-config.yaml)")
+    .option('--etcd-ca-key <file>', "with --kubelet-manifests and a member serving TLS: the key of the member's CA, to issue the admin a client certificate (default: ca.key beside the member's --trusted-ca-file, as kubeadm lays it out)")
     .addOption(new Option('--exit-with <pid>', 'stop (with the member) once this process is gone (`warden run` ties its agents to itself)').argParser((v) => Number(v)).hideHelp())
     .addHelpText('after', [
       '',
@@ -36,7 +37,7 @@ export function registerAgent(program: Command, ctx: Ctx): void {
       'On a kubeadm host, the agent adopts the member the kubelet runs:',
       '  warden --state-dir /var/lib/warden agent --listen 10.0.0.11:7700 --token-file /etc/warden/token --kubelet-manifests /etc/kubernetes/manifests',
     ].join('\n'))
-    .action(async (opts: { listen: string; tokenFile: string; kubeletManifests?: string; podManifest: string; memberLog?: string; exitWith?: number; encryptionConfig?: string }, cmd: Command) => {
+    .action(async (opts: { listen: string; tokenFile: string; kubeletManifests?: string; podManifest: string; memberLog?: string; exitWith?: number; encryptionConfig?: string; etcdCaKey?: string }, cmd: Command) => {
       const c = ctx(cmd);
       const { host, port } = splitAddress(opts.listen);
       if (['0.0.0.0', '::'].includes(host)) throw new UsageError(`--listen ${opts.listen}: give the address other hosts reach this one at (the member's URLs use it), not a wildcard`);
@@ -50,6 +51,7 @@ export function registerAgent(program: Command, ctx: Ctx): void {
       const agent = new Agent({
         layout: c.layout, host, port, token, runtime, etcdVersion: etcdVersion(etcdBin), log,
         ...(opts.encryptionConfig ? { encryptionConfig: path.resolve(opts.encryptionConfig) } : {}),
+        ...(opts.etcdCaKey ? { etcdCaKey: path.resolve(opts.etcdCaKey) } : {}),
       });
       await agent.open();
       let server: Awaited<ReturnType<typeof serveAgent>>;
