@@ -48,8 +48,40 @@ export function moveAside(layout: StateLayout, dataDir: string, name: string, st
   let target = dest;
   for (let i = 1; fs.existsSync(target); i++) target = `${dest}.${i}`;
   fs.mkdirSync(movedAsideDir(layout, stamp), { recursive: true, mode: 0o700 });
-  fs.renameSync(dataDir, target);
+  try {
+    fs.renameSync(dataDir, target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EXDEV' && code !== 'EBUSY') throw err;
+    moveContents(dataDir, target);
+  }
   return target;
+}
+
+/**
+ * For a data dir that cannot be renamed: a mount point of its own (EBUSY), as /var/lib/etcd
+ * often is, or one on another filesystem than the state dir (EXDEV). Its contents go (copied
+ * first when the filesystems differ; the copy is renamed into place only when whole), and the
+ * dir itself stays, empty. Killed midway, nothing is lost: the data dir still holds everything
+ * not yet in place, and a rerun moves it again.
+ */
+function moveContents(dataDir: string, target: string): void {
+  // A run killed midway left some entries here: those moved by rename are only here now (kept);
+  // a copy of one still in the data dir may be incomplete (the data dir's is taken again).
+  const partial = `${target}.partial`;
+  fs.mkdirSync(partial, { recursive: true, mode: 0o700 });
+  const entries = fs.readdirSync(dataDir);
+  for (const e of entries) {
+    fs.rmSync(`${partial}/${e}`, { recursive: true, force: true });
+    try {
+      fs.renameSync(`${dataDir}/${e}`, `${partial}/${e}`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      fs.cpSync(`${dataDir}/${e}`, `${partial}/${e}`, { recursive: true, preserveTimestamps: true });
+    }
+  }
+  fs.renameSync(partial, target);
+  for (const e of entries) fs.rmSync(`${dataDir}/${e}`, { recursive: true, force: true });
 }
 
 /**

@@ -1,6 +1,7 @@
 // What an agent keeps on its host apart from its member: a snapshot it fetches from a URL
-// itself (a presigned S3 URL), and its copy of the EncryptionConfiguration. The agent runs in
-// this process with a runtime that holds no member: nothing here involves etcd.
+// itself (a presigned S3 URL), its copy of the EncryptionConfiguration, and data dirs moved
+// aside (also one that is a mount point of its own, as /var/lib/etcd often is). The agent runs
+// in this process with a runtime that holds no member: nothing here involves etcd.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +12,8 @@ import { Agent, AgentRequestError } from '../../src/agent/agent.ts';
 import type { MemberRuntime } from '../../src/agent/runtime.ts';
 import { StateLayout } from '../../src/cluster/layout.ts';
 import { tempDir } from '../helpers/warden.ts';
+import { spawnSync } from 'node:child_process';
+import { moveAside } from '../../src/restore/members.ts';
 
 /** A host with no member placed yet. */
 const noMember: MemberRuntime = {
@@ -82,5 +85,26 @@ describe('agent files', () => {
     assert.throws(() => agent.putEncryptionConfig({ config: 'kind: Nonsense\n' }), (err: unknown) => err instanceof AgentRequestError && err.status === 400);
     assert.equal(fs.readFileSync(file, 'utf8'), config, 'a refused configuration changes nothing');
     assert.equal(agent.status().encryptionConfig?.sha256, sha);
+  });
+
+  it('a data dir that is a mount point of its own (another filesystem) is moved aside by its contents; it stays, empty', (t) => {
+    const dir = tempDir('mount');
+    const dataDir = path.join(dir, 'var-lib-etcd');
+    fs.mkdirSync(dataDir);
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dataDir], { encoding: 'utf8' });
+    assert.equal(mounted.status, 0, mounted.stderr);
+    t.after(() => spawnSync('umount', ['-l', dataDir]));
+    fs.mkdirSync(path.join(dataDir, 'member', 'snap'), { recursive: true });
+    const db = crypto.randomBytes(100_000);
+    fs.writeFileSync(path.join(dataDir, 'member', 'snap', 'db'), db);
+    assert.throws(() => fs.renameSync(dataDir, path.join(dir, 'elsewhere')), /EBUSY|EXDEV/, 'the mount point itself cannot be renamed');
+
+    const layout = new StateLayout(path.join(dir, 'agent'));
+    const to = moveAside(layout, dataDir, 'cp-1', 'stamp-1');
+    assert.equal(to, path.join(dir, 'agent', 'moved-aside', 'stamp-1', 'cp-1'));
+    assert.deepEqual(fs.readFileSync(path.join(to, 'member', 'snap', 'db')), db);
+    assert.deepEqual(fs.readdirSync(dataDir), [], 'the data dir stays, empty, for the restored data');
+    assert.ok(fs.readFileSync('/proc/mounts', 'utf8').includes(` ${dataDir} tmpfs `), 'still the mount point');
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'agent', 'moved-aside', 'stamp-1')), ['cp-1'], 'no partial copy left');
   });
 });
