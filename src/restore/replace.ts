@@ -101,7 +101,11 @@ export async function replaceMember(layout: StateLayout, inv: Inventory, o: Repl
     // Planned on its new host, recorded before it joins: a rerun finds it there.
     const plan = await agentClient(layout, toAddress).plan(o.name, inv.tls, inv.agents.filter((a) => a.member !== o.name).flatMap((a) => [a.clientURL, a.peerURL]));
     const status = await agentClient(layout, toAddress).status();
-    const entry = { address: toAddress, hostname: status.agent.hostname, member: o.name, clientURL: plan.clientURL, peerURL: plan.peerURL };
+    const entry = {
+      address: toAddress, hostname: status.agent.hostname, member: o.name, clientURL: plan.clientURL, peerURL: plan.peerURL,
+      // The same agent: one warden runs itself (the embedded default's) stays one.
+      ...(toAddress === old.address && old.stateDir ? { stateDir: old.stateDir } : {}),
+    };
     inv.agents = inv.agents.map((a) => (a.member === o.name ? entry : a));
     writeInventory(layout, inv);
     const host = new AgentHost(layout, inv, entry);
