@@ -29,6 +29,7 @@ import { writeFileAtomic } from '../util/fsutil.ts';
 import { freePorts, isPortFree } from '../util/ports.ts';
 import { EndWait, waitFor } from '../util/wait.ts';
 import { agentHosts } from './host.ts';
+import { ensureClusterCa } from '../cluster/tls.ts';
 import { clusterInit, etcdTls } from './init.ts';
 import { startAgentMembers } from './members.ts';
 
@@ -131,7 +132,11 @@ async function createEmbedded(layout: StateLayout, o: EmbeddedOptions): Promise<
   const p = plan;
   const agents = p.agents.map((a) => ({ member: a.member, address: a.address, stateDir: a.stateDir }));
   try {
-    await Promise.all(agents.filter((a) => !localAgentPid(a.stateDir)).map((a) => startLocalAgent(layout, a, o.tiedToThisProcess)));
+    // The cluster CA is made while the agents start (both take a while; cluster init finds it).
+    await Promise.all([
+      ensureClusterCa(layout.tlsDir),
+      ...agents.filter((a) => !localAgentPid(a.stateDir)).map((a) => startLocalAgent(layout, a, o.tiedToThisProcess)),
+    ]);
     const token = fs.readFileSync(layout.agentTokenFile, 'utf8').trim();
     const inv = await clusterInit(layout, {
       agents: agents.map((a) => a.address), token, tls: p.tls, ...(p.etcdArgs ? { etcdArgs: p.etcdArgs } : {}),
