@@ -16,7 +16,7 @@ import { MemberClient } from '../etcd/client.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { listMovedAside, moveAside, movedAsideDir } from '../restore/members.ts';
 import { etcdVersion } from '../cluster/binaries.ts';
-import { restoreDataDir } from '../restore/tools.ts';
+import { holdsData, restoreDataDir } from '../restore/tools.ts';
 import { parseEncryptionConfig } from '../encryption/config.ts';
 import {
   bootstrapProof, certificateDigest, proofMatches,
@@ -433,7 +433,7 @@ export class Agent {
     if (typeof req.token !== 'string' || !req.token) throw new AgentRequestError(400, 'the restore names no cluster token');
     const marker = path.join(this.o.layout.runDir, 'restored.json');
     const done = readJson<{ sha256: string; token: string; tool: string; canBump: boolean }>(marker);
-    const hasData = fs.existsSync(m.dataDir) && fs.readdirSync(m.dataDir).length > 0;
+    const hasData = holdsData(m.dataDir);
     if (done && done.sha256 === req.sha256 && done.token === req.token && hasData) {
       fs.rmSync(this.snapshotFile(req.sha256), { force: true }); // sent again by a rerun: not needed, and it holds the data
       return { tool: done.tool, canBump: done.canBump, already: true };
@@ -452,7 +452,6 @@ export class Agent {
     return { ...result, already: false };
   }
 
-  /** The member log's last `lines` lines. */
   /**
    * A client certificate of the member's own CA for the admin (`cluster init` adopting members
    * that serve TLS with their CA, as kubeadm's do): signed here, where the CA key is; the key of
@@ -516,6 +515,7 @@ export class Agent {
     return { sha256, changed: true };
   }
 
+  /** The member log's last `lines` lines. */
   logTail(lines: number): string {
     const file = this.o.runtime.logFile();
     let fd: number;
@@ -541,11 +541,16 @@ export class Agent {
   private async sample(): Promise<void> {
     const m = this.o.runtime.manifest();
     if (!m || this.o.runtime.state().pid === null) return;
-    const tls = this.tls();
-    const client = new MemberClient(m.clientURL, {
-      ...(m.tls && tls ? { tls: { ca: Buffer.from(tls.ca), cert: Buffer.from(tls.cert), key: Buffer.from(tls.key) } } : {}),
-      commandTimeoutMs: 1500, dialTimeoutMs: 1000,
-    });
+    // The member's own certificate files (what it serves with: the agent's for a member warden
+    // placed, the host's own CA's for one adopted from a kubeadm Pod, whose server certificate
+    // is also a client certificate of that CA).
+    let tls: { ca: Buffer; cert: Buffer; key: Buffer } | undefined;
+    try {
+      tls = m.tls ? { ca: fs.readFileSync(m.tls.trustedCAFile), cert: fs.readFileSync(m.tls.certFile), key: fs.readFileSync(m.tls.keyFile) } : undefined;
+    } catch {
+      return;
+    }
+    const client = new MemberClient(m.clientURL, { ...(tls ? { tls } : {}), commandTimeoutMs: 1500, dialTimeoutMs: 1000 });
     try {
       const st = await client.status();
       this.lastSeen = {

@@ -19,21 +19,27 @@ export async function publishEncryptionConfig(layout: StateLayout, inv: Inventor
   }
 }
 
+/** How long a configuration copied to every agent counts as still there (a rebuilt host gets it again after this). */
+const RECHECK_MS = 30_000;
+
 /**
  * What the encryption controller calls with each configuration it is about to rely on: copies it
- * to the agents of the state dir's inventory (read at each call: members move), at most once per
- * configuration and set of agents. Undefined when the state dir has no agents to copy to.
+ * to the agents of the state dir's inventory, read at each call (members move, and `warden run`
+ * makes the inventory after wiring the operator). The same configuration for the same agents is
+ * copied again only after RECHECK_MS (each agent rewrites its file only when it differs). With
+ * no inventory (a cluster reached by --endpoints) there are no hosts to copy to.
  */
-export function encryptionPublisher(layout: StateLayout): ((config: string) => Promise<void>) | undefined {
-  if (!readInventory(layout)) return undefined;
+export function encryptionPublisher(layout: StateLayout): (config: string) => Promise<void> {
   let published = '';
+  let at = 0;
   return async (config) => {
     const inv = readInventory(layout);
     if (!inv) return;
     const key = crypto.createHash('sha256').update(config).update(inv.agents.map((a) => a.address).join(',')).digest('hex');
-    if (key === published) return;
+    if (key === published && Date.now() - at < RECHECK_MS) return;
     await publishEncryptionConfig(layout, inv, config);
     published = key;
+    at = Date.now();
   };
 }
 

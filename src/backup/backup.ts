@@ -121,7 +121,7 @@ async function archiveEntries(layout: StateLayout): Promise<ArchiveEntry[]> {
     if (fs.existsSync(layout.inventoryFile)) entries.push({ name: 'inventory.json', from: layout.inventoryFile });
     if (cfg.tls) {
       const t = tlsFiles(layout.tlsDir);
-      for (const f of [t.ca, t.caKey, t.serverCert, t.serverKey, t.clientCert, t.clientKey]) if (fs.existsSync(f)) entries.push({ name: `tls/${path.basename(f)}`, from: f });
+      for (const f of [t.ca, t.caKey, t.clientCert, t.clientKey]) if (fs.existsSync(f)) entries.push({ name: `tls/${path.basename(f)}`, from: f });
     }
   }
   const enc = encryptionConfigFile(layout.root);

@@ -27,8 +27,6 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 export interface TlsFiles {
   ca: string;
   caKey: string;
-  serverCert: string;
-  serverKey: string;
   clientCert: string;
   clientKey: string;
 }
@@ -37,8 +35,6 @@ export function tlsFiles(dir: string): TlsFiles {
   return {
     ca: path.join(dir, 'ca.crt'),
     caKey: path.join(dir, 'ca.key'),
-    serverCert: path.join(dir, 'server.crt'),
-    serverKey: path.join(dir, 'server.key'),
     clientCert: path.join(dir, 'client.crt'),
     clientKey: path.join(dir, 'client.key'),
   };
@@ -112,31 +108,9 @@ async function leaf(x509: X509, ca: Ca, subject: string, eku: string[], san: { t
 /** The CN of the client certificate warden makes for itself (the operator's API maps it to admin). */
 export const CLUSTER_CLIENT_CN = 'etcd-warden client';
 
-/** Generates the CA and certificates into `dir` (created 0700). */
-export async function generateClusterTls(dir: string): Promise<TlsFiles> {
-  const x509 = await loadX509();
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const files = tlsFiles(dir);
-  const { ca, certPem, keyPem } = await newCa(x509);
-  const loopback = [{ type: 'ip' as const, value: '127.0.0.1' }, { type: 'dns' as const, value: 'localhost' }];
-  // Members use one certificate as server and as peer: peers authenticate each other as
-  // clients too, so it carries both usages.
-  const server = await leaf(x509, ca, 'CN=etcd-warden member', [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth], loopback);
-  const client = await leaf(x509, ca, `CN=${CLUSTER_CLIENT_CN}`, [x509.ExtendedKeyUsage.clientAuth], []);
-
-  writeFileAtomic(files.ca, certPem, 0o644);
-  writeFileAtomic(files.caKey, keyPem, 0o600);
-  writeFileAtomic(files.serverCert, server.pem, 0o644);
-  writeFileAtomic(files.serverKey, server.key, 0o600);
-  writeFileAtomic(files.clientCert, client.pem, 0o644);
-  writeFileAtomic(files.clientKey, client.key, 0o600);
-  return files;
-}
-
 /**
- * Makes sure `dir` holds a CA (and the cluster's client certificate, an admin of the operator's
- * API) for a cluster whose etcd runs without TLS: the operator's listener needs one anyway.
- * A cluster made with --tls already has it. Safe against a concurrent caller: the CA is
+ * Makes sure `dir` holds the cluster CA and the admin's client certificate (an admin of the
+ * operator's API and of the agents; with --tls, also etcd's client). Safe against a concurrent caller: the CA is
  * published by hard links that fail when another process published first, key before
  * certificate, so whoever sees ca.crt finds ca.key beside it. Returns true when it created it.
  */

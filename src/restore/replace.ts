@@ -4,7 +4,10 @@
 // it (the same agent, or another one joined with the token), add it back there as a learner,
 // start, promote, and check that all members agree. The inventory then names its new host.
 // Every step finds its own work done when run again, so the same command finishes it.
+import fs from 'node:fs';
 import { WardenError } from '../errors.ts';
+import { encryptionConfigFile } from '../encryption/store.ts';
+import { publishEncryptionConfig } from '../agent/encryption-copies.ts';
 import { agentOfMember, writeInventory, type Inventory } from '../cluster/inventory.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { readClusterConfig } from '../cluster/cluster-config.ts';
@@ -115,6 +118,9 @@ export async function replaceMember(layout: StateLayout, inv: Inventory, o: Repl
     movedAside.push(...(await host.listAside(stamp)).map((p) => `${toAddress}:${p}`));
     const agreement = await verifyAgreement(client);
     await registerAgents(client, inv.agents);
+    // A new host gets the cluster's EncryptionConfiguration (its kube-apiserver reads its own copy).
+    const enc = encryptionConfigFile(layout.root);
+    if (fs.existsSync(enc)) await publishEncryptionConfig(layout, inv, fs.readFileSync(enc, 'utf8'));
     log(`all ${agreement.members.length} members agree: revision ${agreement.revision}, hashKV ${agreement.hash}`);
     return { name: o.name, from: old.address, to: toAddress, movedAside: [...new Set(movedAside)], agreement };
   } finally {

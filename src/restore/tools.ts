@@ -49,8 +49,20 @@ function scratchDir(spec: RestoreSpec): string {
   return `${spec.dataDir.replace(/\/+$/, '')}.restoring`;
 }
 
+/** Where a restore into a data dir that is a mount point of its own is copied first (inside it, on its filesystem). */
+const INSTALLING = '.warden-restoring';
+
+/** Whether a data dir holds data (what an interrupted install into a mount point left does not count). */
+export function holdsData(dataDir: string): boolean {
+  try {
+    return fs.readdirSync(dataDir).some((e) => e !== INSTALLING);
+  } catch {
+    return false;
+  }
+}
+
 function requireEmpty(dataDir: string): void {
-  if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
+  if (holdsData(dataDir)) {
     throw new WardenError(`data dir ${dataDir} is not empty: restore into an empty or new directory (warden never overwrites a data dir)`);
   }
 }
@@ -95,8 +107,28 @@ export function discardScratch(spec: RestoreSpec): void {
 /** Moves a finished restoreIntoScratch into `spec.dataDir`, which must not exist or be empty. */
 export function installRestored(spec: RestoreSpec): void {
   requireEmpty(spec.dataDir);
-  fs.rmSync(spec.dataDir, { recursive: true, force: true }); // empty (checked above)
-  fs.renameSync(scratchDir(spec), spec.dataDir);
+  const scratch = scratchDir(spec);
+  let mountPoint = false;
+  try {
+    fs.rmSync(path.join(spec.dataDir, INSTALLING), { recursive: true, force: true });
+    fs.rmdirSync(spec.dataDir); // empty (checked above)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EBUSY') mountPoint = true;
+    else if (code !== 'ENOENT') throw err;
+  }
+  if (!mountPoint) {
+    fs.renameSync(scratch, spec.dataDir);
+  } else {
+    // A mount point of its own (kubeadm's /var/lib/etcd often is): it stays, and the restored
+    // data comes in. Copied onto its filesystem first, then renamed into place entry by entry
+    // (etcd's one `member` dir), so a kill leaves either nothing or the whole of it.
+    const inner = path.join(spec.dataDir, INSTALLING);
+    fs.cpSync(scratch, inner, { recursive: true, preserveTimestamps: true });
+    for (const e of fs.readdirSync(inner)) fs.renameSync(path.join(inner, e), path.join(spec.dataDir, e));
+    fs.rmSync(inner, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
   fs.chmodSync(spec.dataDir, 0o700);
 }
 

@@ -389,6 +389,15 @@ describe('agents on separate hosts', () => {
     assert.match(verify.stdout, /: OK/, verify.stderr);
     const rows = JSON.parse((await run(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
     assert.deepEqual(rows.map((r) => [r.name, r.state, r.clientURL, r.dataDir]), [['cp-1', 'running', `https://${ip}:2379`, dataDir]]);
+    // The agent reaches its member with the member's own certificate: it records what it last saw (quorum restore picks by it).
+    const seen = await waitFor(() => {
+      try {
+        return JSON.parse(fs.readFileSync(path.join(dir, 'agent', 'run', 'last-seen.json'), 'utf8')) as { raftIndex: string };
+      } catch {
+        return undefined;
+      }
+    }, { timeoutMs: 20_000, intervalMs: 200, what: 'the agent to sample its member' });
+    assert.ok(Number(seen.raftIndex) > 0);
 
     assert.equal((await run(['put', '/kubelet/a', 'in-the-backup'])).code, 0);
     const backups = path.join(dir, 'backups');

@@ -107,6 +107,11 @@ describe('operator', () => {
       assert.equal(token.code, 0, token.stderr);
       const viaToken = spawnSync('curl', ['-sS', '--cacert', path.join(state, 'tls', 'ca.crt'), '-H', `Authorization: Bearer ${token.stdout.trim()}`, '-w', '\n%{http_code}', `${url}/conditions`], { encoding: 'utf8' });
       assert.match(viaToken.stdout, /\n200$/, viaToken.stderr);
+      // The operator wired before `run` made the inventory still copies each EncryptionConfiguration to every host.
+      const enc = await cli(['--state-dir', state, 'encryption', 'enable', '--type', 'aesgcm', '--wait']);
+      assert.equal(enc.code, 0, enc.stderr);
+      const admin = fs.readFileSync(path.join(state, 'encryption', 'encryption-config.yaml'), 'utf8');
+      for (const m of ['etcd-1', 'etcd-2', 'etcd-3']) assert.equal(fs.readFileSync(path.join(state, 'agents', m, 'encryption', 'encryption-config.yaml'), 'utf8'), admin, `${m}'s host`);
       // One agent and one member per member name, all under the state dir.
       assert.equal(processesMentioning(`--data-dir=${path.join(state, 'agents')}`).length, 3);
       assert.equal(processesMentioning(path.join(state, 'agents')).length, 6);

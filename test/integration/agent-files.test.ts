@@ -14,6 +14,7 @@ import { StateLayout } from '../../src/cluster/layout.ts';
 import { tempDir } from '../helpers/warden.ts';
 import { spawnSync } from 'node:child_process';
 import { moveAside } from '../../src/restore/members.ts';
+import { installRestored } from '../../src/restore/tools.ts';
 
 /** A host with no member placed yet. */
 const noMember: MemberRuntime = {
@@ -87,7 +88,7 @@ describe('agent files', () => {
     assert.equal(agent.status().encryptionConfig?.sha256, sha);
   });
 
-  it('a data dir that is a mount point of its own (another filesystem) is moved aside by its contents; it stays, empty', (t) => {
+  it('a data dir that is a mount point of its own (another filesystem) is moved aside by its contents, stays, and takes the restored data', (t) => {
     const dir = tempDir('mount');
     const dataDir = path.join(dir, 'var-lib-etcd');
     fs.mkdirSync(dataDir);
@@ -106,5 +107,16 @@ describe('agent files', () => {
     assert.deepEqual(fs.readdirSync(dataDir), [], 'the data dir stays, empty, for the restored data');
     assert.ok(fs.readFileSync('/proc/mounts', 'utf8').includes(` ${dataDir} tmpfs `), 'still the mount point');
     assert.deepEqual(fs.readdirSync(path.join(dir, 'agent', 'moved-aside', 'stamp-1')), ['cp-1'], 'no partial copy left');
+
+    // The restored data comes into the mount point (etcdctl restored it next to it, on the parent filesystem).
+    const restored = crypto.randomBytes(50_000);
+    fs.mkdirSync(`${dataDir}.restoring/member/snap`, { recursive: true });
+    fs.writeFileSync(`${dataDir}.restoring/member/snap/db`, restored);
+    fs.mkdirSync(path.join(dataDir, '.warden-restoring', 'member'), { recursive: true }); // what a killed install left
+    installRestored({ snapshot: '-', dataDir, name: 'cp-1', peerURL: 'http://127.0.0.1:2380', token: 't' });
+    assert.deepEqual(fs.readdirSync(dataDir), ['member']);
+    assert.deepEqual(fs.readFileSync(path.join(dataDir, 'member', 'snap', 'db')), restored);
+    assert.equal(fs.existsSync(`${dataDir}.restoring`), false, 'the scratch dir is gone');
+    assert.ok(fs.readFileSync('/proc/mounts', 'utf8').includes(` ${dataDir} tmpfs `), 'still the mount point');
   });
 });

@@ -1,4 +1,5 @@
-// `warden cluster ...`: the local cluster that warden supervises (see src/cluster/).
+// `warden cluster ...`: a cluster of agents, one member each: the embedded default's on this
+// machine (src/agent/embedded.ts), or one across hosts made by `cluster init` (src/agent/init.ts).
 import type { Command, Option } from 'commander';
 import { tlsClientFiles, turnAuthOn, type MemberRow } from '../../cluster/control.ts';
 import { readInventory, requireInventory } from '../../cluster/inventory.ts';
@@ -45,7 +46,7 @@ export function connectionHint(ctx: Context, rows: MemberRow[]): string[] {
 export const AUTH_FLAG_HELP = 'turn etcd authentication on: role and user root with a generated password stored 0600 in <state>/auth/root.password, used by every warden command (also on an existing cluster)';
 
 export function registerCluster(program: Command, ctx: Ctx): void {
-  const cluster = program.command('cluster').description('run a local etcd cluster of real members that warden supervises');
+  const cluster = program.command('cluster').description('run the local etcd cluster (one agent per member on this machine), or a cluster of agents across hosts');
 
   cluster
     .command('up')
@@ -86,7 +87,7 @@ export function registerCluster(program: Command, ctx: Ctx): void {
 
   cluster
     .command('down')
-    .description('stop every member and the supervisor; data stays in the state dir (across agents: every member stops on its host, the agents stay up)')
+    .description('stop every member, the leader last, and the local agents with them; data stays in the state dir (across hosts: every member stops on its host, the agents stay up)')
     .action(async (_o: unknown, cmd: Command) => {
       const c = ctx(cmd);
       const inv = requireInventory(c.layout);

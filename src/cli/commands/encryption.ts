@@ -92,7 +92,7 @@ async function settle(c: Context, client: EtcdClient, { prefix, timeoutMs, lease
       try {
         await reconcileEncryption(
           { client, conditions: new ConditionStore(client), events: new EventLog(client, log), log, signal: term.signal },
-          { configFile: file, prefixes: await keyRoots(client, prefix), ...(ratePerSecond ? { ratePerSecond } : {}), ...(publish ? { publish } : {}) },
+          { configFile: file, prefixes: await keyRoots(client, prefix), ...(ratePerSecond ? { ratePerSecond } : {}), publish },
         );
       } catch (err) {
         // Aborted by the deadline or a lost lease: the loop decides what follows.

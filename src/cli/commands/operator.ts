@@ -167,8 +167,6 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
   const target = backupTarget(flags);
   const defrag = defragOptions(flags);
   const space = spaceOptions(flags, c);
-  // A cluster of agents (the embedded default's too): each host gets the configuration.
-  const publish = encryptionPublisher(c.layout);
   return {
     stateDir: c.layout.root,
     listenHost: host,
@@ -188,7 +186,7 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
     defrag,
     space,
     ...(flags.id ? { identity: flags.id } : {}),
-    ...(publish ? { publishEncryptionConfig: publish } : {}),
+    publishEncryptionConfig: encryptionPublisher(c.layout),
     log,
   };
 }
