@@ -373,7 +373,9 @@ export class Agent {
   async receiveSnapshot(sha256: string, body: import('node:stream').Readable): Promise<{ bytes: number }> {
     const file = this.snapshotFile(sha256);
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const part = `${file}.part`;
+    // Its own part file: a rerun may send (or have fetched) the same snapshot while an earlier
+    // transfer still runs; each checks its own bytes, and either one whole file is renamed in.
+    const part = `${file}.${crypto.randomBytes(6).toString('hex')}.part`;
     const hash = crypto.createHash('sha256');
     let bytes = 0;
     const { pipeline } = await import('node:stream/promises');

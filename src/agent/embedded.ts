@@ -133,10 +133,13 @@ async function createEmbedded(layout: StateLayout, o: EmbeddedOptions): Promise<
   const agents = p.agents.map((a) => ({ member: a.member, address: a.address, stateDir: a.stateDir }));
   try {
     // The cluster CA is made while the agents start (both take a while; cluster init finds it).
-    await Promise.all([
+    // Settled together: a roll-back must not run while one of them still writes.
+    const started = await Promise.allSettled([
       ensureClusterCa(layout.tlsDir),
       ...agents.filter((a) => !localAgentPid(a.stateDir)).map((a) => startLocalAgent(layout, a, o.tiedToThisProcess)),
     ]);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const token = fs.readFileSync(layout.agentTokenFile, 'utf8').trim();
     const inv = await clusterInit(layout, {
       agents: agents.map((a) => a.address), token, tls: p.tls, ...(p.etcdArgs ? { etcdArgs: p.etcdArgs } : {}),
@@ -149,7 +152,10 @@ async function createEmbedded(layout: StateLayout, o: EmbeddedOptions): Promise<
   } catch (err) {
     // A new cluster that does not come up leaves nothing behind; a resumed one is left for the next run.
     if (!resumed) {
-      await Promise.all(agents.map((a) => stopSupervised(new StateLayout(a.stateDir)).catch(() => false)));
+      const stopped = await Promise.allSettled(agents.map((a) => stopSupervised(new StateLayout(a.stateDir))));
+      const stuck = stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      // Files are removed only from under agents that are gone.
+      if (stuck) throw new WardenError(`${(err as Error).message} (and an agent did not stop: ${(stuck.reason as Error).message}; run \`warden cluster down\`)`);
       if (createdRoot) fs.rmSync(layout.root, { recursive: true, force: true });
       else for (const f of [layout.agentsDir, layout.clusterFile, layout.inventoryFile, layout.tlsDir, layout.authDir]) fs.rmSync(f, { recursive: true, force: true });
     }
@@ -242,6 +248,23 @@ export async function embeddedDown(layout: StateLayout, inv: Inventory, log: (li
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   log(stopped ? `cluster in ${layout.root} stopped` : `cluster in ${layout.root} was not running`);
+}
+
+/**
+ * `cluster down` of a cluster whose `cluster up` was interrupted before it made the inventory:
+ * the agents of its plan stop; the plan stays, so `cluster up` finishes the cluster later.
+ * False when there is no such plan.
+ */
+export async function stopUnfinished(layout: StateLayout, log: (line: string) => void): Promise<boolean> {
+  let plan: EmbeddedPlan;
+  try {
+    plan = JSON.parse(fs.readFileSync(planFile(layout), 'utf8')) as EmbeddedPlan;
+  } catch {
+    return false;
+  }
+  const stopped = await Promise.all(plan.agents.map((a) => stopSupervised(new StateLayout(a.stateDir))));
+  log(`${stopped.some(Boolean) ? 'stopped the agents' : 'no agent runs'} of the cluster an interrupted \`cluster up\` began in ${layout.root}: \`warden cluster up\` finishes it`);
+  return true;
 }
 
 /** Whether any agent of the embedded cluster runs (what `run` refuses to start beside). */

@@ -44,7 +44,7 @@ describe('local cluster', () => {
     assert.equal(fs.existsSync(state), false, 'the new cluster is rolled back');
   });
 
-  it('a cluster up killed with -9 while it creates the cluster is finished by running it again', async (t) => {
+  it('a cluster up killed with -9 while it creates the cluster: cluster down stops what it started, cluster up finishes it', async (t) => {
     const state = path.join(tempDir('up9'), 'state');
     t.after(() => cli(['--state-dir', state, 'cluster', 'down']));
     const first = new Background(['--state-dir', state, 'cluster', 'up']);
@@ -52,6 +52,10 @@ describe('local cluster', () => {
     await first.waitFor(/agent \S+ joined/);
     first.kill('SIGKILL');
     await first.exited();
+    // Abandoned for now: cluster down stops the agents it left; the plan stays.
+    const down = await cli(['--state-dir', state, 'cluster', 'down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(processesMentioning(path.join(state, 'agents')), [], 'no agent or member left running');
     const again = await cli(['--state-dir', state, 'cluster', 'up']);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /finishing the cluster an interrupted `cluster up` began/);

@@ -90,8 +90,9 @@ export function registerCluster(program: Command, ctx: Ctx): void {
     .description('stop every member, the leader last, and the local agents with them; data stays in the state dir (across hosts: every member stops on its host, the agents stay up)')
     .action(async (_o: unknown, cmd: Command) => {
       const c = ctx(cmd);
+      const { embeddedDown, isEmbedded, stopUnfinished } = await import('../../agent/embedded.ts');
+      if (!readInventory(c.layout) && (await stopUnfinished(c.layout, (l) => c.print(l)))) return;
       const inv = requireInventory(c.layout);
-      const { embeddedDown, isEmbedded } = await import('../../agent/embedded.ts');
       if (isEmbedded(c.layout)) return embeddedDown(c.layout, inv, (l) => c.print(l));
       // Across agents: each member stops on its host (followers first); the agents stay up.
       const { stopAgentMembers } = await import('../../agent/members.ts');
