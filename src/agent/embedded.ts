@@ -156,11 +156,16 @@ async function createEmbedded(layout: StateLayout, o: EmbeddedOptions): Promise<
       const stuck = stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       // Files are removed only from under agents that are gone.
       if (stuck) throw new WardenError(`${(err as Error).message} (and an agent did not stop: ${(stuck.reason as Error).message}; run \`warden cluster down\`)`);
-      if (createdRoot) fs.rmSync(layout.root, { recursive: true, force: true });
-      else for (const f of [layout.agentsDir, layout.clusterFile, layout.inventoryFile, layout.tlsDir, layout.authDir]) fs.rmSync(f, { recursive: true, force: true });
+      removeEmbedded(layout, createdRoot);
     }
     throw err;
   }
+}
+
+/** Removes what creating an embedded cluster made (its agents stopped first): the whole state dir when it made that too. */
+export function removeEmbedded(layout: StateLayout, wholeRoot: boolean): void {
+  if (wholeRoot) fs.rmSync(layout.root, { recursive: true, force: true });
+  else for (const f of [layout.agentsDir, layout.clusterFile, layout.inventoryFile, layout.tlsDir, layout.authDir]) fs.rmSync(f, { recursive: true, force: true });
 }
 
 /** The member ports (client, peer) and the agents' ports: free ones, or from --base-port on. */

@@ -138,6 +138,15 @@ describe('bad input', () => {
     assert.equal(after[0]?.running, true);
   });
 
+  it('warden run whose operator cannot start (an unreadable --tls-cert) stops and removes the cluster it made', async () => {
+    const state = path.join(tempDir('runfail'), 'state');
+    const r = await cli(['--state-dir', state, 'run', '--members', '1', '--listen', '127.0.0.1:0', '--tls-cert', '/nonexistent.crt', '--tls-key', '/nonexistent.key']);
+    assertOneErrorLine(r, /^Error: cannot read --tls-cert \/nonexistent\.crt \(ENOENT\): check the path$/);
+    assert.match(r.stdout, /started 1 members/, 'the cluster was made before the operator failed');
+    assert.equal(fs.existsSync(state), false, 'and removed again');
+    assert.deepEqual(processesMentioning(state), []);
+  });
+
   it('an unknown member for stop-member', async (t) => {
     const c = await startCluster(t, ['--members', '1']);
     const r = await c.run(['cluster', 'stop-member', 'etcd-7']);

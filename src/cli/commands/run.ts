@@ -1,6 +1,7 @@
 // `warden run`: the embedded default. Creates the local cluster on first use (one agent per
 // member on this machine, src/agent/embedded.ts), runs the operator in this process beside it,
 // prints where everything is, and on Ctrl-C stops all of it cleanly.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { WardenError } from '../../errors.ts';
@@ -40,7 +41,8 @@ export function registerRun(program: Command, ctx: Ctx): void {
       const options = operatorOptions(opts, c, log);
       const timeoutMs = opts.timeout;
       const layout = c.layout;
-      const { embeddedDown, embeddedUp, isEmbedded, runningLocalAgents } = await import('../../agent/embedded.ts');
+      const { embeddedDown, embeddedUp, isEmbedded, removeEmbedded, runningLocalAgents } = await import('../../agent/embedded.ts');
+      const rootExisted = fs.existsSync(layout.root);
       const existing = readInventory(layout);
       if (existing && !isEmbedded(layout)) {
         throw new WardenError(`${layout.root} holds a cluster across agents (\`cluster init\`): run \`warden operator\` for it; \`warden run\` runs the embedded default`);
@@ -60,8 +62,11 @@ export function registerRun(program: Command, ctx: Ctx): void {
         const current = inv ?? readInventory(layout);
         if (current) await embeddedDown(layout, current, log).catch((err: unknown) => log(`warning: ${(err as Error).message}`));
       };
+      let created = false;
       try {
-        inv = (await embeddedUp(layout, { members: opts.members, tls: opts.tls, auth: opts.auth, timeoutMs, log, tiedToThisProcess: true })).inv;
+        const up = await embeddedUp(layout, { members: opts.members, tls: opts.tls, auth: opts.auth, timeoutMs, log, tiedToThisProcess: true });
+        inv = up.inv;
+        created = up.created;
         client = c.client();
         await checkCredentials(client);
         // Loaded here: the operator's libraries (prom-client, Hono) are for this command only.
@@ -70,6 +75,8 @@ export function registerRun(program: Command, ctx: Ctx): void {
         await op.start();
       } catch (err) {
         await stopAll();
+        // A cluster this run made, whose operator could not start, leaves nothing behind.
+        if (created) removeEmbedded(layout, !rootExisted);
         throw err;
       }
       const { agentMemberRows } = await import('../../agent/members.ts');
