@@ -142,6 +142,13 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
   await h.stop();
   const aside = await h.moveAside(stamp);
   if (aside) log(`moved the old data dir of ${h.name} aside to ${aside} on ${h.where}`);
+  // A member that joins before the cluster has decided its version (a few seconds after a
+  // member started alone) exits with "incompatible with current running cluster": etcd finds no
+  // version to check its own against.
+  const voters = members.filter((x) => !x.isLearner && x.peerURLs[0]).map((x) => x.peerURLs[0] as string);
+  await waitFor(async () => (await Promise.all(voters.map((u) => clusterVersionOf(u, o.tls)))).some(Boolean) || undefined, {
+    timeoutMs: o.timeoutMs, intervalMs: 100, what: 'the cluster to decide its version (etcd refuses a new member before)',
+  });
   const added = await waitFor(async () => {
     try {
       return await client.memberAdd([h.peerURL], { isLearner: true });
@@ -188,6 +195,30 @@ export async function servesClients(h: Pick<MemberHost, 'clientURL'>, tls?: Clie
 }
 
 /** Whether the member's own applied state holds its client URLs, read from its peer port (/members). */
+/** The cluster version a member reports on its peer URL (`/version`), once decided; undefined before or when it does not answer. */
+export async function clusterVersionOf(peerURL: string, tls?: ClientTls): Promise<string | undefined> {
+  const url = new URL('/version', peerURL);
+  const { get } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve) => {
+    const req = get(url, { timeout: 500, ...(tls && url.protocol === 'https:' ? tls : {}) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        try {
+          const v = (JSON.parse(body) as { etcdcluster?: string }).etcdcluster;
+          resolve(v && /^\d+\.\d+\.\d+/.test(v) ? v : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+      res.on('error', () => resolve(undefined));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
 export async function holdsOwnAttributes(h: Pick<MemberHost, 'peerURL'>, tls?: ClientTls): Promise<boolean> {
   const url = new URL('/members', h.peerURL);
   const { get } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
