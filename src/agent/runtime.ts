@@ -10,7 +10,7 @@ import { serializeManifest, type MemberManifest } from '../cluster/manifest.ts';
 import { parsePodManifest, podWithMember } from '../cluster/pod.ts';
 import { WardenError } from '../errors.ts';
 import { isMemberProcess, manifestStamp, readRunStatus, Supervisor, writeRunStatus } from '../cluster/supervisor.ts';
-import { writeFileAtomic } from '../util/fsutil.ts';
+import { processesWhere, writeFileAtomic } from '../util/fsutil.ts';
 import { waitFor } from '../util/wait.ts';
 import type { MemberProcessState } from './protocol.ts';
 
@@ -144,21 +144,7 @@ function readText(file: string): string | undefined {
 
 /** The pid of a running etcd whose command line names `dataDir` as its data dir. */
 function etcdProcessFor(dataDir: string): number | undefined {
-  let pids: string[];
-  try {
-    pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return undefined;
-  }
-  for (const pid of pids) {
-    try {
-      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (/(^|\/)etcd$/.test(argv[0] ?? '') && argv.some((a, i) => a === `--data-dir=${dataDir}` || (a === '--data-dir' && argv[i + 1] === dataDir))) return Number(pid);
-    } catch {
-      /* gone */
-    }
-  }
-  return undefined;
+  return processesWhere((argv) => /(^|\/)etcd$/.test(argv[0] ?? '') && argv.some((a, i) => a === `--data-dir=${dataDir}` || (a === '--data-dir' && argv[i + 1] === dataDir)))[0];
 }
 
 /**

@@ -4,7 +4,7 @@
 // its lock), `--auth`, and the client files etcdctl needs.
 import fs from 'node:fs';
 import { UsageError } from '../errors.ts';
-import { pidAlive, processCmdline } from '../util/fsutil.ts';
+import { pidAlive, processCmdline, processesWhere } from '../util/fsutil.ts';
 import { waitFor } from '../util/wait.ts';
 import { embeddedConnection, readClusterConfig, readManifests } from './cluster-config.ts';
 import type { StateLayout } from './layout.ts';
@@ -91,18 +91,8 @@ export function tlsClientFiles(layout: StateLayout): { cacert: string; cert: str
 
 /** Pids of `warden agent` processes whose --state-dir is `root`. */
 function agentProcesses(root: string): number[] {
-  const out: number[] = [];
-  let entries: string[];
-  try {
-    entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return out;
-  }
-  for (const d of entries) {
-    const argv = processCmdline(Number(d));
-    if (!argv) continue;
+  return processesWhere((argv) => {
     const i = argv.indexOf('--state-dir');
-    if (i >= 0 && argv[i + 1] === root && argv[i + 2] === 'agent' && argv.some((a) => /warden/.test(a)) && pidAlive(Number(d))) out.push(Number(d));
-  }
-  return out;
+    return i >= 0 && argv[i + 1] === root && argv[i + 2] === 'agent' && argv.some((a) => /warden/.test(a));
+  });
 }

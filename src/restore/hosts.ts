@@ -194,20 +194,18 @@ export async function servesClients(h: Pick<MemberHost, 'clientURL'>, tls?: Clie
   }
 }
 
-/** Whether the member's own applied state holds its client URLs, read from its peer port (/members). */
-/** The cluster version a member reports on its peer URL (`/version`), once decided; undefined before or when it does not answer. */
-export async function clusterVersionOf(peerURL: string, tls?: ClientTls): Promise<string | undefined> {
-  const url = new URL('/version', peerURL);
+/** A member's peer URL answers `path` (/members, /version) with JSON; undefined when it does not, or with something else. */
+async function peerJson<T>(peerURL: string, path: string, tls: ClientTls | undefined, timeoutMs: number): Promise<T | undefined> {
+  const url = new URL(path, peerURL);
   const { get } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve) => {
-    const req = get(url, { timeout: 500, ...(tls && url.protocol === 'https:' ? tls : {}) }, (res) => {
+    const req = get(url, { timeout: timeoutMs, ...(tls && url.protocol === 'https:' ? tls : {}) }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => {
         try {
-          const v = (JSON.parse(body) as { etcdcluster?: string }).etcdcluster;
-          resolve(v && /^\d+\.\d+\.\d+/.test(v) ? v : undefined);
+          resolve(JSON.parse(body) as T);
         } catch {
           resolve(undefined);
         }
@@ -219,27 +217,16 @@ export async function clusterVersionOf(peerURL: string, tls?: ClientTls): Promis
   });
 }
 
+/** The cluster version a member reports on its peer URL (`/version`), once decided; undefined before or when it does not answer. */
+export async function clusterVersionOf(peerURL: string, tls?: ClientTls): Promise<string | undefined> {
+  const v = (await peerJson<{ etcdcluster?: string }>(peerURL, '/version', tls, 500))?.etcdcluster;
+  return v && /^\d+\.\d+\.\d+/.test(v) ? v : undefined;
+}
+
+/** Whether the member's own applied state holds its client URLs, read from its peer port (/members). */
 export async function holdsOwnAttributes(h: Pick<MemberHost, 'peerURL'>, tls?: ClientTls): Promise<boolean> {
-  const url = new URL('/members', h.peerURL);
-  const { get } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
-  return new Promise((resolve) => {
-    const req = get(url, { timeout: 300, ...(tls && url.protocol === 'https:' ? tls : {}) }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        try {
-          const ms = JSON.parse(body) as { peerURLs?: string[]; clientURLs?: string[] }[];
-          resolve(ms.some((x) => x.peerURLs?.includes(h.peerURL) && (x.clientURLs?.length ?? 0) > 0));
-        } catch {
-          resolve(false);
-        }
-      });
-      res.on('error', () => resolve(false));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
+  const ms = await peerJson<{ peerURLs?: string[]; clientURLs?: string[] }[]>(h.peerURL, '/members', tls, 300);
+  return Array.isArray(ms) && ms.some((x) => x.peerURLs?.includes(h.peerURL) && (x.clientURLs?.length ?? 0) > 0);
 }
 
 /**

@@ -82,3 +82,17 @@ export function bootId(): string {
     return '';
   }
 }
+
+/** Pids of live processes whose command line (argv) `match` accepts. */
+export function processesWhere(match: (argv: string[]) => boolean): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  return entries.map(Number).filter((pid) => {
+    const argv = processCmdline(pid);
+    return !!argv && argv.length > 0 && match(argv) && pidAlive(pid);
+  });
+}
