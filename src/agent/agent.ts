@@ -18,6 +18,8 @@ import { listMovedAside, moveAside, movedAsideDir } from '../restore/members.ts'
 import { etcdVersion } from '../cluster/binaries.ts';
 import { holdsData, restoreDataDir } from '../restore/tools.ts';
 import { parseEncryptionConfig } from '../encryption/config.ts';
+import { encryptionConfigFile } from '../encryption/store.ts';
+import { redactUrl } from '../backup/s3-download.ts';
 import {
   bootstrapProof, certificateDigest, proofMatches,
   type AgentFacts, type AgentStatus, type CertificateRequest, type JoinRequest, type JoinResponse, type MemberSpec, type PlanRequest, type PlanResponse,
@@ -138,9 +140,7 @@ export class Agent {
     if (fs.existsSync(m.dataDir) && fs.readdirSync(m.dataDir).length > 0) return;
     const reason = `its data dir ${m.dataDir} is empty but it has run before (data lost?): not started; \`warden quorum restore\` (or \`warden restore\`) adds it back`;
     this.o.runtime.hold(reason);
-    // What it last saw describes data that is gone: quorum restore must not prefer it.
-    fs.rmSync(this.o.layout.lastSeenFile, { force: true });
-    this.lastSeen = undefined;
+    this.forgetLastSeen(); // it describes data that is gone: quorum restore must not prefer it
     this.o.log(`member ${m.name}: ${reason}`);
   }
 
@@ -152,6 +152,11 @@ export class Agent {
     }
     const snaps = path.join(this.o.layout.root, 'snapshots');
     for (const e of safeList(snaps)) if (e.endsWith('.part')) fs.rmSync(path.join(snaps, e), { force: true });
+  }
+
+  private forgetLastSeen(): void {
+    fs.rmSync(this.o.layout.lastSeenFile, { force: true });
+    this.lastSeen = undefined;
   }
 
   private markHasRun(value: boolean): void {
@@ -335,8 +340,7 @@ export class Agent {
     if (!this.o.runtime.manifest()) return undefined; // no member yet: nothing to move
     const m = this.requireStopped('moving its data dir aside');
     this.markHasRun(false);
-    fs.rmSync(this.o.layout.lastSeenFile, { force: true }); // it described the data moved away
-    this.lastSeen = undefined;
+    this.forgetLastSeen(); // it described the data moved away
     return moveAside(this.o.layout, m.dataDir, checkLabel(label ?? m.name), checkStamp(stamp));
   }
 
@@ -412,7 +416,7 @@ export class Agent {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AgentRequestError(400, `the fetch URL must be http(s), not ${url.protocol}`);
     if (this.hasSnapshot(sha256)) return { bytes: fs.statSync(this.snapshotFile(sha256)).size, already: true };
-    const shown = `${url.protocol}//${url.host}${url.pathname}`;
+    const shown = redactUrl(url);
     let res: Response;
     try {
       res = await fetch(url, { redirect: 'follow' });
@@ -483,7 +487,7 @@ export class Agent {
 
   /** This host's copy of the EncryptionConfiguration (kube-apiserver's --encryption-provider-config). */
   encryptionConfigFile(): string {
-    return this.o.encryptionConfig ?? path.join(this.o.layout.root, 'encryption', 'encryption-config.yaml');
+    return this.o.encryptionConfig ?? encryptionConfigFile(this.o.layout.root);
   }
 
   /** The copy and its sha256, or undefined when this host has none. */

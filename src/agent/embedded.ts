@@ -61,6 +61,14 @@ function planFile(layout: StateLayout): string {
   return path.join(layout.agentsDir, 'embedded.json');
 }
 
+function readPlan(layout: StateLayout): EmbeddedPlan | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(planFile(layout), 'utf8')) as EmbeddedPlan;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The agents warden runs itself on this machine (the embedded default's). */
 export function localAgents(inv: Inventory): (InventoryAgent & { stateDir: string })[] {
   return inv.agents.filter((a): a is InventoryAgent & { stateDir: string } => !!a.stateDir);
@@ -101,12 +109,7 @@ export async function embeddedUp(layout: StateLayout, o: EmbeddedOptions): Promi
 
 async function createEmbedded(layout: StateLayout, o: EmbeddedOptions): Promise<Inventory> {
   const file = planFile(layout);
-  let plan: EmbeddedPlan | undefined;
-  try {
-    plan = JSON.parse(fs.readFileSync(file, 'utf8')) as EmbeddedPlan;
-  } catch {
-    plan = undefined;
-  }
+  let plan = readPlan(layout);
   const resumed = !!plan;
   const createdRoot = !fs.existsSync(layout.root);
   if (!plan) {
@@ -261,12 +264,8 @@ export async function embeddedDown(layout: StateLayout, inv: Inventory, log: (li
  * False when there is no such plan.
  */
 export async function stopUnfinished(layout: StateLayout, log: (line: string) => void): Promise<boolean> {
-  let plan: EmbeddedPlan;
-  try {
-    plan = JSON.parse(fs.readFileSync(planFile(layout), 'utf8')) as EmbeddedPlan;
-  } catch {
-    return false;
-  }
+  const plan = readPlan(layout);
+  if (!plan) return false;
   const stopped = await Promise.all(plan.agents.map((a) => stopSupervised(new StateLayout(a.stateDir))));
   log(`${stopped.some(Boolean) ? 'stopped the agents' : 'no agent runs'} of the cluster an interrupted \`cluster up\` began in ${layout.root}: \`warden cluster up\` finishes it`);
   return true;

@@ -5,12 +5,11 @@
 // placed twice, so a killed `cluster init` is finished by running it again.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { UsageError, WardenError } from '../errors.ts';
 import { readClusterConfig, type ClusterConfig } from '../cluster/cluster-config.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { memberNames } from '../cluster/manifest.ts';
-import { agentKeyRequest, ensureClusterCa, etcdClientFiles, signAgentRequest, tlsFiles } from '../cluster/tls.ts';
+import { agentKeyRequest, ensureClusterCa, etcdClientFiles, memberCaClientFiles, signAgentRequest, tlsFiles } from '../cluster/tls.ts';
 import { EtcdClient } from '../etcd/client.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
@@ -187,15 +186,15 @@ async function adoptMembers(layout: StateLayout, o: InitOptions, joined: { addre
   if (tls) {
     // Members with their own CA (kubeadm's): an agent signs the admin a client certificate of
     // that CA where its key is; the admin's key never leaves this state dir.
-    const cert = path.join(layout.tlsDir, 'etcd-client.crt');
-    if (!fs.existsSync(cert)) {
+    const files = memberCaClientFiles(layout.tlsDir);
+    if (!fs.existsSync(files.cert)) {
       const { keyPem, csrPem } = await agentKeyRequest();
       const first = tlsMembers[0] as (typeof tlsMembers)[number];
       const { ca, certificate } = await agentClient(layout, first.address).memberClientCertificate(csrPem);
-      writeFileAtomic(path.join(layout.tlsDir, 'etcd-client.key'), keyPem, 0o600);
-      writeFileAtomic(path.join(layout.tlsDir, 'etcd-ca.crt'), ca, 0o644);
-      writeFileAtomic(cert, certificate, 0o644); // last: its presence means "done"
-      o.log(`the members serve TLS with their own CA: agent ${first.address} signed a client certificate of that CA (${cert})`);
+      writeFileAtomic(files.key, keyPem, 0o600);
+      writeFileAtomic(files.ca, ca, 0o644);
+      writeFileAtomic(files.cert, certificate, 0o644); // last: its presence means "done"
+      o.log(`the members serve TLS with their own CA: agent ${first.address} signed a client certificate of that CA (${files.cert})`);
     }
   }
   const agents: InventoryAgent[] = joined.map((j) => ({

@@ -6,7 +6,7 @@ import { agentOfMember, type Inventory, type InventoryAgent } from '../cluster/i
 import { storedCredentials } from '../cluster/credentials.ts';
 import { EtcdClient } from '../etcd/client.ts';
 import { registeredAgents } from './registry.ts';
-import type { StateLayout } from '../cluster/layout.ts';
+import { StateLayout } from '../cluster/layout.ts';
 import { agentClient, etcdTls, waitMembersHealthy } from './init.ts';
 import { localAgentPid } from './embedded.ts';
 
@@ -31,13 +31,14 @@ export async function agentMemberRows(layout: StateLayout, inv: Inventory): Prom
     const base = { name: a.member, host: a.address, clientURL: a.clientURL, peerURL: a.peerURL, logFile: '-' };
     if (a.stateDir && !localAgentPid(a.stateDir)) {
       // The embedded default's agent, stopped with its member by `cluster down`.
-      return { ...base, logFile: `${a.stateDir}/logs/${a.member}.log`, pid: null, dataDir: `${a.stateDir}/members/${a.member}`, running: false, state: 'stopped', manifest: 'active', error: 'its agent is not running: `warden cluster up` starts it' };
+      const local = new StateLayout(a.stateDir);
+      return { ...base, logFile: local.memberLog(a.member), pid: null, dataDir: local.dataDir(a.member), running: false, state: 'stopped', manifest: 'active', error: 'its agent is not running: `warden cluster up` starts it' };
     }
     try {
       const st = await agentClient(layout, a.address, 5000).status();
       const m = st.member;
       return {
-        ...base, logFile: `${st.agent.stateDir}/logs/${a.member}.log`, pid: m?.pid ?? null, dataDir: m?.dataDir ?? '-', running: m?.state === 'running',
+        ...base, logFile: m?.logFile ?? new StateLayout(st.agent.stateDir).memberLog(a.member), pid: m?.pid ?? null, dataDir: m?.dataDir ?? '-', running: m?.state === 'running',
         state: !m || m.state === 'none' ? 'pending' : m.state, manifest: m?.manifest ?? 'active',
         ...(m?.error && m.state !== 'running' ? { error: m.error } : {}),
       };

@@ -182,10 +182,15 @@ export async function issueClientCertificate(dir: string, subject: string): Prom
  * and the client certificate an agent signed with it (`etcd-ca.crt`, `etcd-client.{crt,key}`).
  */
 export function etcdClientFiles(dir: string): { ca: string; cert: string; key: string } {
-  const own = { ca: path.join(dir, 'etcd-ca.crt'), cert: path.join(dir, 'etcd-client.crt'), key: path.join(dir, 'etcd-client.key') };
+  const own = memberCaClientFiles(dir);
   if (fs.existsSync(own.cert)) return own;
   const f = tlsFiles(dir);
   return { ca: f.ca, cert: f.clientCert, key: f.clientKey };
+}
+
+/** Where the admin keeps a client certificate of members' own CA (cluster init writes them, the certificate last). */
+export function memberCaClientFiles(dir: string): { ca: string; cert: string; key: string } {
+  return { ca: path.join(dir, 'etcd-ca.crt'), cert: path.join(dir, 'etcd-client.crt'), key: path.join(dir, 'etcd-client.key') };
 }
 
 /**

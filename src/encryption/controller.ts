@@ -3,7 +3,6 @@
 // of the encrypted resources, and keeps the `Encrypted` condition. Every step is persisted
 // before the next, so killing the operator at any moment and restarting it finishes the job.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
@@ -12,7 +11,7 @@ import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, lookupType, typePrefix, type Key
 import { transformerFor } from './config.ts';
 import { migratePrefix } from './migration.ts';
 import { DEFAULT_ROTATION_MS, encryptedCondition, encryptionVerdict, managedRule, plan, writeKeyOf, type EncryptionState, type EncryptionType, type EncryptionVerdict, type MigrationRecord } from './plan.ts';
-import { loadEncryptionConfig, readDesiredType, readRotation, readState, saveEncryptionConfig, writeState } from './store.ts';
+import { loadEncryptionConfig, readDesiredType, readEncryptionConfigFile, readRotation, readState, saveEncryptionConfig, writeState } from './store.ts';
 
 export interface EncryptionControllerOptions {
   configFile: string;
@@ -45,9 +44,10 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
     events.record({ type, reason, message, source: 'encryption' });
   for (let step = 0; step < 50 && !signal.aborted; step++) {
     const desired = await readDesiredType(client);
-    const config = loadEncryptionConfig(opts.configFile);
+    const file = readEncryptionConfigFile(opts.configFile);
+    const config = file?.config;
     // The file's own bytes: every host holds exactly what the admin's state dir does.
-    if (opts.publish && config) await opts.publish(fs.readFileSync(opts.configFile, 'utf8'));
+    if (opts.publish && file) await opts.publish(file.text);
     let state = await readState(client);
     const rotation = await readRotation(client);
     await conditions.set(encryptedCondition(desired, config, state, rotation));

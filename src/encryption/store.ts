@@ -74,6 +74,11 @@ export async function requestRotation(client: EtcdClient, now = new Date()): Pro
 
 /** The config file, or undefined when encryption was never configured. */
 export function loadEncryptionConfig(file: string): EncryptionConfig | undefined {
+  return readEncryptionConfigFile(file)?.config;
+}
+
+/** The configuration and the file's own bytes (what is copied to every host), read once. */
+export function readEncryptionConfigFile(file: string): { config: EncryptionConfig; text: string } | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -81,7 +86,7 @@ export function loadEncryptionConfig(file: string): EncryptionConfig | undefined
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new WardenError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code}): check its permissions`);
   }
-  return parseEncryptionConfig(text, file);
+  return { config: parseEncryptionConfig(text, file), text };
 }
 
 export function saveEncryptionConfig(file: string, config: EncryptionConfig): void {
