@@ -475,9 +475,19 @@ export class Agent {
       throw new AgentRequestError(409, `the key of the member's CA is not readable at ${caKey} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}): start the agent with --etcd-ca-key FILE`);
     }
     const ca = fs.readFileSync(m.tls.trustedCAFile, 'utf8');
+    // A bundle (OpenShift's ca-bundle.crt holds the current and the previous signer): the
+    // issuer is the CA whose key this is.
+    const issuer = (ca.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).find((pem) => {
+      try {
+        return new crypto.X509Certificate(pem).checkPrivateKey(crypto.createPrivateKey(keyPem));
+      } catch {
+        return false;
+      }
+    });
+    if (!issuer) throw new AgentRequestError(409, `the key ${caKey} belongs to none of the CAs in ${m.tls.trustedCAFile}: give --etcd-ca-key the key of the CA that signs the member's clients (OpenShift: the etcd-signer secret's tls.key)`);
     let certificate: string;
     try {
-      certificate = await signClientRequestWith(ca, keyPem, req.csr, 'CN=etcd-warden admin');
+      certificate = await signClientRequestWith(issuer, keyPem, req.csr, 'CN=etcd-warden admin');
     } catch (err) {
       throw new AgentRequestError(400, `cannot sign the admin's certificate request with ${caKey}: ${(err as Error).message}`);
     }

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { readManifests } from '../cluster/cluster-config.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { serializeManifest, type MemberManifest } from '../cluster/manifest.ts';
-import { parsePodManifest, podWithMember } from '../cluster/pod.ts';
+import { parsePodManifest, podWithMember, type PodMember } from '../cluster/pod.ts';
 import { WardenError } from '../errors.ts';
 import { isMemberProcess, manifestStamp, readRunStatus, Supervisor, writeRunStatus } from '../cluster/supervisor.ts';
-import { processesWhere, writeFileAtomic } from '../util/fsutil.ts';
+import { processEnv, processesWhere, writeFileAtomic } from '../util/fsutil.ts';
 import { waitFor } from '../util/wait.ts';
 import type { MemberProcessState } from './protocol.ts';
 
@@ -142,14 +142,25 @@ function readText(file: string): string | undefined {
   }
 }
 
-/** The pid of a running etcd whose command line names `dataDir` as its data dir. */
-function etcdProcessFor(dataDir: string): number | undefined {
-  return processesWhere((argv) => /(^|\/)etcd$/.test(argv[0] ?? '') && argv.some((a, i) => a === `--data-dir=${dataDir}` || (a === '--data-dir' && argv[i + 1] === dataDir)))[0];
+/**
+ * The pid of a running etcd member (not `etcd grpc-proxy`) whose data dir is one of `dirs`: named
+ * on its command line (kubeadm), or in its ETCD_DATA_DIR variable (OpenShift's script execs etcd
+ * without --data-dir).
+ */
+function etcdProcessFor(dirs: string[]): number | undefined {
+  const want = new Set(dirs.map((d) => path.normalize(d).replace(/(.)\/$/, '$1')));
+  const has = (d: string | undefined): boolean => d !== undefined && want.has(path.normalize(d).replace(/(.)\/$/, '$1'));
+  return processesWhere((argv, pid) => {
+    if (path.basename(argv[0] ?? '') !== 'etcd' || (argv[1] !== undefined && !argv[1].startsWith('-'))) return false;
+    const i = argv.findIndex((a) => a === '--data-dir' || a.startsWith('--data-dir='));
+    if (i >= 0) return has(argv[i] === '--data-dir' ? argv[i + 1] : argv[i]!.slice('--data-dir='.length));
+    return has(processEnv(pid).get('ETCD_DATA_DIR'));
+  })[0];
 }
 
 /**
- * The member the kubelet runs from a static Pod manifest (kubeadm's etcd.yaml in
- * /etc/kubernetes/manifests): adopted as it is, stopped by moving the manifest out of the
+ * The member the kubelet runs from a static Pod manifest (kubeadm's etcd.yaml or OpenShift's
+ * etcd-pod.yaml in /etc/kubernetes/manifests): adopted as it is, stopped by moving the manifest out of the
  * kubelet's folder into the agent's stopped/ (as the seeds do by hand), started by moving it
  * back. Placing a member rewrites only the etcd command's cluster flags in the Pod.
  */
@@ -181,16 +192,26 @@ export class KubeletRuntime implements MemberRuntime {
     return undefined;
   }
 
-  manifest(): MemberManifest | undefined {
+  private pod(): PodMember | undefined {
     const f = this.file();
-    return f ? parsePodManifest(fs.readFileSync(f.file, 'utf8'), f.file).manifest : undefined;
+    return f ? parsePodManifest(fs.readFileSync(f.file, 'utf8'), f.file) : undefined;
+  }
+
+  manifest(): MemberManifest | undefined {
+    return this.pod()?.manifest;
+  }
+
+  /** The member's etcd process: its data dir as the container sees it, or as the host does. */
+  private pid(p: PodMember): number | undefined {
+    return etcdProcessFor([p.processDataDir, p.manifest.dataDir]);
   }
 
   state(): MemberRunState {
     const f = this.file();
-    const m = this.manifest();
-    if (!f || !m) return { state: 'none', manifest: 'moved-out', pid: null };
-    const pid = etcdProcessFor(m.dataDir) ?? null;
+    const p = this.pod();
+    if (!f || !p) return { state: 'none', manifest: 'moved-out', pid: null };
+    const m = p.manifest;
+    const pid = this.pid(p) ?? null;
     if (pid) return { state: 'running', manifest: f.active ? 'active' : 'moved-out', pid };
     const held = readRunStatus(this.layout, m.name);
     if (!f.active && held?.state === 'failed') return { state: 'failed', manifest: 'moved-out', pid: null, ...(held.error ? { error: held.error } : {}) };
@@ -199,7 +220,7 @@ export class KubeletRuntime implements MemberRuntime {
 
   place(m: MemberManifest, active: boolean): void {
     const f = this.file();
-    if (!f) throw new WardenError(`no static pod manifest ${this.active} to place member ${m.name} in: the kubelet runtime adopts an existing etcd.yaml`);
+    if (!f) throw new WardenError(`no static pod manifest ${this.active} to place member ${m.name} in: the kubelet runtime adopts an existing etcd Pod manifest`);
     const text = podWithMember(fs.readFileSync(f.file, 'utf8'), f.file, m);
     const to = active ? this.active : this.stopped;
     if (readText(to) !== text) {
@@ -213,26 +234,29 @@ export class KubeletRuntime implements MemberRuntime {
   }
 
   async stop(timeoutMs: number): Promise<void> {
-    const m = this.manifest();
-    if (!m) return;
+    const p = this.pod();
+    if (!p) return;
+    const m = p.manifest;
     if (fs.existsSync(this.active)) fs.renameSync(this.active, this.stopped);
-    await waitFor(() => etcdProcessFor(m.dataDir) === undefined, { timeoutMs, what: `the kubelet to stop member ${m.name}` });
+    await waitFor(() => this.pid(p) === undefined, { timeoutMs, what: `the kubelet to stop member ${m.name}` });
   }
 
   async start(timeoutMs: number): Promise<void> {
-    const m = this.manifest();
-    if (!m) return;
+    const p = this.pod();
+    if (!p) return;
+    const m = p.manifest;
     if (!fs.existsSync(this.active)) fs.renameSync(this.stopped, this.active);
-    await waitFor(() => etcdProcessFor(m.dataDir) !== undefined, { timeoutMs, what: `the kubelet to start member ${m.name} from ${this.active}` }).catch((err: unknown) => {
+    await waitFor(() => this.pid(p) !== undefined, { timeoutMs, what: `the kubelet to start member ${m.name} from ${this.active}` }).catch((err: unknown) => {
       throw new WardenError(`${(err as Error).message}: see its log (\`warden cluster logs ${m.name}\`, or \`crictl logs\` on the host)`);
     });
   }
 
   logFile(): string {
     if (this.o.memberLog) return this.o.memberLog;
-    // The kubelet's: /var/log/pods/<namespace>_<pod>_<uid>/etcd/<restart>.log, the newest.
+    // The kubelet's: /var/log/pods/<namespace>_<pod>_<uid>/etcd/<restart>.log, the newest
+    // (kubeadm's pod runs in kube-system, OpenShift's in openshift-etcd).
     try {
-      const dirs = fs.readdirSync('/var/log/pods').filter((d) => /^kube-system_etcd/.test(d)).map((d) => `/var/log/pods/${d}/etcd`);
+      const dirs = fs.readdirSync('/var/log/pods').filter((d) => /^(kube-system|openshift-etcd)_etcd/.test(d)).map((d) => `/var/log/pods/${d}/etcd`).filter((d) => fs.existsSync(d));
       const logs = dirs.flatMap((d) => fs.readdirSync(d).map((f) => `${d}/${f}`)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
       return logs[0] ?? '/var/log/pods';
     } catch {

@@ -175,7 +175,8 @@ export class Supervisor {
     try {
       const st = fs.statSync(file);
       const text = fs.readFileSync(file, 'utf8');
-      return { manifest: file.endsWith('.yaml') ? parsePodManifest(text, file).manifest : parseManifest(text, file), stamp: manifestStamp(st) };
+      // A Pod runs as the kubelet would run it, on this host: its container paths through its mounts.
+      return { manifest: file.endsWith('.yaml') ? parsePodManifest(text, file).onHost : parseManifest(text, file), stamp: manifestStamp(st) };
     } catch (err) {
       const stamp = (() => {
         try {

@@ -60,6 +60,20 @@ export function processCmdline(pid: number): string[] | undefined {
   }
 }
 
+/** A process's environment (/proc/<pid>/environ; empty when it is gone or not readable). */
+export function processEnv(pid: number): Map<string, string> {
+  const env = new Map<string, string>();
+  try {
+    for (const kv of fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+      const i = kv.indexOf('=');
+      if (i > 0) env.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+  } catch {
+    /* gone, or another user's */
+  }
+  return env;
+}
+
 /**
  * When a process started (clock ticks since boot, /proc/<pid>/stat field 22), or undefined when
  * it is gone: with the pid, it names one process even after the pid is reused.
@@ -84,7 +98,7 @@ export function bootId(): string {
 }
 
 /** Pids of live processes whose command line (argv) `match` accepts. */
-export function processesWhere(match: (argv: string[]) => boolean): number[] {
+export function processesWhere(match: (argv: string[], pid: number) => boolean): number[] {
   let entries: string[];
   try {
     entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
@@ -93,6 +107,6 @@ export function processesWhere(match: (argv: string[]) => boolean): number[] {
   }
   return entries.map(Number).filter((pid) => {
     const argv = processCmdline(pid);
-    return !!argv && argv.length > 0 && match(argv) && pidAlive(pid);
+    return !!argv && argv.length > 0 && match(argv, pid) && pidAlive(pid);
   });
 }

@@ -8,10 +8,96 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createHosts, type Host, type Hosts } from '../helpers/netns.ts';
 import { ROOT, tempDir, WARDEN } from '../helpers/warden.ts';
+import { parse as parseYaml } from 'yaml';
 import { waitFor } from '../../src/util/wait.ts';
 import type { MemberRow } from '../../src/cluster/control.ts';
 
 const AGENT_PORT = 7700;
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+interface KubeletHost {
+  ip: string;
+  dir: string;
+  tokenFile: string;
+  /** The member's CA (ca.crt, ca.key as kubeadm writes it) and its server and peer certificates. */
+  pki: string;
+  dataDir: string;
+  /** The folder the kubelet stand-in runs Pod manifests from. */
+  manifests: string;
+  ssl(...args: string[]): void;
+  waitForEtcd(): Promise<void>;
+  /** Starts the agent (the kubelet runtime) for the member the Pod runs. */
+  startAgent(member: string, extra: string[]): Promise<void>;
+  run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** A backup, a stop and start (the manifest moved out and back), and a restore of that backup. */
+  backupStopStartRestore(member: string, podFile: string): Promise<void>;
+}
+
+/**
+ * One host with a kubelet (warden's supervisor, running the Pod manifests of a folder) and a
+ * member PKI as kubeadm lays it out: its own CA (RSA, key in PKCS #1), server and peer
+ * certificates for the host's address, client certificates required on both ports.
+ */
+async function kubeletHost(t: import('node:test').TestContext): Promise<KubeletHost> {
+  const net = await createHosts(t, 1);
+  const h1 = net.hosts[0] as Host;
+  const dir = tempDir('kubelet');
+  const tokenFile = path.join(dir, 'token');
+  fs.writeFileSync(tokenFile, 'a-token-for-the-kubelet-host-test\n', { mode: 0o600 });
+  const kubelet = path.join(dir, 'kubelet');
+  const manifests = path.join(kubelet, 'manifests');
+  fs.mkdirSync(manifests, { recursive: true });
+  const ip = h1.ip;
+  const pki = path.join(dir, 'pki', 'etcd');
+  fs.mkdirSync(pki, { recursive: true });
+  const ssl = (...args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: pki, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.pkcs8', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=etcd-ca');
+  ssl('rsa', '-in', 'ca.pkcs8', '-out', 'ca.key', '-traditional');
+  fs.writeFileSync(path.join(pki, 'ext'), `subjectAltName=IP:${ip},IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n`);
+  for (const c of ['server', 'peer']) {
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${c}.key`, '-out', `${c}.csr`, '-subj', '/CN=cp-1');
+    ssl('x509', '-req', '-in', `${c}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${c}.crt`, '-days', '2', '-extfile', 'ext');
+  }
+  const run = (args: string[]) => net.run(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args], { cwd: ROOT, timeoutMs: 120_000 });
+  const memberLog = path.join(kubelet, 'logs');
+  const k: KubeletHost = {
+    ip, dir, tokenFile, pki, dataDir: path.join(dir, 'var-lib-etcd'), manifests, ssl, run,
+    async waitForEtcd() {
+      const log = fs.openSync(path.join(dir, 'kubelet.log'), 'a');
+      net.spawn(h1, process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'helpers', 'kubelet.ts'), kubelet], { stdio: ['ignore', log, log], cwd: ROOT });
+      fs.closeSync(log);
+      const client = ['--cacert', `${pki}/ca.crt`, '--cert', `${pki}/server.crt`, '--key', `${pki}/server.key`];
+      await waitFor(async () => (await net.run(net.admin, process.execPath, [WARDEN, '--endpoints', `https://${ip}:2379`, ...client, 'endpoint', 'health'], { cwd: ROOT })).code === 0, { timeoutMs: 60_000, intervalMs: 300, what: 'the kubelet to run etcd' });
+    },
+    async startAgent(member, extra) {
+      const log = fs.openSync(path.join(dir, 'agent.log'), 'a');
+      net.spawn(h1, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'agent'), 'agent', '--listen', `${ip}:${AGENT_PORT}`, '--token-file', tokenFile, '--kubelet-manifests', manifests, '--member-log', path.join(memberLog, `${member}.log`), ...extra], { stdio: ['ignore', log, log], cwd: ROOT });
+      fs.closeSync(log);
+      await waitFor(() => /agent serving https:/.test(fs.readFileSync(path.join(dir, 'agent.log'), 'utf8')), { timeoutMs: 60_000, intervalMs: 100, what: 'the agent to serve' });
+    },
+    async backupStopStartRestore(member, podFile) {
+      assert.equal((await run(['put', '/kubelet/a', 'in-the-backup'])).code, 0);
+      const backups = path.join(dir, 'backups');
+      const b = await run(['backup', backups]);
+      assert.equal(b.code, 0, b.stderr);
+      assert.equal((await run(['put', '/kubelet/a', 'after'])).code, 0);
+      // Stopping moves the Pod manifest out of the kubelet's folder, as the runbooks do by hand.
+      assert.equal((await run(['cluster', 'stop-member', member])).code, 0);
+      assert.equal(fs.existsSync(path.join(manifests, podFile)), false);
+      assert.ok(fs.existsSync(path.join(dir, 'agent', 'stopped', podFile)));
+      assert.equal((await run(['cluster', 'start-member', member])).code, 0);
+      assert.ok(fs.existsSync(path.join(manifests, podFile)));
+      const restored = await run(['restore', backups]);
+      assert.equal(restored.code, 0, restored.stderr);
+      assert.equal((await run(['get', '/kubelet/a', '--print-value-only'])).stdout.trim(), 'in-the-backup');
+    },
+  };
+  return k;
+}
 
 interface Site {
   net: Hosts;
@@ -328,32 +414,8 @@ describe('agents on separate hosts', () => {
   });
 
   it('the kubelet runtime: an agent adopts the member a static pod manifest runs (kubeadm\'s etcd.yaml, TLS with its own CA), stops it by moving the manifest out, and restores into it', async (t) => {
-    const net = await createHosts(t, 1);
-    const h1 = net.hosts[0] as Host;
-    const dir = tempDir('kubelet');
-    const tokenFile = path.join(dir, 'token');
-    fs.writeFileSync(tokenFile, 'a-token-for-the-kubelet-host-test\n', { mode: 0o600 });
-    // The kubelet: warden's supervisor, running the Pod manifests in its folder.
-    const kubelet = path.join(dir, 'kubelet');
-    const manifests = path.join(kubelet, 'manifests');
-    fs.mkdirSync(manifests, { recursive: true });
-    const dataDir = path.join(dir, 'var-lib-etcd');
-    const ip = h1.ip;
-    // kubeadm's PKI for etcd: its own CA (RSA, key in PKCS #1 as kubeadm writes it) beside the
-    // server and peer certificates, and client certificates required on both ports.
-    const pki = path.join(dir, 'pki', 'etcd');
-    fs.mkdirSync(pki, { recursive: true });
-    const ssl = (...args: string[]) => {
-      const r = spawnSync('openssl', args, { cwd: pki, encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-    };
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.pkcs8', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=etcd-ca');
-    ssl('rsa', '-in', 'ca.pkcs8', '-out', 'ca.key', '-traditional');
-    fs.writeFileSync(path.join(pki, 'ext'), `subjectAltName=IP:${ip},IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n`);
-    for (const c of ['server', 'peer']) {
-      ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${c}.key`, '-out', `${c}.csr`, '-subj', '/CN=cp-1');
-      ssl('x509', '-req', '-in', `${c}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${c}.crt`, '-days', '2', '-extfile', 'ext');
-    }
+    const k = await kubeletHost(t);
+    const { ip, pki, dataDir, manifests } = k;
     fs.writeFileSync(path.join(manifests, 'etcd.yaml'), [
       'apiVersion: v1', 'kind: Pod', 'metadata:', '  labels:', '    component: etcd', '    tier: control-plane', '  name: etcd', '  namespace: kube-system', 'spec:', '  containers:', '  - command:',
       ...['etcd', `--advertise-client-urls=https://${ip}:2379`, `--cert-file=${pki}/server.crt`, '--client-cert-auth=true', `--data-dir=${dataDir}`,
@@ -363,25 +425,16 @@ describe('agents on separate hosts', () => {
         '--snapshot-count=10000', `--trusted-ca-file=${pki}/ca.crt`].map((a) => `    - ${a}`),
       '    image: registry.k8s.io/etcd:3.5.15-0', '    name: etcd', '  hostNetwork: true', '  priorityClassName: system-node-critical', 'status: {}', '',
     ].join('\n'));
-    const kubeletLog = fs.openSync(path.join(dir, 'kubelet.log'), 'a');
-    net.spawn(h1, process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'helpers', 'kubelet.ts'), kubelet], { stdio: ['ignore', kubeletLog, kubeletLog], cwd: ROOT });
-    fs.closeSync(kubeletLog);
-    const run = (args: string[]) => net.run(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args], { cwd: ROOT, timeoutMs: 120_000 });
-    const kubeadmClient = ['--cacert', `${pki}/ca.crt`, '--cert', `${pki}/server.crt`, '--key', `${pki}/server.key`];
-    await waitFor(async () => (await net.run(net.admin, process.execPath, [WARDEN, '--endpoints', `https://${ip}:2379`, ...kubeadmClient, 'endpoint', 'health'], { cwd: ROOT })).code === 0, { timeoutMs: 60_000, intervalMs: 300, what: 'the kubelet to run etcd' });
-
-    const agentLog = fs.openSync(path.join(dir, 'agent.log'), 'a');
-    net.spawn(h1, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'agent'), 'agent', '--listen', `${ip}:${AGENT_PORT}`, '--token-file', tokenFile, '--kubelet-manifests', manifests, '--member-log', path.join(kubelet, 'logs', 'cp-1.log')], { stdio: ['ignore', agentLog, agentLog], cwd: ROOT });
-    fs.closeSync(agentLog);
-    await waitFor(() => /agent serving https:/.test(fs.readFileSync(path.join(dir, 'agent.log'), 'utf8')), { timeoutMs: 60_000, intervalMs: 100, what: 'the agent to serve' });
-
-    const init = await run(['cluster', 'init', '--agents', `${ip}:${AGENT_PORT}`, '--token-file', tokenFile]);
+    await k.waitForEtcd();
+    await k.startAgent('cp-1', []);
+    const { run } = k;
+    const init = await run(['cluster', 'init', '--agents', `${ip}:${AGENT_PORT}`, '--token-file', k.tokenFile]);
     assert.equal(init.code, 0, init.stderr);
     assert.match(init.stderr, new RegExp(`adopted 1 running members: cp-1 on ${ip.replace(/\./g, '\\.')}:${AGENT_PORT}`));
     // The member keeps its own CA: the agent signed the admin a client certificate of it, with
     // kubeadm's CA key where kubeadm keeps it; that key stays on the host.
     assert.match(init.stderr, /the members serve TLS with their own CA: agent \S+ signed a client certificate of that CA/);
-    const adminTls = path.join(dir, 'admin', 'tls');
+    const adminTls = path.join(k.dir, 'admin', 'tls');
     assert.equal(fs.readFileSync(path.join(adminTls, 'etcd-ca.crt'), 'utf8'), fs.readFileSync(path.join(pki, 'ca.crt'), 'utf8'));
     assert.equal(fs.statSync(path.join(adminTls, 'etcd-client.key')).mode & 0o777, 0o600);
     assert.equal(fs.readdirSync(adminTls).some((f) => f.includes('ca.key') && fs.readFileSync(path.join(adminTls, f), 'utf8') === fs.readFileSync(path.join(pki, 'ca.key'), 'utf8')), false);
@@ -392,38 +445,93 @@ describe('agents on separate hosts', () => {
     // The agent reaches its member with the member's own certificate: it records what it last saw (quorum restore picks by it).
     const seen = await waitFor(() => {
       try {
-        return JSON.parse(fs.readFileSync(path.join(dir, 'agent', 'run', 'last-seen.json'), 'utf8')) as { raftIndex: string };
+        return JSON.parse(fs.readFileSync(path.join(k.dir, 'agent', 'run', 'last-seen.json'), 'utf8')) as { raftIndex: string };
       } catch {
         return undefined;
       }
     }, { timeoutMs: 20_000, intervalMs: 200, what: 'the agent to sample its member' });
     assert.ok(Number(seen.raftIndex) > 0);
 
-    assert.equal((await run(['put', '/kubelet/a', 'in-the-backup'])).code, 0);
-    const backups = path.join(dir, 'backups');
-    assert.equal((await run(['backup', backups])).code, 0);
-    assert.equal((await run(['put', '/kubelet/a', 'after'])).code, 0);
-
-    // Stopping moves the Pod manifest out of the kubelet's folder, as the runbooks do by hand.
-    assert.equal((await run(['cluster', 'stop-member', 'cp-1'])).code, 0);
-    assert.equal(fs.existsSync(path.join(manifests, 'etcd.yaml')), false);
-    assert.ok(fs.existsSync(path.join(dir, 'agent', 'stopped', 'etcd.yaml')));
-    assert.equal((await run(['cluster', 'start-member', 'cp-1'])).code, 0);
-    assert.ok(fs.existsSync(path.join(manifests, 'etcd.yaml')));
-
-    const restored = await run(['restore', backups]);
-    assert.equal(restored.code, 0, restored.stderr);
-    assert.equal((await run(['get', '/kubelet/a', '--print-value-only'])).stdout.trim(), 'in-the-backup');
+    await k.backupStopStartRestore('cp-1', 'etcd.yaml');
     // The Pod keeps its own flags; only the cluster settings changed.
     const pod = fs.readFileSync(path.join(manifests, 'etcd.yaml'), 'utf8');
     assert.match(pod, /- --snapshot-count=10000/);
     assert.match(pod, /- --listen-metrics-urls=http:\/\/127\.0\.0\.1:2381/);
-    assert.match(pod, new RegExp(`- --peer-cert-file=${pki.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/peer\\.crt`));
+    assert.match(pod, new RegExp(`- --peer-cert-file=${escapeRe(pki)}/peer\\.crt`));
     assert.match(pod, /- --initial-cluster-token=warden-[0-9a-f]+/);
     assert.doesNotMatch(pod, /force-new-cluster/);
     assert.match(pod, /image: registry\.k8s\.io\/etcd:3\.5\.15-0/);
     const logs = await run(['cluster', 'logs', 'cp-1', '--lines', '3']);
     assert.equal(logs.code, 0, logs.stderr);
     assert.equal(logs.stdout.trim().split('\n').length, 3);
+  });
+
+  it('the kubelet runtime with OpenShift\'s etcd-pod.yaml: a script that execs etcd with the Pod\'s variables, certificates mounted from elsewhere, a CA bundle; stopped, backed up and restored', async (t) => {
+    const k = await kubeletHost(t);
+    const { ip, pki, manifests } = k;
+    // OpenShift's layout: the certificates under /etc/kubernetes/static-pod-certs in the
+    // container, from /etc/kubernetes/static-pod-resources/etcd-certs on the host; the data dir
+    // /var/lib/etcd, a hostPath too. The trusted CA is a bundle (an older signer, then the
+    // current one), and the signer's key is not on the host's certificate paths.
+    const oldSigner = path.join(pki, 'old');
+    fs.mkdirSync(oldSigner);
+    k.ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'old/ca.key', '-out', 'old/ca.crt', '-days', '2', '-subj', '/CN=etcd-signer-old');
+    const certs = path.join(k.dir, 'static-pod-resources', 'etcd-certs');
+    const all = path.join(certs, 'secrets', 'etcd-all-certs');
+    const bundleDir = path.join(certs, 'configmaps', 'etcd-serving-ca');
+    fs.mkdirSync(all, { recursive: true });
+    fs.mkdirSync(bundleDir, { recursive: true });
+    fs.writeFileSync(path.join(bundleDir, 'ca-bundle.crt'), fs.readFileSync(path.join(oldSigner, 'ca.crt'), 'utf8') + fs.readFileSync(path.join(pki, 'ca.crt'), 'utf8'));
+    for (const [from, to] of [['server', 'etcd-serving-master-0'], ['peer', 'etcd-peer-master-0']]) {
+      for (const ext of ['crt', 'key']) fs.copyFileSync(path.join(pki, `${from}.${ext}`), path.join(all, `${to}.${ext}`));
+    }
+    const signerKey = path.join(k.dir, 'etcd-signer.key');
+    fs.copyFileSync(path.join(pki, 'ca.key'), signerKey);
+    const hostData = path.join(k.dir, 'var-lib-etcd');
+    const C = '/etc/kubernetes/static-pod-certs';
+    const env = { ETCD_DATA_DIR: '/var/lib/etcd', ETCD_INITIAL_CLUSTER_STATE: 'new', ETCD_QUOTA_BACKEND_BYTES: '8589934592', NODE_master_0_ETCD_NAME: 'master-0', NODE_master_0_IP: ip, LISTEN_ON_ALL_IPS: ip, VERBOSITY: 'info' };
+    const script = [
+      '#!/bin/sh', 'set -euo pipefail', '',
+      'ETCD_INITIAL_CLUSTER=$(discover-etcd-initial-cluster --data-dir=/var/lib/etcd --target-name=master-0)', 'export ETCD_INITIAL_CLUSTER', '',
+      'export ETCD_NAME=${NODE_master_0_ETCD_NAME}', 'set -x',
+      'exec nice -n -19 ionice -c2 -n0 etcd \\', '  --logger=zap \\', '  --log-level=${VERBOSITY} \\', '  --snapshot-count=10000 \\',
+      '  --initial-advertise-peer-urls=https://${NODE_master_0_IP}:2380 \\',
+      `  --cert-file=${C}/secrets/etcd-all-certs/etcd-serving-master-0.crt \\`, `  --key-file=${C}/secrets/etcd-all-certs/etcd-serving-master-0.key \\`,
+      `  --trusted-ca-file=${C}/configmaps/etcd-serving-ca/ca-bundle.crt \\`, '  --client-cert-auth=true \\',
+      `  --peer-cert-file=${C}/secrets/etcd-all-certs/etcd-peer-master-0.crt \\`, `  --peer-key-file=${C}/secrets/etcd-all-certs/etcd-peer-master-0.key \\`,
+      `  --peer-trusted-ca-file=${C}/configmaps/etcd-serving-ca/ca-bundle.crt \\`, '  --peer-client-cert-auth=true \\',
+      '  --advertise-client-urls=https://${NODE_master_0_IP}:2379 \\', '  --listen-client-urls=https://${LISTEN_ON_ALL_IPS}:2379 \\',
+      '  --listen-peer-urls=https://${LISTEN_ON_ALL_IPS}:2380 \\', '  --metrics=extensive || mv /etc/kubernetes/etcd-backup-dir/etcd-member.yaml /etc/kubernetes/manifests',
+    ];
+    fs.writeFileSync(path.join(manifests, 'etcd-pod.yaml'), [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: etcd', '  namespace: openshift-etcd', '  labels:', '    app: etcd', '    revision: "5"', 'spec:', '  containers:',
+      '  - name: etcd', '    image: quay.io/openshift-release-dev/etcd@sha256:0', '    command:', '      - /bin/sh', '      - -c', '      - |',
+      ...script.map((l) => (l ? `        ${l}` : '')),
+      '    env:', ...Object.entries(env).map(([n, v]) => `      - name: ${n}\n        value: "${v}"`),
+      '    volumeMounts:', `      - mountPath: ${C}`, '        name: cert-dir', '      - mountPath: /var/lib/etcd/', '        name: data-dir',
+      '  hostNetwork: true', '  volumes:', '    - hostPath:', `        path: ${certs}`, '      name: cert-dir', '    - hostPath:', `        path: ${hostData}`, '        type: ""', '      name: data-dir', '',
+    ].join('\n'));
+    await k.waitForEtcd();
+    await k.startAgent('master-0', ['--pod-manifest', 'etcd-pod.yaml', '--etcd-ca-key', signerKey]);
+    const { run } = k;
+    const init = await run(['cluster', 'init', '--agents', `${ip}:${AGENT_PORT}`, '--token-file', k.tokenFile]);
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stderr, /adopted 1 running members: master-0 on /);
+    // Signed by the signer whose key was given, the bundle's second CA.
+    const adminTls = path.join(k.dir, 'admin', 'tls');
+    const verify = spawnSync('openssl', ['verify', '-CAfile', path.join(pki, 'ca.crt'), path.join(adminTls, 'etcd-client.crt')], { encoding: 'utf8' });
+    assert.match(verify.stdout, /: OK/, verify.stderr);
+    const rows = JSON.parse((await run(['cluster', 'status', '-w', 'json'])).stdout) as MemberRow[];
+    assert.deepEqual(rows.map((r) => [r.name, r.state, r.clientURL, r.dataDir]), [['master-0', 'running', `https://${ip}:2379`, hostData]]);
+
+    await k.backupStopStartRestore('master-0', 'etcd-pod.yaml');
+    // The script became the command it execs, with the member's settings; the original is kept.
+    const pod = parseYaml(fs.readFileSync(path.join(manifests, 'etcd-pod.yaml'), 'utf8')) as { metadata: { annotations: Record<string, string> }; spec: { containers: { command: string[]; env: { name: string }[] }[] } };
+    const cmd = pod.spec.containers[0]!.command;
+    assert.equal(cmd[0], 'etcd');
+    assert.ok(cmd.includes('--data-dir=/var/lib/etcd') && cmd.includes('--metrics=extensive') && cmd.includes(`--cert-file=${C}/secrets/etcd-all-certs/etcd-serving-master-0.crt`), cmd.join(' '));
+    assert.ok(!cmd.includes('--force-new-cluster'));
+    assert.ok(!pod.spec.containers[0]!.env.some((e) => e.name === 'ETCD_DATA_DIR'));
+    assert.match(pod.metadata.annotations['etcd-warden.io/original-etcd-command']!, /exec nice -n -19 ionice -c2 -n0 etcd/);
   });
 });

@@ -22,10 +22,10 @@ export function registerAgent(program: Command, ctx: Ctx): void {
     .requiredOption('--listen <host:port>', 'the address other hosts and the admin reach this one at (the member uses this address too, with ports 2379/2380 when free)')
     .requiredOption('--token-file <file>', 'the token shared by every agent and `cluster init` (mode 0600, at least 16 characters)')
     .option('--kubelet-manifests <dir>', "the kubelet runs the member: adopt it from the static pod manifest in this folder (kubeadm: /etc/kubernetes/manifests); without it, warden's own supervisor runs the member")
-    .option('--pod-manifest <file>', 'with --kubelet-manifests: the etcd Pod manifest file name in that folder', 'etcd.yaml')
-    .option('--member-log <file>', "with --kubelet-manifests: the member's log (default: the newest under /var/log/pods/kube-system_etcd*)")
+    .option('--pod-manifest <file>', 'with --kubelet-manifests: the etcd Pod manifest file name in that folder (kubeadm: etcd.yaml; OpenShift: etcd-pod.yaml)', 'etcd.yaml')
+    .option('--member-log <file>', "with --kubelet-manifests: the member's log (default: the newest under /var/log/pods/kube-system_etcd* or openshift-etcd_etcd*)")
     .option('--encryption-config <file>', "this host's copy of the EncryptionConfiguration, where kube-apiserver reads it (--encryption-provider-config); warden keeps it equal to the cluster's (default: <state>/encryption/encryption-config.yaml)")
-    .option('--etcd-ca-key <file>', "with --kubelet-manifests and a member serving TLS: the key of the member's CA, to issue the admin a client certificate (default: ca.key beside the member's --trusted-ca-file, as kubeadm lays it out)")
+    .option('--etcd-ca-key <file>', "with --kubelet-manifests and a member serving TLS: the key of the member's CA, to issue the admin a client certificate (default: ca.key beside the member's --trusted-ca-file, as kubeadm lays it out; OpenShift keeps it in the etcd-signer secret)")
     .addOption(new Option('--exit-with <pid>', 'stop (with the member) once this process is gone (`warden run` ties its agents to itself)').argParser((v) => Number(v)).hideHelp())
     .addHelpText('after', [
       '',
@@ -36,6 +36,9 @@ export function registerAgent(program: Command, ctx: Ctx): void {
       '',
       'On a kubeadm host, the agent adopts the member the kubelet runs:',
       '  warden --state-dir /var/lib/warden agent --listen 10.0.0.11:7700 --token-file /etc/warden/token --kubelet-manifests /etc/kubernetes/manifests',
+      'On an OpenShift control-plane host (the CA key extracted from the etcd-signer secret):',
+      '  warden --state-dir /var/lib/warden agent --listen 10.0.0.11:7700 --token-file /etc/warden/token --kubelet-manifests /etc/kubernetes/manifests \\',
+      '    --pod-manifest etcd-pod.yaml --etcd-ca-key /etc/warden/etcd-signer.key',
     ].join('\n'))
     .action(async (opts: { listen: string; tokenFile: string; kubeletManifests?: string; podManifest: string; memberLog?: string; exitWith?: number; encryptionConfig?: string; etcdCaKey?: string }, cmd: Command) => {
       const c = ctx(cmd);
