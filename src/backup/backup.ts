@@ -25,6 +25,7 @@ import { tlsFiles } from '../cluster/tls.ts';
 import { StatusFollower, StreamStatus, snapshotStatus, type SnapshotStatus } from '../snapshot/status.ts';
 import { humanBytes } from '../cli/printer.ts';
 import { fsyncDir } from '../util/fsutil.ts';
+import { unlessAborted } from '../util/wait.ts';
 import { prefetchArchiveLibrary, writeArchive, type ArchiveEntry, type BackupInfo } from './archive.ts';
 import { BackupLock, removeLeftovers } from './lock.ts';
 import { encryptInto, type AgeEncryption, type AgeRecipients } from './age.ts';
@@ -176,9 +177,11 @@ function throwSyncError(syncError: NodeJS.ErrnoException | null, opts: BackupOpt
   throw new WardenError(`could not flush the snapshot to disk (${why}); nothing was written`);
 }
 
+const interrupted = (): WardenError => new WardenError('interrupted: the backup was abandoned and nothing was written');
+
 /** The one line for a snapshot stream that failed after `received` bytes. */
 function streamFailure(err: unknown, received: number, label: string, opts: BackupOptions, cancelled: boolean): Error {
-  if (opts.signal?.aborted || cancelled) return new WardenError('interrupted: the backup was abandoned and nothing was written');
+  if (opts.signal?.aborted || cancelled) return interrupted();
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC') return new WardenError(`no space left on the device of ${opts.dir} after ${humanBytes(received)}: free space and retry; nothing was written`);
   // A refused snapshot (etcd allows it only to the root role) says what to grant as it is.
@@ -405,7 +408,8 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
       prefetchArchiveLibrary();
     }
     // Independent reads, together (and beside an early transfer).
-    const [members, enc] = await Promise.all([memberStates(client), encryptionStatus(client, encryptionConfigFile(opts.layout.root))]);
+    // Ctrl-C ends the wait at once, even on a member that does not answer.
+    const [members, enc] = await unlessAborted(Promise.all([memberStates(client), encryptionStatus(client, encryptionConfigFile(opts.layout.root))]), opts.signal, interrupted);
     const desired = enc.desired;
     const unhealthy = members.filter((m) => !m.healthy);
     const dirtyReasons: string[] = [];
@@ -446,8 +450,8 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
     const archivePath = path.join(keysDir, archiveName(ts, dirty, encrypted));
     if (dirty) for (const r of dirtyReasons) opts.log(`warning: --force: ${r}`);
     opts.log(`taking the backup from member ${member.name} (${member.url}), ${member.isLeader ? 'the leader' : 'a follower'}, DB ${humanBytes(dbSize)}`);
-    const { sha256, status, dbSize: streamedDbSize } = await transfer.done;
-    if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
+    const { sha256, status, dbSize: streamedDbSize } = await unlessAborted(transfer.done, opts.signal, interrupted);
+    if (opts.signal?.aborted) throw interrupted();
     const info: BackupInfo = {
       timestamp: ts,
       dirty,
@@ -467,7 +471,7 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
     };
     await writeArchive(archivePath, [...(await archiveEntries(opts.layout)), { name: 'backup.json', content: `${JSON.stringify(info, null, 2)}\n` }], opts.encryptTo);
     archiveWritten = archivePath;
-    if (opts.signal?.aborted) throw new WardenError('interrupted: the backup was abandoned and nothing was written');
+    if (opts.signal?.aborted) throw interrupted();
     fs.renameSync(part, snapshotPath);
     fsyncDir(opts.dir);
     return { snapshotPath, archivePath, info };

@@ -67,3 +67,28 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * `work`, or `onAbort()` thrown as soon as `signal` aborts, whichever comes first: a wait on
+ * something that does not watch the signal (a member that does not answer) still ends at Ctrl-C.
+ * The listener is removed either way; `work` itself runs on, unobserved.
+ */
+export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(onAbort());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const aborted = () => {
+      work.catch(() => {});
+      reject(onAbort());
+    };
+    signal.addEventListener('abort', aborted, { once: true });
+    const settle = <V>(fn: (v: V) => void) => (v: V) => {
+      signal.removeEventListener('abort', aborted);
+      fn(v);
+    };
+    work.then(settle(resolve), settle(reject));
+  });
+}

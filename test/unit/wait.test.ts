@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { WardenError } from '../../src/errors.ts';
-import { delay, waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
+import { delay, unlessAborted, waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 
 describe('waitFor and delay', () => {
   it('a wait that runs out is a WardenError naming what it waited for and the last error', async () => {
@@ -27,5 +27,17 @@ describe('waitFor and delay', () => {
     await pending;
     assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
     await delay(60_000, abort.signal); // already aborted: at once
+  });
+
+  it('unlessAborted ends a wait on work that never settles as soon as the signal aborts, and leaves no listener', async () => {
+    const ac = new AbortController();
+    const never = new Promise<number>(() => {});
+    const waiting = unlessAborted(never, ac.signal, () => new WardenError('interrupted'));
+    setImmediate(() => ac.abort());
+    await assert.rejects(waiting, /^WardenError: interrupted$/);
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+    const done = new AbortController();
+    assert.equal(await unlessAborted(Promise.resolve(7), done.signal, () => new Error('no')), 7);
+    assert.equal(getEventListeners(done.signal, 'abort').length, 0);
   });
 });
