@@ -160,9 +160,10 @@ function etcdProcessFor(dirs: string[]): number | undefined {
 
 /**
  * The member the kubelet runs from a static Pod manifest (kubeadm's etcd.yaml or OpenShift's
- * etcd-pod.yaml in /etc/kubernetes/manifests): adopted as it is, stopped by moving the manifest out of the
- * kubelet's folder into the agent's stopped/ (as the seeds do by hand), started by moving it
- * back. Placing a member rewrites only the etcd command's cluster flags in the Pod.
+ * etcd-pod.yaml in /etc/kubernetes/manifests): adopted as it is, stopped by moving the manifest
+ * out of the kubelet's folder into the agent's stopped/ (as the seeds do by hand), started by
+ * moving it back. Placing a member rewrites only the cluster flags of the Pod's etcd command (a
+ * script-run etcd becomes the command its script execs: see pod.ts).
  */
 export class KubeletRuntime implements MemberRuntime {
   readonly kind = 'kubelet' as const;
