@@ -4,6 +4,8 @@
 // etcd through an EtcdClient and to hosts only through that interface.
 import { WardenError } from '../errors.ts';
 import { EtcdClient, MemberClient } from '../etcd/client.ts';
+import type { EtcdApi } from '../etcd/api.ts';
+import type { MemberAddResult } from '../etcd/types.ts';
 import { checkEndpointHealth } from '../etcd/health-check.ts';
 import { EndWait, waitFor, WaitTimeoutError } from '../util/wait.ts';
 import type { Log } from './members.ts';
@@ -127,6 +129,27 @@ export async function addBack(client: EtcdClient, hosts: MemberHost[], token: st
 }
 
 /**
+ * A new learner with this peer URL, member add retried while etcd refuses it for a moment
+ * ("unhealthy cluster", right after a start or another change).
+ *
+ * etcd (3.4) names a new member after its peer URLs and the current second. Added again within
+ * the second in which a member just removed was added (a resumed restore or replace), it gets the
+ * removed member's ID: etcd drops the change and answers "member not found". Such an add is
+ * tried again: in the next second, it is a new member.
+ */
+export async function addLearner(client: EtcdApi, peerURL: string, name: string, timeoutMs: number): Promise<MemberAddResult> {
+  return waitFor(async () => {
+    try {
+      const a = await client.memberAdd([peerURL], { isLearner: true });
+      return a.members.some((x) => x.ID === a.member.ID) ? a : undefined;
+    } catch (err) {
+      if (/unhealthy cluster|member not found/i.test((err as Error).message)) return undefined;
+      throw new EndWait(err);
+    }
+  }, { timeoutMs, intervalMs: 100, what: `the cluster to accept ${name} as a new member` });
+}
+
+/**
  * One member back as a learner with an empty data dir: member add (on the running cluster), its
  * manifest with initial-cluster-state existing, start, promote once in sync. See
  * src/restore/members.ts addMemberBack for why `more` does not wait for it to serve clients.
@@ -149,14 +172,7 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
   await waitFor(async () => (await Promise.all(voters.map((u) => clusterVersionOf(u, o.tls)))).some(Boolean) || undefined, {
     timeoutMs: o.timeoutMs, intervalMs: 100, what: 'the cluster to decide its version (etcd refuses a new member before)',
   });
-  const added = await waitFor(async () => {
-    try {
-      return await client.memberAdd([h.peerURL], { isLearner: true });
-    } catch (err) {
-      if (/unhealthy cluster/i.test((err as Error).message)) return undefined;
-      throw new EndWait(err);
-    }
-  }, { timeoutMs: o.timeoutMs, intervalMs: 100, what: `the cluster to accept ${h.name} as a new member` });
+  const added = await addLearner(client, h.peerURL, h.name, o.timeoutMs);
   const initialCluster = added.members
     .map((x) => (x.ID === added.member.ID ? `${h.name}=${h.peerURL}` : x.name ? `${x.name}=${x.peerURLs[0]}` : undefined))
     .filter(Boolean)
