@@ -137,7 +137,12 @@ function scriptCommand(script: string, env: Map<string, string>, file: string): 
   for (const raw of lines) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
-    const tokens = shell().parse(line, lookup);
+    let tokens: ReturnType<typeof ShellQuote.parse>;
+    try {
+      tokens = shell().parse(line, lookup);
+    } catch {
+      continue; // shell-quote refuses some lines ("Bad substitution", an unclosed ${): not the exec line
+    }
     const words: string[] = [];
     for (const t of tokens) {
       if (typeof t !== 'string') break;

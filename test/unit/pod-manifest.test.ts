@@ -293,7 +293,7 @@ describe('static pod manifests', () => {
     // The node's IP from the downward API: known only on the node, and the member's URLs need it.
     const fromField = OPENSHIFT.replaceAll('- name: NODE_master_0_IP\n      value: "10.0.0.11"', '- name: NODE_master_0_IP\n      valueFrom: {fieldRef: {fieldPath: status.podIP}}');
     assert.throws(() => parsePodManifest(fromField, 'etcd-pod.yaml'), /^ManifestError: static pod manifest etcd-pod\.yaml: etcd's --initial-advertise-peer-urls comes from a variable the Pod does not give a value \(https:\/\/\$\(NODE_master_0_IP\):2380\): /);
-    const noExec = 'kind: Pod\nspec:\n  containers:\n  - name: etcd\n    command: ["/bin/sh", "-c", "etcdctl member list\\nsleep infinity"]\n';
+    const noExec = 'kind: Pod\nspec:\n  containers:\n  - name: etcd\n    command: ["/bin/sh", "-c", "etcdctl member list\\necho ${\\nsleep infinity"]\n';
     assert.throws(() => parsePodManifest(noExec, 'x.yaml'), /the etcd container's script never runs etcd with its flags/);
   });
 
