@@ -13,11 +13,12 @@ import { waitFor } from '../util/wait.ts';
 
 type X509 = typeof import('@peculiar/x509');
 
-/** Loaded on first use: only `cluster up --tls` needs it, and it is slow to load. */
+/** Loaded on first use (certificates: an agent's start, cluster init, TLS), as it is slow to load. */
 async function loadX509(): Promise<X509> {
   await import('reflect-metadata'); // @peculiar/x509 (tsyringe) needs it loaded first
   const mod = await import('@peculiar/x509');
-  // Bundled (bin/warden.js bundles it: half the start-up), the CommonJS exports arrive as `default`.
+  // Bundled (bin/warden.js bundles it: ~0.3 s less CPU at an agent's start), its CommonJS
+  // exports arrive as `default`.
   const x509 = ((mod as { cryptoProvider?: unknown }).cryptoProvider ? mod : (mod as unknown as { default: X509 }).default) as X509;
   x509.cryptoProvider.set(crypto.webcrypto as unknown as Crypto);
   return x509;
