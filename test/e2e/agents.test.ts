@@ -26,7 +26,8 @@ interface KubeletHost {
   /** The folder the kubelet stand-in runs Pod manifests from. */
   manifests: string;
   ssl(...args: string[]): void;
-  waitForEtcd(): Promise<void>;
+  /** Starts the kubelet stand-in on the Pod manifests written, and waits until etcd serves. */
+  startKubelet(): Promise<void>;
   /** Starts the agent (the kubelet runtime) for the member the Pod runs. */
   startAgent(member: string, extra: string[]): Promise<void>;
   run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
@@ -66,7 +67,7 @@ async function kubeletHost(t: import('node:test').TestContext): Promise<KubeletH
   const memberLog = path.join(kubelet, 'logs');
   const k: KubeletHost = {
     ip, dir, tokenFile, pki, dataDir: path.join(dir, 'var-lib-etcd'), manifests, ssl, run,
-    async waitForEtcd() {
+    async startKubelet() {
       const log = fs.openSync(path.join(dir, 'kubelet.log'), 'a');
       net.spawn(h1, process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'helpers', 'kubelet.ts'), kubelet], { stdio: ['ignore', log, log], cwd: ROOT });
       fs.closeSync(log);
@@ -425,7 +426,7 @@ describe('agents on separate hosts', () => {
         '--snapshot-count=10000', `--trusted-ca-file=${pki}/ca.crt`].map((a) => `    - ${a}`),
       '    image: registry.k8s.io/etcd:3.5.15-0', '    name: etcd', '  hostNetwork: true', '  priorityClassName: system-node-critical', 'status: {}', '',
     ].join('\n'));
-    await k.waitForEtcd();
+    await k.startKubelet();
     await k.startAgent('cp-1', []);
     const { run } = k;
     const init = await run(['cluster', 'init', '--agents', `${ip}:${AGENT_PORT}`, '--token-file', k.tokenFile]);
@@ -511,7 +512,7 @@ describe('agents on separate hosts', () => {
       '    volumeMounts:', `      - mountPath: ${C}`, '        name: cert-dir', '      - mountPath: /var/lib/etcd/', '        name: data-dir',
       '  hostNetwork: true', '  volumes:', '    - hostPath:', `        path: ${certs}`, '      name: cert-dir', '    - hostPath:', `        path: ${hostData}`, '        type: ""', '      name: data-dir', '',
     ].join('\n'));
-    await k.waitForEtcd();
+    await k.startKubelet();
     await k.startAgent('master-0', ['--pod-manifest', 'etcd-pod.yaml', '--etcd-ca-key', signerKey]);
     const { run } = k;
     const init = await run(['cluster', 'init', '--agents', `${ip}:${AGENT_PORT}`, '--token-file', k.tokenFile]);
