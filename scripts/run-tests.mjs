@@ -24,7 +24,7 @@ function listTests(dir) {
 
 const args = process.argv.slice(2);
 // The longest files first (end-to-end, then the largest: a rough measure of how long a file
-// runs), so that the two workers finish together instead of one waiting out a long file that
+// runs), so that the workers finish together instead of one waiting out a long file that
 // started last.
 const bySize = (fs2) => [...fs2].sort((a, b) => fs.statSync(path.join(root, b)).size - fs.statSync(path.join(root, a)).size);
 const files = args.some((a) => a.endsWith('.ts')) ? [] : ['e2e', 'integration', 'unit'].flatMap((d) => (fs.existsSync(path.join(root, 'test', d)) ? bySize(listTests(path.join(root, 'test', d))) : []));
