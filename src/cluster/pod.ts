@@ -109,16 +109,21 @@ function kubeletExpand(s: string, env: Map<string, string>): string {
   return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (m === '$$' ? '$' : env.get(name as string) ?? m));
 }
 
-/** Words a wrapper takes before the command it runs: `nice -n -19`, `ionice -c2 -n0`, `env A=B`. */
-function skipWrappers(words: string[]): string[] {
+/**
+ * The command a line runs past its wrappers (`exec`, `nice -n -19`, `ionice -c2 -n0`,
+ * `env A=B`); the variables `env` sets go into `vars`.
+ */
+function skipWrappers(words: string[], vars: Map<string, string>): string[] {
   let w = words[0] === 'exec' ? words.slice(1) : words;
   for (;;) {
     const prog = path.basename(w[0] ?? '');
     if (prog !== 'nice' && prog !== 'ionice' && prog !== 'env') return w;
     let i = 1;
     while (i < w.length && (/^-/.test(w[i] as string) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[i] as string))) {
+      const a = w[i] as string;
+      if (prog === 'env' && !a.startsWith('-')) vars.set(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1));
       // `-n 5` and `-c 2` take their value as the next word; `-n5`, `-c2`, `-19` do not.
-      i += /^-[nc]$/.test(w[i] as string) ? 2 : 1;
+      i += /^-[nc]$/.test(a) ? 2 : 1;
     }
     w = w.slice(i);
   }
@@ -158,8 +163,9 @@ function scriptCommand(script: string, env: Map<string, string>, file: string): 
       }
       continue;
     }
-    const cmd = skipWrappers(words);
-    if (isEtcd(cmd[0]) && (cmd.length === 1 || (cmd[1] as string).startsWith('-'))) return { argv: cmd, env: vars };
+    const lineVars = new Map(vars);
+    const cmd = skipWrappers(words, lineVars);
+    if (isEtcd(cmd[0]) && (cmd.length === 1 || (cmd[1] as string).startsWith('-'))) return { argv: cmd, env: lineVars };
   }
   badPod(file, 'the etcd container\'s script never runs etcd with its flags (no `exec etcd --...` line)');
 }
@@ -224,7 +230,9 @@ function readPod(pod: Pod, file: string): ReadPod {
   if (isEtcd(cmd[0])) return { pod, c, index, form: 'exec', argv: cmd, env, paths };
   const script = scriptOf(cmd);
   if (script === undefined) badPod(file, `the etcd container runs ${JSON.stringify(cmd[0] ?? '')}, neither etcd with its flags nor a shell script that execs etcd`);
-  const s = scriptCommand(script, env, file);
+  // A kubelet `$(VAR)` the Pod gives no value (one from a field) is read as the shell's ${VAR}:
+  // it stays unknown, and the shell reading does not take it for a command.
+  const s = scriptCommand(script.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, '${$1}'), env, file);
   return { pod, c, index, form: 'script', argv: s.argv, env: s.env, paths };
 }
 
@@ -256,7 +264,8 @@ export function parsePodManifest(text: string, file: string): PodMember {
   };
   const name = need('name');
   const peerURL = need('initial-advertise-peer-urls').split(',')[0] as string;
-  const processDataDir = setting('data-dir') ?? `${name}.etcd`;
+  // etcd's default only when none is given: one given from an unknown variable is refused.
+  const processDataDir = f.has('data-dir') || r.env.has(envKey('data-dir')) ? need('data-dir') : `${name}.etcd`;
   const args = r.argv.slice(1).filter((a) => {
     const k = /^--?([^=]+)/.exec(a)?.[1];
     return !k || !MODELED.has(k) || k === 'force-new-cluster';
@@ -323,13 +332,24 @@ export function podWithMember(text: string, file: string, m: MemberManifest): st
       original.type = 'BLOCK_LITERAL';
       doc.setIn(['metadata', 'annotations', ORIGINAL_COMMAND_ANNOTATION], original);
     }
-    doc.deleteIn([...at, 'args']);
   }
+  // The whole command goes into `command`: flags left in `args` would follow, and win.
+  doc.deleteIn([...at, 'args']);
   doc.setIn([...at, 'command'], out);
   // etcd 3.5 refuses a setting given both as a flag and as its ETCD_* variable.
   const placedEnv = new Set(PLACED.map(envKey));
   const env = r.c.env ?? [];
   for (let i = env.length - 1; i >= 0; i--) if (placedEnv.has(env[i]?.name ?? '')) doc.deleteIn([...at, 'env', i]);
+  if (r.form === 'script') {
+    // ETCD_* settings the script gave etcd itself (`export ETCD_X=...`, `env ETCD_X=...`) stay.
+    const own = envOf(r.c);
+    for (const [name, value] of r.env) {
+      if (!name.startsWith('ETCD_') || placedEnv.has(name) || own.get(name) === value || value.includes('$(')) continue;
+      const i = (r.c.env ?? []).findIndex((e) => e.name === name);
+      if (i >= 0) doc.setIn([...at, 'env', i, 'value'], value);
+      else doc.addIn([...at, 'env'], { name, value });
+    }
+  }
   // No folding of long lines: the Pod stays as readable as it was.
   return doc.toString({ lineWidth: 0 });
 }

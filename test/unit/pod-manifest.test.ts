@@ -303,4 +303,36 @@ describe('static pod manifests', () => {
     assert.throws(() => parsePodManifest('kind: Pod\nspec:\n  containers:\n  - name: etcd\n    command: ["etcd", "--data-dir=/d"]\n', 'x.yaml'), /has no --name \(nor ETCD_NAME in its environment\): /);
     assert.throws(() => parsePodManifest('kind: [', 'x.yaml'), /is not valid YAML/);
   });
+
+  it('a Pod\'s flags in args, a script\'s own ETCD_* settings and a variable only the node knows survive a write-back', () => {
+    // kubeadm-like, flags in args: the whole command goes to `command`, none left to win after it.
+    const withArgs = KUBEADM.replace('  - command:\n    - etcd\n', '  - command:\n    - etcd\n    args:\n');
+    assert.deepEqual((YAML.parse(withArgs) as { spec: { containers: { command: string[] }[] } }).spec.containers[0]!.command, ['etcd']);
+    const { manifest } = parsePodManifest(withArgs, 'etcd.yaml');
+    assert.equal(manifest.name, 'cp-1');
+    const placed = YAML.parse(podWithMember(withArgs, 'etcd.yaml', { ...manifest, initialClusterState: 'existing' })) as { spec: { containers: { command: string[]; args?: string[] }[] } };
+    const c = placed.spec.containers[0]!;
+    assert.equal(c.args, undefined);
+    assert.equal(c.command.filter((a) => a.startsWith('--initial-cluster-state=')).join(), '--initial-cluster-state=existing');
+    assert.equal(c.command.filter((a) => a.startsWith('--name=')).length, 1);
+
+    // A script that sets etcd's variables itself, and reads the node's IP through the kubelet's $(VAR).
+    const script = [
+      'export ETCD_QUOTA_BACKEND_BYTES=4294967296',
+      'exec env ETCD_DATA_DIR=/data/etcd etcd --name=cp-1 --initial-advertise-peer-urls=https://10.0.0.11:2380 --advertise-client-urls=https://10.0.0.11:2379 --listen-client-urls=https://$(POD_IP):2379 --snapshot-count=10000',
+    ].join('\n');
+    const pod = `kind: Pod\nspec:\n  containers:\n  - name: etcd\n    command: ["/bin/sh", "-c", ${JSON.stringify(script)}]\n    env:\n    - name: POD_IP\n      valueFrom: {fieldRef: {fieldPath: status.podIP}}\n`;
+    const read = parsePodManifest(pod, 'etcd-pod.yaml');
+    assert.equal(read.manifest.dataDir, '/data/etcd', 'from `env ETCD_DATA_DIR=...`');
+    assert.ok(read.manifest.args?.includes('--listen-client-urls=https://$(POD_IP):2379'), 'the node fills it in');
+    assert.ok(read.manifest.args?.includes('--snapshot-count=10000'), 'no flag after it is lost');
+    const out = YAML.parse(podWithMember(pod, 'etcd-pod.yaml', read.manifest)) as { spec: { containers: { command: string[]; env: { name: string; value?: string }[] }[] } };
+    const etcd = out.spec.containers[0]!;
+    assert.ok(etcd.command.includes('--data-dir=/data/etcd') && etcd.command.includes('--listen-client-urls=https://$(POD_IP):2379'));
+    assert.deepEqual(etcd.env.find((e) => e.name === 'ETCD_QUOTA_BACKEND_BYTES'), { name: 'ETCD_QUOTA_BACKEND_BYTES', value: '4294967296' });
+
+    // A data dir given from a value nobody knows here is refused, not replaced by etcd's default.
+    const unknownDir = pod.replace('exec env ETCD_DATA_DIR=/data/etcd etcd', 'D=$(pick-dir)\\nexec etcd --data-dir=$D');
+    assert.throws(() => parsePodManifest(unknownDir, 'etcd-pod.yaml'), /etcd's --data-dir comes from a variable the Pod does not give a value/);
+  });
 });
