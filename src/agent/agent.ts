@@ -477,9 +477,15 @@ export class Agent {
     const ca = fs.readFileSync(m.tls.trustedCAFile, 'utf8');
     // A bundle (OpenShift's ca-bundle.crt holds the current and the previous signer): the
     // issuer is the CA whose key this is.
+    let key: crypto.KeyObject | undefined;
+    try {
+      key = crypto.createPrivateKey(keyPem);
+    } catch {
+      key = undefined;
+    }
     const issuer = (ca.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).find((pem) => {
       try {
-        return new crypto.X509Certificate(pem).checkPrivateKey(crypto.createPrivateKey(keyPem));
+        return !!key && new crypto.X509Certificate(pem).checkPrivateKey(key);
       } catch {
         return false;
       }

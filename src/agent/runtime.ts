@@ -193,8 +193,8 @@ export class KubeletRuntime implements MemberRuntime {
     return undefined;
   }
 
-  private pod(): PodMember | undefined {
-    const f = this.file();
+  /** The Pod the manifest file holds (`f`: the file already found). */
+  private pod(f = this.file()): PodMember | undefined {
     return f ? parsePodManifest(fs.readFileSync(f.file, 'utf8'), f.file) : undefined;
   }
 
@@ -209,7 +209,7 @@ export class KubeletRuntime implements MemberRuntime {
 
   state(): MemberRunState {
     const f = this.file();
-    const p = this.pod();
+    const p = this.pod(f);
     if (!f || !p) return { state: 'none', manifest: 'moved-out', pid: null };
     const m = p.manifest;
     const pid = this.pid(p) ?? null;
