@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 //   npm run bench -- --mb 1000         the ones whose work grows with the data, at 1 GB
 //   npm run bench -- backup snapshot   only those whose file name contains a word given
 //   npm run bench -- agents            the runbooks across 3 hosts (network namespaces, root):
-//                                      a separate invocation, as the 1 GB runs are
+//                                      a separate invocation, as the 1 GB runs are (`-- agents --mb 1000`)
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const mbAt = argv.indexOf('--mb');
 const sizeArgs = mbAt >= 0 ? argv.splice(mbAt, 2) : [];
 /** Benchmarks whose work grows with the data: the only ones run at another size. */
-const SIZED = ['snapshot-status.ts', 'backup-restore.ts', 'defrag.ts', 's3-upload.ts'];
+const SIZED = ['snapshot-status.ts', 'backup-restore.ts', 'defrag.ts', 's3-upload.ts', 'agents.ts'];
 /** Benchmarks run only when named: they set up hosts of their own and take minutes. */
 const SEPARATE = ['agents.ts'];
 const only = argv;

@@ -98,7 +98,8 @@ export class SupervisorRuntime implements MemberRuntime {
     const e = this.entry();
     if (!e) return;
     if (e.active) fs.renameSync(e.file, this.layout.stoppedManifestFile(e.manifest.name));
-    await waitFor(() => this.state().pid === null, { timeoutMs, what: `member ${e.manifest.name} to stop` });
+    // Short polls (a state is two small file reads): a restore or replace waits on each stop and start.
+    await waitFor(() => this.state().pid === null, { timeoutMs, intervalMs: 20, what: `member ${e.manifest.name} to stop` });
   }
 
   async start(timeoutMs: number): Promise<void> {
@@ -114,7 +115,7 @@ export class SupervisorRuntime implements MemberRuntime {
       if (this.state().pid !== null) return 'running';
       const st = readRunStatus(this.layout, name);
       return st && st.manifestStamp === stamp && (st.state === 'exited' || st.state === 'failed') ? st : undefined;
-    }, { timeoutMs, what: `member ${name} to start` });
+    }, { timeoutMs, intervalMs: 20, what: `member ${name} to start` });
     if (outcome !== 'running') {
       const how = outcome.state === 'failed' ? 'could not start' : `exited while starting (${outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.exitCode ?? '?'}`})`;
       throw new WardenError(`member ${name} ${how}: ${outcome.error ?? 'it logged nothing'}: see ${this.layout.memberLog(name)}`);

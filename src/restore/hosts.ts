@@ -151,8 +151,10 @@ export async function addLearner(client: EtcdApi, peerURL: string, name: string,
 
 /**
  * One member back as a learner with an empty data dir: member add (on the running cluster), its
- * manifest with initial-cluster-state existing, start, promote once in sync. See
- * src/restore/members.ts addMemberBack for why `more` does not wait for it to serve clients.
+ * manifest with initial-cluster-state existing, start, promote once in sync. With `more` (others
+ * follow) it is not waited for to serve clients nor restarted when its publish stalls: etcd
+ * refuses the next add until it has been connected for 5 s anyway, and a restart would start
+ * that over (docs/ARCHITECTURE.md).
  */
 async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stamp: string, log: Log, o: { more: boolean; timeoutMs: number; tls?: ClientTls }): Promise<void> {
   const { members } = await client.memberList();
@@ -179,22 +181,35 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
     .join(',');
   await h.run({ initialCluster, initialClusterState: 'existing', token });
   log(`member ${h.name} added as a learner (ID ${added.member.ID.toString(16)}) on ${h.where}, starting it`);
-  if (!o.more) await waitLearnerServing(h, log, o.timeoutMs, o.tls);
+  if (o.more) {
+    await promoteWhenInSync(client, h, added.member.ID, o.timeoutMs);
+    log(`member ${h.name} promoted to a voting member`);
+    return;
+  }
+  // The last one is promoted as soon as etcd lets it, while its start is watched (a stalled
+  // publish is restarted): the two waits overlap, as the runbook's promote retried by hand does.
+  const ended = { now: false };
+  try {
+    await Promise.all([promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, ended), waitLearnerServing(h, log, o.timeoutMs, o.tls, ended)]);
+  } finally {
+    ended.now = true;
+  }
+  await waitServing(client, [h], o.timeoutMs);
+  log(`member ${h.name} promoted to a voting member and healthy`);
+}
+
+/** Promotes a learner once etcd lets it (it refuses one not yet in sync with the leader). */
+async function promoteWhenInSync(client: EtcdClient, h: MemberHost, id: bigint, timeoutMs: number, ended = { now: false }): Promise<void> {
   await waitFor(async () => {
+    if (ended.now) return true;
     try {
-      await client.memberPromote(added.member.ID);
+      await client.memberPromote(id);
       return true;
     } catch (err) {
       if (/in sync|not ready|learner/i.test((err as Error).message)) return undefined;
       throw new EndWait(err);
     }
-  }, { timeoutMs: o.timeoutMs, intervalMs: 100, what: `learner ${h.name} to catch up and be promoted` });
-  if (o.more) {
-    log(`member ${h.name} promoted to a voting member`);
-    return;
-  }
-  await waitServing(client, [h], o.timeoutMs);
-  log(`member ${h.name} promoted to a voting member and healthy`);
+  }, { timeoutMs, intervalMs: 50, what: `learner ${h.name} to catch up and be promoted` });
 }
 
 /** Whether a member answers clients (Status, which etcd 3.4 also serves on a learner), on a fresh channel. */
@@ -247,22 +262,23 @@ export async function holdsOwnAttributes(h: Pick<MemberHost, 'peerURL'>, tls?: C
 
 /**
  * Waits until a learner started with an empty data dir serves clients, restarting it once when
- * etcd 3.4 would keep it waiting ~7 s for its own publish (src/restore/members.ts says why).
+ * etcd 3.4 would keep it waiting ~7 s for its own publish (docs/ARCHITECTURE.md says why).
  */
-async function waitLearnerServing(h: MemberHost, log: Log, timeoutMs: number, tls?: ClientTls): Promise<void> {
+async function waitLearnerServing(h: MemberHost, log: Log, timeoutMs: number, tls: ClientTls | undefined, ended: { now: boolean }): Promise<void> {
   for (let restarted = false; ;) {
     let heldSince: number | undefined;
     const outcome = await waitFor(async () => {
-      const why = await h.down();
-      if (why) throw new EndWait(new WardenError(`member ${h.name} on ${h.where} ${why}`));
+      if (ended.now) return 'ended';
       const asked = Date.now();
-      const [held, serving] = await Promise.all([!restarted && holdsOwnAttributes(h, tls), servesClients(h, tls)]);
+      const [why, held, serving] = await Promise.all([h.down(), !restarted && holdsOwnAttributes(h, tls), servesClients(h, tls)]);
       if (serving) return 'serving';
+      if (why) throw new EndWait(new WardenError(`member ${h.name} on ${h.where} ${why}`));
       if (!held) return undefined;
+      // Its publish applied through the log would have let it serve within milliseconds.
       heldSince ??= asked;
-      return Date.now() - heldSince >= 150 ? 'stalled' : undefined;
+      return Date.now() - heldSince >= 100 ? 'stalled' : undefined;
     }, { timeoutMs, intervalMs: 50, what: `learner ${h.name} to start and serve clients` });
-    if (outcome === 'serving') return;
+    if (outcome !== 'stalled') return;
     log(`learner ${h.name} got its own publish inside the leader's snapshot and would wait ~7 s for etcd to retry it: restarting it`);
     await h.restart();
     restarted = true;

@@ -102,21 +102,21 @@ export async function replaceMember(layout: StateLayout, inv: Inventory, o: Repl
     }
 
     // Planned on its new host, recorded before it joins: a rerun finds it there.
-    const plan = await agentClient(layout, toAddress).plan(o.name, inv.tls, inv.agents.filter((a) => a.member !== o.name).flatMap((a) => [a.clientURL, a.peerURL]));
-    const status = await agentClient(layout, toAddress).status();
+    const to = agentClient(layout, toAddress);
+    const plan = await to.plan(o.name, inv.tls, inv.agents.filter((a) => a.member !== o.name).flatMap((a) => [a.clientURL, a.peerURL]));
+    const hostname = toAddress === old.address ? old.hostname : (await to.status()).agent.hostname;
     const entry = {
-      address: toAddress, hostname: status.agent.hostname, member: o.name, clientURL: plan.clientURL, peerURL: plan.peerURL,
+      address: toAddress, hostname, member: o.name, clientURL: plan.clientURL, peerURL: plan.peerURL,
       // The same agent: one warden runs itself (the embedded default's) stays one.
       ...(toAddress === old.address && old.stateDir ? { stateDir: old.stateDir } : {}),
     };
     inv.agents = inv.agents.map((a) => (a.member === o.name ? entry : a));
     writeInventory(layout, inv);
+    // Added back with an empty data dir: addBack stops it and moves what is there aside.
     const host = new AgentHost(layout, inv, entry);
-    // The new member's data dir must be empty; a replacement on the same host moves the old one aside.
-    await host.stop().catch(() => undefined);
     await addBack(client, [host], token, stamp, log, { ...(tls ? { tls } : {}) });
-    movedAside.push(...(await host.listAside(stamp)).map((p) => `${toAddress}:${p}`));
-    const agreement = await verifyAgreement(client);
+    const [aside, agreement] = await Promise.all([host.listAside(stamp), verifyAgreement(client)]);
+    movedAside.push(...aside.map((p) => `${toAddress}:${p}`));
     await registerAgents(client, inv.agents);
     // A new host gets the cluster's EncryptionConfiguration (its kube-apiserver reads its own copy).
     const enc = encryptionConfigFile(layout.root);
