@@ -1,12 +1,14 @@
 // Runbooks across hosts (network namespaces joined by a bridge, as the e2e tests build them):
 //   1. `warden restore` across 3 hosts vs the seeds' manual sequence on the same hosts
-//      (`ip netns exec`: etcdctl snapshot restore on the recovery host, start it, then member add
-//      and start on each other host) (target <= 1.1)
+//      (`ip netns exec`: the snapshot copied to the recovery host, etcdctl snapshot restore there,
+//      start it, then member add and start on each other host) (target <= 1.1)
 //   2. `warden member replace` vs the manual sequence the issue names (member remove, stop, empty
 //      data dir, member add --learner, start, member promote once it caught up, healthy)
 //      (target <= 1.2)
 // Both sides run on the same hosts with the same snapshot, alternated; medians of 3 (restore)
-// and 5 (replace). `--mb N` sets the data written (default 20 MB).
+// and 5 (replace). `--mb N` sets the data written (default 20 MB); BENCH_VERBOSE=1 prints
+// warden's progress lines (each with its elapsed time) and the manual sequence's steps.
+// BENCH_RUNS=N runs each side N times.
 //
 // A member that joins through a raft snapshot (the clusters here were restored, so their logs
 // start at the snapshot) can get its own first publish inside that snapshot; etcd 3.4 then
@@ -26,8 +28,8 @@ import { benchMb, report } from './helpers.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WARDEN = path.join(ROOT, 'bin/warden.js');
 const AGENT_PORT = 7700;
-const RUNS = 3;
-const REPLACE_RUNS = 5;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const REPLACE_RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DATA_MB = benchMb(20);
 
 function median(xs: number[]): number {
@@ -48,7 +50,14 @@ try {
     if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
     return r.stdout;
   };
-  const warden = (args: string[]) => ok(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args]);
+  const verbose = !!process.env.BENCH_VERBOSE;
+  const step = (t0: number, what: string) => verbose && console.log(`  manual [${((performance.now() - t0) / 1000).toFixed(1)}s] ${what}`);
+  const warden = async (args: string[]) => {
+    const r = await net.run(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), ...args], { cwd: ROOT, timeoutMs: 600_000 });
+    if (r.code !== 0) throw new Error(`warden ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
+    if (verbose) console.log(r.stderr.replace(/^/gm, '  '));
+    return r;
+  };
   for (const h of hosts) {
     const fd = fs.openSync(path.join(dir, `agent-${h.name}.log`), 'a');
     net.spawn(h, process.execPath, [WARDEN, '--state-dir', path.join(dir, h.name), 'agent', '--listen', `${h.ip}:${AGENT_PORT}`, '--token-file', tokenFile], { stdio: ['ignore', fd, fd], cwd: ROOT });
@@ -86,18 +95,28 @@ try {
     const running = procs.splice(0);
     for (const p of running) p.kill('SIGTERM');
     await waitFor(() => running.every((p) => p.exitCode !== null || p.signalCode !== null) || undefined, { timeoutMs: 60_000, what: 'the manual members to stop' });
+    step(t0, 'every member stopped');
     for (const x of manual) if (fs.existsSync(x.data)) fs.renameSync(x.data, `${x.data}.aside-${Date.now()}`);
     const [m0, ...rest] = manual as [(typeof manual)[number], ...(typeof manual)[number][]];
-    await ok(m0.host, 'etcdctl', ['snapshot', 'restore', snapshot, '--name', m0.name, '--data-dir', m0.data, '--initial-cluster', `${m0.name}=${m0.peer}`, '--initial-advertise-peer-urls', m0.peer, '--initial-cluster-token', 'manual']);
+    // The seeds' step 3, "copy the etcd backup directory to the recovery control plane host":
+    // here a local copy (the hosts share this filesystem), cheaper than any copy over a network.
+    const copy = path.join(dir, 'manual-recovery-host-backup.db');
+    await ok(m0.host, 'cp', [snapshot, copy]);
+    step(t0, 'snapshot copied to the recovery host');
+    await ok(m0.host, 'etcdctl', ['snapshot', 'restore', copy, '--name', m0.name, '--data-dir', m0.data, '--initial-cluster', `${m0.name}=${m0.peer}`, '--initial-advertise-peer-urls', m0.peer, '--initial-cluster-token', 'manual']);
+    step(t0, 'snapshot restored');
     startManual(m0, `${m0.name}=${m0.peer}`, 'new');
     await healthy(m0.client);
+    step(t0, `${m0.name} healthy alone`);
     let cluster = `${m0.name}=${m0.peer}`;
     for (const [i, x] of rest.entries()) {
       // etcd refuses the add ("unhealthy cluster") until the cluster has been connected a few seconds.
       await retry(['--endpoints', m0.client, 'member', 'add', x.name, `--peer-urls=${x.peer}`], `member add ${x.name}`);
       cluster += `,${x.name}=${x.peer}`;
+      step(t0, `${x.name} added`);
       startManual(x, cluster, 'existing');
       await healthy(manual.slice(0, i + 2).map((y) => y.client).join(','));
+      step(t0, `${x.name} healthy`);
     }
     return performance.now() - t0;
   };
@@ -139,7 +158,7 @@ try {
   const settle = async () => {
     const t0 = performance.now();
     for (const h of hosts) fs.rmSync(path.join(dir, h.name, 'moved-aside'), { recursive: true, force: true });
-    for (const f of fs.readdirSync(dir)) if (/^manual-.*\.aside-/.test(f)) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+    for (const f of fs.readdirSync(dir)) if (/^manual-.*\.aside-|^manual-recovery-host-backup/.test(f)) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
     spawnSync('sync');
     await delay(Math.max(0, 6000 - (performance.now() - t0)));
   };
@@ -154,7 +173,7 @@ try {
     theirs.push(await manualRestore());
   }
   report(`restore of a ${snapMb.toFixed(0)} MB snapshot across 3 hosts vs the manual etcdctl sequence on the same hosts`, median(ours) / median(theirs), '<=1.1',
-    `warden restore ${ours.map((x) => x.toFixed(0)).join('/')} ms (preflight, stop followers then the leader, move aside, send + sha256, restore, learners, hashKV check), manual ${theirs.map((x) => x.toFixed(0)).join('/')} ms (every member stopped at once as moving the manifests out does, so the leader waits for a hand-over; data dirs moved aside, snapshot restore, start, member add + start twice)`);
+    `warden restore ${ours.map((x) => x.toFixed(0)).join('/')} ms (preflight, stop followers then the leader, move aside, send + sha256, restore, learners, hashKV check), manual ${theirs.map((x) => x.toFixed(0)).join('/')} ms (every member stopped at once as moving the manifests out does, so the leader waits for a hand-over; data dirs moved aside, the snapshot copied to the recovery host, snapshot restore, start, member add + start twice)`);
 
   // Each run is put in one of two conditions: its learner met the publish race (warden says it
   // restarted it; the manual learner's etcd logged "publish error" and waited 7 s) or not.
@@ -164,10 +183,9 @@ try {
   for (let i = 0; i < REPLACE_RUNS; i++) {
     await settle();
     const t0 = performance.now();
-    const r = await net.run(net.admin, process.execPath, [WARDEN, '--state-dir', path.join(dir, 'admin'), 'member', 'replace', 'etcd-3'], { cwd: ROOT, timeoutMs: 180_000 });
+    const r = await warden(['member', 'replace', 'etcd-3']);
     const ms = performance.now() - t0;
-    if (r.code !== 0) throw new Error(`warden member replace: exit ${r.code}: ${r.stderr}`);
-    oursBy[/restarting it/.test(r.stderr) ? 'race' : 'clean'].push(ms);
+    oursBy[/got its own publish/.test(r.stderr) ? 'race' : 'clean'].push(ms);
     await settle();
     const before = publishErrors();
     const manualMs = await manualReplace();

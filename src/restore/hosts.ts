@@ -180,6 +180,7 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
     .filter(Boolean)
     .join(',');
   await h.run({ initialCluster, initialClusterState: 'existing', token });
+  const startedAt = Date.now();
   log(`member ${h.name} added as a learner (ID ${added.member.ID.toString(16)}) on ${h.where}, starting it`);
   if (o.more) {
     await promoteWhenInSync(client, h, added.member.ID, o.timeoutMs);
@@ -190,7 +191,7 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
   // publish is restarted): the two waits overlap, as the runbook's promote retried by hand does.
   const ended = { now: false };
   try {
-    await Promise.all([promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, ended), waitLearnerServing(h, log, o.timeoutMs, o.tls, ended)]);
+    await Promise.all([promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, ended), waitLearnerServing(h, startedAt, log, o.timeoutMs, o.tls, ended)]);
   } finally {
     ended.now = true;
   }
@@ -260,26 +261,43 @@ export async function holdsOwnAttributes(h: Pick<MemberHost, 'peerURL'>, tls?: C
   return Array.isArray(ms) && ms.some((x) => x.peerURLs?.includes(h.peerURL) && (x.clientURLs?.length ?? 0) > 0);
 }
 
+/** How often etcd 3.4 retries a publish that got no answer: 5 s plus two election timeouts (1 s each by default). */
+const PUBLISH_RETRY_MS = 7000;
+
 /**
- * Waits until a learner started with an empty data dir serves clients, restarting it once when
- * etcd 3.4 would keep it waiting ~7 s for its own publish (docs/ARCHITECTURE.md says why).
+ * Waits until a learner started (at `startedAt`) with an empty data dir serves clients,
+ * restarting it once when etcd 3.4 would keep it waiting for its own publish (docs/ARCHITECTURE.md
+ * says why): unless etcd's own retry comes sooner than the time the learner took to get here,
+ * which a restart would take again (a large snapshot, received in seconds).
  */
-async function waitLearnerServing(h: MemberHost, log: Log, timeoutMs: number, tls: ClientTls | undefined, ended: { now: boolean }): Promise<void> {
+async function waitLearnerServing(h: MemberHost, startedAt: number, log: Log, timeoutMs: number, tls: ClientTls | undefined, ended: { now: boolean }): Promise<void> {
+  let retryDueAt = 0; // while etcd's own retry is awaited, the stall is not looked at again
   for (let restarted = false; ;) {
     let heldSince: number | undefined;
     const outcome = await waitFor(async () => {
       if (ended.now) return 'ended';
       const asked = Date.now();
-      const [why, held, serving] = await Promise.all([h.down(), !restarted && holdsOwnAttributes(h, tls), servesClients(h, tls)]);
+      const waiting = Date.now() < retryDueAt + 500;
+      const [why, held, serving] = await Promise.all([h.down(), !restarted && !waiting && holdsOwnAttributes(h, tls), servesClients(h, tls)]);
       if (serving) return 'serving';
       if (why) throw new EndWait(new WardenError(`member ${h.name} on ${h.where} ${why}`));
-      if (!held) return undefined;
+      if (!held) {
+        if (!waiting) heldSince = undefined;
+        return undefined;
+      }
       // Its publish applied through the log would have let it serve within milliseconds.
       heldSince ??= asked;
-      return Date.now() - heldSince >= 100 ? 'stalled' : undefined;
+      if (Date.now() - heldSince < 100) return undefined;
+      const sinceStart = Date.now() - startedAt;
+      const toRetry = PUBLISH_RETRY_MS - (sinceStart % PUBLISH_RETRY_MS);
+      if (toRetry > sinceStart) return 'stalled';
+      log(`learner ${h.name} got its own publish inside the leader's snapshot: etcd retries it in ${(toRetry / 1000).toFixed(1)}s, sooner than a restart would take`);
+      retryDueAt = Date.now() + toRetry;
+      heldSince = undefined;
+      return undefined;
     }, { timeoutMs, intervalMs: 50, what: `learner ${h.name} to start and serve clients` });
     if (outcome !== 'stalled') return;
-    log(`learner ${h.name} got its own publish inside the leader's snapshot and would wait ~7 s for etcd to retry it: restarting it`);
+    log(`learner ${h.name} got its own publish inside the leader's snapshot and would wait ${((PUBLISH_RETRY_MS - ((Date.now() - startedAt) % PUBLISH_RETRY_MS)) / 1000).toFixed(1)}s for etcd to retry it: restarting it`);
     await h.restart();
     restarted = true;
   }

@@ -137,7 +137,8 @@ async function restorePhases(
     step('restore');
   }
   if (pending(r.phase, 'restore')) {
-    const sha256 = await fileSha256(set.snapshot);
+    // Computed while the set was checked, when it could be (one read of the file, not two).
+    const sha256 = set.status.fileSha256 ?? (await fileSha256(set.snapshot));
     const size = `${(fs.statSync(set.snapshot).size / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 12)}...`;
     // A snapshot from a URL is fetched by the recovery host itself (it is near the bucket; the
     // admin may not be); the copy downloaded here was only for checking the set first.

@@ -11,7 +11,7 @@ import { requireIdentity } from '../backup/age.ts';
 import { readBackupInfo, type BackupInfo } from '../backup/archive.ts';
 import { decryptSnapshot, plainName } from '../backup/decrypt.ts';
 import { findLocalSets, isEncryptedName, type LocalSet } from '../backup/names.ts';
-import { SnapshotFile, explain, verifySha256 } from '../snapshot/file.ts';
+import { SnapshotFile, explain, verifySha256AndFileDigest } from '../snapshot/file.ts';
 import { mainRevision, snapshotStatus, type SnapshotStatus } from '../snapshot/status.ts';
 
 export interface ChosenSet {
@@ -20,7 +20,8 @@ export interface ChosenSet {
   snapshot: string;
   archive: string;
   info: BackupInfo;
-  status: SnapshotStatus & { sha256?: string };
+  /** fileSha256: the whole file's digest, when it was computed on the way (a restore sends the file by it). */
+  status: SnapshotStatus & { sha256?: string; fileSha256?: string };
 }
 
 /** Pure: the newest complete set, or one clear reason why there is none. */
@@ -67,11 +68,11 @@ export function findSet(dir: string, opts: { keysDir?: string; timestamp?: strin
  * while `etcdctl snapshot restore` competes for the same disk. Undefined when it cannot apply
  * (no trailer, or a different digest): the caller then walks the whole file.
  */
-async function statusFromInfo(snapshot: string, info: BackupInfo): Promise<(SnapshotStatus & { sha256: string }) | undefined> {
+async function statusFromInfo(snapshot: string, info: BackupInfo): Promise<(SnapshotStatus & { sha256: string; fileSha256: string }) | undefined> {
   const file = SnapshotFile.open(snapshot);
   try {
     if (!info.sha256 || file.expectedSha256() !== info.sha256) return undefined;
-    const hashed = verifySha256(file);
+    const hashed = verifySha256AndFileDigest(file);
     hashed.catch(() => undefined);
     let revision = 0;
     try {
@@ -83,9 +84,9 @@ async function statusFromInfo(snapshot: string, info: BackupInfo): Promise<(Snap
       await hashed; // a digest mismatch explains a structural error
       throw explain(snapshot, err);
     }
-    const sha256 = await hashed;
-    if (sha256 === undefined) return undefined;
-    return { hash: info.hash, revision, totalKey: info.totalKey, totalSize: info.totalSize, sha256 };
+    const digests = await hashed;
+    if (digests === undefined) return undefined;
+    return { hash: info.hash, revision, totalKey: info.totalKey, totalSize: info.totalSize, ...digests };
   } finally {
     file.close();
   }

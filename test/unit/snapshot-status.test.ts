@@ -4,6 +4,7 @@
 // one-line errors for files that are missing, directories, truncated or not bbolt at all.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { WardenError } from '../../src/errors.ts';
 import { BboltReader, BufferSource } from '../../src/snapshot/bbolt.ts';
 import { writeBbolt, type WriterEntry, revKey } from '../../src/snapshot/bbolt-writer.ts';
 import { crc32c } from '../../src/snapshot/crc32c.ts';
-import { SnapshotHashMismatchError } from '../../src/snapshot/file.ts';
+import { SnapshotFile, SnapshotHashMismatchError, verifySha256AndFileDigest } from '../../src/snapshot/file.ts';
 import { mainRevision, snapshotStatus, statusOf } from '../../src/snapshot/status.ts';
 import { statusRendering } from '../../src/cli/commands/snapshot.ts';
 import { render } from '../../src/cli/printer.ts';
@@ -117,6 +118,29 @@ describe('snapshot files', () => {
       const broken = Buffer.from(hashed);
       broken.fill(0xff, 2 * 4096, 3 * 4096);
       await assert.rejects(snapshotStatus(write(`broken-${name}.db`, broken), opts), SnapshotHashMismatchError);
+    });
+  }
+
+  for (const inWorker of [false, true]) {
+    test(`the whole file's sha256 comes from the same read as the trailer check (${inWorker ? 'in a worker' : 'in process'})`, async () => {
+      const file = SnapshotFile.open(write(`digests-${inWorker}.db`, hashed));
+      try {
+        const d = await verifySha256AndFileDigest(file, { inWorker });
+        assert.deepEqual(d, {
+          sha256: hashed.subarray(hashed.length - 32).toString('hex'),
+          fileSha256: crypto.createHash('sha256').update(hashed).digest('hex'),
+        });
+      } finally {
+        file.close();
+      }
+      const bad = Buffer.from(hashed);
+      bad.writeUInt8(bad.readUInt8(bad.indexOf('kv-100')) ^ 0x01, bad.indexOf('kv-100'));
+      const badFile = SnapshotFile.open(write(`digests-bad-${inWorker}.db`, bad));
+      try {
+        await assert.rejects(verifySha256AndFileDigest(badFile, { inWorker }), SnapshotHashMismatchError);
+      } finally {
+        badFile.close();
+      }
     });
   }
 
