@@ -189,26 +189,49 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
   }
   // The last one is promoted as soon as etcd lets it, while its start is watched (a stalled
   // publish is restarted): the two waits overlap, as the runbook's promote retried by hand does.
-  const ended = { now: false };
+  // A restart waits for a promotion in flight and holds the next one back; once promoted, the
+  // member is restarted only when the other voters keep their quorum without it (3 or more).
+  const race: Race = { ended: false, promoting: false, promoted: false, restarting: false, votersAfter: voters.length + 1 };
   try {
-    await Promise.all([promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, ended), waitLearnerServing(h, startedAt, log, o.timeoutMs, o.tls, ended)]);
+    await Promise.all([promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, race), waitLearnerServing(h, startedAt, log, o.timeoutMs, o.tls, race)]);
   } finally {
-    ended.now = true;
+    race.ended = true;
   }
   await waitServing(client, [h], o.timeoutMs);
   log(`member ${h.name} promoted to a voting member and healthy`);
 }
 
+/** What the promotion and the watch of the last learner's start share. */
+interface Race {
+  ended: boolean;
+  promoting: boolean;
+  promoted: boolean;
+  restarting: boolean;
+  /** Voting members once this one is promoted. */
+  votersAfter: number;
+}
+
 /** Promotes a learner once etcd lets it (it refuses one not yet in sync with the leader). */
-async function promoteWhenInSync(client: EtcdClient, h: MemberHost, id: bigint, timeoutMs: number, ended = { now: false }): Promise<void> {
+async function promoteWhenInSync(client: EtcdClient, h: MemberHost, id: bigint, timeoutMs: number, race?: Race): Promise<void> {
   await waitFor(async () => {
-    if (ended.now) return true;
+    if (race?.ended) return true;
+    if (race?.restarting) return undefined;
+    if (race) race.promoting = true;
     try {
       await client.memberPromote(id);
+      if (race) race.promoted = true;
       return true;
     } catch (err) {
-      if (/in sync|not ready|learner/i.test((err as Error).message)) return undefined;
-      throw new EndWait(err);
+      if (!/in sync|not ready|learner/i.test((err as Error).message)) throw new EndWait(err);
+      // "can only promote a learner member": promoted already (an answer lost on the way).
+      const m = (await client.memberList()).members.find((x) => x.ID === id);
+      if (m && !m.isLearner) {
+        if (race) race.promoted = true;
+        return true;
+      }
+      return undefined;
+    } finally {
+      if (race) race.promoting = false;
     }
   }, { timeoutMs, intervalMs: 50, what: `learner ${h.name} to catch up and be promoted` });
 }
@@ -267,15 +290,17 @@ const PUBLISH_RETRY_MS = 7000;
 /**
  * Waits until a learner started (at `startedAt`) with an empty data dir serves clients,
  * restarting it once when etcd 3.4 would keep it waiting for its own publish (docs/ARCHITECTURE.md
- * says why): unless etcd's own retry comes sooner than the time the learner took to get here,
- * which a restart would take again (a large snapshot, received in seconds).
+ * says why): unless etcd's own retry comes sooner than the time the learner took to get here
+ * (a rough bound of what a restart costs: a start, and catching up on what arrived meanwhile;
+ * a large snapshot takes seconds to arrive), or it was promoted in a cluster whose other voters
+ * would lose their quorum while it restarts (a 2-member cluster).
  */
-async function waitLearnerServing(h: MemberHost, startedAt: number, log: Log, timeoutMs: number, tls: ClientTls | undefined, ended: { now: boolean }): Promise<void> {
+async function waitLearnerServing(h: MemberHost, startedAt: number, log: Log, timeoutMs: number, tls: ClientTls | undefined, race: Race): Promise<void> {
   let retryDueAt = 0; // while etcd's own retry is awaited, the stall is not looked at again
   for (let restarted = false; ;) {
     let heldSince: number | undefined;
     const outcome = await waitFor(async () => {
-      if (ended.now) return 'ended';
+      if (race.ended) return 'ended';
       const asked = Date.now();
       const waiting = Date.now() < retryDueAt + 500;
       const [why, held, serving] = await Promise.all([h.down(), !restarted && !waiting && holdsOwnAttributes(h, tls), servesClients(h, tls)]);
@@ -288,17 +313,26 @@ async function waitLearnerServing(h: MemberHost, startedAt: number, log: Log, ti
       // Its publish applied through the log would have let it serve within milliseconds.
       heldSince ??= asked;
       if (Date.now() - heldSince < 100) return undefined;
+      if (race.promoting) return undefined; // decided once etcd has answered
       const sinceStart = Date.now() - startedAt;
       const toRetry = PUBLISH_RETRY_MS - (sinceStart % PUBLISH_RETRY_MS);
-      if (toRetry > sinceStart) return 'stalled';
-      log(`learner ${h.name} got its own publish inside the leader's snapshot: etcd retries it in ${(toRetry / 1000).toFixed(1)}s, sooner than a restart would take`);
+      const quorumWithout = !race.promoted || race.votersAfter >= 3;
+      if (toRetry > sinceStart && quorumWithout) {
+        race.restarting = true; // in the same tick: no promotion starts during the restart
+        return 'stalled';
+      }
+      log(`member ${h.name} got its own publish inside the leader's snapshot: etcd retries it in ${(toRetry / 1000).toFixed(1)}s, ${quorumWithout ? 'sooner than a restart would take' : 'and a restart would leave the cluster without quorum'}`);
       retryDueAt = Date.now() + toRetry;
       heldSince = undefined;
       return undefined;
     }, { timeoutMs, intervalMs: 50, what: `learner ${h.name} to start and serve clients` });
     if (outcome !== 'stalled') return;
-    log(`learner ${h.name} got its own publish inside the leader's snapshot and would wait ${((PUBLISH_RETRY_MS - ((Date.now() - startedAt) % PUBLISH_RETRY_MS)) / 1000).toFixed(1)}s for etcd to retry it: restarting it`);
-    await h.restart();
+    log(`member ${h.name} got its own publish inside the leader's snapshot and would wait ${((PUBLISH_RETRY_MS - ((Date.now() - startedAt) % PUBLISH_RETRY_MS)) / 1000).toFixed(1)}s for etcd to retry it: restarting it`);
+    try {
+      await h.restart();
+    } finally {
+      race.restarting = false;
+    }
     restarted = true;
   }
 }

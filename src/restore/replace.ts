@@ -104,7 +104,7 @@ export async function replaceMember(layout: StateLayout, inv: Inventory, o: Repl
     // Planned on its new host, recorded before it joins: a rerun finds it there.
     const to = agentClient(layout, toAddress);
     const plan = await to.plan(o.name, inv.tls, inv.agents.filter((a) => a.member !== o.name).flatMap((a) => [a.clientURL, a.peerURL]));
-    const hostname = toAddress === old.address ? old.hostname : (await to.status()).agent.hostname;
+    const hostname = toAddress === old.address && old.hostname ? old.hostname : (await to.status()).agent.hostname;
     const entry = {
       address: toAddress, hostname, member: o.name, clientURL: plan.clientURL, peerURL: plan.peerURL,
       // The same agent: one warden runs itself (the embedded default's) stays one.

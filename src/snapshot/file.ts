@@ -172,12 +172,12 @@ function sha256Digests(path: string, length: number, total: number): { digest: s
     let whole: ReturnType<typeof createHash> | undefined;
     const buf = Buffer.allocUnsafe(CHUNK);
     for (let pos = 0; pos < total; ) {
+      if (pos === length) whole = h.copy();
       const end = pos < length ? length : total;
       const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, end - pos), pos);
       if (n <= 0) throw new WardenError(`${path} shrank while being read: copy it somewhere stable and try again`);
       (whole ?? h).update(buf.subarray(0, n));
       pos += n;
-      if (pos === length) whole = h.copy();
     }
     whole ??= h.copy();
     return { digest: h.digest('hex'), fileDigest: whole.digest('hex') };
@@ -199,12 +199,12 @@ try {
   const buf = Buffer.allocUnsafe(chunk);
   let pos = 0;
   while (pos < total) {
+    if (pos === length) whole = h.copy();
     const end = pos < length ? length : total;
     const n = fs.readSync(fd, buf, 0, Math.min(chunk, end - pos), pos);
     if (n <= 0) throw new Error('the file shrank while being read');
     (whole || h).update(buf.subarray(0, n));
     pos += n;
-    if (pos === length) whole = h.copy();
   }
   fs.closeSync(fd);
   whole = whole || h.copy();

@@ -121,17 +121,31 @@ describe('snapshot files', () => {
     });
   }
 
+  // Over 1 MiB: the read that reaches the trailer is not the first one.
+  const big = writeBbolt([
+    ...etcdLike.filter((e) => e.key !== 'key'),
+    { key: 'key', bucket: Array.from({ length: 400 }, (_, i) => ({ key: revKey(i + 2, 0, i === 399), value: Buffer.alloc(8000, i) })) },
+  ], { sha256Trailer: true });
   for (const inWorker of [false, true]) {
     test(`the whole file's sha256 comes from the same read as the trailer check (${inWorker ? 'in a worker' : 'in process'})`, async () => {
-      const file = SnapshotFile.open(write(`digests-${inWorker}.db`, hashed));
+      assert.ok(big.length > 2 * (1 << 20));
+      for (const [name, bytes] of [['small', hashed], ['big', big]] as const) {
+        const file = SnapshotFile.open(write(`digests-${name}-${inWorker}.db`, bytes));
+        try {
+          const d = await verifySha256AndFileDigest(file, { inWorker });
+          assert.deepEqual(d, {
+            sha256: bytes.subarray(bytes.length - 32).toString('hex'),
+            fileSha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+          }, name);
+        } finally {
+          file.close();
+        }
+      }
+      const plain = SnapshotFile.open(write(`digests-plain-${inWorker}.db`, hashed.subarray(0, hashed.length - 32)));
       try {
-        const d = await verifySha256AndFileDigest(file, { inWorker });
-        assert.deepEqual(d, {
-          sha256: hashed.subarray(hashed.length - 32).toString('hex'),
-          fileSha256: crypto.createHash('sha256').update(hashed).digest('hex'),
-        });
+        assert.equal(await verifySha256AndFileDigest(plain, { inWorker }), undefined, 'no trailer: nothing to check');
       } finally {
-        file.close();
+        plain.close();
       }
       const bad = Buffer.from(hashed);
       bad.writeUInt8(bad.readUInt8(bad.indexOf('kv-100')) ^ 0x01, bad.indexOf('kv-100'));
