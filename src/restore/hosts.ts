@@ -191,9 +191,14 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
   // publish is restarted): the two waits overlap, as the runbook's promote retried by hand does.
   // A restart waits for a promotion in flight and holds the next one back; once promoted, the
   // member is restarted only when the other voters keep their quorum without it (3 or more).
+  // With fewer, it is promoted only once it serves: then a restart never costs the quorum.
   const race: Race = { ended: false, promoting: false, promoted: false, restarting: false, votersAfter: voters.length + 1 };
   try {
-    await Promise.all([promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, race), waitLearnerServing(h, startedAt, log, o.timeoutMs, o.tls, race)]);
+    if (race.votersAfter >= 3) await Promise.all([promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, race), waitLearnerServing(h, startedAt, log, o.timeoutMs, o.tls, race)]);
+    else {
+      await waitLearnerServing(h, startedAt, log, o.timeoutMs, o.tls, race);
+      await promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, race);
+    }
   } finally {
     race.ended = true;
   }
