@@ -189,12 +189,12 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
   }
   // The last one is promoted as soon as etcd lets it, while its start is watched (a stalled
   // publish is restarted): the two waits overlap, as the runbook's promote retried by hand does.
-  // A restart waits for a promotion in flight and holds the next one back; once promoted, the
-  // member is restarted only when the other voters keep their quorum without it (3 or more).
-  // With fewer, it is promoted only once it serves: then a restart never costs the quorum.
-  const race: Race = { ended: false, promoting: false, promoted: false, restarting: false, votersAfter: voters.length + 1 };
+  // A restart waits for a promotion in flight and holds the next one back. With 3 or more
+  // voters after it, a member restarted once promoted leaves the others their quorum; with
+  // fewer, it is promoted only once it serves, so a restart never costs the quorum.
+  const race: Race = { ended: false, promoting: false, restarting: false };
   try {
-    if (race.votersAfter >= 3) await Promise.all([promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, race), waitLearnerServing(h, startedAt, log, o.timeoutMs, o.tls, race)]);
+    if (voters.length + 1 >= 3) await Promise.all([promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, race), waitLearnerServing(h, startedAt, log, o.timeoutMs, o.tls, race)]);
     else {
       await waitLearnerServing(h, startedAt, log, o.timeoutMs, o.tls, race);
       await promoteWhenInSync(client, h, added.member.ID, o.timeoutMs, race);
@@ -210,10 +210,7 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
 interface Race {
   ended: boolean;
   promoting: boolean;
-  promoted: boolean;
   restarting: boolean;
-  /** Voting members once this one is promoted. */
-  votersAfter: number;
 }
 
 /** Promotes a learner once etcd lets it (it refuses one not yet in sync with the leader). */
@@ -224,17 +221,12 @@ async function promoteWhenInSync(client: EtcdClient, h: MemberHost, id: bigint, 
     if (race) race.promoting = true;
     try {
       await client.memberPromote(id);
-      if (race) race.promoted = true;
       return true;
     } catch (err) {
       if (!/in sync|not ready|learner/i.test((err as Error).message)) throw new EndWait(err);
       // "can only promote a learner member": promoted already (an answer lost on the way).
       const m = (await client.memberList()).members.find((x) => x.ID === id);
-      if (m && !m.isLearner) {
-        if (race) race.promoted = true;
-        return true;
-      }
-      return undefined;
+      return m && !m.isLearner ? true : undefined;
     } finally {
       if (race) race.promoting = false;
     }
@@ -297,11 +289,11 @@ const PUBLISH_RETRY_MS = 7000;
  * restarting it once when etcd 3.4 would keep it waiting for its own publish (docs/ARCHITECTURE.md
  * says why): unless etcd's own retry comes sooner than the time the learner took to get here
  * (a rough bound of what a restart costs: a start, and catching up on what arrived meanwhile;
- * a large snapshot takes seconds to arrive), or it was promoted in a cluster whose other voters
- * would lose their quorum while it restarts (a 2-member cluster).
+ * a large snapshot takes seconds to arrive).
  */
 async function waitLearnerServing(h: MemberHost, startedAt: number, log: Log, timeoutMs: number, tls: ClientTls | undefined, race: Race): Promise<void> {
   let retryDueAt = 0; // while etcd's own retry is awaited, the stall is not looked at again
+  let toRetry = 0;
   for (let restarted = false; ;) {
     let heldSince: number | undefined;
     const outcome = await waitFor(async () => {
@@ -320,19 +312,18 @@ async function waitLearnerServing(h: MemberHost, startedAt: number, log: Log, ti
       if (Date.now() - heldSince < 100) return undefined;
       if (race.promoting) return undefined; // decided once etcd has answered
       const sinceStart = Date.now() - startedAt;
-      const toRetry = PUBLISH_RETRY_MS - (sinceStart % PUBLISH_RETRY_MS);
-      const quorumWithout = !race.promoted || race.votersAfter >= 3;
-      if (toRetry > sinceStart && quorumWithout) {
+      toRetry = PUBLISH_RETRY_MS - (sinceStart % PUBLISH_RETRY_MS);
+      if (toRetry > sinceStart) {
         race.restarting = true; // in the same tick: no promotion starts during the restart
         return 'stalled';
       }
-      log(`member ${h.name} got its own publish inside the leader's snapshot: etcd retries it in ${(toRetry / 1000).toFixed(1)}s, ${quorumWithout ? 'sooner than a restart would take' : 'and a restart would leave the cluster without quorum'}`);
+      log(`member ${h.name} got its own publish inside the leader's snapshot: etcd retries it in ${(toRetry / 1000).toFixed(1)}s, sooner than a restart would take`);
       retryDueAt = Date.now() + toRetry;
       heldSince = undefined;
       return undefined;
     }, { timeoutMs, intervalMs: 50, what: `learner ${h.name} to start and serve clients` });
     if (outcome !== 'stalled') return;
-    log(`member ${h.name} got its own publish inside the leader's snapshot and would wait ${((PUBLISH_RETRY_MS - ((Date.now() - startedAt) % PUBLISH_RETRY_MS)) / 1000).toFixed(1)}s for etcd to retry it: restarting it`);
+    log(`member ${h.name} got its own publish inside the leader's snapshot and would wait ${(toRetry / 1000).toFixed(1)}s for etcd to retry it: restarting it`);
     try {
       await h.restart();
     } finally {
