@@ -11,7 +11,6 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { WARDEN_BIN } from '../paths.ts';
 import { UsageError, WardenError } from '../errors.ts';
@@ -26,7 +25,7 @@ import { lastLogLine } from '../cluster/supervisor.ts';
 import { EtcdClient } from '../etcd/client.ts';
 import { leaderOf } from '../restore/hosts.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
-import { freePorts, isPortFree } from '../util/ports.ts';
+import { answersTls, freePorts, isPortFree } from '../util/ports.ts';
 import { EndWait, waitFor } from '../util/wait.ts';
 import { agentHosts } from './host.ts';
 import { ensureClusterCa } from '../cluster/tls.ts';
@@ -209,20 +208,9 @@ export async function startLocalAgent(layout: StateLayout, a: { member: string; 
   const [host, port] = [a.address.slice(0, a.address.lastIndexOf(':')), Number(a.address.slice(a.address.lastIndexOf(':') + 1))];
   await waitFor(async () => {
     if (exited !== undefined) throw new EndWait(new WardenError(`the agent of ${a.member} exited (code ${exited}): ${(lastLogLine(logFile) ?? '').replace(/^\S+Z /, '') || `see ${logFile}`}`));
-    return (await listening(host, port)) || undefined;
+    return (await answersTls(host, port)) || undefined;
   }, { timeoutMs: 30_000, intervalMs: 50, what: `the agent of ${a.member} to listen on ${a.address} (log: ${logFile})` });
   return child.pid as number;
-}
-
-function listening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /**

@@ -1,5 +1,6 @@
 // Loopback port helpers: finding free ports and telling whether one is taken.
 import net from 'node:net';
+import tls from 'node:tls';
 import { WardenError } from '../errors.ts';
 
 /** The hosts the operator may serve on. */
@@ -53,5 +54,24 @@ export function isPortFree(port: number): Promise<boolean> {
     srv.unref();
     srv.once('error', () => resolve(false));
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * True when a TLS server answers on host:port: the handshake completes. A bare TCP connect is
+ * not proof enough: it also succeeds against a port check that listens for a moment (as `warden
+ * agent` does before it serves), and, on a port in the ephemeral range with nothing listening,
+ * against itself (a TCP self-connect).
+ */
+export function answersTls(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = tls.connect({ host, port, rejectUnauthorized: false, ...(net.isIP(host) ? {} : { servername: host }) });
+    s.setTimeout(timeoutMs, () => s.destroy());
+    s.once('secureConnect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.once('close', () => resolve(false));
   });
 }
