@@ -86,6 +86,13 @@ function request(address: string, method: string, path: string, o: {
   });
 }
 
+/** An agent that answered with an error: its one line, and the HTTP status it came with. */
+export class AgentAnswerError extends WardenError {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
 function parsed<T>(address: string, r: RawResponse): T {
   let body: unknown;
   try {
@@ -93,7 +100,7 @@ function parsed<T>(address: string, r: RawResponse): T {
   } catch {
     throw new WardenError(`the agent at ${address} answered ${r.status} with something that is not JSON: check that a warden agent listens there`);
   }
-  if (r.status >= 400) throw new WardenError(`agent ${address}: ${(body as AgentErrorBody).message ?? `HTTP ${r.status}`}`);
+  if (r.status >= 400) throw new AgentAnswerError(`agent ${address}: ${(body as AgentErrorBody).message ?? `HTTP ${r.status}`}`, r.status);
   return body as T;
 }
 
@@ -169,10 +176,11 @@ export class AgentClient {
   }
 
   /** Sends a snapshot file (named by its sha256) unless the agent already holds it. */
-  async sendSnapshot(file: string, sha256: string): Promise<{ sent: boolean }> {
+  async sendSnapshot(file: string, sha256: string, o: { signal?: AbortSignal } = {}): Promise<{ sent: boolean }> {
     if ((await this.call<{ present: boolean }>('GET', `/snapshots/${sha256}`)).present) return { sent: false };
     const { host, port } = splitAddress(this.address);
     const size = fs.statSync(file).size;
+    if (o.signal?.aborted) throw new WardenError('interrupted: the snapshot was not sent');
     const r = await new Promise<RawResponse>((resolve, reject) => {
       const req = https.request({
         host, port, method: 'PUT', path: `${AGENT_API}/snapshots/${sha256}`, agent: false, timeout: 60_000,
@@ -186,12 +194,21 @@ export class AgentClient {
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', (err) => reject(unreachable(this.address, err, 60_000)));
-      const src = fs.createReadStream(file);
+      // A send given up (the restore stopped before it) is cut: the agent drops what it got.
+      const onAbort = () => req.destroy(new WardenError('interrupted: the snapshot was not sent'));
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('close', () => o.signal?.removeEventListener('abort', onAbort));
+      const src = fs.createReadStream(file, { highWaterMark: 1 << 20 });
       src.on('error', (err) => req.destroy(err));
       src.pipe(req);
     });
     parsed(this.address, r);
     return { sent: true };
+  }
+
+  /** Removes a snapshot the agent received (one sent for a restore that did not go on). */
+  async dropSnapshot(sha256: string): Promise<void> {
+    await this.call('DELETE', `/snapshots/${sha256}`);
   }
 
   /** Has the agent fetch a snapshot from a URL itself (a presigned S3 URL), checked against its sha256. */

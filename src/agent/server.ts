@@ -118,6 +118,7 @@ export function buildAgentApp(agent: Agent, serverFingerprint: () => string): Ho
     if (!incoming) throw new AgentRequestError(500, 'no request stream');
     return c.json(await agent.receiveSnapshot(c.req.param('sha'), incoming));
   });
+  app.delete(`${AGENT_API}/snapshots/:sha`, (c) => c.json({ removed: agent.dropSnapshot(c.req.param('sha')) }));
   app.post(`${AGENT_API}/snapshots/:sha/fetch`, async (c) => c.json(await agent.fetchSnapshot(c.req.param('sha'), await jsonBody<{ url?: unknown }>(c))));
   app.post(`${AGENT_API}/member/restore`, async (c) => c.json(await agent.restoreSnapshot(await jsonBody<{ sha256: string; token: string; bumpRevision?: number }>(c))));
   app.post(`${AGENT_API}/member/client-certificate`, async (c) => c.json(await agent.memberClientCertificate(await jsonBody<{ csr?: unknown }>(c))));

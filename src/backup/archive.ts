@@ -36,6 +36,12 @@ export interface BackupInfo {
   totalSize: number;
   dbSize: number;
   sha256: string;
+  /**
+   * The sha256 of the whole snapshot file as `etcdctl snapshot save` writes it (the database and
+   * its sha256 trailer); of the decrypted file for an encrypted set. Absent in sets taken before
+   * warden recorded it. A restore across hosts sends the file by it before anything stops.
+   */
+  fileSha256?: string;
   snapshotFile: string;
   encryption: { desired: string; condition: string; writeKey: string };
   /** Both files are encrypted to age recipients (this record then lies inside the encrypted archive only). */

@@ -166,7 +166,8 @@ class WriteBack {
 /** The snapshot of one member on its way to `part`: streamed, trailer appended, fsynced, read back. */
 interface Transfer {
   /** `dbSize`: the database's bytes (without the sha256 trailer). */
-  done: Promise<{ sha256: string; status: SnapshotStatus; dbSize: number }>;
+  /** `fileSha256`: the whole snapshot file's (database and trailer; for --encrypt-to, the plaintext's). */
+  done: Promise<{ sha256: string; fileSha256: string; status: SnapshotStatus; dbSize: number }>;
   /** Stops the transfer (if still running) and waits until its descriptor is closed. */
   cancel(): Promise<void>;
 }
@@ -240,7 +241,7 @@ function startTransfer(source: MemberClient, label: string, part: string, dbSize
         throw new WardenError(`Backup integrity verification failed. Backup appears corrupted. Aborting! (${(err as Error).message})`);
       }
       throwSyncError(await synced, opts);
-      return { sha256, status, dbSize: out.bytesWritten };
+      return { sha256, fileSha256: stream.fileSha256 as string, status, dbSize: out.bytesWritten };
     } finally {
       // A stream destroyed by a failure closes the descriptor itself (and sets its fd to null).
       if ((out as unknown as { fd: number | null }).fd !== null) fs.closeSync(fd);
@@ -313,7 +314,7 @@ function startEncryptedTransfer(source: MemberClient, label: string, part: strin
       if (!status) {
         throw new WardenError('Backup integrity verification failed. Backup appears corrupted. Aborting! (the snapshot stream is not a bbolt database warden can verify as it streams: take the backup without --encrypt-to, then encrypt it with age by hand)');
       }
-      return { sha256, status, dbSize: verify.bytes };
+      return { sha256, fileSha256: stream.fileSha256 as string, status, dbSize: verify.bytes };
     } catch (err) {
       age?.kill();
       await age?.done.catch(() => undefined);
@@ -450,7 +451,7 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
     const archivePath = path.join(keysDir, archiveName(ts, dirty, encrypted));
     if (dirty) for (const r of dirtyReasons) opts.log(`warning: --force: ${r}`);
     opts.log(`taking the backup from member ${member.name} (${member.url}), ${member.isLeader ? 'the leader' : 'a follower'}, DB ${humanBytes(dbSize)}`);
-    const { sha256, status, dbSize: streamedDbSize } = await unlessAborted(transfer.done, opts.signal, interrupted);
+    const { sha256, fileSha256, status, dbSize: streamedDbSize } = await unlessAborted(transfer.done, opts.signal, interrupted);
     if (opts.signal?.aborted) throw interrupted();
     const info: BackupInfo = {
       timestamp: ts,
@@ -465,6 +466,7 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
       totalSize: status.totalSize,
       dbSize: streamedDbSize,
       sha256,
+      fileSha256,
       snapshotFile: path.basename(snapshotPath),
       encryption: { desired, condition: enc.condition.reason, writeKey: enc.state.migration?.writeKey ?? 'identity' },
       ...(encrypted ? { encrypted: true } : {}),

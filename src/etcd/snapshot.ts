@@ -22,6 +22,7 @@ export class SnapshotVerifier {
   private received = 0;
   private total: number | undefined;
   private verifiedDigest: string | undefined;
+  private fileDigestHex: string | undefined;
 
   constructor(private readonly endpoint = 'snapshot') {}
 
@@ -40,6 +41,14 @@ export class SnapshotVerifier {
     return this.verifiedDigest;
   }
 
+  /**
+   * Hex sha256 of the file `etcdctl snapshot save` (and warden backup) writes: the database
+   * followed by its sha256 trailer. Free: the database's hash state, copied, takes the trailer.
+   */
+  get fileDigest(): string | undefined {
+    return this.fileDigestHex;
+  }
+
   /** Feeds one message; returns the database bytes it carries, in order (none for the trailer). */
   push(chunk: SnapshotChunk): Buffer[] {
     const remaining = Number(chunk.remaining_bytes);
@@ -55,12 +64,14 @@ export class SnapshotVerifier {
         throw this.fail(`expected the ${SHA256_LENGTH}-byte sha256 trailer after the last chunk, got ${length} bytes`);
       }
       const blob = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      const whole = this.hash.copy();
       const actual = this.hash.digest();
       if (!actual.equals(blob)) {
         throw this.fail(`sha256 mismatch (etcd sent ${blob.toString('hex')}, the bytes received hash to ${actual.toString('hex')})`);
       }
       this.state = 'done';
       this.verifiedDigest = actual.toString('hex');
+      this.fileDigestHex = whole.update(actual).digest('hex');
       return [];
     }
     if (!Number.isSafeInteger(remaining) || remaining < 0) {
@@ -143,6 +154,11 @@ export class SnapshotStream extends Readable {
   /** Bytes of the database received and verified in order so far. */
   get bytesReceived(): number {
     return this.verifier.bytesReceived;
+  }
+
+  /** Once `sha256` resolved: the sha256 of the database with its trailer appended (the whole snapshot file). */
+  get fileSha256(): string | undefined {
+    return this.verifier.fileDigest;
   }
 
   override _read(): void {

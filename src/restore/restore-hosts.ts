@@ -16,6 +16,7 @@ import { settleRestoredEncryption } from '../encryption/restored.ts';
 import { registerAgents } from '../agent/registry.ts';
 import { agentHosts, type AgentHost } from '../agent/host.ts';
 import { agentClient, etcdTls } from '../agent/init.ts';
+import { AgentAnswerError } from '../agent/client.ts';
 import { publishEncryptionConfig } from '../agent/encryption-copies.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { LazyScratch, sweepScratch } from '../util/scratch.ts';
@@ -29,6 +30,47 @@ async function fileSha256(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * The snapshot sent to the recovery host while the set is checked, before any member stops: the
+ * agent checks the whole file against the sha256 backup.json recorded as it arrives, which is
+ * the check of the file's bytes the set check would otherwise make by reading it here. A restore
+ * that does not go on cuts the send, and removes a snapshot it delivered.
+ */
+class EarlySend {
+  private readonly abort = new AbortController();
+  private sending: Promise<{ sent: boolean }> | undefined;
+  private sha256 = '';
+  /** The snapshot is on the recovery host (sent, or found there). */
+  delivered = false;
+
+  constructor(private readonly host: AgentHost, private readonly file: string, private readonly log: (line: string) => void) {}
+
+  readonly check = async (fileSha256: string): Promise<void> => {
+    this.sha256 = fileSha256;
+    const mb = `${(fs.statSync(this.file).size / 1e6).toFixed(1)} MB`;
+    const started = Date.now();
+    this.log(`sending the snapshot (${mb}) to ${this.host.name} on ${this.host.where} while the set is checked; it is checked there against the sha256 backup.json recorded`);
+    this.sending = this.host.client.sendSnapshot(this.file, fileSha256, { signal: this.abort.signal });
+    try {
+      const { sent } = await this.sending;
+      this.delivered = true;
+      this.log(`${sent ? 'sent' : 'found'} the snapshot (${mb}, sha256 ${fileSha256.slice(0, 12)}...) on ${this.host.where}${sent ? ` in ${((Date.now() - started) / 1000).toFixed(1)}s` : ''}`);
+    } catch (err) {
+      if (err instanceof AgentAnswerError && err.status === 422) {
+        throw new WardenError(`the snapshot ${this.file} is damaged (${this.host.where} received it with another sha256 than backup.json recorded): restore from another backup set`);
+      }
+      throw new WardenError(`nothing was changed: the snapshot could not be sent to ${this.host.name} on ${this.host.where}: ${(err as Error).message}`);
+    }
+  };
+
+  async cancel(): Promise<void> {
+    if (!this.sending) return;
+    this.abort.abort();
+    const done = await this.sending.catch(() => undefined);
+    if (done?.sent) await this.host.client.dropSnapshot(this.sha256).catch(() => undefined);
+  }
 }
 
 /** Every agent answers, or one line names the one that does not: nothing has changed yet. */
@@ -64,22 +106,32 @@ export async function restoreAcrossAgents(opts: RestoreOptions & { prepared?: Pr
     if (!recovery) throw new WardenError(`no member named "${recoveryName}" to restore into: members are ${hosts.map((h) => h.name).join(', ')}`);
     // The set is read with the etcd version of the host that restores it.
     const version = statuses[hosts.indexOf(recovery)]?.agent.etcdVersion ?? etcdVersion(findTool('etcd') ?? 'etcd');
-    const set: PreparedSet = opts.prepared ?? (await chooseSet(opts.dir, {
-      ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
-      ...(opts.identity ? { identity: opts.identity } : {}), scratch: () => plaintext.dir, etcdVersion: version,
-    }));
-    const encrypted = !opts.prepared && isEncryptedName(found.snapshot);
-    log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${encrypted ? `${found.snapshot} (decrypted and verified)` : set.snapshot}`);
-    if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
-    else {
-      const cfgFile = set.archive ? undefined : set.encryptionConfig;
-      const writtenWith = cfgFile ? await checkKeysMatch(set.snapshot, readConfigFile(cfgFile), cfgFile) : undefined;
-      rec = {
-        timestamp: set.timestamp, snapshot: encrypted ? found.snapshot : set.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
-        recovery: recovery.name, token: `warden-${crypto.randomBytes(6).toString('hex')}`, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop',
-        ...(writtenWith ? { writtenWith } : {}),
-      };
-      save(layout, rec);
+    // A new restore of a plain local set sends the snapshot while the set is checked.
+    const early = !rec && !opts.prepared && !isEncryptedName(found.snapshot) ? new EarlySend(recovery, found.snapshot, log) : undefined;
+    let set: PreparedSet;
+    try {
+      set = opts.prepared ?? (await chooseSet(opts.dir, {
+        ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
+        ...(opts.identity ? { identity: opts.identity } : {}), scratch: () => plaintext.dir, etcdVersion: version,
+        ...(early ? { fileCheck: early.check } : {}),
+      }));
+      const encrypted = !opts.prepared && isEncryptedName(found.snapshot);
+      log(`backup set ${set.timestamp}: revision ${set.status.revision}, ${set.status.totalKey} keys, snapshot ${encrypted ? `${found.snapshot} (decrypted and verified)` : set.snapshot}`);
+      if (rec) log(`resuming the interrupted restore at phase "${rec.phase}"`);
+      else {
+        const cfgFile = set.archive ? undefined : set.encryptionConfig;
+        const writtenWith = cfgFile ? await checkKeysMatch(set.snapshot, readConfigFile(cfgFile), cfgFile) : undefined;
+        rec = {
+          timestamp: set.timestamp, snapshot: encrypted ? found.snapshot : set.snapshot, ...(set.archive ? { archive: set.archive } : {}), ...(set.encryptionConfig ? { encryptionConfig: set.encryptionConfig } : {}),
+          recovery: recovery.name, token: `warden-${crypto.randomBytes(6).toString('hex')}`, stamp: new Date().toISOString().replace(/[:.]/g, '-'), phase: 'stop',
+          ...(writtenWith ? { writtenWith } : {}),
+        };
+        save(layout, rec);
+      }
+    } catch (err) {
+      // Nothing was changed: a snapshot sent ahead is not left on the recovery host.
+      await early?.cancel();
+      throw err;
     }
     const r = rec;
     const step = (phase: Phase) => {
@@ -88,7 +140,7 @@ export async function restoreAcrossAgents(opts: RestoreOptions & { prepared?: Pr
     };
     const others = hosts.filter((h) => h !== recovery);
     try {
-      return await restorePhases(opts, inv, hosts, recovery, others, r, set, plaintext, step);
+      return await restorePhases(opts, inv, hosts, recovery, others, r, set, plaintext, step, early?.delivered ?? false);
     } catch (err) {
       throw await stoppedMidway(layout, hosts, r, err);
     }
@@ -117,7 +169,7 @@ async function stoppedMidway(layout: StateLayout, hosts: AgentHost[], r: Restore
 
 async function restorePhases(
   opts: RestoreOptions & { prepared?: PreparedSet }, inv: Inventory, hosts: AgentHost[], recovery: AgentHost, others: AgentHost[],
-  r: RestoreRecord, set: PreparedSet, plaintext: LazyScratch, step: (phase: Phase) => void,
+  r: RestoreRecord, set: PreparedSet, plaintext: LazyScratch, step: (phase: Phase) => void, sentAhead: boolean,
 ): Promise<RestoreSummary> {
   const { layout, log } = opts;
   if (pending(r.phase, 'stop')) {
@@ -149,7 +201,7 @@ async function restorePhases(
     if (fetched) log(`${recovery.where} ${fetched.already ? 'already holds' : 'fetched'} the snapshot (${size}) from the URL`);
     else {
       const { sent } = await recovery.client.sendSnapshot(set.snapshot, sha256);
-      log(`${sent ? 'sent' : 'found'} the snapshot (${size}) on ${recovery.where}`);
+      if (sent || !sentAhead) log(`${sent ? 'sent' : 'found'} the snapshot (${size}) on ${recovery.where}`);
     }
     plaintext.remove(); // sent: the decrypted copy is not needed here any more
     const done = await recovery.client.restoreSnapshot({ sha256, token: r.token, bumpRevision: 1_000_000_000 });

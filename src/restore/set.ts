@@ -66,13 +66,18 @@ export function findSet(dir: string, opts: { keysDir?: string; timestamp?: strin
  * worker) and must be the digest backup.json recorded, and the revision is read again from the
  * tree's rightmost path. A full walk of the tree would only repeat the read-back of the backup,
  * while `etcdctl snapshot restore` competes for the same disk. Undefined when it cannot apply
- * (no trailer, or a different digest): the caller then walks the whole file.
+ * (no trailer, or a different digest): the caller then walks the whole file. `checkedElsewhere`:
+ * the whole file's digest is being checked by the host it is sent to, so it is not read here.
  */
-async function statusFromInfo(snapshot: string, info: BackupInfo): Promise<(SnapshotStatus & { sha256: string; fileSha256: string }) | undefined> {
+async function statusFromInfo(snapshot: string, info: BackupInfo, checkedElsewhere: boolean): Promise<(SnapshotStatus & { sha256: string; fileSha256: string }) | undefined> {
   const file = SnapshotFile.open(snapshot);
   try {
     if (!info.sha256 || file.expectedSha256() !== info.sha256) return undefined;
-    const hashed = verifySha256AndFileDigest(file);
+    // The whole file's digest checked by whoever receives it (checkSet's fileCheck) proves the
+    // same bytes as reading it here would: only the revision is read from the file then.
+    const hashed = checkedElsewhere && info.fileSha256
+      ? Promise.resolve({ sha256: info.sha256, fileSha256: info.fileSha256 })
+      : verifySha256AndFileDigest(file);
     hashed.catch(() => undefined);
     let revision = 0;
     try {
@@ -99,7 +104,14 @@ export interface Decryption {
   scratch?: () => string;
 }
 
-export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp?: string; etcdVersion: string } & Decryption): Promise<ChosenSet & { orphans: string[] }> {
+/**
+ * Has the snapshot file checked elsewhere, by the sha256 of the whole file that backup.json
+ * recorded (a restore across hosts sends it to the recovery host, which checks it as it
+ * arrives): resolves once it was, and the set check then does not read the file for its digest.
+ */
+export type FileCheck = (fileSha256: string) => Promise<void>;
+
+export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp?: string; etcdVersion: string; fileCheck?: FileCheck } & Decryption): Promise<ChosenSet & { orphans: string[] }> {
   const { set, orphans } = findComplete(dir, opts);
   return { ...(await checkSet(set, opts)), orphans: orphans.map((o) => o.timestamp) };
 }
@@ -110,7 +122,7 @@ export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp
  * snapshot was already verified (a download); otherwise it is computed here. An encrypted
  * snapshot is decrypted into `scratch()`, and that copy is the `snapshot` returned.
  */
-export async function checkSet(set: FoundSet, opts: { etcdVersion: string; status?: SnapshotStatus & { sha256?: string } } & Decryption): Promise<ChosenSet> {
+export async function checkSet(set: FoundSet, opts: { etcdVersion: string; status?: SnapshotStatus & { sha256?: string }; fileCheck?: FileCheck } & Decryption): Promise<ChosenSet> {
   const encrypted = !opts.status && isEncryptedName(set.snapshot);
   // Without the identity an encrypted set fails here, naming its snapshot, before anything is read.
   if (encrypted) requireIdentity(set.snapshot, opts.identity);
@@ -123,7 +135,11 @@ export async function checkSet(set: FoundSet, opts: { etcdVersion: string; statu
     snapshot = path.join(opts.scratch(), plainName(set.snapshot));
     status = await decryptSnapshot(set.snapshot, opts.identity, { to: snapshot });
   }
-  status ??= await (async () => (await statusFromInfo(set.snapshot, info)) ?? (await snapshotStatus(set.snapshot)))().catch((err: unknown) => {
+  // Started as soon as the digest is known; its own failures are the caller's to word.
+  const remote = !status && info.fileSha256 && opts.fileCheck ? opts.fileCheck(info.fileSha256) : undefined;
+  remote?.catch(() => undefined);
+  status ??= await (async () => (await statusFromInfo(set.snapshot, info, !!remote)) ?? (await snapshotStatus(set.snapshot)))().catch(async (err: unknown) => {
+    await remote; // a file the receiving host found damaged too: its line says why
     throw new WardenError(`the snapshot ${set.snapshot} is damaged (${(err as Error).message.replace(/^Error: /, '')}): restore from another backup set`);
   });
   if (info.revision !== status.revision || (info.sha256 && status.sha256 && info.sha256 !== status.sha256)) {
@@ -132,5 +148,6 @@ export async function checkSet(set: FoundSet, opts: { etcdVersion: string; statu
   if (majorMinor(info.etcdVersion) !== majorMinor(opts.etcdVersion)) {
     throw new WardenError(`the backup was taken with etcd ${info.etcdVersion} but the local etcd is ${opts.etcdVersion}: restore with etcd ${majorMinor(info.etcdVersion)}.x binaries`);
   }
+  await remote;
   return { ...set, snapshot, info, status };
 }

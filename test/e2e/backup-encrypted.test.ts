@@ -182,6 +182,9 @@ describe('encrypted backups (age)', () => {
     const listing = await run('tar', ['tz'], { input: tgz.stdout });
     assert.match(listing.stdout.toString(), /^backup\.json$/m);
     assert.match(listing.stdout.toString(), /^inventory\.json$/m);
+    // backup.json names the plaintext file by its whole sha256: what a restore sends it as.
+    const recorded = await run('tar', ['xzO', 'backup.json'], { input: tgz.stdout });
+    assert.equal((JSON.parse(recorded.stdout.toString()) as { fileSha256: string }).fileSha256, crypto.createHash('sha256').update(fs.readFileSync(plain)).digest('hex'));
     const config = await run('tar', ['xzO', 'encryption/encryption-config.yaml'], { input: tgz.stdout });
     for (const secret of keyMaterial) assert.ok(config.stdout.includes(secret), 'the keys are in the decrypted archive');
 

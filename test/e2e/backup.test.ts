@@ -2,9 +2,11 @@
 // nothing behind, refusals that say why.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { readBackupInfo } from '../../src/backup/archive.ts';
 import { freePorts } from '../../src/util/ports.ts';
 import { Background, cli, etcdctl, startCluster, tempDir, waitUntil, assertOneErrorLine } from '../helpers/warden.ts';
 
@@ -56,6 +58,10 @@ describe('backup', () => {
       const k = Buffer.from(kv.key, 'base64').toString();
       assert.equal(Buffer.from(kv.value, 'base64').toString(), `value-${k.split('/')[2]}`);
     }
+
+    // backup.json names the snapshot file by its whole sha256 (trailer included): what a restore sends it as.
+    const info = await readBackupInfo(path.join(dir, archive!));
+    assert.equal(info?.fileSha256, crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
 
     const list = await c.run(['backup', 'list', dir, '-w', 'json']);
     const sets = JSON.parse(list.stdout) as { member: string; revision: number; complete: boolean; encryption: string }[];

@@ -2,7 +2,7 @@
 // encrypted data, refuse bad sets without touching the cluster, recover lost quorum, resume an
 // interrupted restore, dry runs, data-dir mode and restore from a URL.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -10,6 +10,10 @@ import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { Background, cli, etcdctl, ROOT, startCluster, tempDir, waitUntil, WARDEN, type CliResult, type TestCluster, assertOneErrorLine } from '../helpers/warden.ts';
 
+
+function run(cmd: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => execFile(cmd, args, (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr })));
+}
 
 async function putOracle(c: TestCluster, n: number): Promise<Map<string, string>> {
   const eps = await c.endpoints();
@@ -174,7 +178,24 @@ describe('restore', () => {
     bytes[bytes.length - 5000] = (bytes[bytes.length - 5000] as number) ^ 0xff;
     fs.writeFileSync(path.join(corrupt, snap), bytes);
     fs.copyFileSync(path.join(good, arch), path.join(corrupt, arch));
-    assertOneErrorLine(await c.run(['restore', corrupt]), /^Error: the snapshot .* is damaged \(.*sha256 mismatch.*\): restore from another backup set$/);
+    // Found by the recovery host's agent as the snapshot arrives (it is sent while the set is checked).
+    assertOneErrorLine(await c.run(['restore', corrupt]), /^Error: the snapshot .* is damaged \(agent 127\.0\.0\.1:\d+ received it with another sha256 than backup\.json recorded\): restore from another backup set$/);
+    const received = path.join(c.stateDir, 'agents', 'etcd-1', 'snapshots');
+    const nothingReceived = () => waitUntil('the recovery host to hold no snapshot', () => !fs.existsSync(received) || fs.readdirSync(received).length === 0);
+    await nothingReceived();
+
+    // A set the local etcd cannot run is refused while its snapshot is on its way, or already
+    // there: the send is cut, or what it delivered removed.
+    const older = path.join(base, 'older');
+    const unpacked = tempDir('unpacked');
+    assert.equal((await run('tar', ['xzf', path.join(good, arch), '-C', unpacked])).code, 0);
+    const info = JSON.parse(fs.readFileSync(path.join(unpacked, 'backup.json'), 'utf8')) as { etcdVersion: string };
+    fs.writeFileSync(path.join(unpacked, 'backup.json'), JSON.stringify({ ...info, etcdVersion: '3.2.0' }));
+    fs.mkdirSync(older);
+    assert.equal((await run('tar', ['czf', path.join(older, arch), '-C', unpacked, ...fs.readdirSync(unpacked)])).code, 0);
+    fs.copyFileSync(path.join(good, snap), path.join(older, snap));
+    assertOneErrorLine(await c.run(['restore', older]), /^Error: the backup was taken with etcd 3\.2\.0 but the local etcd is 3\.\d+\.\d+: restore with etcd 3\.2\.x binaries$/);
+    await nothingReceived();
 
     assert.deepEqual((await c.status()).map((m) => m.pid), pidsBefore, 'no member was restarted');
     assert.deepEqual(await readAll(c), oracle);

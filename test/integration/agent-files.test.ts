@@ -53,13 +53,17 @@ describe('agent files', () => {
     const sha = crypto.createHash('sha256').update(data).digest('hex');
     const url = await serve(t, { '/snap.db': data });
 
-    await assert.rejects(agent.fetchSnapshot('0'.repeat(64), { url: `${url}/snap.db` }), (err: unknown) => err instanceof AgentRequestError && err.status === 400 && /has sha256 [0-9a-f]{64}, not 0{64}/.test(err.message));
+    await assert.rejects(agent.fetchSnapshot('0'.repeat(64), { url: `${url}/snap.db` }), (err: unknown) => err instanceof AgentRequestError && err.status === 422 && /has sha256 [0-9a-f]{64}, not 0{64}/.test(err.message));
     assert.equal(agent.hasSnapshot('0'.repeat(64)), false);
     assert.deepEqual(fs.readdirSync(path.join(dir, 'snapshots')), [], 'nothing half-written is left');
 
     assert.deepEqual(await agent.fetchSnapshot(sha, { url: `${url}/snap.db?X-Amz-Signature=secret` }), { bytes: data.length, already: false });
     assert.ok(agent.hasSnapshot(sha));
     assert.equal((await agent.fetchSnapshot(sha, { url: `${url}/snap.db` })).already, true);
+    // One received for a restore that did not go on is removed again.
+    assert.equal(agent.dropSnapshot(sha), true);
+    assert.equal(agent.hasSnapshot(sha), false);
+    assert.equal(agent.dropSnapshot(sha), false);
 
     await assert.rejects(agent.fetchSnapshot('1'.repeat(64), { url: `${url}/gone.db?X-Amz-Signature=secret` }), (err: unknown) => {
       assert.ok(err instanceof AgentRequestError);

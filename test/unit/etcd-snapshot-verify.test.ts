@@ -35,6 +35,15 @@ test('a complete stream yields exactly the database bytes and the verified diges
   assert.equal(digest, sha);
 });
 
+test('the whole-file digest is the sha256 of the database with its trailer, as the file etcdctl snapshot save writes', () => {
+  const v = new SnapshotVerifier();
+  for (const c of craft(db)) v.push(c);
+  v.finish();
+  const file = Buffer.concat([db, createHash('sha256').update(db).digest()]);
+  assert.equal(v.fileDigest, createHash('sha256').update(file).digest('hex'));
+  assert.notEqual(v.fileDigest, sha);
+});
+
 test('chunks that arrive as several pieces (DATA frames never joined) verify the same', () => {
   const split = craft(db).map((c) => ({ ...c, blob: [c.blob.subarray(0, 7), c.blob.subarray(7, 20_000), c.blob.subarray(20_000)] }));
   const { bytes, digest } = feed(split);
