@@ -150,7 +150,12 @@ try {
     return performance.now() - t0;
   };
 
-  await manualRestore(); // a running manual cluster to stop in the runs measured, as warden stops its own
+  // One run of each side first, not timed: the manual one leaves a running manual cluster to stop
+  // in the runs measured, as warden stops its own; and each side's first transfer of the snapshot
+  // into a host meets a colder page cache than the later ones (at 1 GB the first copy took 3.2 s
+  // against 0.2 s, the first send 7.7 s against 4.5-4.9 s).
+  await warden(['restore', backups]);
+  await manualRestore();
   // Before each timed run both clusters get etcd's health interval (5 s) to settle: right after a
   // membership change etcd refuses the next one ("unhealthy cluster") for that long, and which
   // side would pay for it would depend only on the order of the runs.

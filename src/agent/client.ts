@@ -88,6 +88,7 @@ function request(address: string, method: string, path: string, o: {
 
 /** An agent that answered with an error: its one line, and the HTTP status it came with. */
 export class AgentAnswerError extends WardenError {
+  override readonly name = 'AgentAnswerError';
   constructor(message: string, readonly status: number) {
     super(message);
   }
@@ -206,9 +207,9 @@ export class AgentClient {
     return { sent: true };
   }
 
-  /** Removes a snapshot the agent received (one sent for a restore that did not go on). */
-  async dropSnapshot(sha256: string): Promise<void> {
-    await this.call('DELETE', `/snapshots/${sha256}`);
+  /** Removes a snapshot the agent received (one sent for a restore that did not go on); false when it had none. */
+  async dropSnapshot(sha256: string): Promise<boolean> {
+    return (await this.call<{ removed: boolean }>('DELETE', `/snapshots/${sha256}`)).removed;
   }
 
   /** Has the agent fetch a snapshot from a URL itself (a presigned S3 URL), checked against its sha256. */

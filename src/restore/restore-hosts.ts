@@ -40,36 +40,43 @@ async function fileSha256(file: string): Promise<string> {
  */
 class EarlySend {
   private readonly abort = new AbortController();
-  private sending: Promise<{ sent: boolean }> | undefined;
+  private sending: Promise<unknown> | undefined;
   private sha256 = '';
   /** The snapshot is on the recovery host (sent, or found there). */
   delivered = false;
 
-  constructor(private readonly host: AgentHost, private readonly file: string, private readonly log: (line: string) => void) {}
+  constructor(private readonly host: AgentHost, private readonly log: (line: string) => void) {}
 
-  readonly check = async (fileSha256: string): Promise<void> => {
+  readonly check = async (file: string, fileSha256: string): Promise<void> => {
     this.sha256 = fileSha256;
-    const mb = `${(fs.statSync(this.file).size / 1e6).toFixed(1)} MB`;
     const started = Date.now();
-    this.log(`sending the snapshot (${mb}) to ${this.host.name} on ${this.host.where} while the set is checked; it is checked there against the sha256 backup.json recorded`);
-    this.sending = this.host.client.sendSnapshot(this.file, fileSha256, { signal: this.abort.signal });
     try {
-      const { sent } = await this.sending;
+      const mb = `${(fs.statSync(file).size / 1e6).toFixed(1)} MB`;
+      this.log(`sending the snapshot (${mb}) to ${this.host.name} on ${this.host.where} while the set is checked; it is checked there against the sha256 backup.json recorded`);
+      const sending = this.host.client.sendSnapshot(file, fileSha256, { signal: this.abort.signal });
+      this.sending = sending;
+      const { sent } = await sending;
       this.delivered = true;
       this.log(`${sent ? 'sent' : 'found'} the snapshot (${mb}, sha256 ${fileSha256.slice(0, 12)}...) on ${this.host.where}${sent ? ` in ${((Date.now() - started) / 1000).toFixed(1)}s` : ''}`);
     } catch (err) {
       if (err instanceof AgentAnswerError && err.status === 422) {
-        throw new WardenError(`the snapshot ${this.file} is damaged (${this.host.where} received it with another sha256 than backup.json recorded): restore from another backup set`);
+        throw new WardenError(`the snapshot ${file} is damaged (${this.host.where} received it with another sha256 than backup.json recorded): restore from another backup set`);
       }
-      throw new WardenError(`nothing was changed: the snapshot could not be sent to ${this.host.name} on ${this.host.where}: ${(err as Error).message}`);
+      throw new WardenError(`nothing was changed: the snapshot ${file} could not be sent to ${this.host.name} on ${this.host.where}: ${(err as Error).message}`);
     }
   };
 
+  /**
+   * The restore does not go on: the send is cut (the agent drops what it got), and the snapshot
+   * is removed from the host, whether this run delivered it, it arrived as the send was cut, or
+   * an earlier run killed before its journal began left it there.
+   */
   async cancel(): Promise<void> {
     if (!this.sending) return;
     this.abort.abort();
-    const done = await this.sending.catch(() => undefined);
-    if (done?.sent) await this.host.client.dropSnapshot(this.sha256).catch(() => undefined);
+    await this.sending.catch(() => undefined);
+    const dropped = await this.host.client.dropSnapshot(this.sha256).catch(() => false);
+    if (dropped) this.log(`removed the snapshot from ${this.host.where}: the restore does not go on`);
   }
 }
 
@@ -107,7 +114,7 @@ export async function restoreAcrossAgents(opts: RestoreOptions & { prepared?: Pr
     // The set is read with the etcd version of the host that restores it.
     const version = statuses[hosts.indexOf(recovery)]?.agent.etcdVersion ?? etcdVersion(findTool('etcd') ?? 'etcd');
     // A new restore of a plain local set sends the snapshot while the set is checked.
-    const early = !rec && !opts.prepared && !isEncryptedName(found.snapshot) ? new EarlySend(recovery, found.snapshot, log) : undefined;
+    const early = !rec && !opts.prepared && !isEncryptedName(found.snapshot) ? new EarlySend(recovery, log) : undefined;
     let set: PreparedSet;
     try {
       set = opts.prepared ?? (await chooseSet(opts.dir, {

@@ -109,7 +109,7 @@ export interface Decryption {
  * recorded (a restore across hosts sends it to the recovery host, which checks it as it
  * arrives): resolves once it was, and the set check then does not read the file for its digest.
  */
-export type FileCheck = (fileSha256: string) => Promise<void>;
+export type FileCheck = (file: string, fileSha256: string) => Promise<void>;
 
 export async function chooseSet(dir: string, opts: { keysDir?: string; timestamp?: string; etcdVersion: string; fileCheck?: FileCheck } & Decryption): Promise<ChosenSet & { orphans: string[] }> {
   const { set, orphans } = findComplete(dir, opts);
@@ -128,6 +128,9 @@ export async function checkSet(set: FoundSet, opts: { etcdVersion: string; statu
   if (encrypted) requireIdentity(set.snapshot, opts.identity);
   const info = await readBackupInfo(set.archive, opts.identity);
   if (!info) throw new WardenError(`${set.archive} has no backup.json: it was not written by warden backup; restore it with --data-dir mode instead`);
+  if (majorMinor(info.etcdVersion) !== majorMinor(opts.etcdVersion)) {
+    throw new WardenError(`the backup was taken with etcd ${info.etcdVersion} but the local etcd is ${opts.etcdVersion}: restore with etcd ${majorMinor(info.etcdVersion)}.x binaries`);
+  }
   let snapshot = set.snapshot;
   let status = opts.status;
   if (encrypted) {
@@ -136,18 +139,17 @@ export async function checkSet(set: FoundSet, opts: { etcdVersion: string; statu
     status = await decryptSnapshot(set.snapshot, opts.identity, { to: snapshot });
   }
   // Started as soon as the digest is known; its own failures are the caller's to word.
-  const remote = !status && info.fileSha256 && opts.fileCheck ? opts.fileCheck(info.fileSha256) : undefined;
+  const remote = !status && info.fileSha256 && /^[0-9a-f]{64}$/.test(info.fileSha256) && opts.fileCheck ? opts.fileCheck(set.snapshot, info.fileSha256) : undefined;
   remote?.catch(() => undefined);
   status ??= await (async () => (await statusFromInfo(set.snapshot, info, !!remote)) ?? (await snapshotStatus(set.snapshot)))().catch(async (err: unknown) => {
     await remote; // a file the receiving host found damaged too: its line says why
     throw new WardenError(`the snapshot ${set.snapshot} is damaged (${(err as Error).message.replace(/^Error: /, '')}): restore from another backup set`);
   });
+  // The revision was read from a file whose bytes the receiving host checks: a damaged file
+  // says so before it could pass for another set's.
+  await remote;
   if (info.revision !== status.revision || (info.sha256 && status.sha256 && info.sha256 !== status.sha256)) {
     throw new WardenError(`${set.archive} describes revision ${info.revision} but ${set.snapshot} holds revision ${status.revision}: the two files are not one backup set`);
   }
-  if (majorMinor(info.etcdVersion) !== majorMinor(opts.etcdVersion)) {
-    throw new WardenError(`the backup was taken with etcd ${info.etcdVersion} but the local etcd is ${opts.etcdVersion}: restore with etcd ${majorMinor(info.etcdVersion)}.x binaries`);
-  }
-  await remote;
   return { ...set, snapshot, info, status };
 }

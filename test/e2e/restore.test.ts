@@ -184,17 +184,27 @@ describe('restore', () => {
     const nothingReceived = () => waitUntil('the recovery host to hold no snapshot', () => !fs.existsSync(received) || fs.readdirSync(received).length === 0);
     await nothingReceived();
 
-    // A set the local etcd cannot run is refused while its snapshot is on its way, or already
-    // there: the send is cut, or what it delivered removed.
-    const older = path.join(base, 'older');
+    // Sets whose backup.json says otherwise than their snapshot: made from the good archive.
     const unpacked = tempDir('unpacked');
     assert.equal((await run('tar', ['xzf', path.join(good, arch), '-C', unpacked])).code, 0);
-    const info = JSON.parse(fs.readFileSync(path.join(unpacked, 'backup.json'), 'utf8')) as { etcdVersion: string };
-    fs.writeFileSync(path.join(unpacked, 'backup.json'), JSON.stringify({ ...info, etcdVersion: '3.2.0' }));
-    fs.mkdirSync(older);
-    assert.equal((await run('tar', ['czf', path.join(older, arch), '-C', unpacked, ...fs.readdirSync(unpacked)])).code, 0);
-    fs.copyFileSync(path.join(good, snap), path.join(older, snap));
-    assertOneErrorLine(await c.run(['restore', older]), /^Error: the backup was taken with etcd 3\.2\.0 but the local etcd is 3\.\d+\.\d+: restore with etcd 3\.2\.x binaries$/);
+    const info = JSON.parse(fs.readFileSync(path.join(unpacked, 'backup.json'), 'utf8')) as { etcdVersion: string; revision: number };
+    const variant = async (name: string, changed: object): Promise<string> => {
+      const d = path.join(base, name);
+      fs.mkdirSync(d);
+      fs.writeFileSync(path.join(unpacked, 'backup.json'), JSON.stringify({ ...info, ...changed }));
+      assert.equal((await run('tar', ['czf', path.join(d, arch), '-C', unpacked, ...fs.readdirSync(unpacked)])).code, 0);
+      fs.copyFileSync(path.join(good, snap), path.join(d, snap));
+      return d;
+    };
+    // A set the local etcd cannot run is refused before its snapshot is sent anywhere.
+    const older = await c.run(['restore', await variant('older', { etcdVersion: '3.2.0' })]);
+    assertOneErrorLine(older, /^Error: the backup was taken with etcd 3\.2\.0 but the local etcd is 3\.\d+\.\d+: restore with etcd 3\.2\.x binaries$/);
+    assert.doesNotMatch(older.stderr, /sending the snapshot/);
+    // A set refused after its snapshot reached the recovery host: the snapshot is removed there.
+    const other = await c.run(['restore', await variant('other', { revision: info.revision + 1 })]);
+    assertOneErrorLine(other, /^Error: .*static_kuberesources_.* describes revision \d+ but .*snapshot_.* holds revision \d+: the two files are not one backup set$/);
+    assert.match(other.stderr, /sent the snapshot .* on agent 127\.0\.0\.1:\d+ in /);
+    assert.match(other.stderr, /removed the snapshot from agent 127\.0\.0\.1:\d+: the restore does not go on/);
     await nothingReceived();
 
     assert.deepEqual((await c.status()).map((m) => m.pid), pidsBefore, 'no member was restarted');
