@@ -78,7 +78,9 @@ try {
   const manual = hosts.map((h, i) => ({ host: h, name: `m${i}`, client: `http://${h.ip}:12379`, peer: `http://${h.ip}:12380`, data: path.join(dir, `manual-${h.name}`) }));
   const startManual = (x: (typeof manual)[number], cluster: string, state: string) => {
     const fd = fs.openSync(path.join(dir, `${x.name}.log`), 'a');
-    procs.push(net.spawn(x.host, 'etcd', ['--name', x.name, '--data-dir', x.data, '--listen-client-urls', x.client, '--advertise-client-urls', x.client, '--listen-peer-urls', x.peer, '--initial-advertise-peer-urls', x.peer, '--initial-cluster', cluster, '--initial-cluster-state', state], { stdio: ['ignore', fd, fd] }));
+    procs.push(net.spawn(x.host, 'etcd', ['--name', x.name, '--data-dir', x.data, '--listen-client-urls', x.client, '--advertise-client-urls', x.client, '--listen-peer-urls', x.peer, '--initial-advertise-peer-urls', x.peer, '--initial-cluster', cluster, '--initial-cluster-state', state,
+      // As warden's members (and OpenShift's) log: the logger's work is part of etcd's own timing.
+      '--logger=zap', '--log-outputs=stderr'], { stdio: ['ignore', fd, fd] }));
     fs.closeSync(fd);
   };
   const stopManual = async () => {
@@ -181,8 +183,8 @@ try {
     `warden restore ${ours.map((x) => x.toFixed(0)).join('/')} ms (preflight, stop followers then the leader, move aside, send + sha256, restore, learners, hashKV check), manual ${theirs.map((x) => x.toFixed(0)).join('/')} ms (every member stopped at once as moving the manifests out does, so the leader waits for a hand-over; data dirs moved aside, the snapshot copied to the recovery host, snapshot restore, start, member add + start twice)`);
 
   // Each run is put in one of two conditions: its learner met the publish race (warden says it
-  // restarted it; the manual learner's etcd logged "publish error" and waited 7 s) or not.
-  const publishErrors = () => (fs.readFileSync(path.join(dir, 'm2.log'), 'utf8').match(/publish error/g) ?? []).length;
+  // restarted it; the manual learner's etcd logged that it failed to publish and waited 7 s) or not.
+  const publishErrors = () => (fs.readFileSync(path.join(dir, 'm2.log'), 'utf8').match(/failed to publish local member/g) ?? []).length;
   const oursBy = { clean: [] as number[], race: [] as number[] };
   const theirsBy = { clean: [] as number[], race: [] as number[] };
   for (let i = 0; i < REPLACE_RUNS; i++) {

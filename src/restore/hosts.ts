@@ -79,12 +79,13 @@ export async function waitServing(client: EtcdClient, hosts: MemberHost[], timeo
   let failed = false;
   await Promise.all(hosts.map(async (h) => {
     try {
+      // Both asked at once, every 50 ms: a member that serves is seen within moments of it.
       await waitFor(async () => {
         if (failed) return true;
-        const why = await h.down();
+        const [why, health] = await Promise.all([h.down(), checkEndpointHealth(client.member(h.clientURL))]);
         if (why) throw new EndWait(new WardenError(`member ${h.name} on ${h.where} ${why}`));
-        return (await checkEndpointHealth(client.member(h.clientURL))).health;
-      }, { timeoutMs, intervalMs: 200, what: `member ${h.name} on ${h.where} to become healthy` });
+        return health.health;
+      }, { timeoutMs, intervalMs: 50, what: `member ${h.name} on ${h.where} to become healthy` });
     } catch (err) {
       failed = true;
       if (err instanceof WaitTimeoutError) throw new WardenError(`member ${h.name} on ${h.where} was not healthy within ${Math.round(timeoutMs / 1000)}s: see \`warden cluster logs ${h.name}\``);

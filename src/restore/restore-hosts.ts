@@ -189,10 +189,9 @@ async function restorePhases(
     step('aside');
   }
   if (pending(r.phase, 'aside')) {
-    for (const h of hosts) {
-      const to = await h.moveAside(r.stamp);
-      if (to) log(`moved the data dir of ${h.name} aside to ${to} on ${h.where}`);
-    }
+    // Each on its own host, all at once; logged in the hosts' order.
+    const moved = await Promise.all(hosts.map((h) => h.moveAside(r.stamp)));
+    for (const [i, h] of hosts.entries()) if (moved[i]) log(`moved the data dir of ${h.name} aside to ${moved[i]} on ${h.where}`);
     step('restore');
   }
   if (pending(r.phase, 'restore')) {
