@@ -29,6 +29,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WARDEN = path.join(ROOT, 'bin/warden.js');
 const AGENT_PORT = 7700;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Exits 0 once the member at argv[1] reports a decided cluster version (its /version endpoint). */
+const VERSION_DECIDED = "fetch(process.argv[1] + '/version').then((r) => r.json()).then((j) => process.exit(j.etcdcluster && j.etcdcluster !== 'not_decided' ? 0 : 1), () => process.exit(1))";
 const REPLACE_RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DATA_MB = benchMb(20);
 
@@ -112,6 +114,9 @@ try {
     step(t0, `${m0.name} healthy alone`);
     let cluster = `${m0.name}=${m0.peer}`;
     for (const [i, x] of rest.entries()) {
+      // A member that joins before the cluster has decided its version exits ("incompatible with
+      // current running cluster"): as warden does, the add waits for that version first.
+      await waitFor(async () => (await net.run(net.admin, process.execPath, ['-e', VERSION_DECIDED, m0.client])).code === 0 || undefined, { timeoutMs: 60_000, intervalMs: 100, what: 'the manual cluster to decide its version' });
       // etcd refuses the add ("unhealthy cluster") until the cluster has been connected a few seconds.
       await retry(['--endpoints', m0.client, 'member', 'add', x.name, `--peer-urls=${x.peer}`], `member add ${x.name}`);
       cluster += `,${x.name}=${x.peer}`;
