@@ -79,12 +79,12 @@ export async function waitServing(client: EtcdClient, hosts: MemberHost[], timeo
   let failed = false;
   await Promise.all(hosts.map(async (h) => {
     try {
-      // Both asked at once, every 50 ms: a member that serves is seen within moments of it.
+      // Every 50 ms: a member that serves is seen within moments of it.
       await waitFor(async () => {
         if (failed) return true;
-        const [why, health] = await Promise.all([h.down(), checkEndpointHealth(client.member(h.clientURL))]);
+        const why = await h.down();
         if (why) throw new EndWait(new WardenError(`member ${h.name} on ${h.where} ${why}`));
-        return health.health;
+        return (await checkEndpointHealth(client.member(h.clientURL))).health;
       }, { timeoutMs, intervalMs: 50, what: `member ${h.name} on ${h.where} to become healthy` });
     } catch (err) {
       failed = true;

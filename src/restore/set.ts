@@ -141,13 +141,19 @@ export async function checkSet(set: FoundSet, opts: { etcdVersion: string; statu
   // Started as soon as the digest is known; its own failures are the caller's to word.
   const remote = !status && info.fileSha256 && /^[0-9a-f]{64}$/.test(info.fileSha256) && opts.fileCheck ? opts.fileCheck(set.snapshot, info.fileSha256) : undefined;
   remote?.catch(() => undefined);
-  status ??= await (async () => (await statusFromInfo(set.snapshot, info, !!remote)) ?? (await snapshotStatus(set.snapshot)))().catch(async (err: unknown) => {
+  let byInfo = false;
+  status ??= await (async () => {
+    const known = await statusFromInfo(set.snapshot, info, !!remote);
+    byInfo = !!known;
+    return known ?? (await snapshotStatus(set.snapshot));
+  })().catch(async (err: unknown) => {
     await remote; // a file the receiving host found damaged too: its line says why
     throw new WardenError(`the snapshot ${set.snapshot} is damaged (${(err as Error).message.replace(/^Error: /, '')}): restore from another backup set`);
   });
-  // The revision was read from a file whose bytes the receiving host checks: a damaged file
-  // says so before it could pass for another set's.
-  await remote;
+  // A snapshot that carries the digest backup.json recorded had its revision read from bytes the
+  // receiving host checks: damage says so before it could pass for another set's. One that does
+  // not was read whole here, and belongs to another set (the send, by this set's digest, fails).
+  if (byInfo) await remote;
   if (info.revision !== status.revision || (info.sha256 && status.sha256 && info.sha256 !== status.sha256)) {
     throw new WardenError(`${set.archive} describes revision ${info.revision} but ${set.snapshot} holds revision ${status.revision}: the two files are not one backup set`);
   }

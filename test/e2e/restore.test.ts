@@ -200,6 +200,10 @@ describe('restore', () => {
     const older = await c.run(['restore', await variant('older', { etcdVersion: '3.2.0' })]);
     assertOneErrorLine(older, /^Error: the backup was taken with etcd 3\.2\.0 but the local etcd is 3\.\d+\.\d+: restore with etcd 3\.2\.x binaries$/);
     assert.doesNotMatch(older.stderr, /sending the snapshot/);
+    // A good snapshot beside another set's archive is named as such, not as damaged.
+    const mixed = await c.run(['restore', await variant('mixed', { revision: info.revision + 1, sha256: '0'.repeat(64), fileSha256: 'f'.repeat(64) })]);
+    assertOneErrorLine(mixed, /^Error: .*static_kuberesources_.* describes revision \d+ but .*snapshot_.* holds revision \d+: the two files are not one backup set$/);
+    await nothingReceived();
     // A set refused after its snapshot reached the recovery host: the snapshot is removed there.
     const other = await c.run(['restore', await variant('other', { revision: info.revision + 1 })]);
     assertOneErrorLine(other, /^Error: .*static_kuberesources_.* describes revision \d+ but .*snapshot_.* holds revision \d+: the two files are not one backup set$/);
