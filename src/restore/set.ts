@@ -157,5 +157,6 @@ export async function checkSet(set: FoundSet, opts: { etcdVersion: string; statu
   if (info.revision !== status.revision || (info.sha256 && status.sha256 && info.sha256 !== status.sha256)) {
     throw new WardenError(`${set.archive} describes revision ${info.revision} but ${set.snapshot} holds revision ${status.revision}: the two files are not one backup set`);
   }
+  await remote; // never returned while the send still runs
   return { ...set, snapshot, info, status };
 }
