@@ -214,6 +214,108 @@ try {
 }
 `;
 
+/**
+ * A sha256 computed by a worker thread from buffers the caller reads: the caller reads the file
+ * once, in order, scans each buffer and hands it over (transferred, not copied); the worker
+ * hashes while the caller reads the next. Reading and hashing then overlap on two cores, where
+ * one thread reading and hashing does them one after the other. A small pool of buffers goes
+ * back and forth, so memory stays bounded however far the reader runs ahead.
+ */
+export class Sha256Pipe {
+  private readonly worker: Worker;
+  private readonly free: Buffer[] = [];
+  private waiting: { resolve: (b: Buffer) => void; reject: (e: unknown) => void } | undefined;
+  private failure: unknown;
+  private readonly done: Promise<{ digest: string; fileDigest: string }>;
+
+  /** Hashes the first `length` bytes (digest) and all `total` bytes (fileDigest) handed to it. */
+  constructor(
+    readonly path: string,
+    length: number,
+    total: number,
+    opts: { buffers?: number; chunk?: number } = {},
+  ) {
+    for (let i = 0; i < (opts.buffers ?? 8); i++) this.free.push(Buffer.allocUnsafeSlow(opts.chunk ?? CHUNK));
+    this.worker = new Worker(PIPE_SOURCE, { eval: true, execArgv: [], workerData: { length, total } });
+    this.done = new Promise((resolve, reject) => {
+      const fail = (err: unknown): void => {
+        this.failure ??= err;
+        this.waiting?.reject(this.failure);
+        this.waiting = undefined;
+        reject(this.failure);
+      };
+      this.worker.on('message', (m: { buf?: ArrayBuffer; digest?: string; fileDigest?: string; error?: string }) => {
+        if (m.buf) {
+          const b = Buffer.from(m.buf);
+          if (this.waiting) {
+            this.waiting.resolve(b);
+            this.waiting = undefined;
+          } else this.free.push(b);
+        } else if (m.digest && m.fileDigest) {
+          void this.worker.terminate();
+          resolve({ digest: m.digest, fileDigest: m.fileDigest });
+        } else fail(new WardenError(`cannot hash ${path} (${m.error}): check the file and the disk`));
+      });
+      this.worker.once('error', (err) => fail(new WardenError(`cannot hash ${path} (${err.message}): check the file and the disk`)));
+      // Settled already in every normal case; this only catches a worker that died silently.
+      this.worker.once('exit', (code) => fail(new WardenError(`cannot hash ${path} (the hashing thread exited with code ${code}): try again`)));
+    });
+    this.done.catch(() => undefined);
+  }
+
+  /** A buffer to read into: at once when one is free, else when the worker gives one back. */
+  take(): Buffer | Promise<Buffer> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const b = this.free.pop();
+    if (b) return b;
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  /** Hands the first `n` bytes of `buf` (from take()) to the worker; `buf` must not be used after. */
+  give(buf: Buffer, n: number): void {
+    const ab = buf.buffer as ArrayBuffer;
+    this.worker.postMessage({ buf: ab, n }, [ab]);
+  }
+
+  /** The digests, once every byte was given. */
+  result(): Promise<{ digest: string; fileDigest: string }> {
+    return this.done;
+  }
+
+  /** Stops the worker (after a failure of the caller's own). */
+  close(): void {
+    void this.worker.terminate();
+  }
+}
+
+// Plain CommonJS, as WORKER_SOURCE. Each buffer goes back once hashed.
+const PIPE_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { length, total } = workerData;
+const h = createHash('sha256');
+let whole;
+let pos = 0;
+parentPort.on('message', ({ buf, n }) => {
+  try {
+    let b = Buffer.from(buf, 0, n);
+    if (!whole && pos + n >= length) {
+      h.update(b.subarray(0, length - pos));
+      whole = h.copy();
+      b = b.subarray(length - pos);
+    }
+    (whole || h).update(b);
+    pos += n;
+    if (pos >= total) {
+      parentPort.postMessage({ digest: h.digest('hex'), fileDigest: whole.digest('hex') });
+      parentPort.close();
+    } else parentPort.postMessage({ buf }, [buf]);
+  } catch (err) {
+    parentPort.postMessage({ error: String(err && err.message || err) });
+  }
+});
+`;
+
 /** Starts the worker at once (synchronously), so it hashes while the caller walks the tree. */
 function sha256InWorker(path: string, length: number, total: number): Promise<{ digest: string; fileDigest: string }> {
   return new Promise((resolve, reject) => {

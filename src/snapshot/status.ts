@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { WardenError } from '../errors.ts';
 import { BboltReader, BufferSource, printable, readMeta, type ByteSource, type Meta, type PageTracker } from './bbolt.ts';
 import { Crc32c } from './crc32c.ts';
-import { FileSource, SHA256_SIZE, SnapshotFile, SnapshotHashMismatchError, explain, sha256Range, verifySha256, withSnapshotErrors } from './file.ts';
+import { FileSource, SHA256_SIZE, SnapshotFile, SnapshotHashMismatchError, explain, sha256Range, Sha256Pipe, verifySha256, withSnapshotErrors } from './file.ts';
 import { StatusScan } from './scan.ts';
 
 export interface SnapshotStatus {
@@ -110,6 +110,9 @@ const OVERLAP_FROM = 64 * 1024 * 1024;
 /** Reads of the sequential pass: 256 KiB (fresh memory is dear; one buffer, reused). */
 const SCAN_BLOCK = 256 * 1024;
 
+/** Reads handed to the hashing worker: 4 MiB (a message per read; a pool of four goes back and forth). */
+const PIPE_BLOCK = 4 * 1024 * 1024;
+
 /**
  * Status of the snapshot file at `path`, with the sha256 when the file has etcd's trailer: one
  * sequential pass feeds both the sha256 and a StatusScan; a file the scan cannot vouch for is
@@ -132,35 +135,40 @@ export async function snapshotStatus(path: string, opts: ReadOptions = {}): Prom
       throw err;
     }
     const scan = new StatusScan(reader.meta);
-    // A large file is hashed by a worker on the other core while this thread scans it (each
-    // reads the file itself: the page cache serves the second); a small one in this one pass,
-    // since a worker's start costs more than its hashing saves.
-    const inWorker = expected !== undefined && file.dbSize >= (opts.hashInWorkerFrom ?? OVERLAP_FROM) ? verifySha256(file) : undefined;
-    inWorker?.catch(() => undefined);
-    const hash = expected === undefined || inWorker ? undefined : createHash('sha256');
-    const end = hash ? file.dbSize : scan.bytesNeeded;
-    const block = Math.max(SCAN_BLOCK, reader.pageSize);
-    const buf = Buffer.allocUnsafe(block);
-    for (let pos = 0; pos < end; ) {
-      const want = Math.min(block, end - pos);
-      let n = 0;
-      while (n < want) {
-        const got = fs.readSync(file.fd, buf, n, want - n, pos + n);
-        if (got <= 0) throw new WardenError(`${path} shrank while being read: copy it somewhere stable and try again`);
-        n += got;
-      }
-      hash?.update(buf.subarray(0, n));
-      if (pos < scan.bytesNeeded) scan.feed(buf.subarray(0, Math.min(n, scan.bytesNeeded - pos)));
-      pos += n;
-    }
+    // A large file is read once, in order, by this thread, which scans each block and hands it
+    // to a worker that hashes it on the other core meanwhile; a small one is hashed in this one
+    // pass, since a worker's start costs more than its hashing saves.
+    const pipe = expected !== undefined && file.dbSize >= (opts.hashInWorkerFrom ?? OVERLAP_FROM) ? new Sha256Pipe(path, file.dbSize, file.fileSize, { chunk: PIPE_BLOCK, buffers: 4 }) : undefined;
+    const hash = expected === undefined || pipe ? undefined : createHash('sha256');
+    const end = pipe ? file.fileSize : hash ? file.dbSize : scan.bytesNeeded;
+    const own = pipe ? undefined : Buffer.allocUnsafe(Math.max(SCAN_BLOCK, reader.pageSize));
     let sha256: string | undefined;
-    if (inWorker) {
-      sha256 = await inWorker; // a mismatch rejects here, before any structural error
-    } else if (hash) {
-      sha256 = hash.digest('hex');
-      const wrong = mismatch(sha256);
-      if (wrong) throw wrong;
+    try {
+      for (let pos = 0; pos < end; ) {
+        const buf = own ?? (await pipe!.take());
+        const want = Math.min(buf.length, end - pos);
+        let n = 0;
+        while (n < want) {
+          const got = fs.readSync(file.fd, buf, n, want - n, pos + n);
+          if (got <= 0) throw new WardenError(`${path} shrank while being read: copy it somewhere stable and try again`);
+          n += got;
+        }
+        hash?.update(buf.subarray(0, n));
+        if (pos < scan.bytesNeeded) scan.feed(buf.subarray(0, Math.min(n, scan.bytesNeeded - pos)));
+        pipe?.give(buf, n);
+        pos += n;
+      }
+      if (pipe) {
+        sha256 = (await pipe.result()).digest;
+      } else if (hash) {
+        sha256 = hash.digest('hex');
+      }
+    } catch (err) {
+      pipe?.close();
+      throw err;
     }
+    const wrong = sha256 === undefined ? undefined : mismatch(sha256); // before any structural error
+    if (wrong) throw wrong;
     const status = scan.finish(reader) ?? withSnapshotErrors(path, () => statusOf(reader));
     return sha256 ? { ...status, sha256 } : status;
   } finally {

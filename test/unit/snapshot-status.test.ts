@@ -12,7 +12,7 @@ import { WardenError } from '../../src/errors.ts';
 import { BboltReader, BufferSource } from '../../src/snapshot/bbolt.ts';
 import { writeBbolt, type WriterEntry, revKey } from '../../src/snapshot/bbolt-writer.ts';
 import { crc32c } from '../../src/snapshot/crc32c.ts';
-import { SnapshotFile, SnapshotHashMismatchError, verifySha256AndFileDigest } from '../../src/snapshot/file.ts';
+import { Sha256Pipe, SnapshotFile, SnapshotHashMismatchError, verifySha256AndFileDigest } from '../../src/snapshot/file.ts';
 import { mainRevision, snapshotStatus, statusOf } from '../../src/snapshot/status.ts';
 import { statusRendering } from '../../src/cli/commands/snapshot.ts';
 import { render } from '../../src/cli/printer.ts';
@@ -157,6 +157,28 @@ describe('snapshot files', () => {
       }
     });
   }
+
+  test('the hashing worker fed by the reader: the same digests in chunks of any size, however far the reader runs ahead', async () => {
+    // Two buffers of 4 KiB + 3 bytes for a file of hundreds of chunks: the reader waits for the
+    // worker to give buffers back, and the database's end falls inside a chunk.
+    for (const chunk of [4099, 1 << 20]) {
+      const pipe = new Sha256Pipe('big.db', big.length - 32, big.length, { buffers: 2, chunk });
+      let waited = 0;
+      for (let pos = 0; pos < big.length; ) {
+        const taken = pipe.take();
+        if (taken instanceof Promise) waited++;
+        const buf = await taken;
+        const n = big.copy(buf, 0, pos, Math.min(big.length, pos + buf.length));
+        pipe.give(buf, n);
+        pos += n;
+      }
+      assert.deepEqual(await pipe.result(), {
+        digest: crypto.createHash('sha256').update(big.subarray(0, big.length - 32)).digest('hex'),
+        fileDigest: crypto.createHash('sha256').update(big).digest('hex'),
+      }, `chunks of ${chunk} bytes`);
+      if (chunk < 10_000) assert.ok(waited > 0, 'the pool of two ran dry at least once');
+    }
+  });
 
   test('a file with etcd\'s sha256 trailer is checked and reports the digest; one without is fine', async () => {
     const s = await snapshotStatus(write('good.db', hashed));
