@@ -3,6 +3,7 @@
 // `MemberHost` is one member on its host (an agent, src/agent/host.ts); these steps talk to
 // etcd through an EtcdClient and to hosts only through that interface.
 import { WardenError } from '../errors.ts';
+import { EtcdTimeoutError } from '../etcd/errors.ts';
 import { EtcdClient, MemberClient } from '../etcd/client.ts';
 import type { EtcdApi } from '../etcd/api.ts';
 import type { MemberAddResult } from '../etcd/types.ts';
@@ -136,15 +137,28 @@ export async function addBack(client: EtcdClient, hosts: MemberHost[], token: st
  * etcd (3.4) names a new member after its peer URLs and the current second. Added again within
  * the second in which a member just removed was added (a resumed restore or replace), it gets the
  * removed member's ID: etcd drops the change and answers "member not found". Such an add is
- * tried again: in the next second, it is a new member.
+ * tried again: in the next second, it is a new member. An add that got no answer in time is
+ * not a failure either: the member it may have made is looked for before each new try.
  */
 export async function addLearner(client: EtcdApi, peerURL: string, name: string, timeoutMs: number): Promise<MemberAddResult> {
+  // After an add that got no answer in time (a leader busy sending a raft snapshot of GBs, a
+  // disk writing it back), etcd may still apply it: each try then first looks for the member.
+  let unanswered = false;
   return waitFor(async () => {
     try {
+      if (unanswered) {
+        const list = await client.memberList();
+        const member = list.members.find((x) => x.peerURLs.includes(peerURL) && !x.name);
+        if (member) return { ...list, member };
+      }
       const a = await client.memberAdd([peerURL], { isLearner: true });
       return a.members.some((x) => x.ID === a.member.ID) ? a : undefined;
     } catch (err) {
       if (/unhealthy cluster|member not found/i.test((err as Error).message)) return undefined;
+      if (err instanceof EtcdTimeoutError || (unanswered && /already exists/i.test((err as Error).message))) {
+        unanswered = true;
+        return undefined;
+      }
       throw new EndWait(err);
     }
   }, { timeoutMs, intervalMs: 100, what: `the cluster to accept ${name} as a new member` });
@@ -158,7 +172,7 @@ export async function addLearner(client: EtcdApi, peerURL: string, name: string,
  * that over (docs/ARCHITECTURE.md).
  */
 async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stamp: string, log: Log, o: { more: boolean; timeoutMs: number; tls?: ClientTls }): Promise<void> {
-  const { members } = await client.memberList();
+  const { members } = await retryUnanswered(() => client.memberList(), o.timeoutMs, 'the member list');
   const existing = members.find((x) => x.peerURLs.includes(h.peerURL));
   if (existing && existing.name === h.name && !existing.isLearner) {
     log(`member ${h.name} is already a voting member`);
@@ -207,6 +221,18 @@ async function addOneBack(client: EtcdClient, h: MemberHost, token: string, stam
   log(`member ${h.name} promoted to a voting member and healthy`);
 }
 
+/** `call` asked again while etcd gives no answer in time (a read: asking again is safe). */
+function retryUnanswered<T>(call: () => Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  return waitFor(async () => {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof EtcdTimeoutError) return undefined;
+      throw new EndWait(err);
+    }
+  }, { timeoutMs, intervalMs: 100, what });
+}
+
 /** What the promotion and the watch of the last learner's start share. */
 interface Race {
   ended: boolean;
@@ -224,6 +250,8 @@ async function promoteWhenInSync(client: EtcdClient, h: MemberHost, id: bigint, 
       await client.memberPromote(id);
       return true;
     } catch (err) {
+      // No answer in time: applied or not, the next try tells ("can only promote a learner").
+      if (err instanceof EtcdTimeoutError) return undefined;
       if (!/in sync|not ready|learner/i.test((err as Error).message)) throw new EndWait(err);
       // "can only promote a learner member": promoted already (an answer lost on the way).
       const m = (await client.memberList()).members.find((x) => x.ID === id);

@@ -39,6 +39,9 @@ export interface SingleEtcd {
   ctlArgs: string[];
   /** Runs etcdctl against this member and returns stdout. */
   etcdctl(args: string[]): Promise<string>;
+  /** Freezes the process (SIGSTOP) until `resume` (SIGCONT): it answers nothing meanwhile. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -117,6 +120,7 @@ export async function startSingleEtcd(opts: SingleEtcdOptions = {}): Promise<Sin
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       if (!exited) {
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exitPromise;
@@ -141,6 +145,8 @@ export async function startSingleEtcd(opts: SingleEtcdOptions = {}): Promise<Sin
     ...(clientTls ? { tls: clientTls } : {}),
     ctlArgs,
     etcdctl: async (ctl) => (await execFileP('etcdctl', [...ctlArgs, ...ctl], { env: { ...process.env, ETCDCTL_API: '3' } })).stdout,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop,
   };
 }

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { EtcdClient } from '../../src/etcd/client.ts';
 import type { EtcdApi } from '../../src/etcd/api.ts';
 import { addLearner } from '../../src/restore/hosts.ts';
-import { delay } from '../../src/util/wait.ts';
+import { delay, waitFor } from '../../src/util/wait.ts';
 import { freePorts, liveEtcdPids, startSingleEtcd } from '../helpers/single-etcd.ts';
 
 after(() => {
@@ -59,5 +59,49 @@ describe('member add after a removal', () => {
     const listed = (await client.memberList()).members.find((m) => m.ID === added.member.ID);
     assert.ok(listed?.isLearner, 'the learner is in the cluster');
     assert.deepEqual(listed.peerURLs, [peerURL]);
+  });
+
+  it('an add whose answer does not come in time is not a failure: the learner is found or added, once', async (t) => {
+    // At 4 GB a restore's third member add met "no answer within 5000 ms": the leader had just
+    // sent a raft snapshot of 4 GB and the disk was busy writing it back. A member that answers
+    // nothing (frozen) for longer than the command timeout stands in for it: the add may still
+    // be applied once it resumes, or not at all; either way warden must end with one learner.
+    const etcd = await startSingleEtcd();
+    const client = new EtcdClient({ endpoints: [etcd.endpoint], commandTimeoutMs: 1000 });
+    t.after(async () => {
+      etcd.resume();
+      client.close();
+      await etcd.stop();
+    });
+    const [port] = await freePorts(1);
+    const peerURL = `http://127.0.0.1:${port}`;
+    const failures: string[] = [];
+    const observed = new Proxy(client, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== 'memberAdd' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
+        return async (...a: Parameters<typeof client.memberAdd>) => {
+          try {
+            return await client.memberAdd(...a);
+          } catch (err) {
+            failures.push((err as Error).message);
+            throw err;
+          }
+        };
+      },
+    }) as EtcdApi;
+    await client.memberList(); // connected before the freeze: what a restore's client is
+    etcd.pause();
+    const adding = addLearner(observed, peerURL, 'etcd-2', 30_000);
+    adding.catch(() => undefined);
+    await waitFor(() => failures.length > 0 || undefined, { timeoutMs: 20_000, intervalMs: 20, what: 'the first add to time out' });
+    assert.match(failures[0] as string, /no answer within 1000 ms \(deadline exceeded\)/);
+    etcd.resume();
+    const added = await adding;
+    const learners = (await client.memberList()).members.filter((m) => m.peerURLs.includes(peerURL));
+    assert.equal(learners.length, 1, 'one member with that peer URL, however the timed-out add ended');
+    assert.equal(learners[0]?.ID, added.member.ID);
+    assert.ok(learners[0]?.isLearner);
+    assert.ok(added.members.some((m) => m.ID === added.member.ID), 'the members the learner is started with include it');
   });
 });
