@@ -5,6 +5,8 @@
 //   3. `warden restore` to 3 healthy members vs the seeds' manual sequence scripted with
 //      etcdctl: snapshot restore, start, member add x2 with their starts (target <= 1.2 [1.1])
 //   4. the peak RSS of every warden command run (target <= 256 MB at any size)
+// `--only restore` skips 1 and 2 (one untimed backup feeds the restores): at 4 GB they take
+// minutes of their own.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -72,9 +74,21 @@ async function manualRestore(snapshot: string): Promise<number> {
   }
 }
 
+/** Empties every `moved-aside` folder under `dir` (what restores kept of the data they replaced). */
+function removeMovedAside(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isDirectory() && e.name === 'moved-aside') {
+      const aside = path.join(e.parentPath, e.name);
+      for (const f of fs.readdirSync(aside)) fs.rmSync(path.join(aside, f), { recursive: true, force: true });
+    }
+  }
+}
+
 // `--mb N` (default 100): the DB holds N MB of 100 KiB values.
 const SIZE_MB = benchMb();
 const LARGE = SIZE_MB >= 900;
+/** `--only restore`: one backup (untimed) for the restore rounds, without the backup pairs. */
+const ONLY_RESTORE = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'restore';
 const cluster = startCluster(3, quotaArgs(SIZE_MB));
 try {
   const client = new EtcdClient({ endpoints: cluster.endpoints, commandTimeoutMs: 60_000 });
@@ -108,8 +122,12 @@ try {
   // Five alternating rounds; the median of the pairs' ratios, so that the disk's write-back
   // state (both write and fsync ~100 MB) drifting between rounds cancels. The encrypted and
   // the plain backup take turns going first.
-  const pairs = LARGE ? 3 : 5;
+  const pairs = ONLY_RESTORE ? 1 : LARGE ? 3 : 5;
   for (let i = 0; i < pairs; i++) {
+    if (ONLY_RESTORE) {
+      await backupCli(path.join(out, `warden-${i}`));
+      break;
+    }
     const f = path.join(out, `etcdctl-${i}.db`);
     theirs.push(peak('etcdctl snapshot save', timedRss('etcdctl', ['--endpoints', follower.e, 'snapshot', 'save', f], { ETCDCTL_API: '3' })).ms);
     fs.rmSync(f);
@@ -122,31 +140,33 @@ try {
     fs.rmSync(e, { recursive: true });
     if (i < pairs - 1) fs.rmSync(d, { recursive: true });
   }
-  const pairRatio = median(ours.map((o, i) => o / (theirs[i] as number)));
-  const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join('/');
-  record('backup', dbMB, median(ours));
-  report(`backup of a ${dbMB.toFixed(0)} MB DB vs etcdctl snapshot save`, pairRatio, LARGE ? '<=1.05' : '<=1.1', `median of ${pairs} pair ratios; warden backup ${list(ours)} ms (streams, verifies, archives), etcdctl ${list(theirs)} ms`);
-  report(`backup encrypted to an age recipient vs plain backup of the same ${dbMB.toFixed(0)} MB DB`, median(encrypted.map((x, i) => x / (ours[i] as number))), '<=1.15', `median of ${pairs} pair ratios; --encrypt-to ${list(encrypted)} ms (age in its own process), plain ${list(ours)} ms`);
-  // The same backup without the CLI process: what the operator's scheduled backups cost, and
-  // how much of the gap above is Node's and the CLI's start-up.
-  const inProcess: number[] = [];
-  const inProcessEncrypted: number[] = [];
-  const inClient = new EtcdClient({ endpoints: cluster.endpoints, commandTimeoutMs: 60_000 });
-  const layout = new StateLayout(cluster.stateDir);
-  // Encrypted in the first three rounds only: the whole `npm run bench` stays under 5 minutes.
-  for (let i = 0; i < (LARGE ? 0 : pairs); i++) {
-    for (const which of i >= 3 ? ['plain'] : i % 2 === 0 ? ['plain', 'age'] : ['age', 'plain']) {
-      const d = path.join(out, `inproc-${which}-${i}`);
-      const encryptTo = which === 'age' ? { encryptTo: { recipients: [recipient], files: [] } } : {};
-      const ms = (await time(() => takeBackup(inClient, { dir: d, member: followerName, layout, log: () => undefined, ...encryptTo }))).ms;
-      (which === 'age' ? inProcessEncrypted : inProcess).push(ms);
-      fs.rmSync(d, { recursive: true });
-    }
+  if (!ONLY_RESTORE) {
+    const pairRatio = median(ours.map((o, i) => o / (theirs[i] as number)));
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join('/');
+    record('backup', dbMB, median(ours));
+    report(`backup of a ${dbMB.toFixed(0)} MB DB vs etcdctl snapshot save`, pairRatio, LARGE ? '<=1.05' : '<=1.1', `median of ${pairs} pair ratios; warden backup ${list(ours)} ms (streams, verifies, archives), etcdctl ${list(theirs)} ms`);
+    report(`backup encrypted to an age recipient vs plain backup of the same ${dbMB.toFixed(0)} MB DB`, median(encrypted.map((x, i) => x / (ours[i] as number))), '<=1.15', `median of ${pairs} pair ratios; --encrypt-to ${list(encrypted)} ms (age in its own process), plain ${list(ours)} ms`);
+    // The same backup without the CLI process: what the operator's scheduled backups cost, and
+    // how much of the gap above is Node's and the CLI's start-up.
+    const inProcess: number[] = [];
+    const inProcessEncrypted: number[] = [];
+    const inClient = new EtcdClient({ endpoints: cluster.endpoints, commandTimeoutMs: 60_000 });
+    const layout = new StateLayout(cluster.stateDir);
+    // Encrypted in the first three rounds only: the whole `npm run bench` stays under 5 minutes.
+    for (let i = 0; i < (LARGE ? 0 : pairs); i++) {
+      for (const which of i >= 3 ? ['plain'] : i % 2 === 0 ? ['plain', 'age'] : ['age', 'plain']) {
+        const d = path.join(out, `inproc-${which}-${i}`);
+        const encryptTo = which === 'age' ? { encryptTo: { recipients: [recipient], files: [] } } : {};
+        const ms = (await time(() => takeBackup(inClient, { dir: d, member: followerName, layout, log: () => undefined, ...encryptTo }))).ms;
+        (which === 'age' ? inProcessEncrypted : inProcess).push(ms);
+        fs.rmSync(d, { recursive: true });
+      }
   }
   inClient.close();
   // At 1 GB and beyond the CLI's start-up is lost in the work: the in-process runs are skipped.
   if (!LARGE) report('backup in process (no CLI start-up) vs etcdctl snapshot save', median(inProcess) / median(theirs), '<=1.1', `in process ${median(inProcess).toFixed(0)} ms, etcdctl ${median(theirs).toFixed(0)} ms`);
   if (!LARGE) report('encrypted backup in process vs plain backup in process', median(inProcessEncrypted.map((x, i) => x / (inProcess[i] as number))), '<=1.15', `median of ${inProcessEncrypted.length} pair ratios; --encrypt-to ${list(inProcessEncrypted)} ms, plain ${list(inProcess.slice(0, inProcessEncrypted.length))} ms`);
+  }
 
   const setDir = path.join(out, `warden-${pairs - 1}`);
   const snapshot = path.join(setDir, fs.readdirSync(setDir).find((f) => f.startsWith('snapshot_'))!);
@@ -159,6 +179,9 @@ try {
     const r = peak('restore', timedRss(process.execPath, [WARDEN, '--state-dir', cluster.stateDir, 'restore', setDir]));
     restores.push(r.ms);
     if (process.env.BENCH_VERBOSE) console.log(r.stderr);
+    // Untimed: the data dirs each restore moved aside, which at 4 GB would fill the disk
+    // (three members' DB and WAL per round).
+    removeMovedAside(cluster.stateDir);
   }
   const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join('/');
   record('restore', dbMB, median(restores));
