@@ -30,13 +30,19 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
+/**
+ * The quota warden's members run with (quotaArgs), for the manual members: above etcd's default
+ * of 2 GB a restored 4 GB DB raises NOSPACE at once, and `endpoint health` reports the alarm.
+ */
+const etcdQuota = quotaArgs(benchMb()).map((a) => a.replace(/^--etcd-arg=/, ''));
+
 async function manualRestore(snapshot: string): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-manual-'));
   const ports = await freePorts(6);
   const m = [0, 1, 2].map((i) => ({ name: `m${i}`, client: `http://127.0.0.1:${ports[2 * i]}`, peer: `http://127.0.0.1:${ports[2 * i + 1]}`, data: path.join(dir, `m${i}`) }));
   const procs: ChildProcess[] = [];
   const start = (x: (typeof m)[number], cluster: string, state: string) => {
-    procs.push(spawn('etcd', ['--name', x.name, '--data-dir', x.data, '--listen-client-urls', x.client, '--advertise-client-urls', x.client, '--listen-peer-urls', x.peer, '--initial-advertise-peer-urls', x.peer, '--initial-cluster', cluster, '--initial-cluster-state', state], { stdio: 'ignore' }));
+    procs.push(spawn('etcd', ['--name', x.name, '--data-dir', x.data, '--listen-client-urls', x.client, '--advertise-client-urls', x.client, '--listen-peer-urls', x.peer, '--initial-advertise-peer-urls', x.peer, '--initial-cluster', cluster, '--initial-cluster-state', state, ...etcdQuota], { stdio: 'ignore' }));
   };
   const healthy = (eps: string) => waitFor(() => {
     try {
