@@ -216,10 +216,14 @@ export interface ValueInfo {
   keyName?: string;
 }
 
+const ENC_PREFIX_BYTES = Buffer.from(ENC_PREFIX);
+const IDENTITY: ValueInfo = Object.freeze({ provider: 'identity' });
+
 /** Which provider and key a stored value is under, read from its prefix alone (no key needed). */
 export function describeValue(data: Buffer): ValueInfo {
-  const head = data.subarray(0, 200).toString('latin1');
-  if (!head.startsWith(ENC_PREFIX)) return { provider: 'identity' };
+  // Plaintext, most values of a snapshot: told by the first bytes, with nothing allocated.
+  if (data.length < ENC_PREFIX_BYTES.length || data.compare(ENC_PREFIX_BYTES, 0, ENC_PREFIX_BYTES.length, 0, ENC_PREFIX_BYTES.length) !== 0) return IDENTITY;
+  const head = data.toString('latin1', 0, 200);
   const m = /^k8s:enc:([a-z0-9]+):v\d+:([^:]*):/.exec(head);
   if (!m) return { provider: 'unknown' };
   return { provider: m[1] as string, keyName: m[2] as string };

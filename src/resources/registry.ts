@@ -116,17 +116,33 @@ export function objectKey(t: ResourceType, namespace: string | undefined, name: 
  * else undefined for keys outside both roots.
  */
 export function resourceOfKey(key: string, prefixes: KeyPrefixes = DEFAULT_PREFIXES): string | undefined {
-  for (const t of KNOWN_TYPES) {
-    if (key.startsWith(typePrefix(t, prefixes))) return groupResource(t);
+  const known = knownPrefixes(prefixes);
+  for (const [prefix, resource] of known.types) {
+    if (key.startsWith(prefix)) return resource;
   }
-  for (const root of [prefixes.kube, prefixes.openshift]) {
-    if (!key.startsWith(`${root}/`)) continue;
-    const rest = key.slice(root.length + 1).split('/');
+  for (const root of known.roots) {
+    if (!key.startsWith(root)) continue;
     // /kubernetes.io/<group with dots>/<resource>/... for custom resources
-    if (rest.length >= 3 && (rest[0] as string).includes('.')) return `${rest[1]}.${rest[0]}`;
-    return rest[0] || undefined;
+    const first = key.indexOf('/', root.length);
+    const head = first < 0 ? key.slice(root.length) : key.slice(root.length, first);
+    if (first >= 0 && head.includes('.')) {
+      const second = key.indexOf('/', first + 1);
+      if (second >= 0) return `${key.slice(first + 1, second)}.${head}`;
+    }
+    return head || undefined;
   }
   return undefined;
+}
+
+/** Each prefix set's type prefixes and roots, made once: resourceOfKey runs per key of a snapshot. */
+const prefixCache = new WeakMap<KeyPrefixes, { types: [string, string][]; roots: string[] }>();
+function knownPrefixes(prefixes: KeyPrefixes): { types: [string, string][]; roots: string[] } {
+  let known = prefixCache.get(prefixes);
+  if (!known) {
+    known = { types: KNOWN_TYPES.map((t) => [typePrefix(t, prefixes), groupResource(t)]), roots: [`${prefixes.kube}/`, `${prefixes.openshift}/`] };
+    prefixCache.set(prefixes, known);
+  }
+  return known;
 }
 
 // ---- validation: what each type's real API server accepts ----

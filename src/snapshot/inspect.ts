@@ -16,7 +16,7 @@
 // value is an mvccpb.KeyValue. Replaying them in order (a tombstone, whose revision key ends
 // with 't', deletes the key) leaves the latest revision of each live key. Only a small record
 // per live key is kept, never the values.
-import { describeValue } from '../encryption/transformers.ts';
+import { describeValue, type ValueInfo } from '../encryption/transformers.ts';
 import { ENCRYPTED_RESOURCES, resourceOfKey } from '../resources/registry.ts';
 import { WardenError } from '../errors.ts';
 import { printable, type BboltReader } from './bbolt.ts';
@@ -34,7 +34,37 @@ export interface KeyValue {
 
 /** Decodes an mvccpb.KeyValue (1 key, 2 create_revision, 3 mod_revision, 4 version, 5 value, 6 lease). */
 export function decodeKeyValue(buf: Buffer): KeyValue {
-  const kv: KeyValue = { key: EMPTY, value: EMPTY, createRevision: 0, modRevision: 0, version: 0, lease: 0 };
+  const at: KeyValueAt = { keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, createRevision: 0, modRevision: 0, version: 0, lease: 0 };
+  locateKeyValue(buf, at);
+  return {
+    key: buf.subarray(at.keyStart, at.keyEnd),
+    value: buf.subarray(at.valueStart, at.valueEnd),
+    createRevision: at.createRevision,
+    modRevision: at.modRevision,
+    version: at.version,
+    lease: at.lease,
+  };
+}
+
+/** Where the key and the value of an mvccpb.KeyValue lie in its bytes, and its numbers (filled by locateKeyValue). */
+export interface KeyValueAt {
+  keyStart: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+  createRevision: number;
+  modRevision: number;
+  version: number;
+  lease: number;
+}
+
+/**
+ * Reads an mvccpb.KeyValue into `at`, its key and value as offsets into `buf` (no allocation:
+ * a walk over every revision of a snapshot reuses one `at`). Throws on malformed input.
+ */
+export function locateKeyValue(buf: Buffer, at: KeyValueAt): void {
+  at.keyStart = at.keyEnd = at.valueStart = at.valueEnd = 0;
+  at.createRevision = at.modRevision = at.version = at.lease = 0;
   let i = 0;
   const varint = (): number => {
     let result = 0;
@@ -54,17 +84,21 @@ export function decodeKeyValue(buf: Buffer): KeyValue {
     const wire = tag & 7;
     if (wire === 0) {
       const v = varint();
-      if (field === 2) kv.createRevision = v;
-      else if (field === 3) kv.modRevision = v;
-      else if (field === 4) kv.version = v;
-      else if (field === 6) kv.lease = v;
+      if (field === 2) at.createRevision = v;
+      else if (field === 3) at.modRevision = v;
+      else if (field === 4) at.version = v;
+      else if (field === 6) at.lease = v;
     } else if (wire === 2) {
       const len = varint();
       if (i + len > buf.length) throw new ProtoError(`field ${field} runs past the end`);
-      const bytes = buf.subarray(i, i + len);
+      if (field === 1) {
+        at.keyStart = i;
+        at.keyEnd = i + len;
+      } else if (field === 5) {
+        at.valueStart = i;
+        at.valueEnd = i + len;
+      }
       i += len;
-      if (field === 1) kv.key = bytes;
-      else if (field === 5) kv.value = bytes;
     } else if (wire === 1) {
       i += 8;
     } else if (wire === 5) {
@@ -74,10 +108,7 @@ export function decodeKeyValue(buf: Buffer): KeyValue {
     }
   }
   if (i > buf.length) throw new ProtoError('fixed-size field runs past the end');
-  return kv;
 }
-
-const EMPTY = Buffer.alloc(0);
 
 class ProtoError extends Error {}
 
@@ -151,7 +182,9 @@ interface Category {
 /** Collects the report during statusOf's walk. */
 class Collector {
   private readonly categories: Category[] = [];
-  private readonly categoryIds = new Map<string, number>();
+  /** Resource → provider (and key name) → index in `categories`. */
+  private readonly categoryIds = new Map<string, Map<string, number>>();
+  private readonly at: KeyValueAt = { keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, createRevision: 0, modRevision: 0, version: 0, lease: 0 };
   /** Live key (latin1) → category index. */
   private readonly live = new Map<string, number>();
   revisions = 0;
@@ -193,13 +226,15 @@ class Collector {
 
   private revision(revKey: Buffer, value: Buffer): void {
     this.revisions++;
-    let kv: KeyValue;
+    // The key and value are located in place (no KeyValue object per revision: a GB holds
+    // hundreds of thousands of them).
+    const at = this.at;
     try {
-      kv = decodeKeyValue(value);
+      locateKeyValue(value, at);
     } catch (err) {
       throw new WardenError(`revision ${printable(revKey)} in the key bucket is not an mvccpb.KeyValue (${(err as Error).message}): the snapshot is corrupted`);
     }
-    const key = kv.key.toString('latin1');
+    const key = value.toString('latin1', at.keyStart, at.keyEnd);
     // 17 bytes: main '_' sub; 18 with a trailing 't' for a deletion.
     if (revKey.length === 18 && revKey[17] === 0x74) {
       this.tombstones++;
@@ -207,17 +242,21 @@ class Collector {
       return;
     }
     const resource = resourceOfKey(key) ?? OTHER_RESOURCE;
-    const info = describeValue(kv.value);
-    this.live.set(key, this.category({ resource, provider: info.provider, ...(info.keyName !== undefined ? { keyName: info.keyName } : {}) }));
+    this.live.set(key, this.category(resource, describeValue(value.subarray(at.valueStart, at.valueEnd))));
   }
 
-  private category(c: Category): number {
-    const id = `${c.resource}\0${c.provider}\0${c.keyName ?? ''}`;
-    let n = this.categoryIds.get(id);
+  private category(resource: string, info: ValueInfo): number {
+    let ids = this.categoryIds.get(resource);
+    if (!ids) {
+      ids = new Map();
+      this.categoryIds.set(resource, ids);
+    }
+    const id = info.keyName === undefined ? info.provider : `${info.provider}\0${info.keyName}`;
+    let n = ids.get(id);
     if (n === undefined) {
       n = this.categories.length;
-      this.categories.push(c);
-      this.categoryIds.set(id, n);
+      this.categories.push({ resource, provider: info.provider, ...(info.keyName !== undefined ? { keyName: info.keyName } : {}) });
+      ids.set(id, n);
     }
     return n;
   }

@@ -84,6 +84,10 @@ describe('provider lists (kube-apiserver read/write rules)', () => {
     assert.equal(v.subarray(19, 20).toString(), ':');
     assert.deepEqual(describeValue(v), { provider: 'aesgcm', keyName: '1' });
     assert.deepEqual(describeValue(PLAIN), { provider: 'identity' });
+    // Told apart from the prefix's bytes alone: short, empty and near-miss values are plaintext.
+    for (const v of ['', 'k8s', 'k8s:enc', 'k8s:enx:aesgcm:v1:1:x', 'K8S:ENC:aesgcm:v1:1:x']) assert.deepEqual(describeValue(Buffer.from(v)), { provider: 'identity' }, JSON.stringify(v));
+    assert.deepEqual(describeValue(Buffer.from('k8s:enc:')), { provider: 'unknown' });
+    assert.deepEqual(describeValue(Buffer.from('k8s:enc:kms:v2:plugin-a:\x0a')), { provider: 'kms', keyName: 'plugin-a' });
   });
 
   it('reads by the second key or a later provider as stale; the first as fresh', () => {

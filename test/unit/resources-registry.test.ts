@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
-  KNOWN_TYPES, base64ErrorOffset, crdProblem, invalidName, invalidNamespace, lookupType, nameProblem, objectProblem, resolveKind, typeFromCrd, type ResourceType,
+  KNOWN_TYPES, base64ErrorOffset, crdProblem, invalidName, invalidNamespace, lookupType, nameProblem, objectProblem, resolveKind, resourceOfKey, singlePrefix, typeFromCrd, type ResourceType,
 } from '../../src/resources/registry.ts';
 import { validationProblem } from '../../src/resources/store.ts';
 
@@ -125,5 +125,32 @@ describe('kinds', () => {
     assert.match(crdProblem({ ...crd, spec: { ...spec, versions: [] } }) as string, /spec\.versions needs at least one version/);
     assert.match(crdProblem({ ...crd, spec: { ...spec, names: { plural: 'Widgets', kind: 'Widget' } } }) as string, /spec\.names\.plural must be a lower-case DNS label/);
     assert.equal(typeFromCrd({ ...crd, spec: { ...spec, scope: 'Global' } }), undefined);
+  });
+});
+
+describe('the resource of an etcd key (snapshot inspect and encryption scan count by it)', () => {
+  it('names known types, core and custom resources, and nothing outside the roots', () => {
+    const cases: [string, string | undefined][] = [
+      ['/kubernetes.io/secrets/ns1/s', 'secrets'],
+      ['/kubernetes.io/configmaps/ns1/cm', 'configmaps'],
+      ['/openshift.io/routes/ns1/r', 'routes.route.openshift.io'],
+      ['/openshift.io/oauth/accesstokens/sha256~abc', 'oauthaccesstokens.oauth.openshift.io'],
+      ['/kubernetes.io/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com', 'customresourcedefinitions.apiextensions.k8s.io'],
+      ['/kubernetes.io/pods/ns1/p', 'pods'],
+      ['/kubernetes.io/namespaces/default', 'namespaces'],
+      ['/kubernetes.io/example.com/widgets/ns1/w', 'widgets.example.com'],
+      // A dotted first segment with nothing after it is not a group/resource pair.
+      ['/kubernetes.io/example.com/widgets', 'example.com'],
+      ['/kubernetes.io/ranges', 'ranges'],
+      ['/kubernetes.io/', undefined],
+      ['/kubernetes.io', undefined],
+      ['/other/pods/p', undefined],
+      ['greeting', undefined],
+    ];
+    for (const [key, resource] of cases) assert.equal(resourceOfKey(key), resource, key);
+    const registry = singlePrefix('/registry');
+    assert.equal(resourceOfKey('/registry/secrets/ns/s', registry), 'secrets');
+    assert.equal(resourceOfKey('/registry/routes/ns/r', registry), 'routes.route.openshift.io');
+    assert.equal(resourceOfKey('/kubernetes.io/secrets/ns/s', registry), undefined);
   });
 });
