@@ -10,8 +10,7 @@ import { requireTool } from '../cluster/binaries.ts';
 import { etcdArgs } from '../cluster/manifest.ts';
 import { EtcdClient, EtcdPermissionError } from '../etcd/client.ts';
 import type { Credentials } from '../etcd/connection.ts';
-import { snapshotHashKV } from '../snapshot/hashkv.ts';
-import { inspectSnapshot } from '../snapshot/inspect.ts';
+import { inspectAndHashKV } from '../snapshot/hashkv.ts';
 import { freePorts } from '../util/ports.ts';
 import { EndWait, waitFor } from '../util/wait.ts';
 import type { Log } from './members.ts';
@@ -64,10 +63,9 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
     // etcdctl restores in its own process while the file is read here.
     restoring = restoreDataDir({ snapshot, dataDir, name: 'dry-run', peerURL, token: 'warden-dry-run' });
     restoring.catch(() => undefined);
-    const fromFile = await snapshotHashKV(snapshot).catch((err: unknown) => {
+    const { hashKV: fromFile, report } = await inspectAndHashKV(snapshot).catch((err: unknown) => {
       throw err instanceof WardenError ? new WardenError(`the snapshot ${snapshot} cannot be restored: ${err.message}`) : err;
     });
-    const report = await inspectSnapshot(snapshot, { verifyHash: false });
     const tool = await restoring;
     log(`restored into scratch dir ${dataDir} with ${tool.kind}`);
     const args = etcdArgs({

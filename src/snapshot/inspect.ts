@@ -19,6 +19,7 @@
 import { describeValue, type ValueInfo } from '../encryption/transformers.ts';
 import { ENCRYPTED_RESOURCES, resourceOfKey } from '../resources/registry.ts';
 import { WardenError } from '../errors.ts';
+import { Column } from '../util/column.ts';
 import { printable, type BboltReader } from './bbolt.ts';
 import { readSnapshot, statusOf, type ReadOptions, type SnapshotStatus } from './status.ts';
 
@@ -180,13 +181,15 @@ interface Category {
 }
 
 /** Collects the report during statusOf's walk. */
-class Collector {
+export class InspectCollector {
   private readonly categories: Category[] = [];
   /** Resource → provider (and key name) → index in `categories`. */
   private readonly categoryIds = new Map<string, Map<string, number>>();
   private readonly at: KeyValueAt = { keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, createRevision: 0, modRevision: 0, version: 0, lease: 0 };
-  /** Live key (latin1) → category index. */
+  /** Live key (latin1) → index of its latest put among the key bucket's entries. */
   private readonly live = new Map<string, number>();
+  /** The category of each entry of the key bucket, by index (0 for a tombstone). */
+  private readonly categoryOf = new Column(new Uint32Array(1024));
   revisions = 0;
   tombstones = 0;
   leases = 0;
@@ -199,12 +202,21 @@ class Collector {
   readonly members: SnapshotMember[] = [];
   readonly removed: string[] = [];
 
-  visit = (bucket: string, key: Buffer, value: Buffer | undefined): void => {
+  /** Each live key and the index of its latest put among the key bucket's entries, as the walk goes. */
+  get liveKeys(): ReadonlyMap<string, number> {
+    return this.live;
+  }
+
+  /**
+   * One entry of the walk. `name`: for a revision of the `key` bucket, the etcd key it holds
+   * (latin1), when the caller has read it already.
+   */
+  visit = (bucket: string, key: Buffer, value: Buffer | undefined, name?: string): void => {
     this.bucketKeys.set(bucket, (this.bucketKeys.get(bucket) ?? 0) + 1);
     if (!value) return;
     switch (bucket) {
       case 'key':
-        this.revision(key, value);
+        this.revision(key, value, name);
         break;
       case 'meta':
         this.meta(key.toString('latin1'), value);
@@ -224,8 +236,8 @@ class Collector {
     }
   };
 
-  private revision(revKey: Buffer, value: Buffer): void {
-    this.revisions++;
+  private revision(revKey: Buffer, value: Buffer, name?: string): void {
+    const index = this.revisions++;
     // The key and value are located in place (no KeyValue object per revision: a GB holds
     // hundreds of thousands of them).
     const at = this.at;
@@ -234,15 +246,17 @@ class Collector {
     } catch (err) {
       throw new WardenError(`revision ${printable(revKey)} in the key bucket is not an mvccpb.KeyValue (${(err as Error).message}): the snapshot is corrupted`);
     }
-    const key = value.toString('latin1', at.keyStart, at.keyEnd);
+    const key = name ?? value.toString('latin1', at.keyStart, at.keyEnd);
     // 17 bytes: main '_' sub; 18 with a trailing 't' for a deletion.
     if (revKey.length === 18 && revKey[17] === 0x74) {
       this.tombstones++;
+      this.categoryOf.push(0);
       this.live.delete(key);
       return;
     }
     const resource = resourceOfKey(key) ?? OTHER_RESOURCE;
-    this.live.set(key, this.category(resource, describeValue(value.subarray(at.valueStart, at.valueEnd))));
+    this.categoryOf.push(this.category(resource, describeValue(value.subarray(at.valueStart, at.valueEnd))));
+    this.live.set(key, index);
   }
 
   private category(resource: string, info: ValueInfo): number {
@@ -272,7 +286,10 @@ class Collector {
 
   report(status: SnapshotStatus & { sha256?: string }): InspectReport {
     const counts = new Array<number>(this.categories.length).fill(0);
-    for (const c of this.live.values()) counts[c] = (counts[c] as number) + 1;
+    for (const i of this.live.values()) {
+      const c = this.categoryOf.at(i);
+      counts[c] = (counts[c] as number) + 1;
+    }
     const byResource = new Map<string, ResourceReport>();
     const total = new Map<string, StorageCount>();
     let plaintextShouldBeEncrypted = 0;
@@ -378,7 +395,7 @@ export function parseMember(key: Buffer, value: Buffer): SnapshotMember {
 
 /** Inspects an open database (pure over the reader), with bbolt's integrity check. */
 export function inspectReader(reader: BboltReader): InspectReport {
-  const c = new Collector();
+  const c = new InspectCollector();
   const status = statusOf(reader, reader.newTracker(), c.visit);
   return c.report(status);
 }

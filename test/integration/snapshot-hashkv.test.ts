@@ -13,8 +13,8 @@ import { EtcdClient, op } from '../../src/etcd/client.ts';
 import { dryRunRestore } from '../../src/restore/dry-run.ts';
 import { BboltReader, BufferSource } from '../../src/snapshot/bbolt.ts';
 import { writeBbolt, type WriterEntry } from '../../src/snapshot/bbolt-writer.ts';
-import { snapshotHashKV } from '../../src/snapshot/hashkv.ts';
-import { decodeKeyValue } from '../../src/snapshot/inspect.ts';
+import { inspectAndHashKV, snapshotHashKV } from '../../src/snapshot/hashkv.ts';
+import { decodeKeyValue, inspectSnapshot } from '../../src/snapshot/inspect.ts';
 import { mainRevision, snapshotStatus } from '../../src/snapshot/status.ts';
 import { liveEtcdPids, startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
 import { tempDir } from '../helpers/warden.ts';
@@ -70,6 +70,10 @@ async function agrees(file: string, m: Member, label: string): Promise<void> {
     { hash: live.hash, revision: live.header.revision, currentRevision: live.header.revision, compactRevision: live.compactRevision },
     `${label}: HashKV(0)`,
   );
+  // The dry run's single walk (inspect and HashKV sharing the live keys) gives the same.
+  const both = await inspectAndHashKV(file);
+  assert.deepEqual(both.hashKV, mine, `${label}: HashKV(0) in the walk shared with inspect`);
+  assert.deepEqual(both.report, await inspectSnapshot(file, { verifyHash: false }), `${label}: inspect in the shared walk`);
   for (let r = Math.max(1, live.compactRevision + 1); r <= live.header.revision; r++) {
     assert.equal((await snapshotHashKV(file, r)).hash, (await mc.hashKV(r)).hash, `${label}: HashKV(${r})`);
   }

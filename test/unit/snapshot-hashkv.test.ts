@@ -78,6 +78,18 @@ function built(entries: Entry[], revision: number, compact: number, resumed?: nu
   return b.digest();
 }
 
+/** The same with the live keys kept by the caller after each add, as `snapshot inspect`'s walk does in a dry run. */
+function builtShared(entries: Entry[], revision: number, compact: number, resumed?: number): number {
+  const live = new Map<string, number>();
+  const b = new HashKVBuilder(revision, compact, resumed, live);
+  entries.forEach((e, i) => {
+    b.add(e.key, e.value, e.name);
+    if (e.tombstone) live.delete(e.name);
+    else live.set(e.name, i);
+  });
+  return b.digest();
+}
+
 describe('HashKVBuilder', () => {
   test('equals the plain concatenation of what etcd keeps, over random histories and boundaries', () => {
     for (let seed = 1; seed <= 40; seed++) {
@@ -89,10 +101,13 @@ describe('HashKVBuilder', () => {
         for (const revision of [Math.max(compact + 1, 2), 45, 60].filter((r) => r > compact && r <= 60)) {
           assert.equal(built(file, revision, compact), reference(file, revision, compact), `seed ${seed}, compacted at ${compact}, at ${revision}`);
         }
+        const last = file.at(-1)?.main ?? 0;
+        if (last > compact) assert.equal(builtShared(file, last, compact), reference(file, last, compact), `seed ${seed}, compacted at ${compact}, live keys shared`);
       }
       for (const resumed of [10, 30, 50]) {
         // A compaction scheduled at `resumed`, not run yet: the file still holds everything.
         assert.equal(built(all, 60, resumed, resumed), reference(all, 60, resumed, resumed), `seed ${seed}, resuming ${resumed}`);
+        assert.equal(builtShared(all, 60, resumed, resumed), reference(all, 60, resumed, resumed), `seed ${seed}, resuming ${resumed}, live keys shared`);
       }
     }
   });
