@@ -34,7 +34,7 @@ export function parseSchedule(expr: string): Cron {
   try {
     return new (croner().Cron)(expr, { paused: true });
   } catch (err) {
-    throw new UsageError(`bad --backup-schedule "${expr}" (${(err as Error).message.replace(/^CronPattern: /, '')}): use cron syntax, e.g. "0 */6 * * *" (6 fields: seconds first)`);
+    throw new UsageError(`bad --backup-schedule "${expr}" (${(err as Error).message.replace(/^CronPattern: /, '')}): use cron syntax, e.g. "0 */6 * * *" (minute hour day month weekday; a sixth field in front is seconds)`);
   }
 }
 

@@ -102,7 +102,7 @@ describe('operator', () => {
       const viaCert = spawnSync('sh', ['-c', `${curl} -sS -w '\n%{http_code}'`], { cwd: ROOT, encoding: 'utf8' });
       assert.match(viaCert.stdout, /"type":"ClusterHealthy"[\s\S]*\n200$/, `${curl}: ${viaCert.stdout}${viaCert.stderr}`);
       // And the token line: a viewer token, sent as a bearer token with curl.
-      assert.match(run.out, /^ {2}token: +TOKEN=\$\(npx warden token create NAME --role viewer\|operator\|admin\)/m);
+      assert.match(run.out, /^ {2}token: +TOKEN=\$\(\.\/warden token create NAME --role viewer\|operator\|admin\)/m);
       const token = await cli(['--state-dir', state, 'token', 'create', 'curl-viewer', '--role', 'viewer']);
       assert.equal(token.code, 0, token.stderr);
       const viaToken = spawnSync('curl', ['-sS', '--cacert', path.join(state, 'tls', 'ca.crt'), '-H', `Authorization: Bearer ${token.stdout.trim()}`, '-w', '\n%{http_code}', `${url}/conditions`], { encoding: 'utf8' });

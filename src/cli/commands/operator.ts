@@ -212,7 +212,7 @@ export function registerOperator(program: Command, ctx: Ctx): void {
       'The API is served over HTTPS with a certificate the cluster CA (<state-dir>/tls/ca.crt) signs, and every',
       'route but /healthz needs credentials: a bearer token (`warden token create NAME --role viewer|operator|admin`)',
       'or a client certificate signed by the cluster CA (O=warden:viewer|warden:operator|warden:admin|system:masters;',
-      'the cluster\'s own tls/client.crt is an admin). See README, "Operator API security".',
+      'the cluster\'s own tls/client.crt is an admin). See docs/commands.md, "Operator API security".',
       '',
       'Examples:',
       '  warden operator --listen 127.0.0.1:0',

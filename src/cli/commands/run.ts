@@ -21,7 +21,7 @@ export function apiHint(tlsDir: string, url: string, flags: Pick<OperatorFlags, 
   const rel = path.relative(process.cwd(), tlsDir);
   const f = tlsFiles(rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : tlsDir);
   const bearer = '-H "Authorization: Bearer $TOKEN"';
-  const token = `  token:      TOKEN=$(npx warden token create NAME --role viewer|operator|admin)   # shown once; then curl ${bearer}`;
+  const token = `  token:      TOKEN=$(./warden token create NAME --role viewer|operator|admin)   # shown once; then curl ${bearer}`;
   if (flags.insecureHttp) return [`  api:        curl ${bearer} ${url}/conditions   (plain HTTP, loopback only)`, token];
   const cacert = flags.tlsCert ? '--cacert <the CA of --tls-cert>' : `--cacert ${f.ca}`;
   return [`  api:        curl ${cacert} --cert ${f.clientCert} --key ${f.clientKey} ${url}/conditions`, token];
@@ -85,11 +85,11 @@ export function registerRun(program: Command, ctx: Ctx): void {
       c.print(renderMembers(c, rows, 'table'));
       c.print([
         `etcd-warden is running: ${rows.length} healthy members, one agent each, state in ${layout.root}`,
-        `  logs:       ${layout.agentsDir}/<member>/logs/ (or: npx warden cluster logs ${rows[0]?.name ?? 'etcd-1'})`,
-        `  manifests:  ${layout.agentsDir}/<member>/manifests/ (or: npx warden cluster stop-member NAME)`,
+        `  logs:       ${layout.agentsDir}/<member>/logs/ (or: ./warden cluster logs ${rows[0]?.name ?? 'etcd-1'})`,
+        `  manifests:  ${layout.agentsDir}/<member>/manifests/ (or: ./warden cluster stop-member NAME)`,
         `  operator:   ${op.url}/healthz  ${op.url}/metrics`,
         ...apiHint(layout.tlsDir, op.url ?? '', opts),
-        `  try:        npx warden endpoint status --cluster -w table`,
+        `  try:        ./warden endpoint status --cluster -w table`,
         `  etcdctl:    ${connectionHint(c, rows)[0]}`,
         'Press Ctrl-C to stop the operator and every member.',
       ].join('\n'));
