@@ -84,7 +84,8 @@ async function manualRestore(snapshot: string): Promise<number> {
 function removeMovedAside(dir: string): void {
   for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (e.isDirectory() && e.name === 'moved-aside') {
-      const aside = path.join(e.parentPath, e.name);
+      // parentPath from Node 20.12; `path` before it.
+      const aside = path.join((e as { parentPath?: string }).parentPath ?? (e as unknown as { path: string }).path, e.name);
       for (const f of fs.readdirSync(aside)) fs.rmSync(path.join(aside, f), { recursive: true, force: true });
     }
   }

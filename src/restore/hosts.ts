@@ -155,9 +155,11 @@ export async function addLearner(client: EtcdApi, peerURL: string, name: string,
       return a.members.some((x) => x.ID === a.member.ID) ? a : undefined;
     } catch (err) {
       if (/unhealthy cluster|member not found/i.test((err as Error).message)) return undefined;
-      if (err instanceof EtcdTimeoutError || (unanswered && /already exists/i.test((err as Error).message))) {
+      // Tried again (the last error is named if the bound runs out). Both of etcd's answers to an
+      // add made already: "Peer URLs already exists", "member ID already exist" (the same second).
+      if (err instanceof EtcdTimeoutError || (unanswered && /already exist/i.test((err as Error).message))) {
         unanswered = true;
-        return undefined;
+        throw err;
       }
       throw new EndWait(err);
     }
@@ -227,7 +229,7 @@ function retryUnanswered<T>(call: () => Promise<T>, timeoutMs: number, what: str
     try {
       return await call();
     } catch (err) {
-      if (err instanceof EtcdTimeoutError) return undefined;
+      if (err instanceof EtcdTimeoutError) throw err; // asked again; named if the bound runs out
       throw new EndWait(err);
     }
   }, { timeoutMs, intervalMs: 100, what });
@@ -251,7 +253,7 @@ async function promoteWhenInSync(client: EtcdClient, h: MemberHost, id: bigint, 
       return true;
     } catch (err) {
       // No answer in time: applied or not, the next try tells ("can only promote a learner").
-      if (err instanceof EtcdTimeoutError) return undefined;
+      if (err instanceof EtcdTimeoutError) throw err;
       if (!/in sync|not ready|learner/i.test((err as Error).message)) throw new EndWait(err);
       // "can only promote a learner member": promoted already (an answer lost on the way).
       const m = (await client.memberList()).members.find((x) => x.ID === id);

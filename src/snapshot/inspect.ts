@@ -265,7 +265,8 @@ export class InspectCollector {
       ids = new Map();
       this.categoryIds.set(resource, ids);
     }
-    const id = info.keyName === undefined ? info.provider : `${info.provider}\0${info.keyName}`;
+    // No key name and an empty one are one category, as they always were.
+    const id = info.keyName ? `${info.provider}\0${info.keyName}` : info.provider;
     let n = ids.get(id);
     if (n === undefined) {
       n = this.categories.length;

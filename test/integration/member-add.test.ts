@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { EtcdClient } from '../../src/etcd/client.ts';
+import { EtcdTimeoutError } from '../../src/etcd/errors.ts';
 import type { EtcdApi } from '../../src/etcd/api.ts';
 import { addLearner } from '../../src/restore/hosts.ts';
 import { delay, waitFor } from '../../src/util/wait.ts';
@@ -103,5 +104,52 @@ describe('member add after a removal', () => {
     assert.equal(learners[0]?.ID, added.member.ID);
     assert.ok(learners[0]?.isLearner);
     assert.ok(added.members.some((m) => m.ID === added.member.ID), 'the members the learner is started with include it');
+  });
+
+  it('an add applied by etcd whose answer was lost: the member it made is found and started, not added twice', async (t) => {
+    const etcd = await startSingleEtcd();
+    const client = new EtcdClient({ endpoints: [etcd.endpoint] });
+    t.after(async () => {
+      client.close();
+      await etcd.stop();
+    });
+    const [port] = await freePorts(1);
+    const peerURL = `http://127.0.0.1:${port}`;
+    // The first add reaches etcd and is applied; its answer is lost on the way back.
+    let adds = 0;
+    let made: bigint | undefined;
+    const lossy = {
+      memberAdd: async (...a: Parameters<typeof client.memberAdd>) => {
+        adds++;
+        const r = await client.memberAdd(...a);
+        if (adds > 1) return r;
+        made = r.member.ID;
+        throw new EtcdTimeoutError(`${etcd.endpoint}: no answer within 1000 ms (deadline exceeded): raise --command-timeout or check the member's health`, etcd.endpoint);
+      },
+      memberList: () => client.memberList(),
+    } as unknown as EtcdApi;
+    const added = await addLearner(lossy, peerURL, 'etcd-2', 10_000);
+    assert.equal(added.member.ID, made, 'the member the lost add made');
+    assert.equal(adds, 1, 'no second add');
+    const withURL = (await client.memberList()).members.filter((m) => m.peerURLs.includes(peerURL));
+    assert.deepEqual(withURL.map((m) => m.ID), [made]);
+    assert.ok(added.members.some((m) => m.ID === made));
+  });
+
+  it('an add that never gets an answer gives up at its bound, naming why', async (t) => {
+    const etcd = await startSingleEtcd();
+    const client = new EtcdClient({ endpoints: [etcd.endpoint], commandTimeoutMs: 500 });
+    t.after(async () => {
+      etcd.resume();
+      client.close();
+      await etcd.stop();
+    });
+    await client.memberList();
+    const [port] = await freePorts(1);
+    etcd.pause();
+    await assert.rejects(
+      addLearner(client, `http://127.0.0.1:${port}`, 'etcd-2', 2000),
+      /^WaitTimeoutError: timed out after 2000 ms waiting for the cluster to accept etcd-2 as a new member: 127\.0\.0\.1:\d+: no answer within 500 ms \(deadline exceeded\): raise --command-timeout or check the member's health$/,
+    );
   });
 });
