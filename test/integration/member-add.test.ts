@@ -3,17 +3,29 @@
 // removed one was added in it computes the removed ID, drops the change and answers "member not
 // found" (a resumed restore failed on it). warden's add gets a new member that exists.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, type TestContext } from 'node:test';
 import { EtcdClient } from '../../src/etcd/client.ts';
 import { EtcdTimeoutError } from '../../src/etcd/errors.ts';
 import type { EtcdApi } from '../../src/etcd/api.ts';
 import { addLearner } from '../../src/restore/hosts.ts';
 import { delay, waitFor } from '../../src/util/wait.ts';
-import { freePorts, liveEtcdPids, startSingleEtcd } from '../helpers/single-etcd.ts';
+import { freePorts, liveEtcdPids, startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
 
 after(() => {
   assert.deepEqual(liveEtcdPids(), [], 'every etcd started here was stopped');
 });
+
+/** One real etcd and a client with `commandTimeoutMs`, both gone (the member resumed first) after the test. */
+async function etcdWithClient(t: TestContext, commandTimeoutMs: number): Promise<{ etcd: SingleEtcd; client: EtcdClient }> {
+  const etcd = await startSingleEtcd();
+  const client = new EtcdClient({ endpoints: [etcd.endpoint], commandTimeoutMs });
+  t.after(async () => {
+    etcd.resume();
+    client.close();
+    await etcd.stop();
+  });
+  return { etcd, client };
+}
 
 describe('member add after a removal', () => {
   it('a learner added again within the second of the removed one is a new member, not the removed ID', async (t) => {
@@ -67,13 +79,7 @@ describe('member add after a removal', () => {
     // sent a raft snapshot of 4 GB and the disk was busy writing it back. A member that answers
     // nothing (frozen) for longer than the command timeout stands in for it: the add may still
     // be applied once it resumes, or not at all; either way warden must end with one learner.
-    const etcd = await startSingleEtcd();
-    const client = new EtcdClient({ endpoints: [etcd.endpoint], commandTimeoutMs: 1000 });
-    t.after(async () => {
-      etcd.resume();
-      client.close();
-      await etcd.stop();
-    });
+    const { etcd, client } = await etcdWithClient(t, 1000);
     const [port] = await freePorts(1);
     const peerURL = `http://127.0.0.1:${port}`;
     const failures: string[] = [];
@@ -137,13 +143,7 @@ describe('member add after a removal', () => {
   });
 
   it('an add that never gets an answer gives up at its bound, naming why', async (t) => {
-    const etcd = await startSingleEtcd();
-    const client = new EtcdClient({ endpoints: [etcd.endpoint], commandTimeoutMs: 500 });
-    t.after(async () => {
-      etcd.resume();
-      client.close();
-      await etcd.stop();
-    });
+    const { etcd, client } = await etcdWithClient(t, 500);
     await client.memberList();
     const [port] = await freePorts(1);
     etcd.pause();
