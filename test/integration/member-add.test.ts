@@ -15,10 +15,10 @@ after(() => {
   assert.deepEqual(liveEtcdPids(), [], 'every etcd started here was stopped');
 });
 
-/** One real etcd and a client with `commandTimeoutMs`, both gone (the member resumed first) after the test. */
-async function etcdWithClient(t: TestContext, commandTimeoutMs: number): Promise<{ etcd: SingleEtcd; client: EtcdClient }> {
+/** One real etcd and a client (with `commandTimeoutMs` if given), both gone (the member resumed first) after the test. */
+async function etcdWithClient(t: TestContext, commandTimeoutMs?: number): Promise<{ etcd: SingleEtcd; client: EtcdClient }> {
   const etcd = await startSingleEtcd();
-  const client = new EtcdClient({ endpoints: [etcd.endpoint], commandTimeoutMs });
+  const client = new EtcdClient({ endpoints: [etcd.endpoint], ...(commandTimeoutMs ? { commandTimeoutMs } : {}) });
   t.after(async () => {
     etcd.resume();
     client.close();
@@ -29,12 +29,7 @@ async function etcdWithClient(t: TestContext, commandTimeoutMs: number): Promise
 
 describe('member add after a removal', () => {
   it('a learner added again within the second of the removed one is a new member, not the removed ID', async (t) => {
-    const etcd = await startSingleEtcd();
-    const client = new EtcdClient({ endpoints: [etcd.endpoint] });
-    t.after(async () => {
-      client.close();
-      await etcd.stop();
-    });
+    const { client } = await etcdWithClient(t);
     const [port] = await freePorts(1);
     const peerURL = `http://127.0.0.1:${port}`;
     // Early in a second, so that the add, the removal, etcd's own add and warden's share it. On
@@ -113,12 +108,7 @@ describe('member add after a removal', () => {
   });
 
   it('an add applied by etcd whose answer was lost: the member it made is found and started, not added twice', async (t) => {
-    const etcd = await startSingleEtcd();
-    const client = new EtcdClient({ endpoints: [etcd.endpoint] });
-    t.after(async () => {
-      client.close();
-      await etcd.stop();
-    });
+    const { etcd, client } = await etcdWithClient(t);
     const [port] = await freePorts(1);
     const peerURL = `http://127.0.0.1:${port}`;
     // The first add reaches etcd and is applied; its answer is lost on the way back.
