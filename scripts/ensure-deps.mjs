@@ -71,9 +71,11 @@ if (missing.length) {
     spawnSync('systemctl', ['disable', '--now', 'etcd'], { stdio: 'ignore' });
     log('stopped and disabled the etcd system service the package started (warden runs its own members)');
   }
+  // etcdctl 3.4 has no --version flag (it exits 1): its version is a subcommand.
+  const VERSION_ARGS = { etcdctl: ['version'] };
   for (const tool of missing) {
     try {
-      execFileSync(tool, ['--version'], { stdio: 'ignore' });
+      execFileSync(tool, VERSION_ARGS[tool] ?? ['--version'], { stdio: 'ignore' });
     } catch {
       log(`${tool} was installed but does not run: check the ${PACKAGES[tool]} package`);
       process.exit(1);

@@ -20,6 +20,15 @@ function files(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
 }
 
+/** A file's size, 0 when it is gone (a run may remove it as we look). */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Runs a program; stdout as bytes (decrypted snapshots are binary). */
 function run(cmd: string, args: string[], opts: { input?: Buffer } = {}): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve) => {
@@ -282,7 +291,13 @@ describe('encrypted backups (age)', () => {
     const scratch = () => files(c.stateDir).filter((f) => f.startsWith('warden-decrypted-'));
     const restore = new Background(['--state-dir', c.stateDir, 'restore', dir, '--identity', k.file], env);
     t.after(() => restore.kill('SIGKILL'));
-    const left = await waitUntil('the decrypted snapshot', () => scratch()[0], 60_000);
+    // The folder alone is not enough: killed between making it and recording its owner, the next
+    // run leaves it for a grace period (an owner may still be writing). Wait for the snapshot in it.
+    const left = await waitUntil(
+      'the decrypted snapshot',
+      () => scratch().find((d) => files(path.join(c.stateDir, d)).some((f) => f !== '.warden-owner' && sizeOf(path.join(c.stateDir, d, f)) > 0)),
+      60_000,
+    );
     restore.kill('SIGKILL');
     await restore.exited();
     assert.equal(fs.statSync(path.join(c.stateDir, left)).mode & 0o777, 0o700);

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { freePort, isPortFree } from '../../src/util/ports.ts';
-import { assertOneErrorLine, Background, cli, etcdctl, processesMentioning, startCluster, tempDir, TestCluster, waitUntil } from '../helpers/warden.ts';
+import { assertOneErrorLine, Background, cli, etcdctl, freePortRun, processesMentioning, startCluster, tempDir, TestCluster, waitUntil } from '../helpers/warden.ts';
 
 describe('local cluster', () => {
   it('up starts 3 healthy members; down leaves no process behind', async (t) => {
@@ -79,12 +78,7 @@ describe('local cluster', () => {
 
   it('cluster up starts a member that died again, with its data; --base-port places the member and then its agent', async (t) => {
     // Three free ports in a row: the member's client and peer ports, then its agent's.
-    let base = 0;
-    for (let i = 0; i < 50 && !base; i++) {
-      const p = await freePort();
-      if (p < 65000 && (await isPortFree(p + 1)) && (await isPortFree(p + 2))) base = p;
-    }
-    assert.ok(base, 'three free ports in a row');
+    const base = await freePortRun(3);
     const c = await startCluster(t, ['--members', '1', '--base-port', String(base)]);
     assert.equal((await c.run(['put', 'kept', 'yes'])).code, 0);
     const [m] = await c.status();
