@@ -13,6 +13,7 @@ export type { ConnectionOptions } from './connection.ts';
 export { parseEndpoint } from './connection.ts';
 export { MemberClient, type MemberClientOptions } from './member-client.ts';
 export {
+  EtcdCompactedError,
   EtcdError,
   EtcdLeaseLostError,
   EtcdNoSpaceError,

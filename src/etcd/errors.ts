@@ -232,6 +232,19 @@ export class EtcdSnapshotIntegrityError extends EtcdError {
   override readonly name: string = 'EtcdSnapshotIntegrityError';
 }
 
+/** A watch asked to start at a revision etcd has compacted away (`required revision has been compacted`). */
+export class EtcdCompactedError extends EtcdError {
+  override readonly name: string = 'EtcdCompactedError';
+  constructor(
+    message: string,
+    endpoint: string,
+    /** The oldest revision etcd still keeps. */
+    readonly compactRevision: number,
+  ) {
+    super(message, endpoint);
+  }
+}
+
 /** A lease kept alive by warden is gone (expired, revoked, or not renewed in time). */
 export class EtcdLeaseLostError extends EtcdError {
   override readonly name: string = 'EtcdLeaseLostError';

@@ -3,7 +3,7 @@
 // callers that must not miss events re-watch from their last seen revision + 1.
 
 import type { ClientDuplexStream } from '@grpc/grpc-js';
-import { EtcdError } from './errors.ts';
+import { EtcdCompactedError, EtcdError } from './errors.ts';
 import { decodeHeader, decodeKeyValue, keyRange, type Bytes, type RawHeader, type RawKeyValue, type WatchEvent } from './types.ts';
 
 export interface WatchOptions {
@@ -105,10 +105,12 @@ export function startWatch(
           void attach({ code: 16, details: res.cancel_reason });
           return;
         }
+        if (Number(res.compact_revision) > 0) {
+          end(new EtcdCompactedError(`${opened.endpoint}: watch cancelled: revision ${opts.startRevision ?? 0} is compacted (oldest kept: ${res.compact_revision}): watch from a later revision`, opened.endpoint, Number(res.compact_revision)));
+          return;
+        }
         const denied = /permission denied/.test(res.cancel_reason);
-        const why = Number(res.compact_revision) > 0
-          ? `revision ${opts.startRevision ?? 0} is compacted (oldest kept: ${res.compact_revision}): watch from a later revision`
-          : `${res.cancel_reason || 'cancelled by etcd'}: watch again`;
+        const why = `${res.cancel_reason || 'cancelled by etcd'}: watch again`;
         end(denied || tokenRefusal(res.cancel_reason)
           ? opened.mapError({ code: 7, details: res.cancel_reason }, range)
           : new EtcdError(`${opened.endpoint}: watch cancelled: ${why}`, opened.endpoint));

@@ -214,6 +214,22 @@ function hashKVBuilder(reader: BboltReader, revision: number, shared?: ReadonlyM
   return { builder: new HashKVBuilder(revision === 0 ? current : revision, compact, resumed, shared), current, compact };
 }
 
+/**
+ * The revision a member restored from the snapshot at `path` is at, and its compact revision:
+ * above the key bucket's last revision when a compaction removed the last tombstones, and 1 for
+ * an empty store (what `snapshot status` calls revision 0). Reads only the meta bucket and the
+ * key bucket's last page.
+ */
+export async function restoredRevisionOf(path: string): Promise<{ current: number; compact: number }> {
+  const { result } = await readSnapshot(path, { verifyHash: false }, (reader) => {
+    const keys = reader.bucket('key');
+    const last = keys ? reader.lastKey(keys) : undefined;
+    const { current, compact } = restoredRevisions(last ? mainRevision(last) : 0, compactionMeta(reader));
+    return { current, compact };
+  });
+  return result;
+}
+
 /** Pure over a reader: HashKV(`revision`) (0 or absent: the current revision) of a member restored from it. */
 export function hashKVOf(reader: BboltReader, revision = 0): SnapshotHashKV {
   const { builder, current, compact } = hashKVBuilder(reader, revision);

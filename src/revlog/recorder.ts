@@ -1,0 +1,255 @@
+// The revision log's recorder: one watch of the whole key space from the newest full snapshot's
+// revision + 1, every revision written as one line of the open segment, made durable (fsynced)
+// every `flushMs`, sealed (gzip + sha256) every `segmentBytes` or `segmentMs`. Beside it: a time
+// mark each second the cluster is quiet, the source's HashKV every `hashMs` and at each seal,
+// the TTL of each lease a key is attached to.
+//
+// Restarted (a kill -9, a new leader), it resumes from its last durable revision + 1: etcd
+// replays what it missed, so the log has no gap and no duplicate. If etcd compacted those
+// revisions meanwhile, the recorder takes a new full snapshot at once, starts the log again
+// after it, records the gap in the new segment's header and reports it (onGap).
+import fs from 'node:fs';
+import { WardenError } from '../errors.ts';
+import { EtcdCompactedError, type EtcdClient } from '../etcd/client.ts';
+import type { WatchEvent } from '../etcd/types.ts';
+import { delay } from '../util/wait.ts';
+import { encodeRecord, groupByRevision, type LogRecord, type RevisionRecord, type SnapshotAnchor } from './format.ts';
+import { listSegments, newOpenSegment, recoverLog, sealSegment } from './store.ts';
+
+export interface RecorderOptions {
+  client: EtcdClient;
+  /** The log's directory (DIR/revlog). */
+  dir: string;
+  /** Takes a full snapshot (a backup set) now: where the log starts when it has nothing to continue. */
+  takeSnapshot: () => Promise<{ backup: string; revision: number }>;
+  segmentBytes?: number;
+  segmentMs?: number;
+  flushMs?: number;
+  markMs?: number;
+  hashMs?: number;
+  log: (line: string) => void;
+  /** The log fell behind a compaction: revisions [from, to] are lost; a new snapshot covers `to`. */
+  onGap?: (gap: { from: number; to: number; anchor: SnapshotAnchor }) => void | Promise<void>;
+  /** Called after each flush with the last durable revision. */
+  onDurable?: (revision: number) => void;
+}
+
+export const DEFAULTS = { segmentBytes: 16 * 1024 * 1024, segmentMs: 10 * 60_000, flushMs: 100, markMs: 1000, hashMs: 60_000 };
+
+export class RevisionRecorder {
+  /** The last revision fsynced to the log (0: none yet). */
+  durable = 0;
+  /** The last revision handed to the log (written or waiting for the next flush). */
+  private last = 0;
+  private lastTime = 0;
+  private fd: number | undefined;
+  private file: string | undefined;
+  private openedAt = 0;
+  private bytes = 0;
+  private pending: string[] = [];
+  private pendingLast = 0;
+  private readonly leases = new Set<bigint>();
+  private readonly o: Required<Omit<RecorderOptions, 'onGap' | 'onDurable'>> & Pick<RecorderOptions, 'onGap' | 'onDurable'>;
+
+  constructor(opts: RecorderOptions) {
+    this.o = { ...DEFAULTS, ...opts };
+  }
+
+  /** Records until `signal` aborts; returns after the last flush. Throws only what it cannot get past. */
+  async run(signal: AbortSignal): Promise<void> {
+    await this.open();
+    const flusher = setInterval(() => this.flushQuietly(), this.o.flushMs);
+    let nextMark = Date.now() + this.o.markMs;
+    let nextHash = Date.now() + this.o.hashMs;
+    try {
+      while (!signal.aborted) {
+        const batches: { events: WatchEvent[]; time: number }[] = [];
+        let wake: (() => void) | undefined;
+        let failed: Error | undefined;
+        const watcher = this.o.client.watch('', { prefix: true, startRevision: this.last + 1, onError: (err) => { failed = err; wake?.(); } }, (events) => {
+          batches.push({ events, time: Date.now() });
+          wake?.();
+        });
+        const stop = (): void => watcher.cancel();
+        signal.addEventListener('abort', stop, { once: true });
+        try {
+          while (!signal.aborted && !failed) {
+            const b = batches.shift();
+            if (b) await this.append(groupByRevision(b.events, b.time));
+            if (this.last >= (this.openFirst ?? Infinity) && Date.now() - this.openedAt >= this.o.segmentMs) await this.seal();
+            if (b) continue;
+            const now = Date.now();
+            if (now >= nextHash) {
+              nextHash = now + this.o.hashMs;
+              await this.recordHash();
+            }
+            if (now >= nextMark) {
+              nextMark = now + this.o.markMs;
+              await this.mark(now);
+            }
+            await new Promise<void>((resolve) => {
+              // Events that came during the awaits above: no wait.
+              if (batches.length > 0 || failed) return resolve();
+              const timer = setTimeout(resolve, Math.max(10, Math.min(nextMark, nextHash) - Date.now()));
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            wake = undefined;
+          }
+        } finally {
+          signal.removeEventListener('abort', stop);
+          watcher.cancel();
+        }
+        if (signal.aborted) break;
+        const err = failed as Error | undefined;
+        if (err instanceof EtcdCompactedError) await this.restartAfterGap(err.compactRevision);
+        else {
+          this.o.log(`revision log: the watch ended (${err?.message ?? 'no reason'}): watching again from revision ${this.last + 1}`);
+          await delay(500, signal).catch(() => undefined);
+        }
+      }
+    } finally {
+      clearInterval(flusher);
+      this.flushQuietly();
+      if (this.fd !== undefined) fs.closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+
+  private openFirst: number | undefined;
+
+  /** Finishes what a killed recorder left, then continues the log, or starts it after a new snapshot. */
+  private async open(): Promise<void> {
+    const { open, lines } = recoverLog(this.o.dir);
+    for (const l of lines) this.o.log(`revision log: ${l}`);
+    const segments = listSegments(this.o.dir);
+    const last = segments[segments.length - 1];
+    if (open) {
+      this.attach(open.path, open.first);
+      this.last = this.durable = open.last;
+      this.o.log(`revision log: continuing ${open.path} after revision ${open.last}`);
+    } else if (last) {
+      this.last = this.durable = last.last;
+      this.attach(newOpenSegment(this.o.dir, { v: 1, first: last.last + 1 }), last.last + 1);
+      this.o.log(`revision log: continuing after revision ${last.last} (${last.name})`);
+    } else {
+      const anchor = await this.o.takeSnapshot();
+      this.startAfter(anchor);
+      this.o.log(`revision log: starting after backup ${anchor.backup} at revision ${anchor.revision}`);
+      await this.recordHash();
+    }
+  }
+
+  private attach(file: string, first: number): void {
+    this.file = file;
+    this.fd = fs.openSync(file, 'a', 0o600);
+    this.bytes = fs.fstatSync(this.fd).size;
+    this.openedAt = Date.now();
+    this.openFirst = first;
+  }
+
+  private startAfter(anchor: SnapshotAnchor): void {
+    this.last = this.durable = anchor.revision;
+    this.attach(newOpenSegment(this.o.dir, { v: 1, first: anchor.revision + 1, after: anchor }), anchor.revision + 1);
+  }
+
+  /** The watch fell behind a compaction: a new snapshot now, the log again after it, the gap said. */
+  private async restartAfterGap(compactRevision: number): Promise<void> {
+    const from = this.last + 1;
+    this.o.log(`revision log: etcd compacted revisions up to ${compactRevision} before the log recorded ${from}: taking a full snapshot to start again`);
+    await this.seal();
+    const snap = await this.o.takeSnapshot();
+    const anchor: SnapshotAnchor = { ...snap, gap: { from, to: snap.revision } };
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    if (this.file && fs.existsSync(this.file)) fs.rmSync(this.file); // an open segment without revisions
+    this.fd = undefined;
+    this.startAfter(anchor);
+    await this.o.onGap?.({ from, to: snap.revision, anchor });
+    await this.recordHash();
+  }
+
+  private write(r: LogRecord): void {
+    const line = encodeRecord(r);
+    this.pending.push(line);
+    this.bytes += Buffer.byteLength(line);
+  }
+
+  private async append(revisions: RevisionRecord[]): Promise<void> {
+    for (const rec of revisions) {
+      if (rec.revision <= this.last) continue; // a watch restarted from an older revision
+      if (rec.revision !== this.last + 1) {
+        throw new WardenError(`revision log: the watch skipped from revision ${this.last} to ${rec.revision}: the log would have a gap; restart the operator`);
+      }
+      // Each lease a key is attached to, before the revision that attaches it: its TTL.
+      for (const e of rec.events) {
+        if (e.type !== 'put' || e.lease === 0n || this.leases.has(e.lease)) continue;
+        this.leases.add(e.lease);
+        const ttl = await this.o.client.leaseTimeToLive(e.lease).then((r) => (r.ttl < 0 ? -1 : r.grantedTtl), () => -1);
+        this.write({ kind: 'lease', id: e.lease, ttl });
+      }
+      this.write({ kind: 'revision', record: rec });
+      this.last = rec.revision;
+      this.lastTime = rec.time;
+      this.pendingLast = rec.revision;
+      if (this.bytes >= this.o.segmentBytes) await this.seal();
+    }
+  }
+
+  /** Writes and fsyncs what is pending; then it counts. */
+  flush(): void {
+    if (this.fd === undefined || this.pending.length === 0) return;
+    const buf = Buffer.from(this.pending.join(''));
+    this.pending = [];
+    let off = 0;
+    while (off < buf.length) off += fs.writeSync(this.fd, buf, off);
+    fs.fdatasyncSync(this.fd);
+    if (this.pendingLast > this.durable) {
+      this.durable = this.pendingLast;
+      this.o.onDurable?.(this.durable);
+    }
+  }
+
+  private flushQuietly(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      this.o.log(`revision log: could not write ${this.file ?? 'the open segment'} (${(err as Error).message}): retrying`);
+    }
+  }
+
+  /** A time mark: at `at` the cluster was at the last revision recorded, when a read proves it. */
+  private async mark(at: number): Promise<void> {
+    if (this.last === 0 || this.lastTime > at) return;
+    const revision = await this.o.client.get('\0', { countOnly: true }).then((r) => r.header.revision, () => undefined);
+    if (revision === this.last) this.write({ kind: 'mark', revision, time: at });
+  }
+
+  /** The source's HashKV at the last revision recorded, from the first member that answers. */
+  private async recordHash(): Promise<void> {
+    const revision = this.last;
+    if (revision <= 0) return;
+    for (const m of this.o.client.members()) {
+      try {
+        const h = await m.hashKV(revision);
+        this.write({ kind: 'hash', revision, hash: h.hash, compactRevision: h.compactRevision });
+        return;
+      } catch {
+        /* the next member */
+      }
+    }
+  }
+
+  /** Seals the open segment (when it holds a revision) and opens the next. */
+  async seal(): Promise<void> {
+    if (this.fd === undefined || !this.file || this.openFirst === undefined || this.last < this.openFirst) return;
+    await this.recordHash();
+    this.flush();
+    fs.closeSync(this.fd);
+    this.fd = undefined;
+    const sealed = sealSegment(this.file);
+    if (sealed) this.o.log(`revision log: sealed ${sealed.name}`);
+    this.attach(newOpenSegment(this.o.dir, { v: 1, first: this.last + 1 }), this.last + 1);
+  }
+}

@@ -1,0 +1,233 @@
+// The revision log on disk (DIR/revlog/): listing, reading and checking segments, sealing the
+// open one, and finishing what a killed recorder left (a torn last line, a seal half done).
+// Reading checks what writing promised: a sealed segment's sha256, one line per revision,
+// revisions in a row within a segment and from one segment to the next unless a header says
+// where the log starts again.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { WardenError } from '../errors.ts';
+import { fsyncDir, writeFileAtomic } from '../util/fsutil.ts';
+import {
+  decodeHeader, decodeRecord, openSegmentName, parseNameTime, parseOpenName, parseSealedName, sealedSegmentName,
+  type LogRecord, type SegmentHeader,
+} from './format.ts';
+
+export const REVLOG_DIR = 'revlog';
+
+export function revlogDir(backupDir: string): string {
+  return path.join(backupDir, REVLOG_DIR);
+}
+
+export interface SegmentInfo {
+  name: string;
+  path: string;
+  sealed: boolean;
+  /** First and last revision it holds (an open segment without revisions yet: last = first - 1). */
+  first: number;
+  last: number;
+  firstTime?: number;
+  lastTime?: number;
+}
+
+export interface ReadSegment {
+  header: SegmentHeader;
+  records: LogRecord[];
+  /** Bytes of whole lines (an open segment's torn last line is not counted). */
+  validBytes: number;
+  torn: boolean;
+}
+
+const sha256Of = (b: Buffer): string => crypto.createHash('sha256').update(b).digest('hex');
+
+/** Parses a segment's text: a header, then records; in an open segment a torn last line is dropped. */
+export function parseSegment(text: Buffer, name: string, open: boolean): ReadSegment {
+  const lines: string[] = [];
+  let pos = 0;
+  let torn = false;
+  while (pos < text.length) {
+    const nl = text.indexOf(0x0a, pos);
+    if (nl < 0) {
+      torn = true;
+      break;
+    }
+    lines.push(text.toString('utf8', pos, nl));
+    pos = nl + 1;
+  }
+  const bad = (i: number, err: unknown): WardenError =>
+    new WardenError(`revision log segment ${name} is damaged at line ${i + 1} (${(err as Error).message}): restore to a revision before it, or from a full snapshot`);
+  if (lines.length === 0) {
+    if (open) return { header: { v: 1, first: parseOpenName(name) ?? 0 }, records: [], validBytes: 0, torn };
+    throw bad(0, new Error('empty'));
+  }
+  let header: SegmentHeader;
+  try {
+    header = decodeHeader(lines[0] as string);
+  } catch (err) {
+    throw bad(0, err);
+  }
+  const records: LogRecord[] = [];
+  let expect = header.first;
+  let validBytes = Buffer.byteLength(lines[0] as string) + 1;
+  for (let i = 1; i < lines.length; i++) {
+    let r: LogRecord;
+    try {
+      r = decodeRecord(lines[i] as string);
+    } catch (err) {
+      // A killed recorder can leave a torn line only at the very end of the open segment.
+      if (open && i === lines.length - 1) {
+        torn = true;
+        break;
+      }
+      throw bad(i, err);
+    }
+    if (r.kind === 'revision') {
+      if (r.record.revision !== expect) throw bad(i, new Error(`revision ${r.record.revision} where ${expect} comes next`));
+      expect++;
+    }
+    records.push(r);
+    validBytes += Buffer.byteLength(lines[i] as string) + 1;
+  }
+  return { header, records, validBytes, torn };
+}
+
+/** Reads a segment, checking a sealed one against its sha256 file first. */
+export function readSegment(info: Pick<SegmentInfo, 'name' | 'path' | 'sealed'>): ReadSegment {
+  if (!info.sealed) return parseSegment(fs.readFileSync(info.path), info.name, true);
+  let gz: Buffer;
+  let sum: string;
+  try {
+    gz = fs.readFileSync(info.path);
+    sum = fs.readFileSync(`${info.path}.sha256`, 'utf8').split(/\s+/)[0] ?? '';
+  } catch (err) {
+    throw new WardenError(`revision log segment ${info.name} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): restore to a revision before it, or from a full snapshot`);
+  }
+  if (sha256Of(gz) !== sum) {
+    throw new WardenError(`revision log segment ${info.name} does not match its sha256 (${info.name}.sha256): it was changed or damaged; restore to a revision before it, or from a full snapshot`);
+  }
+  let text: Buffer;
+  try {
+    text = zlib.gunzipSync(gz);
+  } catch (err) {
+    throw new WardenError(`revision log segment ${info.name} does not decompress (${(err as Error).message}): restore to a revision before it, or from a full snapshot`);
+  }
+  const seg = parseSegment(text, info.name, false);
+  const named = parseSealedName(info.name);
+  const revs = seg.records.filter((r) => r.kind === 'revision');
+  const last = seg.header.first + revs.length - 1;
+  if (named && (named.first !== seg.header.first || named.last !== last)) {
+    throw new WardenError(`revision log segment ${info.name} holds revisions ${seg.header.first} to ${last}, not what its name says: restore to a revision before it, or from a full snapshot`);
+  }
+  return seg;
+}
+
+/** The segments in DIR/revlog, sealed ones first-revision order, then the open one. Leftover temp files are ignored. */
+export function listSegments(dir: string): SegmentInfo[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: SegmentInfo[] = [];
+  for (const name of names) {
+    const s = parseSealedName(name);
+    if (s && names.includes(`${name}.sha256`)) {
+      out.push({ name, path: path.join(dir, name), sealed: true, first: s.first, last: s.last, firstTime: parseNameTime(s.firstTime), lastTime: parseNameTime(s.lastTime) });
+      continue;
+    }
+    const first = parseOpenName(name);
+    if (first !== undefined) {
+      const seg = readSegment({ name, path: path.join(dir, name), sealed: false });
+      const revs = seg.records.filter((r) => r.kind === 'revision');
+      const info: SegmentInfo = { name, path: path.join(dir, name), sealed: false, first, last: first + revs.length - 1 };
+      if (revs[0]?.kind === 'revision') info.firstTime = revs[0].record.time;
+      const lastRev = revs[revs.length - 1];
+      if (lastRev?.kind === 'revision') info.lastTime = lastRev.record.time;
+      out.push(info);
+    }
+  }
+  return out.sort((a, b) => a.first - b.first || Number(a.sealed) - Number(b.sealed));
+}
+
+/**
+ * Seals the open segment at `file`: its whole lines, gzip-compressed, written and fsynced under
+ * the name of its revisions, then its sha256 file; the open file is removed last. A kill at any
+ * point leaves either the open segment (sealed again on the next start) or the sealed one.
+ */
+export function sealSegment(file: string): SegmentInfo | undefined {
+  const dir = path.dirname(file);
+  const name = path.basename(file);
+  const seg = parseSegment(fs.readFileSync(file), name, true);
+  const revs = seg.records.flatMap((r) => (r.kind === 'revision' ? [r.record] : []));
+  const firstRev = revs[0];
+  const lastRev = revs[revs.length - 1];
+  if (!firstRev || !lastRev) return undefined;
+  const sealed = sealedSegmentName({ first: firstRev.revision, last: lastRev.revision, firstTime: firstRev.time, lastTime: lastRev.time });
+  const gz = zlib.gzipSync(fs.readFileSync(file).subarray(0, seg.validBytes));
+  writeFileAtomic(path.join(dir, sealed), gz);
+  writeFileAtomic(path.join(dir, `${sealed}.sha256`), `${sha256Of(gz)}  ${sealed}\n`);
+  fs.rmSync(file);
+  fsyncDir(dir);
+  return { name: sealed, path: path.join(dir, sealed), sealed: true, first: firstRev.revision, last: lastRev.revision, firstTime: firstRev.time, lastTime: lastRev.time };
+}
+
+/**
+ * Finishes what a killed recorder left in `dir`: a sealed segment without its sha256 file is
+ * removed (its open segment is still there); an open segment whose sealed copy is complete is
+ * removed; a torn last line is cut off. Returns the open segment left, if any.
+ */
+export function recoverLog(dir: string): { open?: { path: string; first: number; last: number }; lines: string[] } {
+  const lines: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return { lines };
+  }
+  for (const name of names) {
+    if (name.endsWith('.part')) fs.rmSync(path.join(dir, name), { force: true });
+    else if (parseSealedName(name) && !names.includes(`${name}.sha256`)) {
+      fs.rmSync(path.join(dir, name), { force: true });
+      lines.push(`removed ${name}: its seal was interrupted (the open segment is sealed again)`);
+    }
+  }
+  const sealedFirsts = new Set(listSegments(dir).filter((s) => s.sealed).map((s) => s.first));
+  let open: { path: string; first: number; last: number } | undefined;
+  for (const name of fs.readdirSync(dir)) {
+    const first = parseOpenName(name);
+    if (first === undefined) continue;
+    const file = path.join(dir, name);
+    if (sealedFirsts.has(first)) {
+      fs.rmSync(file);
+      continue;
+    }
+    const seg = parseSegment(fs.readFileSync(file), name, true);
+    if (seg.torn) {
+      fs.truncateSync(file, seg.validBytes);
+      lines.push(`cut a torn last line off ${name} (a recorder was killed while writing it)`);
+    }
+    if (seg.validBytes === 0) {
+      fs.rmSync(file);
+      continue;
+    }
+    const revs = seg.records.filter((r) => r.kind === 'revision').length;
+    open = { path: file, first, last: first + revs - 1 };
+  }
+  return { ...(open ? { open } : {}), lines };
+}
+
+export function newOpenSegment(dir: string, header: SegmentHeader): string {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, openSegmentName(header.first));
+  fs.writeFileSync(file, `${JSON.stringify(header)}\n`, { mode: 0o600 });
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fsyncDir(dir);
+  return file;
+}

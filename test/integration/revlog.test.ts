@@ -1,0 +1,200 @@
+// The revision log against a real etcd: the recorder (in a process of its own, so it can be
+// killed with -9) writes every revision after a full snapshot; the state at the snapshot plus the
+// log's revisions up to N must equal what `get --rev N` shows on the source, key for key (value,
+// create and mod revision, version, lease), for N inside a segment, at a segment boundary, right
+// after the snapshot and at the log's end.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { EtcdClient, op } from '../../src/etcd/client.ts';
+import type { KeyValue } from '../../src/etcd/types.ts';
+import type { RevisionRecord } from '../../src/revlog/format.ts';
+import { logRuns, readRevisions, revisionAtTime } from '../../src/revlog/reader.ts';
+import { listSegments, readSegment } from '../../src/revlog/store.ts';
+import { startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
+import { tempDir, waitUntil } from '../helpers/warden.ts';
+
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'recorder-child.ts');
+
+class Recorder {
+  readonly child: ChildProcess;
+  out = '';
+  constructor(endpoint: string, readonly dir: string, snaps: string, opts: object) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', CHILD, endpoint, dir, snaps, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
+    this.child.stderr?.on('data', (d: Buffer) => (this.out += d.toString()));
+  }
+  durable(): number {
+    const all = [...this.out.matchAll(/^durable (\d+)$/gm)];
+    return Number(all[all.length - 1]?.[1] ?? 0);
+  }
+  /** Waits until the log holds `revision` durably. */
+  async reach(revision: number): Promise<void> {
+    await waitUntil(`the log to hold revision ${revision} (output: ${this.out.slice(-400)})`, () => {
+      if (this.child.exitCode !== null) throw new Error(`the recorder exited ${this.child.exitCode}: ${this.out.slice(-1000)}`);
+      return this.durable() >= revision;
+    }, 30_000);
+  }
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill(signal);
+    await exited;
+  }
+}
+
+type State = Map<string, { value: string; createRevision: number; modRevision: number; version: number; lease: string }>;
+
+const row = (kv: KeyValue) => ({ value: kv.value.toString('base64'), createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version, lease: kv.lease.toString() });
+
+async function stateAt(client: EtcdClient, revision: number): Promise<State> {
+  const r = await client.get('', { prefix: true, revision });
+  return new Map(r.kvs.map((kv) => [kv.key.toString('base64'), row(kv)]));
+}
+
+/** The state at the snapshot with the log's revisions applied, as etcd applies them. */
+function replay(start: State, revisions: RevisionRecord[]): State {
+  const s: State = new Map(start);
+  for (const r of revisions) {
+    for (const e of r.events) {
+      const k = e.key.toString('base64');
+      if (e.type === 'delete') s.delete(k);
+      else s.set(k, { value: e.value.toString('base64'), createRevision: e.createRevision, modRevision: r.revision, version: e.version, lease: e.lease.toString() });
+    }
+  }
+  return s;
+}
+
+/** Overwrites, deletes, txns writing several keys in one revision, and keys on leases. */
+async function workload(client: EtcdClient, round: number, n = 20): Promise<number> {
+  for (let i = 0; i < n; i++) {
+    await client.put(`/k/${round}/${i}`, `v${i}`);
+    if (i % 3 === 0) await client.put(`/k/${round}/${i}`, `again${i}`);
+    if (i % 5 === 0) await client.delete(`/k/${round}/${i}`);
+  }
+  await client.txn({ compare: [], success: [op.put(`/txn/${round}/a`, 'a'), op.put(`/txn/${round}/b`, 'b'), op.delete(`/k/${round}/1`), op.put(`/k/${round}/2`, 'in-txn')] });
+  const lease = await client.leaseGrant(600);
+  await client.put(`/leased/${round}`, 'x', { lease });
+  const short = await client.leaseGrant(600);
+  await client.put(`/leased/${round}/gone`, 'y', { lease: short });
+  await client.leaseRevoke(short);
+  return (await client.get('/none', { countOnly: true })).header.revision;
+}
+
+describe('revision log (real etcd)', () => {
+  let etcd: SingleEtcd;
+  let client: EtcdClient;
+  before(async () => {
+    etcd = await startSingleEtcd();
+    client = new EtcdClient({ endpoints: [etcd.endpoint] });
+  });
+  after(async () => {
+    client?.close();
+    await etcd?.stop();
+  });
+
+  it('the snapshot plus the log equals `get --rev N` for every N; a kill -9 mid-segment resumes with no gap and no duplicate', async (t) => {
+    const dir = tempDir('revlog');
+    const snaps = tempDir('revlog-snaps');
+    await workload(client, 0);
+    const opts = { segmentBytes: 2048, flushMs: 50, markMs: 200, hashMs: 500 };
+    let rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    t.after(() => rec.stop('SIGKILL'));
+    const snap = Number((await waitUntil('the full snapshot', () => /^snapshot \S+ (\d+)$/m.exec(rec.out)?.[1]))!);
+    const atSnapshot = await stateAt(client, snap);
+    const mid = await workload(client, 1);
+    await rec.reach(mid);
+    // Killed with writes going on: whatever reached the log stays, and the rest comes again.
+    const writing = workload(client, 2, 60);
+    await waitUntil('more revisions in the log', () => rec.durable() > mid + 10);
+    await rec.stop('SIGKILL');
+    await writing;
+    rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    const end = await workload(client, 3);
+    await rec.reach(end);
+    await rec.stop();
+    assert.doesNotMatch(rec.out, /^snapshot /m, 'a restarted recorder continues its log: no new snapshot');
+
+    const segments = listSegments(dir);
+    assert.ok(segments.filter((s) => s.sealed).length >= 3, `several sealed segments (${segments.map((s) => s.name).join(', ')})`);
+    assert.deepEqual(logRuns(segments).map((r) => [r.first, r.last]), [[snap + 1, end]], 'one run from the snapshot to the end');
+    const boundary = segments.find((s) => s.sealed)!.last;
+    const slice = readRevisions(dir, snap + 1, end);
+    assert.deepEqual(slice.revisions.map((r) => r.revision), Array.from({ length: end - snap }, (_, i) => snap + 1 + i), 'every revision once, in order');
+    for (const n of [snap + 1, boundary, boundary + 1, mid, Math.floor((mid + end) / 2), end]) {
+      assert.deepEqual(replay(atSnapshot, slice.revisions.filter((r) => r.revision <= n)), await stateAt(client, n), `revision ${n}`);
+    }
+    // The lease TTL of each key's lease was noted, the revoked one's too (or -1 if it went first).
+    assert.equal(slice.leaseTtls.size, 6, "rounds 1 to 3, two leases each");
+    // The source's HashKV was recorded, at the revisions of the log.
+    assert.ok(slice.hashes.length >= 2);
+    for (const h of slice.hashes) assert.equal(h.hash, (await client.members()[0]!.hashKV(h.revision)).hash);
+  });
+
+  it('a time maps to the revision the cluster was at: between two time marks, and between writes', async (t) => {
+    const dir = tempDir('revlog');
+    const rec = new Recorder(etcd.endpoint, dir, tempDir('revlog-snaps'), { flushMs: 50, markMs: 100 });
+    t.after(() => rec.stop('SIGKILL'));
+    await waitUntil('the full snapshot', () => /^snapshot /m.test(rec.out) || undefined);
+    const a = (await client.put('/time/a', '1')).header.revision;
+    await rec.reach(a);
+    const quietFrom = Date.now();
+    // Quiet for a while: time marks keep saying the cluster is still at `a`.
+    await waitUntil('two time marks after the write', () => {
+      const open = listSegments(dir).find((s) => !s.sealed)!;
+      return readSegment(open).records.filter((r) => r.kind === 'mark' && r.revision === a && r.time > quietFrom).length >= 2 || undefined;
+    });
+    const quietTo = Date.now();
+    const b = (await client.put('/time/b', '2')).header.revision;
+    await rec.reach(b);
+    await rec.stop();
+    assert.equal(revisionAtTime(dir, quietFrom + (quietTo - quietFrom) / 2)?.revision, a);
+    assert.equal(revisionAtTime(dir, Date.now())?.revision, b);
+  });
+
+  it('a recorder that falls behind a compaction takes a new snapshot, records the gap, and never leaves a hole unsaid', async (t) => {
+    const dir = tempDir('revlog');
+    const snaps = tempDir('revlog-snaps');
+    const opts = { flushMs: 50 };
+    let rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    t.after(() => rec.stop('SIGKILL'));
+    await waitUntil('the full snapshot', () => /^snapshot /m.test(rec.out) || undefined);
+    const first = await workload(client, 10, 5);
+    await rec.reach(first);
+    await rec.stop();
+    const missed = await workload(client, 11, 5);
+    await client.compact(missed);
+    rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    const gap = await waitUntil('the gap', () => /^gap (\d+) (\d+)$/m.exec(rec.out) ?? undefined);
+    assert.equal(Number(gap[1]), first + 1);
+    assert.ok(Number(gap[2]) >= missed);
+    const after = await workload(client, 12, 5);
+    await rec.reach(after);
+    await rec.stop();
+    const runs = logRuns(listSegments(dir));
+    assert.equal(runs.length, 2, 'two runs: before and after the gap');
+    assert.equal(runs[1]!.first, Number(gap[2]) + 1, 'the log starts again right after the new snapshot');
+    assert.throws(() => readRevisions(dir, first, after), /does not hold revision/);
+  });
+
+  it('a changed byte in a sealed segment: reading refuses and names the segment', async () => {
+    const dir = tempDir('revlog');
+    const snaps = tempDir('revlog-snaps');
+    const rec = new Recorder(etcd.endpoint, dir, snaps, { segmentBytes: 1024, flushMs: 50 });
+    await waitUntil('the full snapshot', () => /^snapshot /m.test(rec.out) || undefined);
+    const end = await workload(client, 20, 40);
+    await rec.reach(end);
+    await rec.stop();
+    const sealed = listSegments(dir).filter((s) => s.sealed);
+    assert.ok(sealed.length >= 2, `sealed segments: ${listSegments(dir).map((s) => s.name).join(', ')}; ${rec.out.slice(-600)}`);
+    const victim = sealed[1]!;
+    const text = zlib.gunzipSync(fs.readFileSync(victim.path));
+    text[text.length - 5] = (text[text.length - 5] as number) ^ 1;
+    fs.writeFileSync(victim.path, zlib.gzipSync(text));
+    assert.throws(() => readRevisions(dir, sealed[0]!.first, end), new RegExp(`segment ${victim.name.replace(/\./g, '\\.')} does not match its sha256`));
+  });
+});
