@@ -27,13 +27,13 @@ export interface WriterOptions {
 
 const buf = (b: Bytes): Buffer => (typeof b === 'string' ? Buffer.from(b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
-interface Item {
+export interface Item {
   key: Buffer;
   value: Buffer;
   flags: number;
 }
 
-class Layout {
+export class Layout {
   readonly pages = new Map<number, Buffer>();
   next: number;
   constructor(
@@ -59,7 +59,7 @@ class Layout {
 }
 
 /** A leaf page (header + elements + data) for `items`; id and overflow are set when placed. */
-function leafPage(items: Item[]): Buffer {
+export function leafPage(items: Item[]): Buffer {
   const size = PAGE_HEADER_SIZE + items.reduce((n, it) => n + ELEMENT_SIZE + it.key.length + it.value.length, 0);
   const p = Buffer.alloc(size);
   p.writeUInt16LE(PAGE_FLAGS.leaf, 8);
@@ -78,7 +78,7 @@ function leafPage(items: Item[]): Buffer {
   return p;
 }
 
-function branchPage(children: { key: Buffer; pgid: number }[]): Buffer {
+export function branchPage(children: { key: Buffer; pgid: number }[]): Buffer {
   const size = PAGE_HEADER_SIZE + children.reduce((n, c) => n + ELEMENT_SIZE + c.key.length, 0);
   const p = Buffer.alloc(size);
   p.writeUInt16LE(PAGE_FLAGS.branch, 8);
@@ -96,7 +96,7 @@ function branchPage(children: { key: Buffer; pgid: number }[]): Buffer {
 }
 
 /** Splits `xs` into runs whose pages stay within a page (a single big element gets its own run). */
-function chunk<T>(xs: T[], size: (x: T) => number, pageSize: number, maxElements: number): T[][] {
+export function chunk<T>(xs: T[], size: (x: T) => number, pageSize: number, maxElements: number): T[][] {
   const out: T[][] = [];
   let cur: T[] = [];
   let used = PAGE_HEADER_SIZE;
@@ -115,7 +115,7 @@ function chunk<T>(xs: T[], size: (x: T) => number, pageSize: number, maxElements
 }
 
 /** Lays out a bucket's tree and returns its root page id. */
-function writeTree(layout: Layout, items: Item[]): number {
+export function writeTree(layout: Layout, items: Item[]): number {
   const runs = chunk(items, (it) => ELEMENT_SIZE + it.key.length + it.value.length, layout.pageSize, layout.maxElements);
   let level = runs.map((run) => ({ key: run[0]?.key ?? Buffer.alloc(0), pgid: layout.place(leafPage(run)) }));
   while (level.length > 1) {
