@@ -42,6 +42,8 @@ export interface SnapshotAnchor {
 export interface SegmentHeader {
   v: number;
   first: number;
+  /** The etcd cluster ID (hex) the revisions come from: a restore makes a new one. */
+  cluster?: string;
   after?: SnapshotAnchor;
 }
 
@@ -87,6 +89,7 @@ export function decodeHeader(line: string): SegmentHeader {
   const h = JSON.parse(line) as Record<string, unknown>;
   if (h.v !== FORMAT_VERSION) throw new Error(`format version ${String(h.v)}, not ${FORMAT_VERSION}`);
   const out: SegmentHeader = { v: FORMAT_VERSION, first: int(h.first, 'first') };
+  if (typeof h.cluster === 'string') out.cluster = h.cluster;
   const a = h.after as Record<string, unknown> | undefined;
   if (a) {
     out.after = { backup: String(a.backup), revision: int(a.revision, 'after.revision') };

@@ -1,6 +1,8 @@
 // Reading the revision log for a restore: which revisions it can reach from which full snapshot
 // (the recoverable window, with its gaps), the revisions after a snapshot up to a target, and
 // the revision a wall time falls on. Every segment read is checked (store.ts).
+import fs from 'node:fs';
+import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import type { RevisionRecord, SnapshotAnchor } from './format.ts';
 import { listSegments, readSegment, type SegmentInfo } from './store.ts';
@@ -50,8 +52,9 @@ export interface LogSlice {
  */
 export function readRevisions(dir: string, from: number, to: number): LogSlice {
   const out: LogSlice = { revisions: [], leaseTtls: new Map(), hashes: [], segments: [] };
-  if (to < from) return out;
-  const segments = listSegments(dir).filter((s) => s.last >= from - 1 && s.first <= to);
+  // The segment after `to` starts with the HashKV taken at `to` when `to` ended a segment (or
+  // is the snapshot's revision): read it too.
+  const segments = listSegments(dir).filter((s) => s.last >= from - 1 && s.first <= to + 1);
   let expect = from;
   for (const s of segments) {
     if (s.first > expect) break;
@@ -90,6 +93,32 @@ export function revisionAtTime(dir: string, at: number): { revision: number; tim
     }
   }
   return best;
+}
+
+/** One cluster's log: a restore makes a new cluster (a new cluster ID), whose log is kept apart. */
+export interface LogChain {
+  cluster: string;
+  dir: string;
+  runs: LogRun[];
+}
+
+/** The clusters' logs under DIR/revlog, the one recorded last at the end. */
+export function logChains(root: string): LogChain[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  const chains: LogChain[] = [];
+  for (const name of names) {
+    const dir = path.join(root, name);
+    if (!/^[0-9a-f]+$/.test(name) || !fs.statSync(dir).isDirectory()) continue;
+    const runs = logRuns(listSegments(dir));
+    if (runs.length) chains.push({ cluster: name, dir, runs });
+  }
+  const end = (c: LogChain): number => c.runs[c.runs.length - 1]?.lastTime ?? 0;
+  return chains.sort((a, b) => end(a) - end(b));
 }
 
 /** The snapshot anchors (and gaps) the segments' headers record, oldest first. */

@@ -9,6 +9,7 @@
 // revisions meanwhile, the recorder takes a new full snapshot at once, starts the log again
 // after it, records the gap in the new segment's header and reports it (onGap).
 import fs from 'node:fs';
+import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import { EtcdCompactedError, type EtcdClient } from '../etcd/client.ts';
 import type { WatchEvent } from '../etcd/types.ts';
@@ -18,7 +19,7 @@ import { listSegments, newOpenSegment, recoverLog, sealSegment } from './store.t
 
 export interface RecorderOptions {
   client: EtcdClient;
-  /** The log's directory (DIR/revlog). */
+  /** The log's root (DIR/revlog): each cluster's revisions go into a folder named by its cluster ID (a restore makes a new cluster). */
   dir: string;
   /** Takes a full snapshot (a backup set) now: where the log starts when it has nothing to continue. */
   takeSnapshot: () => Promise<{ backup: string; revision: number }>;
@@ -49,6 +50,9 @@ export class RevisionRecorder {
   private pending: string[] = [];
   private pendingLast = 0;
   private readonly leases = new Set<bigint>();
+  /** The cluster ID the log's revisions come from (hex), and its folder of segments. */
+  private cluster: string | undefined;
+  private dir = '';
   private readonly o: Required<Omit<RecorderOptions, 'onGap' | 'onDurable'>> & Pick<RecorderOptions, 'onGap' | 'onDurable'>;
 
   constructor(opts: RecorderOptions) {
@@ -63,6 +67,7 @@ export class RevisionRecorder {
     let nextHash = Date.now() + this.o.hashMs;
     try {
       while (!signal.aborted) {
+        await this.followRestore();
         const batches: { events: WatchEvent[]; time: number }[] = [];
         let wake: (() => void) | undefined;
         let failed: Error | undefined;
@@ -120,11 +125,46 @@ export class RevisionRecorder {
 
   private openFirst: number | undefined;
 
+  /**
+   * The cluster was restored since the log's last revision (a new cluster ID, or a revision
+   * below the log's): the log cannot continue it. It starts again after a new full snapshot;
+   * what it recorded before stays, for restores to those earlier revisions.
+   */
+  private async followRestore(): Promise<void> {
+    const header = (await this.o.client.get('\0', { countOnly: true })).header;
+    const id = header.cluster_id.toString(16);
+    if (id === this.cluster && header.revision >= this.last) return;
+    if (id === this.cluster) {
+      throw new WardenError(`revision log: cluster ${id} is at revision ${header.revision}, below the ${this.last} the log holds for it: it was restored with its old cluster ID; move ${this.dir} aside to start the log again`);
+    }
+    this.o.log(`revision log: the cluster was restored or replaced (now cluster ${id} at revision ${header.revision}; the log of cluster ${this.cluster} ends at ${this.last}): a new log starts after a new full snapshot`);
+    await this.seal();
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+    if (this.file && fs.existsSync(this.file) && (this.openFirst === undefined || this.last < this.openFirst)) fs.rmSync(this.file);
+    this.leases.clear();
+    await this.startCluster(id);
+  }
+
+  /** A new log for cluster `id`: a full snapshot first, the log after it. */
+  private async startCluster(id: string): Promise<void> {
+    this.cluster = id;
+    this.dir = path.join(this.o.dir, id);
+    const anchor = await this.o.takeSnapshot();
+    this.startAfter(anchor);
+    this.o.log(`revision log: starting after backup ${anchor.backup} at revision ${anchor.revision} (cluster ${id})`);
+    await this.recordHash();
+  }
+
   /** Finishes what a killed recorder left, then continues the log, or starts it after a new snapshot. */
   private async open(): Promise<void> {
-    const { open, lines } = recoverLog(this.o.dir);
+    const header = (await this.o.client.get('\0', { countOnly: true })).header;
+    const id = header.cluster_id.toString(16);
+    this.cluster = id;
+    this.dir = path.join(this.o.dir, id);
+    const { open, lines } = recoverLog(this.dir);
     for (const l of lines) this.o.log(`revision log: ${l}`);
-    const segments = listSegments(this.o.dir);
+    const segments = listSegments(this.dir);
     const last = segments[segments.length - 1];
     if (open) {
       this.attach(open.path, open.first);
@@ -132,14 +172,15 @@ export class RevisionRecorder {
       this.o.log(`revision log: continuing ${open.path} after revision ${open.last}`);
     } else if (last) {
       this.last = this.durable = last.last;
-      this.attach(newOpenSegment(this.o.dir, { v: 1, first: last.last + 1 }), last.last + 1);
+      this.attach(newOpenSegment(this.dir, { v: 1, first: last.last + 1, ...this.clusterField() }), last.last + 1);
       this.o.log(`revision log: continuing after revision ${last.last} (${last.name})`);
     } else {
-      const anchor = await this.o.takeSnapshot();
-      this.startAfter(anchor);
-      this.o.log(`revision log: starting after backup ${anchor.backup} at revision ${anchor.revision}`);
-      await this.recordHash();
+      await this.startCluster(id);
     }
+  }
+
+  private clusterField(): { cluster?: string } {
+    return this.cluster ? { cluster: this.cluster } : {};
   }
 
   private attach(file: string, first: number): void {
@@ -152,7 +193,7 @@ export class RevisionRecorder {
 
   private startAfter(anchor: SnapshotAnchor): void {
     this.last = this.durable = anchor.revision;
-    this.attach(newOpenSegment(this.o.dir, { v: 1, first: anchor.revision + 1, after: anchor }), anchor.revision + 1);
+    this.attach(newOpenSegment(this.dir, { v: 1, first: anchor.revision + 1, ...this.clusterField(), after: anchor }), anchor.revision + 1);
   }
 
   /** The watch fell behind a compaction: a new snapshot now, the log again after it, the gap said. */
@@ -250,6 +291,6 @@ export class RevisionRecorder {
     this.fd = undefined;
     const sealed = sealSegment(this.file);
     if (sealed) this.o.log(`revision log: sealed ${sealed.name}`);
-    this.attach(newOpenSegment(this.o.dir, { v: 1, first: this.last + 1 }), this.last + 1);
+    this.attach(newOpenSegment(this.dir, { v: 1, first: this.last + 1, ...this.clusterField() }), this.last + 1);
   }
 }

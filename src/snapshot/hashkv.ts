@@ -230,6 +230,27 @@ export async function restoredRevisionOf(path: string): Promise<{ current: numbe
   return result;
 }
 
+/**
+ * HashKV(`revision`) of the source cluster the file's history came from, when that source had
+ * compacted at `compactRevision` (what its HashKV answer said): the file's entries as a
+ * compaction there would leave them, then hashed as etcd does. A restore built from a snapshot
+ * and the revision log checks itself against the source's own answer this way.
+ */
+export async function hashKVAsCompacted(path: string, revision: number, compactRevision: number): Promise<SnapshotHashKV> {
+  const { result } = await readSnapshot(path, { verifyHash: false }, (reader) => {
+    const keys = reader.bucket('key');
+    const last = keys ? reader.lastKey(keys) : undefined;
+    const own = restoredRevisions(last ? mainRevision(last) : 0, compactionMeta(reader));
+    const compact = Math.max(own.compact, compactRevision);
+    const resumed = compactRevision > own.compact ? compactRevision : own.resumed;
+    if (revision > own.current) throw new WardenError(`revision ${revision} is beyond this snapshot's current revision ${own.current}: ask for ${own.current} or below`);
+    const builder = new HashKVBuilder(revision, compact, resumed);
+    if (keys) reader.forEach(keys, (k, v) => v && builder.add(k, v));
+    return { hash: builder.digest(), revision, currentRevision: own.current, compactRevision: compact };
+  });
+  return result;
+}
+
 /** Pure over a reader: HashKV(`revision`) (0 or absent: the current revision) of a member restored from it. */
 export function hashKVOf(reader: BboltReader, revision = 0): SnapshotHashKV {
   const { builder, current, compact } = hashKVBuilder(reader, revision);

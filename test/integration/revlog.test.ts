@@ -5,6 +5,7 @@
 // after the snapshot and at the log's end.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,7 @@ import { EtcdClient, op } from '../../src/etcd/client.ts';
 import type { KeyValue } from '../../src/etcd/types.ts';
 import type { RevisionRecord } from '../../src/revlog/format.ts';
 import { logRuns, readRevisions, revisionAtTime } from '../../src/revlog/reader.ts';
+import { buildPointInTime } from '../../src/revlog/replay.ts';
 import { listSegments, readSegment } from '../../src/revlog/store.ts';
 import { startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
 import { tempDir, waitUntil } from '../helpers/warden.ts';
@@ -45,6 +47,13 @@ class Recorder {
     this.child.kill(signal);
     await exited;
   }
+}
+
+/** The one cluster's folder of segments under the log's root. */
+function chainOf(root: string): string {
+  const subs = fs.readdirSync(root);
+  assert.equal(subs.length, 1, `one cluster's log in ${root}: ${subs.join(', ')}`);
+  return path.join(root, subs[0]!);
 }
 
 type State = Map<string, { value: string; createRevision: number; modRevision: number; version: number; lease: string }>;
@@ -119,11 +128,11 @@ describe('revision log (real etcd)', () => {
     await rec.stop();
     assert.doesNotMatch(rec.out, /^snapshot /m, 'a restarted recorder continues its log: no new snapshot');
 
-    const segments = listSegments(dir);
+    const segments = listSegments(chainOf(dir));
     assert.ok(segments.filter((s) => s.sealed).length >= 3, `several sealed segments (${segments.map((s) => s.name).join(', ')})`);
     assert.deepEqual(logRuns(segments).map((r) => [r.first, r.last]), [[snap + 1, end]], 'one run from the snapshot to the end');
     const boundary = segments.find((s) => s.sealed)!.last;
-    const slice = readRevisions(dir, snap + 1, end);
+    const slice = readRevisions(chainOf(dir), snap + 1, end);
     assert.deepEqual(slice.revisions.map((r) => r.revision), Array.from({ length: end - snap }, (_, i) => snap + 1 + i), 'every revision once, in order');
     for (const n of [snap + 1, boundary, boundary + 1, mid, Math.floor((mid + end) / 2), end]) {
       assert.deepEqual(replay(atSnapshot, slice.revisions.filter((r) => r.revision <= n)), await stateAt(client, n), `revision ${n}`);
@@ -133,6 +142,54 @@ describe('revision log (real etcd)', () => {
     // The source's HashKV was recorded, at the revisions of the log.
     assert.ok(slice.hashes.length >= 2);
     for (const h of slice.hashes) assert.equal(h.hash, (await client.members()[0]!.hashKV(h.revision)).hash);
+  });
+
+  it('a snapshot and the log replayed to N restore to exactly the source at N: values, revisions, versions, leases and hashKV', async (t) => {
+    const dir = tempDir('revlog');
+    const snaps = tempDir('revlog-snaps');
+    const rec = new Recorder(etcd.endpoint, dir, snaps, { segmentBytes: 2048, flushMs: 50, hashMs: 300 });
+    t.after(() => rec.stop('SIGKILL'));
+    const [, file, rev] = (await waitUntil('the full snapshot', () => /^snapshot (\S+) (\d+)$/m.exec(rec.out) ?? undefined));
+    const snap = Number(rev);
+    const mid = await workload(client, 30);
+    const end = await workload(client, 31);
+    await rec.reach(end);
+    await rec.stop();
+    const boundary = listSegments(chainOf(dir)).find((s) => s.sealed)!.last;
+    for (const n of [snap, snap + 1, boundary, mid, end]) {
+      const out = path.join(tempDir('pitr'), 'at.db');
+      const pit = await buildPointInTime({ snapshot: file!, logDir: chainOf(dir), to: n, out });
+      assert.equal(pit.revisions, n - snap);
+      assert.ok(pit.check && pit.check.revision <= n && pit.check.revision >= snap, `checked against the source's hashKV (${JSON.stringify(pit.check)})`);
+      const restored = await startSingleEtcd({ restoreFrom: out });
+      const c = new EtcdClient({ endpoints: [restored.endpoint] });
+      try {
+        const got = await c.get('', { prefix: true });
+        assert.equal(got.header.revision, n, `the restored member is at revision ${n}`);
+        assert.deepEqual(new Map(got.kvs.map((kv) => [kv.key.toString('base64'), row(kv)])), await stateAt(client, n), `revision ${n}`);
+        assert.equal((await c.members()[0]!.hashKV(n)).hash, (await client.members()[0]!.hashKV(n)).hash, `hashKV at ${n}`);
+        // Each key's lease exists again and holds it.
+        for (const kv of got.kvs.filter((k) => k.lease !== 0n)) {
+          const l = await c.leaseTimeToLive(kv.lease, { keys: true });
+          assert.ok(l.ttl > 0 && l.keys.some((k) => k.equals(kv.key)), `lease ${kv.lease} holds ${kv.key.toString()}`);
+        }
+        // The next write continues the source's numbering.
+        assert.equal((await c.put('/after', 'x')).header.revision, n + 1);
+      } finally {
+        c.close();
+        await restored.stop();
+      }
+    }
+    // A log that does not match the source (a value changed, its sha256 made again to match):
+    // the source's hashKV refuses it, and no file is left.
+    const victim = listSegments(chainOf(dir)).find((s) => s.sealed)!;
+    const text = zlib.gunzipSync(fs.readFileSync(victim.path)).toString().replace(/"djE="/, '"djk="');
+    const gz = zlib.gzipSync(text);
+    fs.writeFileSync(victim.path, gz);
+    fs.writeFileSync(`${victim.path}.sha256`, `${createHash('sha256').update(gz).digest('hex')}  ${victim.name}\n`);
+    const out = path.join(tempDir('pitr'), 'at.db');
+    await assert.rejects(buildPointInTime({ snapshot: file!, logDir: chainOf(dir), to: end, out }), /give hashKV \d+ at revision \d+, but the source had \d+ then: the log does not match the cluster/);
+    assert.ok(!fs.existsSync(out));
   });
 
   it('a time maps to the revision the cluster was at: between two time marks, and between writes', async (t) => {
@@ -145,15 +202,15 @@ describe('revision log (real etcd)', () => {
     const quietFrom = Date.now();
     // Quiet for a while: time marks keep saying the cluster is still at `a`.
     await waitUntil('two time marks after the write', () => {
-      const open = listSegments(dir).find((s) => !s.sealed)!;
+      const open = listSegments(chainOf(dir)).find((s) => !s.sealed)!;
       return readSegment(open).records.filter((r) => r.kind === 'mark' && r.revision === a && r.time > quietFrom).length >= 2 || undefined;
     });
     const quietTo = Date.now();
     const b = (await client.put('/time/b', '2')).header.revision;
     await rec.reach(b);
     await rec.stop();
-    assert.equal(revisionAtTime(dir, quietFrom + (quietTo - quietFrom) / 2)?.revision, a);
-    assert.equal(revisionAtTime(dir, Date.now())?.revision, b);
+    assert.equal(revisionAtTime(chainOf(dir), quietFrom + (quietTo - quietFrom) / 2)?.revision, a);
+    assert.equal(revisionAtTime(chainOf(dir), Date.now())?.revision, b);
   });
 
   it('a recorder that falls behind a compaction takes a new snapshot, records the gap, and never leaves a hole unsaid', async (t) => {
@@ -175,10 +232,10 @@ describe('revision log (real etcd)', () => {
     const after = await workload(client, 12, 5);
     await rec.reach(after);
     await rec.stop();
-    const runs = logRuns(listSegments(dir));
+    const runs = logRuns(listSegments(chainOf(dir)));
     assert.equal(runs.length, 2, 'two runs: before and after the gap');
     assert.equal(runs[1]!.first, Number(gap[2]) + 1, 'the log starts again right after the new snapshot');
-    assert.throws(() => readRevisions(dir, first, after), /does not hold revision/);
+    assert.throws(() => readRevisions(chainOf(dir), first, after), /does not hold revision/);
   });
 
   it('a changed byte in a sealed segment: reading refuses and names the segment', async () => {
@@ -189,12 +246,12 @@ describe('revision log (real etcd)', () => {
     const end = await workload(client, 20, 40);
     await rec.reach(end);
     await rec.stop();
-    const sealed = listSegments(dir).filter((s) => s.sealed);
-    assert.ok(sealed.length >= 2, `sealed segments: ${listSegments(dir).map((s) => s.name).join(', ')}; ${rec.out.slice(-600)}`);
+    const sealed = listSegments(chainOf(dir)).filter((s) => s.sealed);
+    assert.ok(sealed.length >= 2, `sealed segments: ${listSegments(chainOf(dir)).map((s) => s.name).join(', ')}; ${rec.out.slice(-600)}`);
     const victim = sealed[1]!;
     const text = zlib.gunzipSync(fs.readFileSync(victim.path));
     text[text.length - 5] = (text[text.length - 5] as number) ^ 1;
     fs.writeFileSync(victim.path, zlib.gzipSync(text));
-    assert.throws(() => readRevisions(dir, sealed[0]!.first, end), new RegExp(`segment ${victim.name.replace(/\./g, '\\.')} does not match its sha256`));
+    assert.throws(() => readRevisions(chainOf(dir), sealed[0]!.first, end), new RegExp(`segment ${victim.name.replace(/\./g, '\\.')} does not match its sha256`));
   });
 });

@@ -1,0 +1,74 @@
+// The operator's revision-log controller (`--revision-log`): while this operator leads, the
+// recorder runs; a new leader's recorder continues the same log from its last durable revision.
+// When the log has nothing to continue, or fell behind a compaction, it takes a full backup set
+// into the backup dir first (as a scheduled backup would: encrypted and shipped alike), and the
+// log starts after it. Conditions: RevisionLog (recording, up to which revision) and
+// RevisionLogGap (revisions lost, and which snapshot covers them).
+import type { AgeRecipients } from '../backup/age.ts';
+import type { BackupInfo } from '../backup/archive.ts';
+import { takeBackup } from '../backup/backup.ts';
+import { isEncryptedName } from '../backup/names.ts';
+import type { StateLayout } from '../cluster/layout.ts';
+import type { Controller, ReconcileContext } from '../operator/controller.ts';
+import { restoredRevisionOf } from '../snapshot/hashkv.ts';
+import { RevisionRecorder, type RecorderOptions } from './recorder.ts';
+import { revlogDir } from './store.ts';
+
+export interface RevisionLogOptions {
+  /** The backup dir: full snapshots go there, the log into its revlog/. */
+  dir: string;
+  keysDir?: string;
+  layout: StateLayout;
+  encryptTo?: AgeRecipients;
+  ship?: (snapshotPath: string, archivePath: string, info: BackupInfo) => Promise<string>;
+  /** Segment size and age, flush and mark intervals (tests make them small). */
+  tuning?: Partial<Pick<RecorderOptions, 'segmentBytes' | 'segmentMs' | 'flushMs' | 'markMs' | 'hashMs'>>;
+}
+
+async function fullSnapshot(opts: RevisionLogOptions, ctx: ReconcileContext): Promise<{ backup: string; revision: number }> {
+  const res = await takeBackup(ctx.client, {
+    dir: opts.dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), layout: opts.layout, log: ctx.log, signal: ctx.signal,
+    ...(opts.encryptTo ? { encryptTo: opts.encryptTo } : {}),
+  });
+  const where = opts.ship ? await opts.ship(res.snapshotPath, res.archivePath, res.info) : res.snapshotPath;
+  await ctx.events.record({ type: 'Normal', reason: 'BackupCompleted', message: `backup ${res.info.timestamp} of revision ${res.info.revision} saved to ${where}: the revision log starts after it`, source: 'revision-log' });
+  // Where a member restored from it stands (above the last key when a compaction removed the last
+  // tombstones); an encrypted snapshot is not read here, and its recorded revision stands.
+  const revision = isEncryptedName(res.snapshotPath) ? res.info.revision : (await restoredRevisionOf(res.snapshotPath)).current;
+  return { backup: res.info.timestamp, revision };
+}
+
+export function revisionLogController(opts: RevisionLogOptions): Controller {
+  return {
+    name: 'revision-log',
+    intervalMs: 2000,
+    async reconcile(ctx: ReconcileContext) {
+      let reported = 0;
+      const recorder = new RevisionRecorder({
+        client: ctx.client,
+        dir: revlogDir(opts.dir),
+        ...opts.tuning,
+        takeSnapshot: () => fullSnapshot(opts, ctx),
+        log: ctx.log,
+        onGap: async (g) => {
+          const message = `the revision log fell behind a compaction: revisions ${g.from} to ${g.to} cannot be restored to (backup ${g.anchor.backup} covers revision ${g.to}; the log continues after it)`;
+          await ctx.conditions.set({ type: 'RevisionLogGap', status: 'True', reason: 'FellBehindCompaction', message });
+          await ctx.events.record({ type: 'Warning', reason: 'RevisionLogGap', message, source: 'revision-log' });
+        },
+        onDurable: (revision) => {
+          ctx.metrics.revisionLogDurable.set(revision);
+          // The condition says where the log stands, at most every ten seconds (it is a write to etcd).
+          if (Date.now() - reported < 10_000) return;
+          reported = Date.now();
+          void ctx.conditions.set({ type: 'RevisionLog', status: 'True', reason: 'Recording', message: `recording into ${revlogDir(opts.dir)}; durable up to revision ${revision}` }).catch(() => undefined);
+        },
+      });
+      try {
+        await recorder.run(ctx.signal);
+      } catch (err) {
+        await ctx.conditions.set({ type: 'RevisionLog', status: 'False', reason: 'RecorderFailed', message: (err as Error).message }).catch(() => undefined);
+        throw err;
+      }
+    },
+  };
+}
