@@ -461,7 +461,8 @@ export class Agent {
       snapshot: file, dataDir: m.dataDir, name: m.name, peerURL: m.peerURL, token: req.token,
       ...(req.bumpRevision ? { bumpRevision: req.bumpRevision } : {}),
     });
-    const result = { tool: `${tool.kind} ${etcdVersion(tool.bin)}`, canBump: tool.canBump };
+    // etcdctl 3.4 cannot bump: warden's writer did (restore/tools.ts), which counts the same.
+    const result = { tool: `${tool.kind} ${etcdVersion(tool.bin)}`, canBump: tool.canBump || tool.bumpedTo !== undefined };
     writeFileAtomic(marker, `${JSON.stringify({ sha256: req.sha256, token: req.token, ...result })}\n`, 0o600);
     fs.rmSync(file, { force: true });
     this.o.log(`restored snapshot ${req.sha256.slice(0, 12)} into ${m.dataDir} with ${result.tool}`);

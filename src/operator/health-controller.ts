@@ -1,16 +1,24 @@
 // The ClusterHealthy controller: asks every member for its status and health (memberViews, as
 // `warden status` does), publishes the member gauges, and keeps the ClusterHealthy condition
-// current from the shared verdict (health.ts).
+// current from the shared verdict (health.ts), and reports the cluster's revision.
 import { memberViews } from '../defrag/rolling.ts';
 import type { Controller, ReconcileContext } from './controller.ts';
 import { clusterVerdict, healthCondition } from './health.ts';
 
-export function healthController(intervalMs = 10_000): Controller {
+/**
+ * `onRevision`: told the cluster's revision each round (the operator notes the highest, which
+ * sizes a restore's revision bump).
+ */
+export function healthController(opts: { intervalMs?: number; onRevision?: (revision: number, clusterId: string) => void } = {}): Controller {
   return {
     name: 'cluster-health',
-    intervalMs,
+    intervalMs: opts.intervalMs ?? 10_000,
     async reconcile(ctx: ReconcileContext) {
       const { members } = await ctx.client.memberList();
+      if (opts.onRevision) {
+        const { header } = await ctx.client.get('\0', { countOnly: true }).catch(() => ({ header: undefined }));
+        if (header?.revision) opts.onRevision(header.revision, header.cluster_id.toString(16));
+      }
       const views = await memberViews(ctx.client, members);
       for (const v of views) {
         ctx.metrics.memberUp.set({ member: v.name, endpoint: v.endpoint || v.peerURL || '-' }, v.healthy ? 1 : 0);

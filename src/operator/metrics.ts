@@ -19,6 +19,7 @@ export class OperatorMetrics {
   readonly defrags = new client.Counter({ name: 'warden_defrag_total', help: 'Member defragmentations by the operator, by member and result', labelNames: ['member', 'result'], registers: [this.registry] });
   readonly defragDuration = new client.Histogram({ name: 'warden_defrag_duration_seconds', help: 'Time of one member defragmentation', labelNames: ['member'], buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300], registers: [this.registry] });
   readonly leaderMoves = new client.Counter({ name: 'warden_defrag_leader_moves_total', help: 'Leadership transfers made before defragmenting the leader', registers: [this.registry] });
+  readonly revisionLogDurable = new client.Gauge({ name: 'warden_revision_log_durable_revision', help: 'The last revision the revision log holds durably (fsynced)', registers: [this.registry] });
   readonly spaceRecoveries = new client.Counter({ name: 'warden_space_recoveries_total', help: 'NOSPACE recoveries by the operator, by result', labelNames: ['result'], registers: [this.registry] });
 
   constructor() {

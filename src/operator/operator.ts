@@ -10,6 +10,8 @@ import { CLUSTER_CLIENT_CN } from '../cluster/tls.ts';
 import { resourceMatches } from '../encryption/config.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { backupScheduleController, type ScheduleOptions } from '../backup/schedule.ts';
+import { revisionLogController, type RevisionLogOptions } from '../revlog/controller.ts';
+import { recordMaxRevision } from '../restore/bump.ts';
 import type { DefragControllerOptions } from '../defrag/controller.ts';
 import { defragControllers, type SpaceOptions } from '../defrag/space-controller.ts';
 import { encryptionController } from '../encryption/controller.ts';
@@ -41,6 +43,8 @@ export interface OperatorOptions {
   migrationRate?: number;
   /** Scheduled backups, when configured. */
   backup?: ScheduleOptions;
+  /** The revision log (--revision-log), for point-in-time restores. */
+  revisionLog?: RevisionLogOptions;
   /** Automatic defragmentation (src/defrag/controller.ts); false turns it off (--no-auto-defrag). */
   defrag?: DefragControllerOptions | false;
   /** Space alerts and, with autoRecover, NOSPACE recovery (src/defrag/space-controller.ts). */
@@ -94,7 +98,7 @@ export class Operator implements ActionHost {
     this.encryptionConfig = new ConfigWatcher(configFile);
     this.resources = new ResourceStore(opts.client, (gr) => this.encryptionConfig.transformer(gr), opts.prefixes);
     const controllers = opts.controllers ?? [
-      healthController(),
+      healthController({ onRevision: (revision, clusterId) => recordMaxRevision(opts.stateDir, revision, clusterId) }),
       encryptionController({
         configFile,
         ...(opts.publishEncryptionConfig ? { publish: opts.publishEncryptionConfig } : {}),
@@ -103,6 +107,7 @@ export class Operator implements ActionHost {
         ...(opts.migrationRate ? { ratePerSecond: opts.migrationRate } : {}),
       }),
       ...(opts.backup ? [backupScheduleController(opts.backup)] : []),
+      ...(opts.revisionLog ? [revisionLogController(opts.revisionLog)] : []),
       ...defragControllers({ defrag: opts.defrag, space: opts.space, identity: this.identity }),
     ];
     this.runner = new ControllerRunner(controllers, (signal) => ({

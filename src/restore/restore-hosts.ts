@@ -23,6 +23,7 @@ import { LazyScratch, sweepScratch } from '../util/scratch.ts';
 import { addBack, startAloneOn, stopAll } from './hosts.ts';
 import { embeddedClient, verifyAgreement, warnIfAuthOff } from './members.ts';
 import { checkKeysMatch, installSetKeys, pending, readConfigFile, recordFile, save, type Phase, type PreparedSet, type RestoreOptions, type RestoreRecord, type RestoreSummary } from './restore.ts';
+import { defaultBump } from './bump.ts';
 import { chooseSet, findSet } from './set.ts';
 
 /** The SHA-256 of a file, read as a stream. */
@@ -210,10 +211,13 @@ async function restorePhases(
       if (sent || !sentAhead) log(`${sent ? 'sent' : 'found'} the snapshot (${size}) on ${recovery.where}`);
     }
     plaintext.remove(); // sent: the decrypted copy is not needed here any more
-    const done = await recovery.client.restoreSnapshot({ sha256, token: r.token, bumpRevision: 1_000_000_000 });
-    r.bumped = done.canBump;
+    const bump = opts.bumpRevision === false ? undefined : opts.bumpRevision !== undefined ? { amount: opts.bumpRevision, why: 'as asked' } : defaultBump(layout.root);
+    const done = await recovery.client.restoreSnapshot({ sha256, token: r.token, ...(bump ? { bumpRevision: bump.amount } : {}) });
+    r.bumped = !!bump && done.canBump;
     log(`restored the snapshot into the data dir of ${recovery.name} on ${recovery.where} with ${done.tool} as a new one-member cluster`);
-    if (!done.canBump) log(`note: ${done.tool} cannot bump the revision on restore (etcdutl --bump-revision --mark-compacted needs etcd >= 3.6): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
+    if (!bump) log(`the revision was not bumped (--no-bump-revision): clients that watch may see revisions go back to ${set.status.revision}; restart them`);
+    else if (done.canBump) log(`bumped the revision by ${bump.amount} and marked it compacted (${bump.why}): watchers and informers from before get "required revision has been compacted" and re-list`);
+    else log(`note: ${done.tool} cannot bump the revision on restore: clients that watch may see revisions go back to ${set.status.revision}; restart them`);
     step('keys');
   }
   plaintext.remove();

@@ -55,6 +55,8 @@ export interface RestoreOptions {
    * the restore removes it as soon as etcdctl has read it.
    */
   plaintext?: LazyScratch;
+  /** Revisions to bump by on restore (marked compacted); false: no bump; absent: the default (restore/bump.ts). */
+  bumpRevision?: number | false;
 }
 
 export interface RestoreSummary {

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import { etcdVersion, findTool, requireTool } from '../cluster/binaries.ts';
+import { appendToSnapshot, bumpRevisionChange } from '../snapshot/bbolt-append.ts';
+import { restoredRevisionOf } from '../snapshot/hashkv.ts';
 
 export interface RestoreSpec {
   snapshot: string;
@@ -13,7 +15,7 @@ export interface RestoreSpec {
   name: string;
   peerURL: string;
   token: string;
-  /** Revisions to add on restore (etcdutl only). */
+  /** Revisions to add on restore, and mark compacted (etcdutl does it; for etcdctl 3.4 warden writes it). */
   bumpRevision?: number;
 }
 
@@ -21,6 +23,8 @@ export interface RestoreTool {
   bin: string;
   kind: 'etcdutl' | 'etcdctl';
   canBump: boolean;
+  /** The revision was bumped by warden's own bbolt writer (the tool cannot), and to which revision. */
+  bumpedTo?: number;
 }
 
 export function restoreTool(): RestoreTool {
@@ -73,13 +77,25 @@ function requireEmpty(dataDir: string): void {
  * installRestored then moves it into place.
  */
 export async function restoreIntoScratch(spec: RestoreSpec): Promise<RestoreTool> {
-  const tool = restoreTool();
+  let tool = restoreTool();
   const scratch = scratchDir(spec);
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(scratch), { recursive: true, mode: 0o700 });
+  // etcdctl 3.4 cannot bump: warden writes the bump into a copy of the snapshot (what etcdutl's
+  // --bump-revision --mark-compacted writes), and etcdctl restores that copy.
+  const bumped = `${scratch}.bumped.db`;
+  fs.rmSync(bumped, { force: true });
+  let from = spec.snapshot;
   try {
+    if (!tool.canBump && spec.bumpRevision) {
+      const { current } = await restoredRevisionOf(spec.snapshot);
+      await appendToSnapshot(spec.snapshot, bumped, bumpRevisionChange(current, spec.bumpRevision), { trailer: true });
+      from = bumped;
+      tool = { ...tool, bumpedTo: current + spec.bumpRevision };
+    }
+    const used = tool;
     await new Promise<void>((resolve, reject) => {
-      execFile(tool.bin, restoreArgs(tool, spec, scratch), { env: { ...process.env, ETCDCTL_API: '3' }, timeout: 600_000 }, (err, _out, stderr) => {
+      execFile(used.bin, restoreArgs(used, { ...spec, snapshot: from }, scratch), { env: { ...process.env, ETCDCTL_API: '3' }, timeout: 600_000 }, (err, _out, stderr) => {
         if (!err) return resolve();
         const line = stderr.toString().trim().split('\n').reverse().find((l) => l.trim()) ?? err.message;
         let msg = line;
@@ -89,12 +105,14 @@ export async function restoreIntoScratch(spec: RestoreSpec): Promise<RestoreTool
         } catch {
           /* plain text */
         }
-        reject(new WardenError(`${tool.kind} snapshot restore failed: ${msg.replace(/^Error: /, '')}: check the snapshot with \`warden snapshot status\``));
+        reject(new WardenError(`${used.kind} snapshot restore failed: ${msg.replace(/^Error: /, '')}: check the snapshot with \`warden snapshot status\``));
       });
     });
   } catch (err) {
     discardScratch(spec);
     throw err;
+  } finally {
+    fs.rmSync(bumped, { force: true });
   }
   return tool;
 }

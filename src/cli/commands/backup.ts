@@ -14,6 +14,9 @@ import type { Context } from '../context.ts';
 import { durationOption } from '../options.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
 import { removeScratch, scratchDir } from '../../util/scratch.ts';
+import { logChains } from '../../revlog/reader.ts';
+import { revlogDir } from '../../revlog/store.ts';
+import { recoverableWindows, windowLines } from '../../revlog/window.ts';
 
 type Ctx = (cmd: Command) => Context;
 
@@ -33,7 +36,7 @@ interface ListRow {
   archive: string | null;
 }
 
-function printList(c: Context, format: ReturnType<Context['format']>, rows: ListRow[]): void {
+function printList(c: Context, format: ReturnType<Context['format']>, rows: ListRow[], window: string[] = []): void {
   const yesNo = (b: boolean) => (b ? 'yes' : 'no');
   c.print(render(format, {
     json: () => rows,
@@ -43,6 +46,8 @@ function printList(c: Context, format: ReturnType<Context['format']>, rows: List
       rows: rows.map((r) => [r.timestamp, r.member, r.revision === null ? '-' : String(r.revision), humanBytes(r.size), r.encryption, yesNo(r.encrypted), !r.complete ? 'INCOMPLETE' : r.dirty ? 'POSSIBLY DIRTY' : 'ok', r.snapshot ?? r.archive ?? '']),
     }),
   }));
+  // The point-in-time window follows the sets (the JSON stays the list of sets scripts read).
+  if (format !== 'json' && window.length) c.print(['', ...window].join('\n'));
 }
 
 /** `fn` over `items`, at most `limit` at a time (each encrypted archive is an age process), in order. */
@@ -209,9 +214,11 @@ export function registerBackup(program: Command, ctx: Ctx): void {
       }
       const sets = findLocalSets(dir, keysDir);
       for (const line of removeLeftovers([dir, ...(keysDir ? [keysDir] : [])])) c.io.err(line);
+      const clusters = new Map<string, { clusterId: string; revision: number }>();
       const rows = await mapLimit(sets, 4, async (s): Promise<ListRow> => {
         const archive = s.archive?.path;
         const info = archive ? await describeSet(c, s.timestamp, archive, identity, () => readBackupInfo(archive, identity)) : undefined;
+        if (info && s.snapshot && s.archive) clusters.set(s.timestamp, { clusterId: info.clusterId, revision: info.revision });
         return {
           timestamp: s.timestamp,
           complete: !!(s.snapshot && s.archive),
@@ -225,7 +232,9 @@ export function registerBackup(program: Command, ctx: Ctx): void {
           archive: s.archive?.path ?? null,
         };
       });
-      printList(c, format, rows);
+      const root = revlogDir(dir);
+      const window = windowLines(root, recoverableWindows(logChains(root), [...clusters].map(([timestamp, x]) => ({ timestamp, ...x }))), dir);
+      printList(c, format, rows, window);
     });
 
   addS3Flags(backup

@@ -13,6 +13,7 @@ import { parsePercent } from '../../defrag/options.ts';
 import type { SpaceOptions } from '../../defrag/space-controller.ts';
 import { LEADER_KEY } from '../../operator/election.ts';
 import type { OperatorOptions } from '../../operator/operator.ts';
+import type { RevisionLogOptions } from '../../revlog/controller.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
 import { LOOPBACK_HOSTS } from '../../util/ports.ts';
 import type { Context } from '../context.ts';
@@ -53,6 +54,7 @@ export interface OperatorFlags {
   backupTo?: string;
   backupEncryptTo?: string[];
   backupEncryptToFile?: string[];
+  revisionLog?: boolean;
   s3Endpoint?: string;
   s3Region?: string;
   autoDefrag: boolean;
@@ -88,6 +90,7 @@ export function addOperatorFlags(cmd: Command): Command {
     .option('--backup-to <s3url>', 'also ship every scheduled set to S3-compatible storage (retention applies there too)')
     .option('--backup-encrypt-to <recipient>', 'encrypt every scheduled set to this age recipient (age1..., from age-keygen; repeatable)', collect)
     .option('--backup-encrypt-to-file <file>', 'encrypt every scheduled set to the recipients in this file, one a line (repeatable)', collect)
+    .option('--revision-log', 'record every change between full snapshots into <backup-dir>/revlog (a full backup first when there is none to continue), so `warden restore DIR --to-revision N | --to-time TIME` can restore any point in time (needs --backup-dir)')
     .option('--s3-endpoint <url>', 'with --backup-to: S3-compatible endpoint (env AWS_ENDPOINT_URL)')
     .option('--s3-region <region>', 'with --backup-to: region (env AWS_REGION)')
     .option('--no-auto-defrag', 'do not defragment members automatically')
@@ -158,12 +161,30 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
   };
 }
 
+function revisionLogOptions(flags: OperatorFlags, c: Context): RevisionLogOptions | undefined {
+  if (!flags.revisionLog) return undefined;
+  if (!flags.backupDir) throw new UsageError('--revision-log needs --backup-dir: the log goes into <backup-dir>/revlog, beside the full snapshots it starts from');
+  const encryptTo = recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile);
+  const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
+  // Tests and benchmarks make segments small and marks frequent (not a user's knob).
+  const tuning = process.env.WARDEN_REVLOG_TUNING ? (JSON.parse(process.env.WARDEN_REVLOG_TUNING) as RevisionLogOptions['tuning']) : undefined;
+  return {
+    dir: flags.backupDir,
+    ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
+    ...(encryptTo ? { encryptTo } : {}),
+    ...(target ? { ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info) } : {}),
+    ...(tuning ? { tuning } : {}),
+    layout: c.layout,
+  };
+}
+
 /** Validates the flags up front, before anything starts. */
 export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: string) => void): Omit<OperatorOptions, 'client'> {
   const { host, port } = parseListen(flags.listen, flags.insecureHttp);
   if (flags.insecureHttp && (flags.tlsCert || flags.tlsKey)) throw new UsageError('--insecure-http serves plain HTTP: drop --tls-cert/--tls-key, or drop --insecure-http');
   if (!!flags.tlsCert !== !!flags.tlsKey) throw new UsageError('--tls-cert and --tls-key go together: give both, or neither (a certificate from the cluster CA is used then)');
   const backup = backupOptions(flags, c);
+  const revisionLog = revisionLogOptions(flags, c);
   const target = backupTarget(flags);
   const defrag = defragOptions(flags);
   const space = spaceOptions(flags, c);
@@ -183,6 +204,7 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
     prefixes: flags.prefix ? singlePrefix(flags.prefix) : DEFAULT_PREFIXES,
     ...(flags.migrationRate !== undefined ? { migrationRate: flags.migrationRate } : {}),
     ...(backup ? { backup } : {}),
+    ...(revisionLog ? { revisionLog } : {}),
     defrag,
     space,
     ...(flags.id ? { identity: flags.id } : {}),

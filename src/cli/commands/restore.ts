@@ -2,7 +2,7 @@
 // restoring a snapshot into a data dir for clusters warden does not run.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError, WardenError } from '../../errors.ts';
 import { isAgeFile } from '../../backup/age.ts';
 import { readBackupInfo } from '../../backup/archive.ts';
@@ -12,6 +12,8 @@ import { findLocalSets, isEncryptedName, parseBackupName } from '../../backup/na
 import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
 import { requireClusterConfig } from '../../cluster/cluster-config.ts';
 import { dryRunRestore } from '../../restore/dry-run.ts';
+import { preparePointInTime, type Target } from '../../restore/point-in-time.ts';
+import { defaultBump } from '../../restore/bump.ts';
 import { quorumRestore } from '../../restore/quorum.ts';
 import { restoreCluster, type PreparedSet } from '../../restore/restore.ts';
 import { checkSet, chooseSet } from '../../restore/set.ts';
@@ -20,6 +22,7 @@ import { snapshotStatus } from '../../snapshot/status.ts';
 import type { Credentials } from '../../etcd/connection.ts';
 import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
+import { wholeNumberOption } from '../options.ts';
 import { LazyScratch, removeOnSignal, removeScratch, scratchDir } from '../../util/scratch.ts';
 
 type Ctx = (cmd: Command) => Context;
@@ -42,6 +45,10 @@ interface RestoreFlags {
   initialAdvertisePeerUrls?: string;
   initialClusterToken: string;
   identity?: string;
+  toRevision?: number;
+  toTime?: Date;
+  /** A number of revisions, false with --no-bump-revision, absent: the default. */
+  bumpRevision?: number | false;
 }
 
 /** Data-dir mode: restore a snapshot for a cluster warden does not run, and say how to start it. */
@@ -55,6 +62,7 @@ async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags)
   const unwatch = removeOnSignal(plain);
   let st;
   let tool;
+  let bumped: { amount: number; why: string } | undefined;
   try {
     let file = snapshot;
     if (isEncryptedName(snapshot) || isAgeFile(snapshot)) {
@@ -66,7 +74,9 @@ async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags)
         throw new WardenError(`the snapshot ${snapshot} is damaged (${(err as Error).message}): use another backup`);
       });
     }
-    tool = await restoreDataDir({ snapshot: file, dataDir, name: f.name, peerURL: f.initialAdvertisePeerUrls, token: f.initialClusterToken, bumpRevision: 1_000_000_000 });
+    const bump = bumpOf(f, c.layout.root);
+    tool = await restoreDataDir({ snapshot: file, dataDir, name: f.name, peerURL: f.initialAdvertisePeerUrls, token: f.initialClusterToken, ...(bump ? { bumpRevision: bump.amount } : {}) });
+    bumped = bump && (tool.canBump || tool.bumpedTo !== undefined) ? bump : undefined;
   } finally {
     plain.remove();
     unwatch();
@@ -74,13 +84,36 @@ async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags)
   const host = new URL(f.initialAdvertisePeerUrls).hostname;
   c.print([
     `restored revision ${st.revision} (${st.totalKey} keys) into ${dataDir} with ${tool.kind}`,
-    ...(tool.canBump ? [] : [`note: ${tool.kind} cannot bump the revision (etcd >= 3.6's etcdutl can): watchers may see revisions go back to ${st.revision}`]),
+    bumped
+      ? `bumped the revision by ${bumped.amount} and marked it compacted (${bumped.why}): watchers from before get "required revision has been compacted" and re-list`
+      : `note: the revision was not bumped: watchers may see revisions go back to ${st.revision}`,
     'start it as a new one-member cluster with:',
     `  etcd --name ${f.name} --data-dir ${dataDir} \\`,
     `    --listen-peer-urls ${f.initialAdvertisePeerUrls} --initial-advertise-peer-urls ${f.initialAdvertisePeerUrls} \\`,
     `    --listen-client-urls http://${host}:2379 --advertise-client-urls http://${host}:2379`,
     'then add the other members back one at a time (`warden member add NAME --peer-urls URL --learner`, start each with an empty data dir and --initial-cluster-state existing, then `warden member promote ID`).',
   ].join('\n'));
+}
+
+/** The bump a restore makes: as given, none with --no-bump-revision, else the default (restore/bump.ts). */
+function bumpOf(f: RestoreFlags, stateDir: string): { amount: number; why: string } | undefined {
+  if (f.bumpRevision === false) return undefined;
+  if (typeof f.bumpRevision === 'number') return { amount: f.bumpRevision, why: 'as asked' };
+  return defaultBump(stateDir);
+}
+
+/** RFC 3339 (a date and time with a zone), for --to-time. */
+function parseTime(text: string): Date {
+  const ok = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/.test(text);
+  const d = new Date(text);
+  if (!ok || Number.isNaN(d.getTime())) throw new UsageError(`bad --to-time "${text}": use RFC 3339 with a zone, e.g. 2026-12-01T17:05:00Z or 2026-12-01T18:05:00+01:00`);
+  return d;
+}
+
+function pointInTime(f: RestoreFlags): Target | undefined {
+  if (f.toRevision !== undefined && f.toTime) throw new UsageError('give --to-revision or --to-time, not both');
+  if (f.toRevision !== undefined) return { revision: f.toRevision };
+  return f.toTime ? { time: f.toTime } : undefined;
 }
 
 /**
@@ -169,12 +202,17 @@ export function registerRestore(program: Command, ctx: Ctx): void {
     .option('--initial-advertise-peer-urls <url>', 'data-dir mode: the member peer URL')
     .option('--initial-cluster-token <token>', 'data-dir mode: a new cluster token', 'etcd-cluster-restored')
     .option('--identity <file>', 'the age identity (age-keygen) that decrypts an encrypted set (.age files); the plaintext exists only in a private scratch folder, removed afterwards')
+    .addOption(wholeNumberOption('--to-revision <n>', 'point in time: restore the cluster as it was at this revision (the newest set at or before it, then the revision log DIR/revlog replayed up to it)', { min: 1, hint: 'a revision, e.g. 123456' }))
+    .addOption(new Option('--to-time <time>', 'point in time: restore the cluster as it was at this time (RFC 3339, e.g. 2026-12-01T17:05:00Z): the last revision the revision log saw by then').argParser(parseTime))
+    .addOption(wholeNumberOption('--bump-revision <n>', 'add this many to the restored revision and mark everything up to it compacted, so watchers and informers re-list (default: 1.2 × the highest revision the operator saw, else 1000000000)', { min: 1, hint: 'a number of revisions, e.g. 1000000000' }))
+    .option('--no-bump-revision', 'restore the revision as it is in the snapshot (watchers may then see revisions go back)')
     .addHelpText('after', [
       '',
       'Examples:',
       '  warden restore /var/backups/etcd --dry-run',
       '  warden restore /var/backups/etcd --keys-dir /secure/keys',
       '  warden restore /var/backups/etcd --identity /secure/backup-key.txt     # a set taken with --encrypt-to',
+      '  warden restore /var/backups/etcd --to-time 2026-12-01T17:05:00Z       # just before the bad change (needs operator --revision-log)',
       '  warden restore --from-url "https://s3.example.com/b/snapshot_2026-01-01_000000.db?X-Amz-..." --keys-dir /secure/keys',
       '  warden restore snapshot_2026-01-01_000000.db --data-dir /var/lib/etcd-new --name etcd-1 --initial-advertise-peer-urls http://10.0.0.1:2380',
     ].join('\n'))
@@ -182,6 +220,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
       const c = ctx(cmd);
       const format = c.format('simple');
       if (f.dataDir) {
+        if (f.toRevision !== undefined || f.toTime) throw new UsageError('--to-revision and --to-time restore the cluster from a backup dir: drop --data-dir');
         if (!source) throw new UsageError('give the snapshot file to restore: warden restore SNAPSHOT --data-dir DIR ...');
         await restoreIntoDataDir(c, source, f);
         return;
@@ -190,20 +229,27 @@ export function registerRestore(program: Command, ctx: Ctx): void {
       const t0 = Date.now();
       // Long work: every step says how far into the restore it is.
       const log = (l: string) => c.io.err(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`);
+      const target = pointInTime(f);
+      if (target && (f.fromUrl || f.timestamp)) throw new UsageError(`--to-revision and --to-time choose the set themselves from a backup dir: drop ${f.fromUrl ? '--from-url' : '--timestamp'}`);
       if (f.dryRun) {
         if (f.fromUrl) throw new UsageError('--dry-run works on a backup dir; download with --from-url into a dir first');
         // An encrypted set's snapshot is decrypted into a private scratch folder for etcdctl, removed however the dry run ends.
         const plain = new LazyScratch('decrypted', log);
         const { set, r } = await untilInterrupted(async () => {
-          const chosen = await chooseSet(source as string, {
-            ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')),
-            ...(f.identity ? { identity: f.identity } : {}), scratch: () => plain.dir,
-          });
+          const chosen = target
+            ? (await preparePointInTime(source as string, target, {
+              ...(f.keysDir ? { keysDir: f.keysDir } : {}), etcdVersion: etcdVersion(requireTool('etcd')), log,
+              ...(f.identity ? { identity: f.identity } : {}), scratch: () => plain.dir,
+            })).set
+            : await chooseSet(source as string, {
+              ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')),
+              ...(f.identity ? { identity: f.identity } : {}), scratch: () => plain.dir,
+            });
           return { set: chosen, r: await dryRunRestore(chosen.snapshot, chosen.status.revision, log, credentials(c)) };
         }, () => 'interrupted: the dry run was abandoned; nothing was changed').finally(() => plain.remove());
         c.print(render(format, {
           json: () => ({ timestamp: set.timestamp, ...r }),
-          simple: () => [`dry run of backup ${set.timestamp}: OK: a member restored from it serves revision ${r.revision}, ${r.keys} keys, hashKV ${r.hashKV} (matches the snapshot); nothing else was touched`],
+          simple: () => [`dry run of backup ${set.timestamp}${target ? ` replayed to revision ${set.status.revision}` : ''}: OK: a member restored from it serves revision ${r.revision}, ${r.keys} keys, hashKV ${r.hashKV} (matches the snapshot); nothing else was touched`],
         }));
         return;
       }
@@ -216,7 +262,14 @@ export function registerRestore(program: Command, ctx: Ctx): void {
       const plaintext = new LazyScratch('decrypted', log, c.layout.root);
       let started = false;
       const res = await untilInterrupted(async (signal) => {
-        const prepared = download ? await prepareFromUrl(c, f, download, plaintext, signal) : undefined;
+        const prepared = download
+          ? await prepareFromUrl(c, f, download, plaintext, signal)
+          : target
+            ? (await preparePointInTime(source as string, target, {
+              ...(f.keysDir ? { keysDir: f.keysDir } : {}), etcdVersion: etcdVersion(requireTool('etcd')), log,
+              ...(f.identity ? { identity: f.identity } : {}), scratch: () => plaintext.dir,
+            })).set
+            : undefined;
         started = true;
         return restoreCluster({
           layout: c.layout, dir: source ?? '', log, plaintext,
@@ -224,6 +277,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
           ...(f.recoveryMember ? { recoveryMember: f.recoveryMember } : {}), ...(prepared ? { prepared } : {}),
           ...credentials(c),
           ...(f.identity ? { identity: f.identity } : {}),
+          ...(f.bumpRevision !== undefined ? { bumpRevision: f.bumpRevision } : {}),
         });
       }, () => (started
         ? `interrupted during the restore: run the same command again to finish it (its progress is kept in ${path.join(c.layout.root, 'restore.json')})`
