@@ -11,6 +11,7 @@ import type { StateLayout } from '../cluster/layout.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
 import type { AgeRecipients } from './age.ts';
 import type { BackupInfo } from './archive.ts';
+import { pruneLog } from '../revlog/retention.ts';
 import { takeBackup } from './backup.ts';
 import { findLocalSets, timestampDate } from './names.ts';
 import { setsToDelete, type RetentionPolicy } from './retention.ts';
@@ -68,10 +69,12 @@ export function backupScheduleController(opts: ScheduleOptions): Controller {
         let where = res.snapshotPath;
         if (opts.ship) where = await opts.ship(res.snapshotPath, res.archivePath, i);
         const pruned = pruneLocal(opts.dir, opts.keysDir, opts.retention, now);
+        // The revision log's segments that no kept set needs any more go with them.
+        const prunedLog = pruneLog(opts.dir, opts.keysDir);
         const prunedRemote = opts.pruneRemote ? await opts.pruneRemote(opts.retention, now) : [];
         await ctx.events.record({ type: 'Normal', reason: 'BackupCompleted', message: `backup ${i.timestamp} of revision ${i.revision} from ${i.member.name} saved to ${where}`, source: 'backup-schedule' });
         if (pruned.length || prunedRemote.length) {
-          await ctx.events.record({ type: 'Normal', reason: 'BackupsPruned', message: `retention removed ${[...new Set([...pruned, ...prunedRemote])].join(', ')}`, source: 'backup-schedule' });
+          await ctx.events.record({ type: 'Normal', reason: 'BackupsPruned', message: `retention removed ${[...new Set([...pruned, ...prunedRemote])].join(', ')}${prunedLog.length ? ` and ${prunedLog.length} revision log segments they needed` : ''}`, source: 'backup-schedule' });
         }
         await ctx.conditions.set({ type: 'Backup', status: 'True', reason: 'BackupSucceeded', message: `last backup ${i.timestamp} at revision ${i.revision} (${where}); next ${next?.toISOString() ?? 'never'}` });
       } catch (err) {

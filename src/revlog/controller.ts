@@ -13,6 +13,9 @@ import type { Controller, ReconcileContext } from '../operator/controller.ts';
 import { restoredRevisionOf } from '../snapshot/hashkv.ts';
 import { RevisionRecorder, type RecorderOptions } from './recorder.ts';
 import { revlogDir } from './store.ts';
+import { shipLog } from './upload.ts';
+import type { S3Target } from '../backup/ship.ts';
+import { delay } from '../util/wait.ts';
 
 export interface RevisionLogOptions {
   /** The backup dir: full snapshots go there, the log into its revlog/. */
@@ -21,6 +24,8 @@ export interface RevisionLogOptions {
   layout: StateLayout;
   encryptTo?: AgeRecipients;
   ship?: (snapshotPath: string, archivePath: string, info: BackupInfo) => Promise<string>;
+  /** Where the sealed segments go too (--backup-to). */
+  target?: S3Target;
   /** Segment size and age, flush and mark intervals (tests make them small). */
   tuning?: Partial<Pick<RecorderOptions, 'segmentBytes' | 'segmentMs' | 'flushMs' | 'markMs' | 'hashMs'>>;
 }
@@ -37,6 +42,22 @@ async function fullSnapshot(opts: RevisionLogOptions, ctx: ReconcileContext): Pr
   const revision = isEncryptedName(res.snapshotPath) ? res.info.revision : (await restoredRevisionOf(res.snapshotPath)).current;
   return { backup: res.info.timestamp, revision };
 }
+
+/**
+ * Ships sealed segments every few seconds; the RevisionLogShipped condition says whether the
+ * bucket holds all of them, or how many wait (an unreachable bucket: they stay queued on disk).
+ */
+async function shipLoop(root: string, target: S3Target, ctx: ReconcileContext, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    const r = await shipLog(root, target).catch((err: unknown) => ({ shipped: [], waiting: -1, error: (err as Error).message }));
+    await ctx.conditions.set(r.error
+      ? { type: 'RevisionLogShipped', status: 'False', reason: 'UploadFailed', message: `${r.waiting >= 0 ? `${r.waiting} sealed segments wait for ${target.url}` : `segments wait for ${target.url}`}: ${r.error}` }
+      : { type: 'RevisionLogShipped', status: 'True', reason: 'Shipped', message: `every sealed segment is in ${target.url}` }).catch(() => undefined);
+    await delay(SHIP_INTERVAL_MS, signal).catch(() => undefined);
+  }
+}
+
+const SHIP_INTERVAL_MS = 5000;
 
 export function revisionLogController(opts: RevisionLogOptions): Controller {
   return {
@@ -63,11 +84,19 @@ export function revisionLogController(opts: RevisionLogOptions): Controller {
           void ctx.conditions.set({ type: 'RevisionLog', status: 'True', reason: 'Recording', message: `recording into ${revlogDir(opts.dir)}; durable up to revision ${revision}` }).catch(() => undefined);
         },
       });
+      const stop = new AbortController();
+      const stopShipping = (): void => stop.abort();
+      ctx.signal.addEventListener('abort', stopShipping, { once: true });
+      const shipping = opts.target ? shipLoop(revlogDir(opts.dir), opts.target, ctx, stop.signal) : undefined;
       try {
         await recorder.run(ctx.signal);
       } catch (err) {
         await ctx.conditions.set({ type: 'RevisionLog', status: 'False', reason: 'RecorderFailed', message: (err as Error).message }).catch(() => undefined);
         throw err;
+      } finally {
+        stop.abort();
+        ctx.signal.removeEventListener('abort', stopShipping);
+        await shipping;
       }
     },
   };

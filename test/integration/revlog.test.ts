@@ -17,7 +17,9 @@ import type { RevisionRecord } from '../../src/revlog/format.ts';
 import { logRuns, readRevisions, revisionAtTime } from '../../src/revlog/reader.ts';
 import { buildPointInTime } from '../../src/revlog/replay.ts';
 import { listSegments, readSegment } from '../../src/revlog/store.ts';
-import { startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
+import { shipLog, waitingSegments } from '../../src/revlog/upload.ts';
+import { startS3 } from '../helpers/s3.ts';
+import { freePorts, startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
 import { tempDir, waitUntil } from '../helpers/warden.ts';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'recorder-child.ts');
@@ -51,7 +53,7 @@ class Recorder {
 
 /** The one cluster's folder of segments under the log's root. */
 function chainOf(root: string): string {
-  const subs = fs.readdirSync(root);
+  const subs = fs.readdirSync(root).filter((n) => fs.statSync(path.join(root, n)).isDirectory());
   assert.equal(subs.length, 1, `one cluster's log in ${root}: ${subs.join(', ')}`);
   return path.join(root, subs[0]!);
 }
@@ -254,4 +256,32 @@ describe('revision log (real etcd)', () => {
     fs.writeFileSync(victim.path, zlib.gzipSync(text));
     assert.throws(() => readRevisions(chainOf(dir), sealed[0]!.first, end), new RegExp(`segment ${victim.name.replace(/\./g, '\\.')} does not match its sha256`));
   });
+
+  it('sealed segments are shipped to S3 with their sha256, once each; an unreachable bucket leaves them queued until it answers', async (t) => {
+    const dir = tempDir('revlog');
+    const rec = new Recorder(etcd.endpoint, dir, tempDir('revlog-snaps'), { segmentBytes: 1024, flushMs: 50 });
+    t.after(() => rec.stop('SIGKILL'));
+    await waitUntil('the full snapshot', () => /^snapshot /m.test(rec.out) || undefined);
+    await rec.reach(await workload(client, 40, 20));
+    await rec.stop();
+    const sealed = listSegments(chainOf(dir)).filter((s) => s.sealed);
+    assert.ok(sealed.length >= 2);
+    const s3 = await startS3(['b']);
+    t.after(() => s3.close());
+    const target = { url: 's3://b/etcd/', location: { bucket: 'b', prefix: 'etcd/' }, options: s3.options };
+    const down = await shipLog(dir, { ...target, options: { ...s3.options, endpoint: `http://127.0.0.1:${(await freePorts(1))[0]}` } });
+    assert.deepEqual([down.shipped.length, down.waiting], [0, sealed.length]);
+    assert.ok(down.error, 'the failure is said');
+    assert.equal(waitingSegments(dir).length, sealed.length, 'queued on disk');
+    const up = await shipLog(dir, target);
+    assert.deepEqual([up.shipped.length, up.waiting, up.error], [sealed.length, 0, undefined]);
+    const cluster = path.basename(chainOf(dir));
+    for (const seg of sealed) {
+      const stored = path.join(s3.dir, 'b', 'etcd', 'revlog', cluster, seg.name);
+      assert.ok(fs.readFileSync(`${stored}._S3rver_object`).equals(fs.readFileSync(seg.path)), `${seg.name} stored as it is`);
+      assert.equal(fs.readFileSync(`${stored}.sha256._S3rver_object`, 'utf8'), fs.readFileSync(`${seg.path}.sha256`, 'utf8'));
+    }
+    assert.deepEqual((await shipLog(dir, target)).shipped, [], 'nothing twice');
+  });
 });
+

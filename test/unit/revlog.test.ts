@@ -1,10 +1,14 @@
 // The revision log's pure parts: its lines, a torn open segment, runs and gaps, the window
 // `backup list` shows, and the entries a replay writes for each revision.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { encodeLease } from '../../src/snapshot/bbolt-append.ts';
 import { decodeKeyValue } from '../../src/snapshot/inspect.ts';
-import { decodeRecord, encodeRecord, groupByRevision, parseSealedName, sealedSegmentName, type LogRecord } from '../../src/revlog/format.ts';
+import { decodeRecord, encodeRecord, groupByRevision, openSegmentName, parseSealedName, sealedSegmentName, type LogRecord } from '../../src/revlog/format.ts';
+import { pruneLog } from '../../src/revlog/retention.ts';
 import { logRuns } from '../../src/revlog/reader.ts';
 import { replayPlan, UNKNOWN_LEASE_TTL } from '../../src/revlog/replay.ts';
 import { parseSegment, type SegmentInfo } from '../../src/revlog/store.ts';
@@ -105,5 +109,38 @@ describe('replay plan', () => {
       [102n, encodeLease({ id: 102n, ttl: UNKNOWN_LEASE_TTL })],
       [103n, encodeLease({ id: 103n, ttl: UNKNOWN_LEASE_TTL })],
     ]);
+  });
+});
+
+describe('revision log retention', () => {
+  it('removes the sealed segments seen before the oldest kept set, and a cluster folder left empty; keeps the rest and the open segment', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revlog-retain-'));
+    try {
+      const t = (h: number, m: number) => Date.UTC(2026, 11, 1, h, m);
+      // The kept sets: 10:00 and 12:00 (a set's files: snapshot and archive of one timestamp).
+      for (const ts of ['2026-12-01_100000', '2026-12-01_120000']) {
+        fs.writeFileSync(path.join(dir, `snapshot_${ts}.db`), '');
+        fs.writeFileSync(path.join(dir, `static_kuberesources_${ts}.tar.gz`), '');
+      }
+      const seg = (cluster: string, first: number, last: number, from: number, to: number): string => {
+        const d = path.join(dir, 'revlog', cluster);
+        fs.mkdirSync(d, { recursive: true });
+        const name = sealedSegmentName({ first, last, firstTime: from, lastTime: to });
+        fs.writeFileSync(path.join(d, name), '');
+        fs.writeFileSync(path.join(d, `${name}.sha256`), '');
+        return `${cluster}/${name}`;
+      };
+      const old = seg('aa', 1, 10, t(8, 0), t(9, 0)); // a cluster replaced before the oldest set
+      const before = seg('bb', 11, 20, t(9, 30), t(9, 59));
+      const across = seg('bb', 21, 30, t(9, 59), t(10, 30));
+      const after = seg('bb', 31, 40, t(10, 30), t(11, 0));
+      fs.writeFileSync(path.join(dir, 'revlog', 'bb', openSegmentName(41)), `${JSON.stringify({ v: 1, first: 41 })}\n`);
+      assert.deepEqual(pruneLog(dir).sort(), [old, before].sort());
+      assert.ok(!fs.existsSync(path.join(dir, 'revlog', 'aa')), 'the emptied cluster folder is gone');
+      const left = fs.readdirSync(path.join(dir, 'revlog', 'bb')).sort();
+      assert.deepEqual(left, [across.split('/')[1], `${across.split('/')[1]}.sha256`, after.split('/')[1], `${after.split('/')[1]}.sha256`, openSegmentName(41)].sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -90,7 +90,7 @@ export function addOperatorFlags(cmd: Command): Command {
     .option('--backup-to <s3url>', 'also ship every scheduled set to S3-compatible storage (retention applies there too)')
     .option('--backup-encrypt-to <recipient>', 'encrypt every scheduled set to this age recipient (age1..., from age-keygen; repeatable)', collect)
     .option('--backup-encrypt-to-file <file>', 'encrypt every scheduled set to the recipients in this file, one a line (repeatable)', collect)
-    .option('--revision-log', 'record every change between full snapshots into <backup-dir>/revlog (a full backup first when there is none to continue), so `warden restore DIR --to-revision N | --to-time TIME` can restore any point in time (needs --backup-dir)')
+    .option('--revision-log', 'record every change between full snapshots into <backup-dir>/revlog (a full backup first when there is none to continue), so `warden restore DIR --to-revision N | --to-time TIME` can restore any point in time (needs --backup-dir; with --backup-to, sealed segments are shipped there too)')
     .option('--s3-endpoint <url>', 'with --backup-to: S3-compatible endpoint (env AWS_ENDPOINT_URL)')
     .option('--s3-region <region>', 'with --backup-to: region (env AWS_REGION)')
     .option('--no-auto-defrag', 'do not defragment members automatically')
@@ -172,7 +172,7 @@ function revisionLogOptions(flags: OperatorFlags, c: Context): RevisionLogOption
     dir: flags.backupDir,
     ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
     ...(encryptTo ? { encryptTo } : {}),
-    ...(target ? { ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info) } : {}),
+    ...(target ? { ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info), target } : {}),
     ...(tuning ? { tuning } : {}),
     layout: c.layout,
   };

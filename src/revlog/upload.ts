@@ -1,0 +1,79 @@
+// Shipping the revision log to S3 (`--backup-to` with `--revision-log`): each sealed segment and
+// its .sha256 go to `<prefix>revlog/<cluster ID>/`, oldest first, and are noted as shipped in
+// revlog/shipped.json only once both are stored. An unreachable bucket leaves them queued on
+// disk; the next round ships them. The open segment is never shipped (it is still growing).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { S3Target } from '../backup/ship.ts';
+import { openStore } from '../backup/ship.ts';
+import { writeFileAtomic } from '../util/fsutil.ts';
+import { listSegments } from './store.ts';
+
+const SHIPPED = 'shipped.json';
+
+function shipped(root: string): Set<string> {
+  try {
+    return new Set(JSON.parse(fs.readFileSync(path.join(root, SHIPPED), 'utf8')) as string[]);
+  } catch {
+    return new Set();
+  }
+}
+
+/** Segments removed here (retention) leave the record of what was shipped. */
+export function forgetShipped(root: string, ids: string[]): void {
+  const done = shipped(root);
+  if (!ids.some((id) => done.has(id))) return;
+  for (const id of ids) done.delete(id);
+  writeFileAtomic(path.join(root, SHIPPED), `${JSON.stringify([...done].sort())}\n`, 0o600);
+}
+
+/** The sealed segments not shipped yet ("<cluster>/<name>"), oldest first. */
+export function waitingSegments(root: string): { id: string; path: string; cluster: string; name: string }[] {
+  const done = shipped(root);
+  const out: { id: string; path: string; cluster: string; name: string; first: number }[] = [];
+  let clusters: string[];
+  try {
+    clusters = fs.readdirSync(root).filter((n) => fs.statSync(path.join(root, n)).isDirectory());
+  } catch {
+    return [];
+  }
+  for (const cluster of clusters) {
+    for (const s of listSegments(path.join(root, cluster))) {
+      const id = `${cluster}/${s.name}`;
+      if (s.sealed && !done.has(id)) out.push({ id, path: s.path, cluster, name: s.name, first: s.first });
+    }
+  }
+  return out.sort((a, b) => a.first - b.first);
+}
+
+/**
+ * Ships what waits; stops at the first failure (the rest stays queued). Returns what was shipped,
+ * what still waits, and the failure.
+ */
+export async function shipLog(root: string, target: S3Target): Promise<{ shipped: string[]; waiting: number; error?: string }> {
+  const waiting = waitingSegments(root);
+  const done = shipped(root);
+  const out: string[] = [];
+  const stores = new Map<string, Awaited<ReturnType<typeof openStore>>>();
+  try {
+    for (const w of waiting) {
+      let store = stores.get(w.cluster);
+      if (!store) {
+        store = await openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}revlog/${w.cluster}/` } });
+        stores.set(w.cluster, store);
+      }
+      try {
+        await store.uploadFile(w.path, w.name, {});
+        await store.uploadFile(`${w.path}.sha256`, `${w.name}.sha256`, {});
+      } catch (err) {
+        return { shipped: out, waiting: waiting.length - out.length, error: (err as Error).message };
+      }
+      done.add(w.id);
+      writeFileAtomic(path.join(root, SHIPPED), `${JSON.stringify([...done].sort())}\n`, 0o600);
+      out.push(w.id);
+    }
+    return { shipped: out, waiting: 0 };
+  } finally {
+    for (const s of stores.values()) s.close();
+  }
+}
