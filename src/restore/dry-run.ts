@@ -1,7 +1,8 @@
 // `warden restore --dry-run`: proves a backup set restores, without touching the cluster. The
 // snapshot is restored into a scratch dir, a throwaway member serves it on free ports, and its
 // revision, compact revision, key count and hashKV are checked against what warden reads from
-// the file itself (snapshot/hashkv.ts: what etcd makes of the file, compactions included).
+// the file itself (snapshot/hashkv.ts: what etcd makes of the file, compactions included). The
+// revision bump the real restore makes is made here too, so the member is the one it will get.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,8 @@ import { requireTool } from '../cluster/binaries.ts';
 import { etcdArgs } from '../cluster/manifest.ts';
 import { EtcdClient, EtcdPermissionError } from '../etcd/client.ts';
 import type { Credentials } from '../etcd/connection.ts';
-import { inspectAndHashKV } from '../snapshot/hashkv.ts';
+import { appendToSnapshot, bumpRevisionChange } from '../snapshot/bbolt-append.ts';
+import { inspectAndHashKV, restoredRevisionOf } from '../snapshot/hashkv.ts';
 import { freePorts } from '../util/ports.ts';
 import { EndWait, waitFor } from '../util/wait.ts';
 import type { Log } from './members.ts';
@@ -49,8 +51,9 @@ function lastLogLine(file: string): string {
  * least 1; the compact revision when a compaction removed the last tombstones).
  */
 /** `auth`: a user of the backed-up cluster, for a set taken with authentication on (its auth store is in the set). */
-export async function dryRunRestore(snapshot: string, expectedRevision: number, log: Log, { auth }: { auth?: Credentials } = {}): Promise<DryRunReport> {
+export async function dryRunRestore(snapshot: string, expectedRevision: number, log: Log, { auth, bumpRevision }: { auth?: Credentials; bumpRevision?: number } = {}): Promise<DryRunReport> {
   const scratch = scratchDir('dry-run', log);
+  const original = snapshot;
   const [clientPort, peerPort] = await freePorts(2);
   const peerURL = `http://127.0.0.1:${peerPort}`;
   const clientURL = `http://127.0.0.1:${clientPort}`;
@@ -60,6 +63,15 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
   let restoring: Promise<RestoreTool> | undefined;
   const client = new EtcdClient({ endpoints: [clientURL], commandTimeoutMs: 5000, ...(auth ? { auth } : {}) });
   try {
+    // The real restore bumps the revision: the dry run rehearses that very file (the bump
+    // written as the restore writes it), and checks the member against it.
+    if (bumpRevision) {
+      const bumped = path.join(scratch, 'bumped.db');
+      const { current } = await restoredRevisionOf(original);
+      await appendToSnapshot(original, bumped, bumpRevisionChange(current, bumpRevision), { trailer: true });
+      snapshot = bumped;
+      log(`bumped the revision by ${bumpRevision} and marked it compacted, as the restore will`);
+    }
     // etcdctl restores in its own process while the file is read here.
     restoring = restoreDataDir({ snapshot, dataDir, name: 'dry-run', peerURL, token: 'warden-dry-run' });
     restoring.catch(() => undefined);
@@ -100,7 +112,8 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
     const want = fromFile.currentRevision;
     const st = await client.member(clientURL).status();
     const problems: string[] = [];
-    if (report.status.revision !== expectedRevision) problems.push(`the file's last revision is ${report.status.revision}, the set says ${expectedRevision}`);
+    const expected = bumpRevision ? (await restoredRevisionOf(original)).current + bumpRevision : expectedRevision;
+    if (report.status.revision !== expected) problems.push(`the file's last revision is ${report.status.revision}, the set says ${expectedRevision}${bumpRevision ? ` (bumped by ${bumpRevision})` : ''}`);
     // Nothing writes to the throwaway member, but a lease in the snapshot with a TTL shorter than
     // the dry run may expire and delete keys: compare at the snapshot's revision whenever etcd
     // can (a revision at the compact revision can only be hashed as "now").

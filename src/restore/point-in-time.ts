@@ -15,6 +15,9 @@ import { checkSet, type Decryption } from './set.ts';
 
 export type Target = { revision: number } | { time: Date };
 
+/** How far past the log's last time mark a --to-time may lie (marks come each second, flushed each 100 ms). */
+const TIME_SLACK_MS = 3000;
+
 /** Pure: the revision a target names, given the revision the log says a time falls on. */
 export function describeTarget(t: Target): string {
   return 'revision' in t ? `revision ${t.revision}` : `${t.time.toISOString()}`;
@@ -38,7 +41,13 @@ export function targetRevision(dir: string, t: Target): { revision: number; chai
   }
   for (const chain of chains) {
     const at = revisionAtTime(chain.dir, t.time.getTime());
-    if (at) return { revision: at.revision, chain };
+    if (!at) continue;
+    // The recorder marks the time each second, quiet or not: a time past its last mark is one
+    // it did not see (it had stopped, or has not written it yet), and later changes may be missing.
+    if (t.time.getTime() > at.end.time + TIME_SLACK_MS) {
+      throw new WardenError(`the revision log of cluster ${chain.cluster} ends at ${new Date(at.end.time).toISOString()} (revision ${at.end.revision}), before ${t.time.toISOString()}: changes after that were not recorded; restore to revision ${at.end.revision} with --to-revision if that is what you want`);
+    }
+    return { revision: at.revision, chain };
   }
   const first = Math.min(...chains.map((c) => c.runs[0]?.firstTime ?? Infinity));
   throw new WardenError(`the revision log in ${root} begins after ${t.time.toISOString()}${Number.isFinite(first) ? ` (its first revision was seen at ${new Date(first).toISOString()})` : ''}: give a later time, or restore a backup set with --timestamp`);

@@ -80,19 +80,22 @@ export function readRevisions(dir: string, from: number, to: number): LogSlice {
 
 /**
  * The revision the cluster was at at wall time `at` (ms): the last revision the recorder saw
- * by then, or a time mark's. undefined when the log begins after `at`.
+ * by then, or a time mark's. undefined when the log begins after `at`. `end`: the log's last
+ * point (revision and time), to tell a time the log has not reached.
  */
-export function revisionAtTime(dir: string, at: number): { revision: number; time: number } | undefined {
+export function revisionAtTime(dir: string, at: number): { revision: number; time: number; end: { revision: number; time: number } } | undefined {
+  const points = (s: SegmentInfo): { revision: number; time: number }[] =>
+    readSegment(s).records.flatMap((r) => (r.kind === 'revision' ? [{ revision: r.record.revision, time: r.record.time }] : r.kind === 'mark' ? [{ revision: r.revision, time: r.time }] : []));
+  const segments = listSegments(dir);
   let best: { revision: number; time: number } | undefined;
-  for (const s of listSegments(dir)) {
+  for (const s of segments) {
     if (s.firstTime !== undefined && s.firstTime > at + 1000) break; // names round down to the second
-    const seg = readSegment(s);
-    for (const r of seg.records) {
-      const point = r.kind === 'revision' ? { revision: r.record.revision, time: r.record.time } : r.kind === 'mark' ? { revision: r.revision, time: r.time } : undefined;
-      if (point && point.time <= at && (!best || point.revision >= best.revision)) best = point;
-    }
+    for (const p of points(s)) if (p.time <= at && (!best || p.revision >= best.revision)) best = p;
   }
-  return best;
+  // Times grow with the log: its end is in its last segment (an open one may hold marks only).
+  const tail = segments.slice(-2).flatMap(points);
+  const end = tail.reduce<{ revision: number; time: number } | undefined>((e, p) => (!e || p.time >= e.time ? p : e), undefined);
+  return best && end ? { ...best, end } : undefined;
 }
 
 /** One cluster's log: a restore makes a new cluster (a new cluster ID), whose log is kept apart. */

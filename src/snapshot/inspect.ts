@@ -287,7 +287,11 @@ export class InspectCollector {
 
   report(status: SnapshotStatus & { sha256?: string }): InspectReport {
     const counts = new Array<number>(this.categories.length).fill(0);
-    for (const i of this.live.values()) {
+    // The empty key is no client's (etcd refuses to write one): a restore's revision bump marks
+    // its new revision with it. HashKV counts it; the report does not.
+    const bumpMark = this.live.has('') ? 1 : 0;
+    for (const [key, i] of this.live) {
+      if (key === '') continue;
       const c = this.categoryOf.at(i);
       counts[c] = (counts[c] as number) + 1;
     }
@@ -322,7 +326,7 @@ export class InspectCollector {
       ...(this.term !== undefined ? { term: this.term } : {}),
       compaction: { ...(this.scheduled !== undefined ? { scheduled: this.scheduled } : {}), ...(this.finished !== undefined ? { finished: this.finished } : {}) },
       ...(this.clusterVersion !== undefined ? { clusterVersion: this.clusterVersion } : {}),
-      keys: { live: this.live.size, revisions: this.revisions, tombstones: this.tombstones },
+      keys: { live: this.live.size - bumpMark, revisions: this.revisions, tombstones: this.tombstones },
       leases: this.leases,
       buckets: [...this.bucketKeys].map(([name, keys]) => ({ name, keys })),
       resources,

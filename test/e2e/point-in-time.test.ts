@@ -4,10 +4,11 @@
 // the source's hashKV; the log goes on for the restored cluster (a new cluster ID) after a new
 // full snapshot.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { logChains } from '../../src/revlog/reader.ts';
-import { Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+import { assertOneErrorLine, Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
 
 interface JsonKv { key: string; value: string; create_revision: number; mod_revision: number; version: number; lease?: number }
 
@@ -36,7 +37,7 @@ describe('point-in-time restore', () => {
     const c = await startCluster(t);
     const dir = path.join(tempDir('pitr'), 'backups');
     const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--backup-dir', dir, '--revision-log'], {
-      WARDEN_REVLOG_TUNING: JSON.stringify({ segmentBytes: 8192, flushMs: 50, markMs: 200, hashMs: 1000 }),
+      WARDEN_REVLOG_TUNING: JSON.stringify({ segmentBytes: 2048, flushMs: 50, markMs: 200, hashMs: 1000 }),
     });
     t.after(() => op.kill('SIGKILL'));
     await op.waitFor(/revision log: starting after backup \S+ at revision \d+/);
@@ -60,6 +61,18 @@ describe('point-in-time restore', () => {
     const window = /cluster [0-9a-f]+: revisions (\d+) to (\d+) \(.*\), from backup \S+/.exec(list.stdout);
     assert.ok(window && Number(window[1]) < good && Number(window[2]) >= end, `backup list shows the window:\n${list.stdout}`);
 
+    // One changed byte in a sealed segment: refused with one line naming it, before anything stops.
+    const chainDir = logChains(path.join(dir, 'revlog'))[0]!.dir;
+    const victim = path.join(chainDir, fs.readdirSync(chainDir).filter((f) => f.endsWith('.revlog.gz')).sort()[0]!);
+    const original = fs.readFileSync(victim);
+    const changed = Buffer.from(original);
+    changed[changed.length - 10] = (changed[changed.length - 10] as number) ^ 1;
+    fs.writeFileSync(victim, changed);
+    const refused = await c.run(['restore', dir, '--to-revision', String(good)]);
+    assertOneErrorLine(refused, new RegExp(`^Error: revision log segment ${path.basename(victim).replace(/\./g, '\\.')} does not match its sha256`));
+    assert.equal((await keysAt(c)).filter((k) => name(k).startsWith('/after/')).length, 10, 'nothing was changed');
+    fs.writeFileSync(victim, original);
+
     const r = await c.run(['restore', dir, '--to-revision', String(good), '--bump-revision', '5000']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /replayed \d+ revisions \(\d+ changes\) from \d+ log segments/);
@@ -79,6 +92,10 @@ describe('point-in-time restore', () => {
     await waitUntil('two clusters in the log', () => logChains(path.join(dir, 'revlog')).length === 2 || undefined, 60_000);
     op.kill('SIGTERM');
     await op.exited();
+
+    // A time the log has not reached (the operator stopped): refused, nothing changed.
+    const later = await c.run(['restore', dir, '--to-time', new Date(Date.now() + 60_000).toISOString()]);
+    assertOneErrorLine(later, /^Error: the revision log of cluster [0-9a-f]+ ends at \S+ \(revision \d+\), before \S+: changes after that were not recorded; restore to revision \d+ with --to-revision if that is what you want$/);
 
     // By time: the same state.
     const byTime = await c.run(['restore', dir, '--to-time', goodTime.toISOString()]);

@@ -245,7 +245,8 @@ export function registerRestore(program: Command, ctx: Ctx): void {
               ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')),
               ...(f.identity ? { identity: f.identity } : {}), scratch: () => plain.dir,
             });
-          return { set: chosen, r: await dryRunRestore(chosen.snapshot, chosen.status.revision, log, credentials(c)) };
+          const bump = bumpOf(f, c.layout.root);
+          return { set: chosen, r: await dryRunRestore(chosen.snapshot, chosen.status.revision, log, { ...credentials(c), ...(bump ? { bumpRevision: bump.amount } : {}) }) };
         }, () => 'interrupted: the dry run was abandoned; nothing was changed').finally(() => plain.remove());
         c.print(render(format, {
           json: () => ({ timestamp: set.timestamp, ...r }),
