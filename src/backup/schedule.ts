@@ -70,7 +70,12 @@ export function backupScheduleController(opts: ScheduleOptions): Controller {
         if (opts.ship) where = await opts.ship(res.snapshotPath, res.archivePath, i);
         const pruned = pruneLocal(opts.dir, opts.keysDir, opts.retention, now);
         // The revision log's segments that no kept set needs any more go with them.
-        const prunedLog = pruneLog(opts.dir, opts.keysDir);
+        let prunedLog: string[] = [];
+        try {
+          prunedLog = pruneLog(opts.dir, opts.keysDir);
+        } catch (err) {
+          ctx.log(`revision log retention: ${(err as Error).message}`);
+        }
         const prunedRemote = opts.pruneRemote ? await opts.pruneRemote(opts.retention, now) : [];
         await ctx.events.record({ type: 'Normal', reason: 'BackupCompleted', message: `backup ${i.timestamp} of revision ${i.revision} from ${i.member.name} saved to ${where}`, source: 'backup-schedule' });
         if (pruned.length || prunedRemote.length) {

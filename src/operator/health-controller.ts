@@ -17,7 +17,11 @@ export function healthController(opts: { intervalMs?: number; onRevision?: (revi
       const { members } = await ctx.client.memberList();
       if (opts.onRevision) {
         const { header } = await ctx.client.get('\0', { countOnly: true }).catch(() => ({ header: undefined }));
-        if (header?.revision) opts.onRevision(header.revision, header.cluster_id.toString(16));
+        try {
+          if (header?.revision) opts.onRevision(header.revision, header.cluster_id.toString(16));
+        } catch (err) {
+          ctx.log(`could not note the cluster's revision: ${(err as Error).message}`); // the health check goes on
+        }
       }
       const views = await memberViews(ctx.client, members);
       for (const v of views) {

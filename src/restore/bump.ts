@@ -35,9 +35,17 @@ export function recordMaxRevision(stateDir: string, revision: number, clusterId:
   writeFileAtomic(revisionFile(stateDir), `${JSON.stringify({ maxRevision: revision, clusterId, time: now.toISOString() })}\n`, 0o600);
 }
 
-/** The default bump, and why. */
-export function defaultBump(stateDir: string): { amount: number; why: string } {
+/**
+ * The default bump, and why: 1.2 × the highest revision clients of the cluster being replaced can
+ * hold: what the operator noted for that cluster, or its revision now (`live`, read before the
+ * restore stops it), whichever is higher. A record of another cluster (a host that ran another
+ * one) does not count; with neither, 1,000,000,000.
+ */
+export function defaultBump(stateDir: string, live?: { revision: number; clusterId: string }): { amount: number; why: string } {
   const r = read(stateDir);
-  if (!r) return { amount: UNKNOWN_BUMP, why: `the operator noted no highest revision in ${revisionFile(stateDir)}` };
-  return { amount: Math.ceil(r.maxRevision * 1.2), why: `1.2 × ${r.maxRevision}, the highest revision the operator saw (${r.time})` };
+  const noted = r && (!live || r.clusterId === live.clusterId) ? r.maxRevision : 0;
+  const seen = Math.max(noted, live?.revision ?? 0);
+  if (seen <= 0) return { amount: UNKNOWN_BUMP, why: `neither the operator (${revisionFile(stateDir)}) nor the cluster told its highest revision` };
+  const source = seen === noted && r ? `the highest revision the operator saw (${r.time})` : 'the cluster\'s revision before the restore';
+  return { amount: Math.ceil(seen * 1.2), why: `1.2 × ${seen}, ${source}` };
 }

@@ -47,6 +47,11 @@ export function targetRevision(dir: string, t: Target): { revision: number; chai
     if (t.time.getTime() > at.end.time + TIME_SLACK_MS) {
       throw new WardenError(`the revision log of cluster ${chain.cluster} ends at ${new Date(at.end.time).toISOString()} (revision ${at.end.revision}), before ${t.time.toISOString()}: changes after that were not recorded; restore to revision ${at.end.revision} with --to-revision if that is what you want`);
     }
+    // Marks come each second while the recorder watches: a longer silence before the time given
+    // means it was not watching then (stopped, or catching up later, with later times).
+    if (t.time.getTime() - at.time > TIME_SLACK_MS) {
+      throw new WardenError(`the revision log of cluster ${chain.cluster} saw nothing from ${new Date(at.time).toISOString()} (revision ${at.revision}) to ${t.time.toISOString()}: its recorder was not running, and changes of that time may be missing; restore to revision ${at.revision} with --to-revision, or give a time the log covers`);
+    }
     return { revision: at.revision, chain };
   }
   const first = Math.min(...chains.map((c) => c.runs[0]?.firstTime ?? Infinity));

@@ -183,6 +183,12 @@ async function restorePhases(
   if (pending(r.phase, 'stop')) {
     const probe = embeddedClient(layout, opts.auth);
     try {
+      // What clients of the cluster hold before it goes: the revision bump goes above it.
+      const header = await probe.get('\0', { countOnly: true }).then((x) => x.header, () => undefined);
+      if (header?.revision) {
+        r.live = { revision: header.revision, clusterId: header.cluster_id.toString(16) };
+        save(layout, r);
+      }
       await stopAll(hosts, log, probe);
     } finally {
       probe.close();
@@ -211,7 +217,7 @@ async function restorePhases(
       if (sent || !sentAhead) log(`${sent ? 'sent' : 'found'} the snapshot (${size}) on ${recovery.where}`);
     }
     plaintext.remove(); // sent: the decrypted copy is not needed here any more
-    const bump = opts.bumpRevision === false ? undefined : opts.bumpRevision !== undefined ? { amount: opts.bumpRevision, why: 'as asked' } : defaultBump(layout.root);
+    const bump = opts.bumpRevision === false ? undefined : opts.bumpRevision !== undefined ? { amount: opts.bumpRevision, why: 'as asked' } : defaultBump(layout.root, r.live);
     const done = await recovery.client.restoreSnapshot({ sha256, token: r.token, ...(bump ? { bumpRevision: bump.amount } : {}) });
     r.bumped = !!bump && done.canBump;
     log(`restored the snapshot into the data dir of ${recovery.name} on ${recovery.where} with ${done.tool} as a new one-member cluster`);

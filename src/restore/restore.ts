@@ -36,6 +36,8 @@ export interface RestoreRecord {
   writtenWith?: string;
   /** Whether the restore bumped the revision (a restore on an agent says so once). */
   bumped?: boolean;
+  /** The cluster's revision and ID before the restore stopped it (the default bump goes above it). */
+  live?: { revision: number; clusterId: string };
 }
 
 export interface RestoreOptions {

@@ -35,8 +35,16 @@ async function fullSnapshot(opts: RevisionLogOptions, ctx: ReconcileContext): Pr
     dir: opts.dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), layout: opts.layout, log: ctx.log, signal: ctx.signal,
     ...(opts.encryptTo ? { encryptTo: opts.encryptTo } : {}),
   });
-  const where = opts.ship ? await opts.ship(res.snapshotPath, res.archivePath, res.info) : res.snapshotPath;
-  await ctx.events.record({ type: 'Normal', reason: 'BackupCompleted', message: `backup ${res.info.timestamp} of revision ${res.info.revision} saved to ${where}: the revision log starts after it`, source: 'revision-log' });
+  await ctx.events.record({ type: 'Normal', reason: 'BackupCompleted', message: `backup ${res.info.timestamp} of revision ${res.info.revision} saved to ${res.snapshotPath}: the revision log starts after it`, source: 'revision-log' });
+  // Shipped while the log already records: an upload that takes minutes must not let etcd
+  // compact the revisions the log starts from.
+  if (opts.ship) {
+    const ship = opts.ship;
+    void ship(res.snapshotPath, res.archivePath, res.info).then(
+      (where) => ctx.events.record({ type: 'Normal', reason: 'BackupShipped', message: `backup ${res.info.timestamp} shipped to ${where}`, source: 'revision-log' }),
+      (err: Error) => ctx.events.record({ type: 'Warning', reason: 'BackupShipFailed', message: `backup ${res.info.timestamp} was not shipped: ${err.message}`, source: 'revision-log' }),
+    ).catch(() => undefined);
+  }
   // Where a member restored from it stands (above the last key when a compaction removed the last
   // tombstones); an encrypted snapshot is not read here, and its recorded revision stands.
   const revision = isEncryptedName(res.snapshotPath) ? res.info.revision : (await restoredRevisionOf(res.snapshotPath)).current;

@@ -172,7 +172,7 @@ export function groupByRevision(events: { type: 'put' | 'delete'; kv: { key: Buf
     const rev = e.kv.modRevision;
     let cur = out[out.length - 1];
     if (!cur || cur.revision !== rev) {
-      if (cur && rev < cur.revision) throw new WardenError(`the watch gave revision ${rev} after ${cur.revision}: events out of order`);
+      if (cur && rev < cur.revision) throw new WardenError(`the watch gave revision ${rev} after ${cur.revision}: events out of order; the revision log stops here and continues from its last durable revision when the operator retries`);
       cur = { revision: rev, time, events: [] };
       out.push(cur);
     }

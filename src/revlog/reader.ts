@@ -61,7 +61,8 @@ export function readRevisions(dir: string, from: number, to: number): LogSlice {
     const seg = readSegment(s);
     out.segments.push(s.name);
     for (const r of seg.records) {
-      if (r.kind === 'lease') out.leaseTtls.set(r.id, r.ttl);
+      // A recorder restarted asks again; a lease gone by then must not undo the TTL seen first.
+      if (r.kind === 'lease' && !((out.leaseTtls.get(r.id) ?? 0) > 0)) out.leaseTtls.set(r.id, r.ttl);
       else if (r.kind === 'hash') out.hashes.push({ revision: r.revision, hash: r.hash, compactRevision: r.compactRevision });
       else if (r.kind === 'revision' && r.record.revision === expect && expect <= to) {
         out.revisions.push(r.record);

@@ -62,7 +62,19 @@ export class RevisionRecorder {
   /** Records until `signal` aborts; returns after the last flush. Throws only what it cannot get past. */
   async run(signal: AbortSignal): Promise<void> {
     await this.open();
-    const flusher = setInterval(() => this.flushQuietly(), this.o.flushMs);
+    // A flush that fails ends the run (the controller starts a new recorder, which continues
+    // from what is durable): its lines cannot be dropped and the log go on after a hole.
+    let flushFailed: Error | undefined;
+    let wakeOnFailure: (() => void) | undefined;
+    const flusher = setInterval(() => {
+      if (flushFailed) return;
+      try {
+        this.flush();
+      } catch (err) {
+        flushFailed = err as Error;
+        wakeOnFailure?.();
+      }
+    }, this.o.flushMs);
     let nextMark = Date.now() + this.o.markMs;
     let nextHash = Date.now() + this.o.hashMs;
     try {
@@ -79,6 +91,7 @@ export class RevisionRecorder {
         signal.addEventListener('abort', stop, { once: true });
         try {
           while (!signal.aborted && !failed) {
+            if (flushFailed) throw new WardenError(`revision log: could not write ${this.file ?? 'the open segment'} (${flushFailed.message}): free the space or fix the disk; the log continues from revision ${this.durable + 1} when the operator retries`);
             const b = batches.shift();
             if (b) await this.append(groupByRevision(b.events, b.time));
             if (this.last >= (this.openFirst ?? Infinity) && Date.now() - this.openedAt >= this.o.segmentMs) await this.seal();
@@ -94,14 +107,16 @@ export class RevisionRecorder {
             }
             await new Promise<void>((resolve) => {
               // Events that came during the awaits above: no wait.
-              if (batches.length > 0 || failed) return resolve();
+              if (batches.length > 0 || failed || flushFailed) return resolve();
               const timer = setTimeout(resolve, Math.max(10, Math.min(nextMark, nextHash) - Date.now()));
               wake = () => {
                 clearTimeout(timer);
                 resolve();
               };
+              wakeOnFailure = wake;
             });
             wake = undefined;
+            wakeOnFailure = undefined;
           }
         } finally {
           signal.removeEventListener('abort', stop);
@@ -117,7 +132,7 @@ export class RevisionRecorder {
       }
     } finally {
       clearInterval(flusher);
-      this.flushQuietly();
+      if (!flushFailed) this.flushQuietly();
       if (this.fd !== undefined) fs.closeSync(this.fd);
       this.fd = undefined;
     }
@@ -160,6 +175,7 @@ export class RevisionRecorder {
   private async open(): Promise<void> {
     const header = (await this.o.client.get('\0', { countOnly: true })).header;
     const id = header.cluster_id.toString(16);
+    this.sealOtherClusters(id);
     this.cluster = id;
     this.dir = path.join(this.o.dir, id);
     const { open, lines } = recoverLog(this.dir);
@@ -176,6 +192,30 @@ export class RevisionRecorder {
       this.o.log(`revision log: continuing after revision ${last.last} (${last.name})`);
     } else {
       await this.startCluster(id);
+    }
+  }
+
+  /**
+   * The open segment of a cluster this log recorded before (a restore made a new one while no
+   * recorder was running to see it) is sealed, so it is kept, shipped and pruned like the rest.
+   */
+  private sealOtherClusters(current: string): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.o.dir);
+    } catch {
+      return;
+    }
+    for (const name of names.filter((n) => n !== current && /^[0-9a-f]+$/.test(n))) {
+      const dir = path.join(this.o.dir, name);
+      const { open, lines } = recoverLog(dir);
+      for (const l of lines) this.o.log(`revision log: ${l}`);
+      if (!open) continue;
+      if (open.last < open.first) fs.rmSync(open.path);
+      else {
+        const sealed = sealSegment(open.path);
+        if (sealed) this.o.log(`revision log: sealed ${name}/${sealed.name}, the end of cluster ${name}'s log`);
+      }
     }
   }
 
@@ -242,10 +282,22 @@ export class RevisionRecorder {
   flush(): void {
     if (this.fd === undefined || this.pending.length === 0) return;
     const buf = Buffer.from(this.pending.join(''));
+    const size = fs.fstatSync(this.fd).size;
+    try {
+      let off = 0;
+      while (off < buf.length) off += fs.writeSync(this.fd, buf, off);
+      fs.fdatasyncSync(this.fd);
+    } catch (err) {
+      // Nothing of this write may stay: a part of a line, or lines after a hole, would damage
+      // the segment. The lines are kept; the caller ends the run (see run()).
+      try {
+        fs.ftruncateSync(this.fd, size);
+      } catch {
+        /* the next start cuts a torn last line off */
+      }
+      throw err;
+    }
     this.pending = [];
-    let off = 0;
-    while (off < buf.length) off += fs.writeSync(this.fd, buf, off);
-    fs.fdatasyncSync(this.fd);
     if (this.pendingLast > this.durable) {
       this.durable = this.pendingLast;
       this.o.onDurable?.(this.durable);

@@ -59,6 +59,21 @@ export function replayPlan(revisions: RevisionRecord[], snapshotLeases: Readonly
   return { change: { keys, ...(put.length ? { leases: { put } } : {}) }, leases, events };
 }
 
+/**
+ * Pure: the source's hashKV to check a replay to `to` against: the highest revision between the
+ * snapshot's and `to`, taken when the source had compacted at least as far as the snapshot had
+ * (an older answer hashed revisions the snapshot no longer holds), the last one recorded of those
+ * at the same revision. undefined when none fits.
+ */
+export function sourceHashFor(hashes: { revision: number; hash: number; compactRevision: number }[], from: number, snapshotCompact: number, to: number): { revision: number; hash: number; compactRevision: number } | undefined {
+  let best: { revision: number; hash: number; compactRevision: number } | undefined;
+  for (const h of hashes) {
+    if (h.revision < from || h.revision > to || h.compactRevision < snapshotCompact) continue;
+    if (!best || h.revision >= best.revision) best = h;
+  }
+  return best;
+}
+
 async function leasesIn(snapshot: string): Promise<Set<bigint>> {
   const { result } = await readSnapshot(snapshot, { verifyHash: false }, (reader) => {
     const ids = new Set<bigint>();
@@ -90,13 +105,13 @@ export interface PointInTime {
  * leaves no `out`) when the log cannot reach `to` or the file does not match the source.
  */
 export async function buildPointInTime(opts: { snapshot: string; logDir: string; to: number; out: string }): Promise<PointInTime> {
-  const { current: from } = await restoredRevisionOf(opts.snapshot);
+  const { current: from, compact: snapshotCompact } = await restoredRevisionOf(opts.snapshot);
   if (opts.to < from) throw new WardenError(`revision ${opts.to} is before the snapshot's revision ${from}: restore from an older backup set`);
   const slice = readRevisions(opts.logDir, from + 1, opts.to);
   const plan = replayPlan(slice.revisions, await leasesIn(opts.snapshot), slice.leaseTtls);
   const written = await appendToSnapshot(opts.snapshot, opts.out, plan.change, { trailer: true });
   try {
-    const source = slice.hashes.filter((h) => h.revision >= from && h.revision <= opts.to).sort((a, b) => b.revision - a.revision)[0];
+    const source = sourceHashFor(slice.hashes, from, snapshotCompact, opts.to);
     if (source) {
       const mine = await hashKVAsCompacted(opts.out, source.revision, source.compactRevision);
       if (mine.hash !== source.hash) {

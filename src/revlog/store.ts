@@ -94,7 +94,17 @@ export function parseSegment(text: Buffer, name: string, open: boolean): ReadSeg
 
 /** Reads a segment, checking a sealed one against its sha256 file first. */
 export function readSegment(info: Pick<SegmentInfo, 'name' | 'path' | 'sealed'>): ReadSegment {
-  if (!info.sealed) return parseSegment(fs.readFileSync(info.path), info.name, true);
+  if (!info.sealed) {
+    let text: Buffer;
+    try {
+      text = fs.readFileSync(info.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw err; // sealed meanwhile: the caller lists again
+      throw new WardenError(`revision log segment ${info.name} cannot be read (${code ?? (err as Error).message}): check ${path.dirname(info.path)} and its permissions`);
+    }
+    return parseSegment(text, info.name, true);
+  }
   let gz: Buffer;
   let sum: string;
   try {
@@ -139,7 +149,14 @@ export function listSegments(dir: string): SegmentInfo[] {
     }
     const first = parseOpenName(name);
     if (first !== undefined) {
-      const seg = readSegment({ name, path: path.join(dir, name), sealed: false });
+      let seg: ReadSegment;
+      try {
+        seg = readSegment({ name, path: path.join(dir, name), sealed: false });
+      } catch (err) {
+        // Sealed and removed as we looked: the sealed one is listed (or will be, next time).
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
       const revs = seg.records.filter((r) => r.kind === 'revision');
       const info: SegmentInfo = { name, path: path.join(dir, name), sealed: false, first, last: first + revs.length - 1 };
       if (revs[0]?.kind === 'revision') info.firstTime = revs[0].record.time;

@@ -90,6 +90,9 @@ describe('point-in-time restore', () => {
 
     // The operator's log goes on for the restored cluster, after a new full snapshot.
     await waitUntil('two clusters in the log', () => logChains(path.join(dir, 'revlog')).length === 2 || undefined, 60_000);
+    // The old cluster's log ends sealed (kept, shipped and pruned like the rest).
+    const oldChain = logChains(path.join(dir, 'revlog')).find((x) => x.dir === chainDir)!;
+    await waitUntil('the old cluster\'s open segment sealed', () => !fs.readdirSync(oldChain.dir).some((f) => f.startsWith('open-')) || undefined);
     op.kill('SIGTERM');
     await op.exited();
 

@@ -4,7 +4,7 @@
 // create and mod revision, version, lease), for N inside a segment, at a segment boundary, right
 // after the snapshot and at the log's end.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -282,6 +282,35 @@ describe('revision log (real etcd)', () => {
       assert.equal(fs.readFileSync(`${stored}.sha256._S3rver_object`, 'utf8'), fs.readFileSync(`${seg.path}.sha256`, 'utf8'));
     }
     assert.deepEqual((await shipLog(dir, target)).shipped, [], 'nothing twice');
+  });
+
+  it('a full disk ends the recorder with one line and damages nothing; with space again it goes on with no gap', async (t) => {
+    const dir = tempDir('revlog-full');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir]);
+    t.after(() => execFileSync('umount', ['-l', dir]));
+    const filler = path.join(dir, 'filler');
+    fs.writeFileSync(filler, Buffer.alloc(200 * 1024));
+    const snaps = tempDir('revlog-snaps');
+    const opts = { segmentBytes: 10 * 1024 * 1024, flushMs: 50 };
+    let rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    t.after(() => rec.stop('SIGKILL'));
+    const snap = Number((await waitUntil('the full snapshot', () => /^snapshot \S+ (\d+)$/m.exec(rec.out)?.[1]))!);
+    const big = 'x'.repeat(2000);
+    for (let i = 0; i < 2000 && rec.child.exitCode === null; i++) await client.put(`/full/${i % 100}`, big);
+    await waitUntil('the recorder to end', () => rec.child.exitCode !== null || undefined);
+    assert.notEqual(rec.child.exitCode, 0);
+    assert.match(rec.out, /revision log: could not write \S+ \(ENOSPC.*\): free the space or fix the disk; the log continues from revision \d+ when the operator retries/);
+    // What is on disk reads back whole: no half line, no hole.
+    const durable = rec.durable();
+    assert.deepEqual(logRuns(listSegments(chainOf(dir))).map((r) => [r.first, r.last]), [[snap + 1, durable]]);
+    fs.rmSync(filler);
+    rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    const end = await workload(client, 60, 5);
+    await rec.reach(end);
+    await rec.stop();
+    const slice = readRevisions(chainOf(dir), snap + 1, end);
+    assert.equal(slice.revisions.length, end - snap, 'every revision, the ones written while the disk was full too');
+    assert.deepEqual(replay(await stateAt(client, snap), slice.revisions), await stateAt(client, end));
   });
 });
 

@@ -10,8 +10,9 @@ import { decodeKeyValue } from '../../src/snapshot/inspect.ts';
 import { decodeRecord, encodeRecord, groupByRevision, openSegmentName, parseSealedName, sealedSegmentName, type LogRecord } from '../../src/revlog/format.ts';
 import { pruneLog } from '../../src/revlog/retention.ts';
 import { logRuns } from '../../src/revlog/reader.ts';
-import { replayPlan, UNKNOWN_LEASE_TTL } from '../../src/revlog/replay.ts';
-import { parseSegment, type SegmentInfo } from '../../src/revlog/store.ts';
+import { replayPlan, sourceHashFor, UNKNOWN_LEASE_TTL } from '../../src/revlog/replay.ts';
+import { targetRevision } from '../../src/restore/point-in-time.ts';
+import { parseSegment, sealSegment, type SegmentInfo } from '../../src/revlog/store.ts';
 import { recoverableWindows } from '../../src/revlog/window.ts';
 
 const put = (key: string, value: string, createRevision: number, version: number, lease = 0n) => ({ type: 'put' as const, key: Buffer.from(key), value: Buffer.from(value), createRevision, version, lease });
@@ -139,6 +140,44 @@ describe('revision log retention', () => {
       assert.ok(!fs.existsSync(path.join(dir, 'revlog', 'aa')), 'the emptied cluster folder is gone');
       const left = fs.readdirSync(path.join(dir, 'revlog', 'bb')).sort();
       assert.deepEqual(left, [across.split('/')[1], `${across.split('/')[1]}.sha256`, after.split('/')[1], `${after.split('/')[1]}.sha256`, openSegmentName(41)].sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('point in time: which hash, which revision', () => {
+  it('the source hashKV checked is the newest up to the target taken after the snapshot\'s compaction, the last recorded of equals', () => {
+    const h = (revision: number, compactRevision: number, hash: number) => ({ revision, compactRevision, hash });
+    const hashes = [h(100, 50, 1), h(120, 60, 2), h(120, 90, 3), h(150, 90, 4), h(90, 90, 5)];
+    // From a snapshot at 100 compacted at 80: 120's older answer (compacted at 60) hashed revisions the snapshot lacks.
+    assert.deepEqual(sourceHashFor(hashes, 100, 80, 140), h(120, 90, 3));
+    assert.deepEqual(sourceHashFor(hashes, 100, 80, 200), h(150, 90, 4));
+    assert.equal(sourceHashFor(hashes, 100, 95, 200), undefined, 'none taken after the snapshot\'s compaction: sha256 only');
+    assert.equal(sourceHashFor(hashes, 130, -1, 140), undefined, 'none between the snapshot and the target');
+  });
+
+  it('a time in a stretch the recorder did not watch, or past the log\'s end, is refused; a time it watched gives its revision', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revlog-time-'));
+    try {
+      const chain = path.join(dir, 'revlog', 'c1');
+      fs.mkdirSync(chain, { recursive: true });
+      const t0 = Date.UTC(2026, 11, 1, 10, 0, 0);
+      const segment = (first: number, lines: LogRecord[]): void => {
+        const file = path.join(chain, openSegmentName(first));
+        fs.writeFileSync(file, `${JSON.stringify({ v: 1, first })}\n${lines.map(encodeRecord).join('')}`);
+        sealSegment(file);
+      };
+      const rev = (revision: number, time: number): LogRecord => ({ kind: 'revision', record: { revision, time, events: [put('/k', String(revision), 11, revision - 10)] } });
+      const mark = (revision: number, time: number): LogRecord => ({ kind: 'mark', revision, time });
+      // Watched 10:00:00-10:00:05 (a write, then quiet marks each second), then not until 11:00.
+      segment(11, [rev(11, t0), mark(11, t0 + 1000), mark(11, t0 + 2000), rev(12, t0 + 2500), mark(12, t0 + 3500), mark(12, t0 + 4500)]);
+      segment(13, [rev(13, t0 + 3600_000), mark(13, t0 + 3601_000)]);
+      assert.equal(targetRevision(dir, { time: new Date(t0 + 2200) }).revision, 11);
+      assert.equal(targetRevision(dir, { time: new Date(t0 + 4000) }).revision, 12);
+      assert.throws(() => targetRevision(dir, { time: new Date(t0 + 1800_000) }), /saw nothing from 2026-12-01T10:00:04\.500Z \(revision 12\) to 2026-12-01T10:30:00\.000Z: its recorder was not running/);
+      assert.throws(() => targetRevision(dir, { time: new Date(t0 + 7200_000) }), /ends at 2026-12-01T11:00:01\.000Z \(revision 13\), before 2026-12-01T12:00:00\.000Z/);
+      assert.throws(() => targetRevision(dir, { time: new Date(t0 - 1000) }), /begins after/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -165,6 +165,8 @@ function revisionLogOptions(flags: OperatorFlags, c: Context): RevisionLogOption
   if (!flags.revisionLog) return undefined;
   if (!flags.backupDir) throw new UsageError('--revision-log needs --backup-dir: the log goes into <backup-dir>/revlog, beside the full snapshots it starts from');
   const encryptTo = recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile);
+  // The log holds every value written, in the clear: it would undo what encrypted sets protect.
+  if (encryptTo) throw new UsageError('--revision-log with --backup-encrypt-to: the revision log is not encrypted yet (it holds every value written); drop one of them');
   const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
   // Tests and benchmarks make segments small and marks frequent (not a user's knob).
   const tuning = process.env.WARDEN_REVLOG_TUNING ? (JSON.parse(process.env.WARDEN_REVLOG_TUNING) as RevisionLogOptions['tuning']) : undefined;

@@ -13,7 +13,7 @@ import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
 import { requireClusterConfig } from '../../cluster/cluster-config.ts';
 import { dryRunRestore } from '../../restore/dry-run.ts';
 import { preparePointInTime, type Target } from '../../restore/point-in-time.ts';
-import { defaultBump } from '../../restore/bump.ts';
+import { defaultBump, UNKNOWN_BUMP } from '../../restore/bump.ts';
 import { quorumRestore } from '../../restore/quorum.ts';
 import { restoreCluster, type PreparedSet } from '../../restore/restore.ts';
 import { checkSet, chooseSet } from '../../restore/set.ts';
@@ -74,7 +74,7 @@ async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags)
         throw new WardenError(`the snapshot ${snapshot} is damaged (${(err as Error).message}): use another backup`);
       });
     }
-    const bump = bumpOf(f, c.layout.root);
+    const bump = bumpOf(f, undefined);
     tool = await restoreDataDir({ snapshot: file, dataDir, name: f.name, peerURL: f.initialAdvertisePeerUrls, token: f.initialClusterToken, ...(bump ? { bumpRevision: bump.amount } : {}) });
     bumped = bump && (tool.canBump || tool.bumpedTo !== undefined) ? bump : undefined;
   } finally {
@@ -95,11 +95,15 @@ async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags)
   ].join('\n'));
 }
 
-/** The bump a restore makes: as given, none with --no-bump-revision, else the default (restore/bump.ts). */
-function bumpOf(f: RestoreFlags, stateDir: string): { amount: number; why: string } | undefined {
+/**
+ * The bump a restore makes: as given, none with --no-bump-revision, else the default
+ * (restore/bump.ts). `stateDir` undefined: a data dir for an etcd warden does not run, whose
+ * highest revision warden never saw (1,000,000,000).
+ */
+function bumpOf(f: RestoreFlags, stateDir: string | undefined): { amount: number; why: string } | undefined {
   if (f.bumpRevision === false) return undefined;
   if (typeof f.bumpRevision === 'number') return { amount: f.bumpRevision, why: 'as asked' };
-  return defaultBump(stateDir);
+  return stateDir ? defaultBump(stateDir) : { amount: UNKNOWN_BUMP, why: 'warden never saw the revisions of the cluster this data dir is for' };
 }
 
 /** RFC 3339 (a date and time with a zone), for --to-time. */
