@@ -82,12 +82,12 @@ try {
   const off: number[] = [];
   const bare: number[] = [];
   const etcdctlWatch: number[] = [];
-  for (let r = 0; r < 4; r++) {
-    off.push(await writes(client, 3000, `off${r}`));
+  for (let r = 0; r < 3; r++) {
+    off.push(await writes(client, 2000, `off${r}`));
     // The reference any watch-based recorder pays: a watch whose events are dropped.
     const watcher = spawn(process.execPath, ['--import', 'tsx', WATCH_ONLY, cluster.endpoints.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => watcher.stdout?.on('data', (d: Buffer) => /watching/.test(d.toString()) && resolve()));
-    bare.push(await writes(client, 3000, `bare${r}`));
+    bare.push(await writes(client, 2000, `bare${r}`));
     const gone = new Promise((x) => watcher.once('exit', x));
     watcher.kill('SIGTERM');
     await gone;
@@ -95,14 +95,14 @@ try {
     const ctl = spawn('etcdctl', ['--endpoints', cluster.endpoints.join(','), 'watch', '--prefix', ''], { stdio: ['ignore', 'ignore', 'ignore'] });
     await client.put('/bench/marker', 'x');
     await new Promise((x) => setTimeout(x, 300)); // etcdctl has no "created" line: a moment to connect
-    etcdctlWatch.push(await writes(client, 3000, `ctl${r}`));
+    etcdctlWatch.push(await writes(client, 2000, `ctl${r}`));
     const ctlGone = new Promise((x) => ctl.once('exit', x));
     ctl.kill('SIGTERM');
     await ctlGone;
     const running = new Recorder(cluster.endpoints, root, work);
     // Caught up (the off round's writes recorded) before the round is timed.
     await running.reach((await client.put('/bench/marker', 'x')).header.revision);
-    on.push(await writes(client, 3000, `on${r}`));
+    on.push(await writes(client, 2000, `on${r}`));
     await running.stop();
   }
   const ratios = on.map((x, i) => x / (off[i] as number));
@@ -116,7 +116,7 @@ try {
   await lagRec.reach((await client.put('/bench/marker', 'x')).header.revision);
   const committed: [number, number][] = [];
   const t0 = Date.now();
-  const total = 5000;
+  const total = 3000;
   await pool(total, 8, async (i) => {
     const due = t0 + i; // 1 per ms
     const wait = due - Date.now();
@@ -144,7 +144,7 @@ try {
   const slice = readRevisions(chain.dir, base + 1, end);
   const built = await time(() => buildPointInTime({ snapshot: snap, logDir: chain.dir, to: end, out: path.join(work, 'pit.db') }));
   const ourRate = slice.revisions.length / (built.ms / 1000);
-  const sample = slice.revisions.slice(0, 3000);
+  const sample = slice.revisions.slice(0, 1500);
   const txns = await time(async () => {
     for (const r of sample) {
       await client.txn({ compare: [], success: r.events.map((e) => (e.type === 'put' ? op.put(`/replay${e.key.toString()}`, e.value) : op.delete(`/replay${e.key.toString()}`))) });
@@ -166,7 +166,7 @@ try {
   if (!/revision log: starting after backup/.test(opOut)) throw new Error(`the operator's revision log did not start: ${opOut.slice(-1000)}`);
   const small = Buffer.alloc(100, 's');
   const revisions = 100_000;
-  const filled = await time(() => pool(revisions, 32, (i) => client.put(`/bench/pit/${i % 5000}`, small)));
+  const filled = await time(() => pool(revisions, 64, (i) => client.put(`/bench/pit/${i % 5000}`, small)));
   const last = (await client.get('/bench/none', { countOnly: true })).header.revision;
   const logEnd = (): number => Math.max(0, ...logChains(path.join(dir, 'revlog')).flatMap((c) => c.runs.map((r) => r.last)));
   for (let i = 0; i < 1200 && logEnd() < last; i++) await new Promise((r) => setTimeout(r, 100));

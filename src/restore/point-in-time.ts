@@ -91,8 +91,8 @@ export async function preparePointInTime(
     const status = await snapshotStatus(out);
     opts.log(`replayed ${pit.revisions} revisions (${pit.events} changes) from ${pit.segments.length} log segments onto revision ${pit.from}${pit.leases.recorded + pit.leases.unknown ? `; ${pit.leases.recorded + pit.leases.unknown} leases granted again (${pit.leases.unknown} with an unknown TTL: ${UNKNOWN_LEASE_TTL} s)` : ''}`);
     opts.log(pit.check
-      ? `hashKV at revision ${pit.check.revision} matches the source (${pit.check.hash}, recorded by the revision log${pit.check.revision === to ? '' : `; revisions ${pit.check.revision + 1} to ${to} are checked by the segments' sha256`})`
-      : `no hashKV of the source was recorded between revision ${pit.from} and ${to}: checked by the segments' sha256 only`);
+      ? `hashKV at revision ${pit.check.revision} matches the source (${pit.check.hash}, recorded by the revision log${pit.check.revision === to ? '' : `; revisions ${pit.check.revision + 1} to ${to} come after the last hashKV it took`})`
+      : `no hashKV of the source fits revisions ${pit.from} to ${to} (none recorded then, or only before a compaction the snapshot has): the log is checked by its segments' sha256 and its revisions in a row only`);
     return { set: { timestamp: chosen.timestamp, snapshot: out, archive: chosen.archive, status }, pit };
   }
   throw new WardenError(`no backup set of cluster ${chain.cluster} in ${dir} is at or before revision ${to} (an encrypted archive counts only with --identity): give a later revision or time`);
