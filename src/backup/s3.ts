@@ -319,6 +319,34 @@ export class S3Store {
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The "folders" directly under the prefix (common prefixes up to the next '/'), by name. */
+  async listFolders(): Promise<string[]> {
+    const out: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const r = await this.#client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.location.prefix, Delimiter: '/', ContinuationToken: token }));
+        for (const p of r.CommonPrefixes ?? []) {
+          const name = p.Prefix?.slice(this.location.prefix.length).replace(/\/$/, '');
+          if (name) out.push(name);
+        }
+        token = r.IsTruncated ? r.NextContinuationToken : undefined;
+      } while (token);
+    } catch (err) {
+      throw this.fail(err, `listing ${this.url()}`);
+    }
+    return out.sort();
+  }
+
+  /** Deletes `<prefix><name>` (no error when it is not there, as S3 does). */
+  async delete(name: string): Promise<void> {
+    try {
+      await this.deleteKey(this.key(name));
+    } catch (err) {
+      throw this.fail(err, `deleting ${this.url(name)}`);
+    }
+  }
+
   /** Backup sets under the prefix, grouped by timestamp, newest first (what retention needs). */
   async listSets(opts: { metadata?: boolean } = {}): Promise<S3BackupSet[]> {
     const sets = new Map<string, S3BackupSet>();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { S3Target } from '../backup/ship.ts';
 import { openStore } from '../backup/ship.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
+import { parseNameTime, parseSealedName } from './format.ts';
 import { listSegments } from './store.ts';
 
 const SHIPPED = 'shipped.json';
@@ -77,3 +78,43 @@ export async function shipLog(root: string, target: S3Target): Promise<{ shipped
     for (const s of stores.values()) s.close();
   }
 }
+
+/**
+ * Retention in the bucket: the segments under `<prefix>revlog/<cluster>/` whose last revision
+ * was seen before the oldest set kept in the bucket are removed (with their .sha256), as
+ * pruneLog does on disk. Returns "<cluster>/<name>" of each.
+ */
+export async function pruneRemoteLog(target: S3Target): Promise<string[]> {
+  const top = await openStore(target);
+  const removed: string[] = [];
+  try {
+    const sets = (await top.listSets()).filter((x) => x.snapshot && x.archive);
+    if (sets.length === 0) return removed;
+    const oldest = Math.min(...sets.map((x) => x.time.getTime()));
+    const logRoot = await openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}revlog/` } });
+    let clusters: string[];
+    try {
+      clusters = (await logRoot.listFolders()).filter((n) => /^[0-9a-f]+$/.test(n));
+    } finally {
+      logRoot.close();
+    }
+    for (const cluster of clusters) {
+      const store = await openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}revlog/${cluster}/` } });
+      try {
+        for (const o of await store.list()) {
+          const seg = parseSealedName(o.name);
+          if (!seg || parseNameTime(seg.lastTime) >= oldest) continue;
+          await store.delete(`${o.name}.sha256`);
+          await store.delete(o.name);
+          removed.push(`${cluster}/${o.name}`);
+        }
+      } finally {
+        store.close();
+      }
+    }
+    return removed;
+  } finally {
+    top.close();
+  }
+}
+

@@ -16,8 +16,10 @@ import type { KeyValue } from '../../src/etcd/types.ts';
 import type { RevisionRecord } from '../../src/revlog/format.ts';
 import { logRuns, readRevisions, revisionAtTime } from '../../src/revlog/reader.ts';
 import { buildPointInTime } from '../../src/revlog/replay.ts';
-import { listSegments, readSegment } from '../../src/revlog/store.ts';
-import { shipLog, waitingSegments } from '../../src/revlog/upload.ts';
+import { listSegments, readSegment, sealSegment } from '../../src/revlog/store.ts';
+import { pruneRemoteLog, shipLog, waitingSegments } from '../../src/revlog/upload.ts';
+import { openStore } from '../../src/backup/ship.ts';
+import { encodeRecord, openSegmentName } from '../../src/revlog/format.ts';
 import { startS3 } from '../helpers/s3.ts';
 import { freePorts, startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
 import { tempDir, waitUntil } from '../helpers/warden.ts';
@@ -311,6 +313,36 @@ describe('revision log (real etcd)', () => {
     const slice = readRevisions(chainOf(dir), snap + 1, end);
     assert.equal(slice.revisions.length, end - snap, 'every revision, the ones written while the disk was full too');
     assert.deepEqual(replay(await stateAt(client, snap), slice.revisions), await stateAt(client, end));
+  });
+
+  it('retention in the bucket removes the shipped segments no kept set there needs, with their sha256', async (t) => {
+    const root = tempDir('revlog');
+    const chain = path.join(root, 'c0ffee');
+    fs.mkdirSync(chain, { recursive: true });
+    const t0 = Date.UTC(2026, 11, 1, 10, 0, 0);
+    const names: string[] = [];
+    for (const [i, at] of [t0, t0 + 3600_000, t0 + 7200_000].entries()) {
+      const file = path.join(chain, openSegmentName(11 + i));
+      const rec = { kind: 'revision' as const, record: { revision: 11 + i, time: at, events: [{ type: 'delete' as const, key: Buffer.from('/k') }] } };
+      fs.writeFileSync(file, `${JSON.stringify({ v: 1, first: 11 + i })}\n${encodeRecord(rec)}`);
+      names.push(sealSegment(file)!.name);
+    }
+    const s3 = await startS3(['b']);
+    t.after(() => s3.close());
+    const target = { url: 's3://b/etcd/', location: { bucket: 'b', prefix: 'etcd/' }, options: s3.options };
+    assert.equal((await shipLog(root, target)).shipped.length, 3);
+    // The oldest set kept in the bucket was taken at 10:30: the 10:00 segment is needed no more.
+    const store = await openStore(target);
+    try {
+      const empty = path.join(tempDir('set'), 'empty');
+      fs.writeFileSync(empty, '');
+      for (const n of ['snapshot_2026-12-01_103000.db', 'static_kuberesources_2026-12-01_103000.tar.gz']) await store.uploadFile(empty, n, {});
+    } finally {
+      store.close();
+    }
+    assert.deepEqual(await pruneRemoteLog(target), [`c0ffee/${names[0]}`]);
+    const left = fs.readdirSync(path.join(s3.dir, 'b', 'etcd', 'revlog', 'c0ffee')).filter((f) => f.endsWith('._S3rver_object')).map((f) => f.replace(/\._S3rver_object$/, '')).sort();
+    assert.deepEqual(left, [names[1]!, `${names[1]}.sha256`, names[2]!, `${names[2]}.sha256`].sort());
   });
 });
 

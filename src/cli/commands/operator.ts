@@ -14,6 +14,7 @@ import type { SpaceOptions } from '../../defrag/space-controller.ts';
 import { LEADER_KEY } from '../../operator/election.ts';
 import type { OperatorOptions } from '../../operator/operator.ts';
 import type { RevisionLogOptions } from '../../revlog/controller.ts';
+import { pruneRemoteLog } from '../../revlog/upload.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
 import { LOOPBACK_HOSTS } from '../../util/ports.ts';
 import type { Context } from '../context.ts';
@@ -150,7 +151,12 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
   return {
     ...(target ? {
       ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info),
-      pruneRemote: (policy: RetentionPolicy, now: Date) => pruneRemote(target, policy, now),
+      pruneRemote: async (policy: RetentionPolicy, now: Date) => {
+        const removed = await pruneRemote(target, policy, now);
+        // The revision log's segments in the bucket go with the sets that needed them.
+        if (flags.revisionLog) await pruneRemoteLog(target);
+        return removed;
+      },
     } : {}),
     schedule: flags.backupSchedule,
     dir: flags.backupDir,
