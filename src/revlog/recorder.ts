@@ -259,7 +259,11 @@ export class RevisionRecorder {
 
   private async append(revisions: RevisionRecord[]): Promise<void> {
     for (const rec of revisions) {
-      if (rec.revision <= this.last) continue; // a watch restarted from an older revision
+      // The watch starts at last + 1, and etcd sends each revision whole: a revision seen again
+      // would be half of one split across responses, whose first half the log already holds.
+      if (rec.revision <= this.last) {
+        throw new WardenError(`revision log: the watch gave revision ${rec.revision} again after the log holds it: a revision split across watch responses; the log continues from revision ${this.durable + 1} when the operator retries`);
+      }
       if (rec.revision !== this.last + 1) {
         throw new WardenError(`revision log: the watch skipped from revision ${this.last} to ${rec.revision}: the log would have a gap; restart the operator`);
       }
@@ -308,7 +312,7 @@ export class RevisionRecorder {
     try {
       this.flush();
     } catch (err) {
-      this.o.log(`revision log: could not write ${this.file ?? 'the open segment'} (${(err as Error).message}): retrying`);
+      this.o.log(`revision log: could not write ${this.file ?? 'the open segment'} (${(err as Error).message}): the next start continues from revision ${this.durable + 1}`);
     }
   }
 
