@@ -1,11 +1,9 @@
 // Reading the revision log for a restore: which revisions it can reach from which full snapshot
 // (the recoverable window, with its gaps), the revisions after a snapshot up to a target, and
 // the revision a wall time falls on. Every segment read is checked (store.ts).
-import fs from 'node:fs';
-import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import type { RevisionRecord, SnapshotAnchor } from './format.ts';
-import { listSegments, readSegment, type SegmentInfo } from './store.ts';
+import { clusterDirs, listSegments, readSegment, type SegmentInfo } from './store.ts';
 
 /** A run of revisions the log holds without a hole. */
 export interface LogRun {
@@ -108,18 +106,10 @@ export interface LogChain {
 
 /** The clusters' logs under DIR/revlog, the one recorded last at the end. */
 export function logChains(root: string): LogChain[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(root);
-  } catch {
-    return [];
-  }
   const chains: LogChain[] = [];
-  for (const name of names) {
-    const dir = path.join(root, name);
-    if (!/^[0-9a-f]+$/.test(name) || !fs.statSync(dir).isDirectory()) continue;
+  for (const { cluster, dir } of clusterDirs(root)) {
     const runs = logRuns(listSegments(dir));
-    if (runs.length) chains.push({ cluster: name, dir, runs });
+    if (runs.length) chains.push({ cluster, dir, runs });
   }
   const end = (c: LogChain): number => c.runs[c.runs.length - 1]?.lastTime ?? 0;
   return chains.sort((a, b) => end(a) - end(b));

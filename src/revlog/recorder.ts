@@ -15,7 +15,7 @@ import { EtcdCompactedError, type EtcdClient } from '../etcd/client.ts';
 import type { WatchEvent } from '../etcd/types.ts';
 import { delay } from '../util/wait.ts';
 import { encodeRecord, groupByRevision, type LogRecord, type RevisionRecord, type SnapshotAnchor } from './format.ts';
-import { listSegments, newOpenSegment, recoverLog, sealSegment } from './store.ts';
+import { clusterDirs, listSegments, newOpenSegment, recoverLog, sealSegment } from './store.ts';
 
 export interface RecorderOptions {
   client: EtcdClient;
@@ -200,14 +200,7 @@ export class RevisionRecorder {
    * recorder was running to see it) is sealed, so it is kept, shipped and pruned like the rest.
    */
   private sealOtherClusters(current: string): void {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.o.dir);
-    } catch {
-      return;
-    }
-    for (const name of names.filter((n) => n !== current && /^[0-9a-f]+$/.test(n))) {
-      const dir = path.join(this.o.dir, name);
+    for (const { cluster: name, dir } of clusterDirs(this.o.dir).filter((c) => c.cluster !== current)) {
       const { open, lines } = recoverLog(dir);
       for (const l of lines) this.o.log(`revision log: ${l}`);
       if (!open) continue;

@@ -5,9 +5,8 @@
 // set's revision cannot be read without its identity, its name's time always can.) A cluster's
 // folder left with no segment goes too; the open segment is never touched.
 import fs from 'node:fs';
-import path from 'node:path';
 import { findLocalSets, timestampDate } from '../backup/names.ts';
-import { listSegments, revlogDir } from './store.ts';
+import { clusterDirs, listSegments, revlogDir } from './store.ts';
 import { forgetShipped } from './upload.ts';
 
 /** Removes the segments no kept set needs; returns their names. */
@@ -18,9 +17,7 @@ export function pruneLog(backupDir: string, keysDir?: string): string[] {
   if (sets.length === 0) return []; // nothing to replay onto: keep the log for a set restored from elsewhere
   const oldest = Math.min(...sets.map((s) => timestampDate(s.timestamp).getTime()));
   const removed: string[] = [];
-  for (const name of fs.readdirSync(root)) {
-    const dir = path.join(root, name);
-    if (!fs.statSync(dir).isDirectory()) continue;
+  for (const { cluster: name, dir } of clusterDirs(root)) {
     const segments = listSegments(dir);
     for (const s of segments) {
       if (!s.sealed || s.lastTime === undefined || s.lastTime >= oldest) continue;

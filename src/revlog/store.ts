@@ -132,14 +132,25 @@ export function readSegment(info: Pick<SegmentInfo, 'name' | 'path' | 'sealed'>)
   return seg;
 }
 
-/** The segments in DIR/revlog, sealed ones first-revision order, then the open one. Leftover temp files are ignored. */
-export function listSegments(dir: string): SegmentInfo[] {
-  let names: string[];
+/** The names in `dir`; none when it does not exist (yet). */
+export function namesIn(dir: string): string[] {
   try {
-    names = fs.readdirSync(dir);
+    return fs.readdirSync(dir);
   } catch {
     return [];
   }
+}
+
+/** The clusters' folders under the log's root (DIR/revlog/<cluster ID>). */
+export function clusterDirs(root: string): { cluster: string; dir: string }[] {
+  return namesIn(root)
+    .filter((n) => /^[0-9a-f]+$/.test(n) && fs.statSync(path.join(root, n)).isDirectory())
+    .map((n) => ({ cluster: n, dir: path.join(root, n) }));
+}
+
+/** The segments in a cluster's folder, in first-revision order (sealed before open). Leftover temp files are ignored. */
+export function listSegments(dir: string): SegmentInfo[] {
+  const names = namesIn(dir);
   const out: SegmentInfo[] = [];
   for (const name of names) {
     const s = parseSealedName(name);
@@ -197,12 +208,7 @@ export function sealSegment(file: string): SegmentInfo | undefined {
  */
 export function recoverLog(dir: string): { open?: { path: string; first: number; last: number }; lines: string[] } {
   const lines: string[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return { lines };
-  }
+  const names = namesIn(dir);
   for (const name of names) {
     if (name.endsWith('.part')) fs.rmSync(path.join(dir, name), { force: true });
     else if (parseSealedName(name) && !names.includes(`${name}.sha256`)) {
@@ -212,7 +218,7 @@ export function recoverLog(dir: string): { open?: { path: string; first: number;
   }
   const sealedFirsts = new Set(listSegments(dir).filter((s) => s.sealed).map((s) => s.first));
   let open: { path: string; first: number; last: number } | undefined;
-  for (const name of fs.readdirSync(dir)) {
+  for (const name of namesIn(dir)) {
     const first = parseOpenName(name);
     if (first === undefined) continue;
     const file = path.join(dir, name);

@@ -8,7 +8,7 @@ import type { S3Target } from '../backup/ship.ts';
 import { openStore } from '../backup/ship.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { parseNameTime, parseSealedName } from './format.ts';
-import { listSegments } from './store.ts';
+import { clusterDirs, listSegments } from './store.ts';
 
 const SHIPPED = 'shipped.json';
 
@@ -32,14 +32,8 @@ export function forgetShipped(root: string, ids: string[]): void {
 export function waitingSegments(root: string): { id: string; path: string; cluster: string; name: string }[] {
   const done = shipped(root);
   const out: { id: string; path: string; cluster: string; name: string; first: number }[] = [];
-  let clusters: string[];
-  try {
-    clusters = fs.readdirSync(root).filter((n) => fs.statSync(path.join(root, n)).isDirectory());
-  } catch {
-    return [];
-  }
-  for (const cluster of clusters) {
-    for (const s of listSegments(path.join(root, cluster))) {
+  for (const { cluster, dir } of clusterDirs(root)) {
+    for (const s of listSegments(dir)) {
       const id = `${cluster}/${s.name}`;
       if (s.sealed && !done.has(id)) out.push({ id, path: s.path, cluster, name: s.name, first: s.first });
     }

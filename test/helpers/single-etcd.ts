@@ -12,6 +12,8 @@ import { freePorts } from '../../src/util/ports.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { after, before } from 'node:test';
+import { EtcdClient } from '../../src/etcd/client.ts';
 
 const execFileP = promisify(execFile);
 
@@ -221,3 +223,21 @@ function tail(file: string): string {
     return '(no log)';
   }
 }
+
+/**
+ * One etcd and a client of it for every test of the describe block this is called in: started
+ * before the first test, stopped after the last. Its fields are set once the block runs.
+ */
+export function suiteEtcd(): { etcd: SingleEtcd; client: EtcdClient } {
+  const s = {} as { etcd: SingleEtcd; client: EtcdClient };
+  before(async () => {
+    s.etcd = await startSingleEtcd();
+    s.client = new EtcdClient({ endpoints: [s.etcd.endpoint] });
+  });
+  after(async () => {
+    s.client?.close();
+    await s.etcd?.stop();
+  });
+  return s;
+}
+

@@ -8,7 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { EtcdClient, op } from '../../src/etcd/client.ts';
@@ -21,7 +21,7 @@ import { pruneRemoteLog, shipLog, waitingSegments } from '../../src/revlog/uploa
 import { openStore } from '../../src/backup/ship.ts';
 import { encodeRecord, openSegmentName } from '../../src/revlog/format.ts';
 import { startS3 } from '../helpers/s3.ts';
-import { freePorts, startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
+import { freePorts, startSingleEtcd, suiteEtcd } from '../helpers/single-etcd.ts';
 import { tempDir, waitUntil } from '../helpers/warden.ts';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'recorder-child.ts');
@@ -99,35 +99,26 @@ async function workload(client: EtcdClient, round: number, n = 20): Promise<numb
 }
 
 describe('revision log (real etcd)', () => {
-  let etcd: SingleEtcd;
-  let client: EtcdClient;
-  before(async () => {
-    etcd = await startSingleEtcd();
-    client = new EtcdClient({ endpoints: [etcd.endpoint] });
-  });
-  after(async () => {
-    client?.close();
-    await etcd?.stop();
-  });
+  const suite = suiteEtcd();
 
   it('the snapshot plus the log equals `get --rev N` for every N; a kill -9 mid-segment resumes with no gap and no duplicate', async (t) => {
     const dir = tempDir('revlog');
     const snaps = tempDir('revlog-snaps');
-    await workload(client, 0);
+    await workload(suite.client, 0);
     const opts = { segmentBytes: 2048, flushMs: 50, markMs: 200, hashMs: 500 };
-    let rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    let rec = new Recorder(suite.etcd.endpoint, dir, snaps, opts);
     t.after(() => rec.stop('SIGKILL'));
     const snap = Number((await waitUntil('the full snapshot', () => /^snapshot \S+ (\d+)$/m.exec(rec.out)?.[1]))!);
-    const atSnapshot = await stateAt(client, snap);
-    const mid = await workload(client, 1);
+    const atSnapshot = await stateAt(suite.client, snap);
+    const mid = await workload(suite.client, 1);
     await rec.reach(mid);
     // Killed with writes going on: whatever reached the log stays, and the rest comes again.
-    const writing = workload(client, 2, 60);
+    const writing = workload(suite.client, 2, 60);
     await waitUntil('more revisions in the log', () => rec.durable() > mid + 10);
     await rec.stop('SIGKILL');
     await writing;
-    rec = new Recorder(etcd.endpoint, dir, snaps, opts);
-    const end = await workload(client, 3);
+    rec = new Recorder(suite.etcd.endpoint, dir, snaps, opts);
+    const end = await workload(suite.client, 3);
     await rec.reach(end);
     await rec.stop();
     assert.doesNotMatch(rec.out, /^snapshot /m, 'a restarted recorder continues its log: no new snapshot');
@@ -139,24 +130,24 @@ describe('revision log (real etcd)', () => {
     const slice = readRevisions(chainOf(dir), snap + 1, end);
     assert.deepEqual(slice.revisions.map((r) => r.revision), Array.from({ length: end - snap }, (_, i) => snap + 1 + i), 'every revision once, in order');
     for (const n of [snap + 1, boundary, boundary + 1, mid, Math.floor((mid + end) / 2), end]) {
-      assert.deepEqual(replay(atSnapshot, slice.revisions.filter((r) => r.revision <= n)), await stateAt(client, n), `revision ${n}`);
+      assert.deepEqual(replay(atSnapshot, slice.revisions.filter((r) => r.revision <= n)), await stateAt(suite.client, n), `revision ${n}`);
     }
     // The lease TTL of each key's lease was noted, the revoked one's too (or -1 if it went first).
     assert.equal(slice.leaseTtls.size, 6, "rounds 1 to 3, two leases each");
     // The source's HashKV was recorded, at the revisions of the log.
     assert.ok(slice.hashes.length >= 2);
-    for (const h of slice.hashes) assert.equal(h.hash, (await client.members()[0]!.hashKV(h.revision)).hash);
+    for (const h of slice.hashes) assert.equal(h.hash, (await suite.client.members()[0]!.hashKV(h.revision)).hash);
   });
 
   it('a snapshot and the log replayed to N restore to exactly the source at N: values, revisions, versions, leases and hashKV', async (t) => {
     const dir = tempDir('revlog');
     const snaps = tempDir('revlog-snaps');
-    const rec = new Recorder(etcd.endpoint, dir, snaps, { segmentBytes: 2048, flushMs: 50, hashMs: 300 });
+    const rec = new Recorder(suite.etcd.endpoint, dir, snaps, { segmentBytes: 2048, flushMs: 50, hashMs: 300 });
     t.after(() => rec.stop('SIGKILL'));
     const [, file, rev] = (await waitUntil('the full snapshot', () => /^snapshot (\S+) (\d+)$/m.exec(rec.out) ?? undefined));
     const snap = Number(rev);
-    const mid = await workload(client, 30);
-    const end = await workload(client, 31);
+    const mid = await workload(suite.client, 30);
+    const end = await workload(suite.client, 31);
     await rec.reach(end);
     await rec.stop();
     const boundary = listSegments(chainOf(dir)).find((s) => s.sealed)!.last;
@@ -170,8 +161,8 @@ describe('revision log (real etcd)', () => {
       try {
         const got = await c.get('', { prefix: true });
         assert.equal(got.header.revision, n, `the restored member is at revision ${n}`);
-        assert.deepEqual(new Map(got.kvs.map((kv) => [kv.key.toString('base64'), row(kv)])), await stateAt(client, n), `revision ${n}`);
-        assert.equal((await c.members()[0]!.hashKV(n)).hash, (await client.members()[0]!.hashKV(n)).hash, `hashKV at ${n}`);
+        assert.deepEqual(new Map(got.kvs.map((kv) => [kv.key.toString('base64'), row(kv)])), await stateAt(suite.client, n), `revision ${n}`);
+        assert.equal((await c.members()[0]!.hashKV(n)).hash, (await suite.client.members()[0]!.hashKV(n)).hash, `hashKV at ${n}`);
         // Each key's lease exists again and holds it.
         for (const kv of got.kvs.filter((k) => k.lease !== 0n)) {
           const l = await c.leaseTimeToLive(kv.lease, { keys: true });
@@ -198,10 +189,10 @@ describe('revision log (real etcd)', () => {
 
   it('a time maps to the revision the cluster was at: between two time marks, and between writes', async (t) => {
     const dir = tempDir('revlog');
-    const rec = new Recorder(etcd.endpoint, dir, tempDir('revlog-snaps'), { flushMs: 50, markMs: 100 });
+    const rec = new Recorder(suite.etcd.endpoint, dir, tempDir('revlog-snaps'), { flushMs: 50, markMs: 100 });
     t.after(() => rec.stop('SIGKILL'));
     await waitUntil('the full snapshot', () => /^snapshot /m.test(rec.out) || undefined);
-    const a = (await client.put('/time/a', '1')).header.revision;
+    const a = (await suite.client.put('/time/a', '1')).header.revision;
     await rec.reach(a);
     const quietFrom = Date.now();
     // Quiet for a while: time marks keep saying the cluster is still at `a`.
@@ -210,7 +201,7 @@ describe('revision log (real etcd)', () => {
       return readSegment(open).records.filter((r) => r.kind === 'mark' && r.revision === a && r.time > quietFrom).length >= 2 || undefined;
     });
     const quietTo = Date.now();
-    const b = (await client.put('/time/b', '2')).header.revision;
+    const b = (await suite.client.put('/time/b', '2')).header.revision;
     await rec.reach(b);
     await rec.stop();
     assert.equal(revisionAtTime(chainOf(dir), quietFrom + (quietTo - quietFrom) / 2)?.revision, a);
@@ -221,19 +212,19 @@ describe('revision log (real etcd)', () => {
     const dir = tempDir('revlog');
     const snaps = tempDir('revlog-snaps');
     const opts = { flushMs: 50 };
-    let rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    let rec = new Recorder(suite.etcd.endpoint, dir, snaps, opts);
     t.after(() => rec.stop('SIGKILL'));
     await waitUntil('the full snapshot', () => /^snapshot /m.test(rec.out) || undefined);
-    const first = await workload(client, 10, 5);
+    const first = await workload(suite.client, 10, 5);
     await rec.reach(first);
     await rec.stop();
-    const missed = await workload(client, 11, 5);
-    await client.compact(missed);
-    rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    const missed = await workload(suite.client, 11, 5);
+    await suite.client.compact(missed);
+    rec = new Recorder(suite.etcd.endpoint, dir, snaps, opts);
     const gap = await waitUntil('the gap', () => /^gap (\d+) (\d+)$/m.exec(rec.out) ?? undefined);
     assert.equal(Number(gap[1]), first + 1);
     assert.ok(Number(gap[2]) >= missed);
-    const after = await workload(client, 12, 5);
+    const after = await workload(suite.client, 12, 5);
     await rec.reach(after);
     await rec.stop();
     const runs = logRuns(listSegments(chainOf(dir)));
@@ -245,9 +236,9 @@ describe('revision log (real etcd)', () => {
   it('a changed byte in a sealed segment: reading refuses and names the segment', async () => {
     const dir = tempDir('revlog');
     const snaps = tempDir('revlog-snaps');
-    const rec = new Recorder(etcd.endpoint, dir, snaps, { segmentBytes: 1024, flushMs: 50 });
+    const rec = new Recorder(suite.etcd.endpoint, dir, snaps, { segmentBytes: 1024, flushMs: 50 });
     await waitUntil('the full snapshot', () => /^snapshot /m.test(rec.out) || undefined);
-    const end = await workload(client, 20, 40);
+    const end = await workload(suite.client, 20, 40);
     await rec.reach(end);
     await rec.stop();
     const sealed = listSegments(chainOf(dir)).filter((s) => s.sealed);
@@ -261,10 +252,10 @@ describe('revision log (real etcd)', () => {
 
   it('sealed segments are shipped to S3 with their sha256, once each; an unreachable bucket leaves them queued until it answers', async (t) => {
     const dir = tempDir('revlog');
-    const rec = new Recorder(etcd.endpoint, dir, tempDir('revlog-snaps'), { segmentBytes: 1024, flushMs: 50 });
+    const rec = new Recorder(suite.etcd.endpoint, dir, tempDir('revlog-snaps'), { segmentBytes: 1024, flushMs: 50 });
     t.after(() => rec.stop('SIGKILL'));
     await waitUntil('the full snapshot', () => /^snapshot /m.test(rec.out) || undefined);
-    await rec.reach(await workload(client, 40, 20));
+    await rec.reach(await workload(suite.client, 40, 20));
     await rec.stop();
     const sealed = listSegments(chainOf(dir)).filter((s) => s.sealed);
     assert.ok(sealed.length >= 2);
@@ -294,11 +285,11 @@ describe('revision log (real etcd)', () => {
     fs.writeFileSync(filler, Buffer.alloc(200 * 1024));
     const snaps = tempDir('revlog-snaps');
     const opts = { segmentBytes: 10 * 1024 * 1024, flushMs: 50 };
-    let rec = new Recorder(etcd.endpoint, dir, snaps, opts);
+    let rec = new Recorder(suite.etcd.endpoint, dir, snaps, opts);
     t.after(() => rec.stop('SIGKILL'));
     const snap = Number((await waitUntil('the full snapshot', () => /^snapshot \S+ (\d+)$/m.exec(rec.out)?.[1]))!);
     const big = 'x'.repeat(2000);
-    for (let i = 0; i < 2000 && rec.child.exitCode === null; i++) await client.put(`/full/${i % 100}`, big);
+    for (let i = 0; i < 2000 && rec.child.exitCode === null; i++) await suite.client.put(`/full/${i % 100}`, big);
     await waitUntil('the recorder to end', () => rec.child.exitCode !== null || undefined);
     assert.notEqual(rec.child.exitCode, 0);
     assert.match(rec.out, /revision log: could not write \S+ \(ENOSPC.*\): free the space or fix the disk; the log continues from revision \d+ when the operator retries/);
@@ -306,13 +297,13 @@ describe('revision log (real etcd)', () => {
     const durable = rec.durable();
     assert.deepEqual(logRuns(listSegments(chainOf(dir))).map((r) => [r.first, r.last]), [[snap + 1, durable]]);
     fs.rmSync(filler);
-    rec = new Recorder(etcd.endpoint, dir, snaps, opts);
-    const end = await workload(client, 60, 5);
+    rec = new Recorder(suite.etcd.endpoint, dir, snaps, opts);
+    const end = await workload(suite.client, 60, 5);
     await rec.reach(end);
     await rec.stop();
     const slice = readRevisions(chainOf(dir), snap + 1, end);
     assert.equal(slice.revisions.length, end - snap, 'every revision, the ones written while the disk was full too');
-    assert.deepEqual(replay(await stateAt(client, snap), slice.revisions), await stateAt(client, end));
+    assert.deepEqual(replay(await stateAt(suite.client, snap), slice.revisions), await stateAt(suite.client, end));
   });
 
   it('retention in the bucket removes the shipped segments no kept set there needs, with their sha256', async (t) => {
