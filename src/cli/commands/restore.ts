@@ -20,6 +20,7 @@ import { checkSet, chooseSet } from '../../restore/set.ts';
 import { restoreDataDir } from '../../restore/tools.ts';
 import { snapshotStatus } from '../../snapshot/status.ts';
 import type { Credentials } from '../../etcd/connection.ts';
+import { EtcdClient } from '../../etcd/client.ts';
 import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
 import { wholeNumberOption } from '../options.ts';
@@ -100,10 +101,25 @@ async function restoreIntoDataDir(c: Context, snapshot: string, f: RestoreFlags)
  * (restore/bump.ts). `stateDir` undefined: a data dir for an etcd warden does not run, whose
  * highest revision warden never saw (1,000,000,000).
  */
-function bumpOf(f: RestoreFlags, stateDir: string | undefined): { amount: number; why: string } | undefined {
+function bumpOf(f: RestoreFlags, stateDir: string | undefined, live?: { revision: number; clusterId: string }): { amount: number; why: string } | undefined {
   if (f.bumpRevision === false) return undefined;
   if (typeof f.bumpRevision === 'number') return { amount: f.bumpRevision, why: 'as asked' };
-  return stateDir ? defaultBump(stateDir) : { amount: UNKNOWN_BUMP, why: 'warden never saw the revisions of the cluster this data dir is for' };
+  return stateDir ? defaultBump(stateDir, live) : { amount: UNKNOWN_BUMP, why: 'warden never saw the revisions of the cluster this data dir is for' };
+}
+
+/** The cluster's revision now, as the real restore reads it before it stops the cluster (a dry run's bump follows it too). */
+async function liveRevision(c: Context): Promise<{ revision: number; clusterId: string } | undefined> {
+  let client;
+  try {
+    // A broken cluster (what a restore is for) must not hold the dry run up for long.
+    client = new EtcdClient({ ...c.connectionOptions(), commandTimeoutMs: 2000 });
+    const { header } = await client.get('\0', { countOnly: true });
+    return { revision: header.revision, clusterId: header.cluster_id.toString(16) };
+  } catch {
+    return undefined; // no cluster here, or it does not answer: the operator's note, or the default
+  } finally {
+    client?.close();
+  }
 }
 
 /** RFC 3339 (a date and time with a zone), for --to-time. */
@@ -249,7 +265,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
               ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')),
               ...(f.identity ? { identity: f.identity } : {}), scratch: () => plain.dir,
             });
-          const bump = bumpOf(f, c.layout.root);
+          const bump = bumpOf(f, c.layout.root, await liveRevision(c));
           return { set: chosen, r: await dryRunRestore(chosen.snapshot, chosen.status.revision, log, { ...credentials(c), ...(bump ? { bumpRevision: bump.amount } : {}) }) };
         }, () => 'interrupted: the dry run was abandoned; nothing was changed').finally(() => plain.remove());
         c.print(render(format, {
