@@ -294,8 +294,9 @@ describe('revision log (real etcd)', () => {
     assert.notEqual(rec.child.exitCode, 0);
     assert.match(rec.out, /revision log: could not write \S+ \(ENOSPC.*\): free the space or fix the disk; the log continues from revision \d+ when the operator retries/);
     // What is on disk reads back whole: no half line, no hole.
-    const durable = rec.durable();
-    assert.deepEqual(logRuns(listSegments(chainOf(dir))).map((r) => [r.first, r.last]), [[snap + 1, durable]]);
+    // (On a busy machine the very first flush may be the one that finds the disk full.)
+    const durable = Math.max(snap, rec.durable());
+    assert.deepEqual(logRuns(listSegments(chainOf(dir))).map((r) => [r.first, r.last]), durable > snap ? [[snap + 1, durable]] : []);
     fs.rmSync(filler);
     rec = new Recorder(suite.etcd.endpoint, dir, snaps, opts);
     const end = await workload(suite.client, 60, 5);
