@@ -85,6 +85,9 @@ export async function restoreIntoScratch(spec: RestoreSpec): Promise<RestoreTool
   // --bump-revision --mark-compacted writes), and etcdctl restores that copy.
   const bumped = `${scratch}.bumped.db`;
   fs.rmSync(bumped, { force: true });
+  // And what a restore killed while writing it left (appendToSnapshot's temp file beside it).
+  const leftover = new RegExp(`^\\.${path.basename(bumped).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]+\\.tmp$`);
+  for (const name of fs.readdirSync(path.dirname(bumped))) if (leftover.test(name)) fs.rmSync(path.join(path.dirname(bumped), name), { force: true });
   let from = spec.snapshot;
   try {
     if (!tool.canBump && spec.bumpRevision) {
