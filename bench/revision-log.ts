@@ -21,7 +21,8 @@ import { buildPointInTime } from '../src/revlog/replay.ts';
 import { pool, report, startCluster, time } from './helpers.ts';
 
 const WARDEN = fileURLToPath(new URL('../bin/warden.js', import.meta.url));
-const CHILD = fileURLToPath(new URL('./lib/recorder.ts', import.meta.url));
+// The tests' recorder process: it runs beside the cluster as the operator's would.
+const CHILD = fileURLToPath(new URL('../test/helpers/recorder-child.ts', import.meta.url));
 const WATCH_ONLY = fileURLToPath(new URL('./lib/watch-only.ts', import.meta.url));
 
 function median(xs: number[]): number {
@@ -76,7 +77,7 @@ try {
   await writes(client, 2000, 'warm');
   const root = path.join(work, 'revlog');
   const rec = new Recorder(cluster.endpoints, root, work);
-  await rec.started();
+  const anchor = await rec.started();
   await rec.stop();
   const on: number[] = [];
   const off: number[] = [];
@@ -137,7 +138,7 @@ try {
 
   // 3. Replay rate: the log's revisions written into a file vs the same revisions as txns.
   const chain = logChains(root)[0]!;
-  const snap = path.join(work, 'snapshot.db');
+  const snap = anchor.file;
   const from = (await import('../src/snapshot/hashkv.ts')).restoredRevisionOf;
   const base = (await from(snap)).current;
   const end = chain.runs[chain.runs.length - 1]!.last;

@@ -65,10 +65,10 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
   try {
     // The real restore bumps the revision: the dry run rehearses that very file (the bump
     // written as the restore writes it), and checks the member against it.
-    if (bumpRevision) {
+    const bumpedTo = bumpRevision ? (await restoredRevisionOf(original)).current + bumpRevision : undefined;
+    if (bumpRevision && bumpedTo !== undefined) {
       const bumped = path.join(scratch, 'bumped.db');
-      const { current } = await restoredRevisionOf(original);
-      await appendToSnapshot(original, bumped, bumpRevisionChange(current, bumpRevision), { trailer: true });
+      await appendToSnapshot(original, bumped, bumpRevisionChange(bumpedTo - bumpRevision, bumpRevision), { trailer: true });
       snapshot = bumped;
       log(`bumped the revision by ${bumpRevision} and marked it compacted, as the restore will`);
     }
@@ -112,7 +112,7 @@ export async function dryRunRestore(snapshot: string, expectedRevision: number, 
     const want = fromFile.currentRevision;
     const st = await client.member(clientURL).status();
     const problems: string[] = [];
-    const expected = bumpRevision ? (await restoredRevisionOf(original)).current + bumpRevision : expectedRevision;
+    const expected = bumpedTo ?? expectedRevision;
     if (report.status.revision !== expected) problems.push(`the file's last revision is ${report.status.revision}, the set says ${expectedRevision}${bumpRevision ? ` (bumped by ${bumpRevision})` : ''}`);
     // Nothing writes to the throwaway member, but a lease in the snapshot with a TTL shorter than
     // the dry run may expire and delete keys: compare at the snapshot's revision whenever etcd

@@ -4,6 +4,7 @@
 // replayed snapshot in the private scratch folder, with the set's archive for the keys.
 import path from 'node:path';
 import { WardenError } from '../errors.ts';
+import { requireIdentity } from '../backup/age.ts';
 import { readBackupInfo } from '../backup/archive.ts';
 import { findLocalSets, isEncryptedName } from '../backup/names.ts';
 import { buildPointInTime, UNKNOWN_LEASE_TTL, type PointInTime } from '../revlog/replay.ts';
@@ -78,9 +79,7 @@ export async function preparePointInTime(
   const sets = findLocalSets(dir, opts.keysDir).filter((s) => s.snapshot && s.archive);
   if (sets.length === 0) throw new WardenError(`no complete backup set in ${dir}: a point-in-time restore starts from a full snapshot (snapshot_<ts>.db with its static_kuberesources_<ts>.tar.gz)`);
   for (const s of sets) {
-    if (isEncryptedName(s.snapshot!.path) && !opts.identity) {
-      throw new WardenError(`${s.snapshot!.path} is encrypted to age recipients: give --identity FILE (an age-keygen identity)`);
-    }
+    if (isEncryptedName(s.snapshot!.path)) requireIdentity(s.snapshot!.path, opts.identity);
     const info = await readBackupInfo(s.archive!.path, opts.identity).catch(() => undefined);
     // Only a snapshot of the cluster the log recorded (a set from before a restore is another cluster's).
     if (!info || info.clusterId !== chain.cluster || info.revision > to) continue;

@@ -4,10 +4,8 @@
 // into the backup dir first (as a scheduled backup would: encrypted and shipped alike), and the
 // log starts after it. Conditions: RevisionLog (recording, up to which revision) and
 // RevisionLogGap (revisions lost, and which snapshot covers them).
-import type { AgeRecipients } from '../backup/age.ts';
 import type { BackupInfo } from '../backup/archive.ts';
 import { takeBackup } from '../backup/backup.ts';
-import { isEncryptedName } from '../backup/names.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
 import { restoredRevisionOf } from '../snapshot/hashkv.ts';
@@ -22,7 +20,6 @@ export interface RevisionLogOptions {
   dir: string;
   keysDir?: string;
   layout: StateLayout;
-  encryptTo?: AgeRecipients;
   ship?: (snapshotPath: string, archivePath: string, info: BackupInfo) => Promise<string>;
   /** Where the sealed segments go too (--backup-to). */
   target?: S3Target;
@@ -33,7 +30,6 @@ export interface RevisionLogOptions {
 async function fullSnapshot(opts: RevisionLogOptions, ctx: ReconcileContext): Promise<{ backup: string; revision: number }> {
   const res = await takeBackup(ctx.client, {
     dir: opts.dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), layout: opts.layout, log: ctx.log, signal: ctx.signal,
-    ...(opts.encryptTo ? { encryptTo: opts.encryptTo } : {}),
   });
   await ctx.events.record({ type: 'Normal', reason: 'BackupCompleted', message: `backup ${res.info.timestamp} of revision ${res.info.revision} saved to ${res.snapshotPath}: the revision log starts after it`, source: 'revision-log' });
   // Shipped while the log already records: an upload that takes minutes must not let etcd
@@ -46,9 +42,8 @@ async function fullSnapshot(opts: RevisionLogOptions, ctx: ReconcileContext): Pr
     ).catch(() => undefined);
   }
   // Where a member restored from it stands (above the last key when a compaction removed the last
-  // tombstones); an encrypted snapshot is not read here, and its recorded revision stands.
-  const revision = isEncryptedName(res.snapshotPath) ? res.info.revision : (await restoredRevisionOf(res.snapshotPath)).current;
-  return { backup: res.info.timestamp, revision };
+  // tombstones). The set is plain: the log is refused with encrypted sets (it is not encrypted yet).
+  return { backup: res.info.timestamp, revision: (await restoredRevisionOf(res.snapshotPath)).current };
 }
 
 /**

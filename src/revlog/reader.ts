@@ -114,13 +114,3 @@ export function logChains(root: string): LogChain[] {
   const end = (c: LogChain): number => c.runs[c.runs.length - 1]?.lastTime ?? 0;
   return chains.sort((a, b) => end(a) - end(b));
 }
-
-/** The snapshot anchors (and gaps) the segments' headers record, oldest first. */
-export function anchors(dir: string): SnapshotAnchor[] {
-  const out: SnapshotAnchor[] = [];
-  for (const s of listSegments(dir)) {
-    const seg = readSegment(s);
-    if (seg.header.after) out.push(seg.header.after);
-  }
-  return out;
-}

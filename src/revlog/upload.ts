@@ -12,6 +12,11 @@ import { clusterDirs, listSegments } from './store.ts';
 
 const SHIPPED = 'shipped.json';
 
+/** The bucket's store under `<prefix>revlog/<sub>`: the log's root (sub ''), or one cluster's folder. */
+function logStore(target: S3Target, sub: string): ReturnType<typeof openStore> {
+  return openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}revlog/${sub}` } });
+}
+
 function shipped(root: string): Set<string> {
   try {
     return new Set(JSON.parse(fs.readFileSync(path.join(root, SHIPPED), 'utf8')) as string[]);
@@ -54,7 +59,7 @@ export async function shipLog(root: string, target: S3Target): Promise<{ shipped
     for (const w of waiting) {
       let store = stores.get(w.cluster);
       if (!store) {
-        store = await openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}revlog/${w.cluster}/` } });
+        store = await logStore(target, `${w.cluster}/`);
         stores.set(w.cluster, store);
       }
       try {
@@ -85,7 +90,7 @@ export async function pruneRemoteLog(target: S3Target): Promise<string[]> {
     const sets = (await top.listSets()).filter((x) => x.snapshot && x.archive);
     if (sets.length === 0) return removed;
     const oldest = Math.min(...sets.map((x) => x.time.getTime()));
-    const logRoot = await openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}revlog/` } });
+    const logRoot = await logStore(target, '');
     let clusters: string[];
     try {
       clusters = (await logRoot.listFolders()).filter((n) => /^[0-9a-f]+$/.test(n));
@@ -93,7 +98,7 @@ export async function pruneRemoteLog(target: S3Target): Promise<string[]> {
       logRoot.close();
     }
     for (const cluster of clusters) {
-      const store = await openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}revlog/${cluster}/` } });
+      const store = await logStore(target, `${cluster}/`);
       try {
         for (const o of await store.list()) {
           const seg = parseSealedName(o.name);

@@ -202,11 +202,15 @@ function compactionMeta(reader: BboltReader): CompactionMeta {
 }
 
 /** The builder for HashKV(`revision`) of a member restored from `reader`'s file, before its walk. */
-function hashKVBuilder(reader: BboltReader, revision: number, shared?: ReadonlyMap<string, number>): { builder: HashKVBuilder; current: number; compact: number } {
+function hashKVBuilder(reader: BboltReader, revision: number, shared?: ReadonlyMap<string, number>, asCompactedAt = -1): { builder: HashKVBuilder; current: number; compact: number } {
   const meta = compactionMeta(reader);
   const keys = reader.bucket('key');
   const last = keys ? reader.lastKey(keys) : undefined;
-  const { current, compact, resumed } = restoredRevisions(last ? mainRevision(last) : 0, meta);
+  const own = restoredRevisions(last ? mainRevision(last) : 0, meta);
+  const { current } = own;
+  // As a source that compacted further than the file's own meta says: that compaction resumed.
+  const compact = Math.max(own.compact, asCompactedAt);
+  const resumed = asCompactedAt > own.compact ? asCompactedAt : own.resumed;
   if (revision > 0 && revision <= compact) {
     throw new WardenError(`revision ${revision} has been compacted in this snapshot (compacted at ${compact}): ask for a revision above it, or 0 for the current one`);
   }
@@ -237,23 +241,16 @@ export async function restoredRevisionOf(path: string): Promise<{ current: numbe
  * and the revision log checks itself against the source's own answer this way.
  */
 export async function hashKVAsCompacted(path: string, revision: number, compactRevision: number): Promise<SnapshotHashKV> {
-  const { result } = await readSnapshot(path, { verifyHash: false }, (reader) => {
-    const keys = reader.bucket('key');
-    const last = keys ? reader.lastKey(keys) : undefined;
-    const own = restoredRevisions(last ? mainRevision(last) : 0, compactionMeta(reader));
-    const compact = Math.max(own.compact, compactRevision);
-    const resumed = compactRevision > own.compact ? compactRevision : own.resumed;
-    if (revision > own.current) throw new WardenError(`revision ${revision} is beyond this snapshot's current revision ${own.current}: ask for ${own.current} or below`);
-    const builder = new HashKVBuilder(revision, compact, resumed);
-    if (keys) reader.forEach(keys, (k, v) => v && builder.add(k, v));
-    return { hash: builder.digest(), revision, currentRevision: own.current, compactRevision: compact };
-  });
+  const { result } = await readSnapshot(path, { verifyHash: false }, (reader) => hashKVOf(reader, revision, compactRevision));
   return result;
 }
 
-/** Pure over a reader: HashKV(`revision`) (0 or absent: the current revision) of a member restored from it. */
-export function hashKVOf(reader: BboltReader, revision = 0): SnapshotHashKV {
-  const { builder, current, compact } = hashKVBuilder(reader, revision);
+/**
+ * Pure over a reader: HashKV(`revision`) (0 or absent: the current revision) of a member restored
+ * from it; with `asCompactedAt`, of a source that had compacted there.
+ */
+export function hashKVOf(reader: BboltReader, revision = 0, asCompactedAt = -1): SnapshotHashKV {
+  const { builder, current, compact } = hashKVBuilder(reader, revision, undefined, asCompactedAt);
   const keys = reader.bucket('key');
   if (keys) reader.forEach(keys, (k, v) => v && builder.add(k, v));
   return { hash: builder.digest(), revision: builder.revision, currentRevision: current, compactRevision: compact };

@@ -35,7 +35,7 @@ class Recorder {
     this.child.stderr?.on('data', (d: Buffer) => (this.out += d.toString()));
   }
   durable(): number {
-    const all = [...this.out.matchAll(/^durable (\d+)$/gm)];
+    const all = [...this.out.matchAll(/^durable (\d+) \d+$/gm)];
     return Number(all[all.length - 1]?.[1] ?? 0);
   }
   /** Waits until the log holds `revision` durably. */

@@ -179,7 +179,6 @@ function revisionLogOptions(flags: OperatorFlags, c: Context): RevisionLogOption
   return {
     dir: flags.backupDir,
     ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
-    ...(encryptTo ? { encryptTo } : {}),
     ...(target ? { ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info), target } : {}),
     ...(tuning ? { tuning } : {}),
     layout: c.layout,

@@ -130,6 +130,14 @@ function parseTime(text: string): Date {
   return d;
 }
 
+/** The set a --to-revision/--to-time restore (or its dry run) restores: a backup set replayed to the target in `scratch`. */
+async function pointInTimeSet(dir: string, target: Target, f: RestoreFlags, log: (l: string) => void, scratch: LazyScratch): Promise<PreparedSet> {
+  return (await preparePointInTime(dir, target, {
+    ...(f.keysDir ? { keysDir: f.keysDir } : {}), etcdVersion: etcdVersion(requireTool('etcd')), log,
+    ...(f.identity ? { identity: f.identity } : {}), scratch: () => scratch.dir,
+  })).set;
+}
+
 function pointInTime(f: RestoreFlags): Target | undefined {
   if (f.toRevision !== undefined && f.toTime) throw new UsageError('give --to-revision or --to-time, not both');
   if (f.toRevision !== undefined) return { revision: f.toRevision };
@@ -257,10 +265,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
         const plain = new LazyScratch('decrypted', log);
         const { set, r } = await untilInterrupted(async () => {
           const chosen = target
-            ? (await preparePointInTime(source as string, target, {
-              ...(f.keysDir ? { keysDir: f.keysDir } : {}), etcdVersion: etcdVersion(requireTool('etcd')), log,
-              ...(f.identity ? { identity: f.identity } : {}), scratch: () => plain.dir,
-            })).set
+            ? await pointInTimeSet(source as string, target, f, log, plain)
             : await chooseSet(source as string, {
               ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')),
               ...(f.identity ? { identity: f.identity } : {}), scratch: () => plain.dir,
@@ -286,10 +291,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
         const prepared = download
           ? await prepareFromUrl(c, f, download, plaintext, signal)
           : target
-            ? (await preparePointInTime(source as string, target, {
-              ...(f.keysDir ? { keysDir: f.keysDir } : {}), etcdVersion: etcdVersion(requireTool('etcd')), log,
-              ...(f.identity ? { identity: f.identity } : {}), scratch: () => plaintext.dir,
-            })).set
+            ? await pointInTimeSet(source as string, target, f, log, plaintext)
             : undefined;
         started = true;
         return restoreCluster({
