@@ -23,6 +23,7 @@ import { StateLayout } from '../cluster/layout.ts';
 import { readInventory } from '../cluster/inventory.ts';
 import { tlsFiles } from '../cluster/tls.ts';
 import { StatusFollower, StreamStatus, snapshotStatus, type SnapshotStatus } from '../snapshot/status.ts';
+import { restoredRevisions } from '../snapshot/hashkv.ts';
 import { humanBytes } from '../cli/printer.ts';
 import { fsyncDir } from '../util/fsutil.ts';
 import { unlessAborted } from '../util/wait.ts';
@@ -50,6 +51,12 @@ export interface BackupResult {
   snapshotPath: string;
   archivePath: string;
   info: BackupInfo;
+  /**
+   * The revision a member restored from the snapshot stands at (above `info.revision`, its last
+   * key's, when a compaction removed the last tombstones): given for an encrypted set, whose
+   * plaintext was read only as it streamed (for a plain one, read it with restoredRevisionOf).
+   */
+  restoredRevision?: number;
 }
 
 interface MemberState {
@@ -167,7 +174,8 @@ class WriteBack {
 interface Transfer {
   /** `dbSize`: the database's bytes (without the sha256 trailer). */
   /** `fileSha256`: the whole snapshot file's (database and trailer; for --encrypt-to, the plaintext's). */
-  done: Promise<{ sha256: string; fileSha256: string; status: SnapshotStatus; dbSize: number }>;
+  /** `restoredRevision`: where a member restored from it stands, when the plaintext is never on disk (--encrypt-to). */
+  done: Promise<{ sha256: string; fileSha256: string; status: SnapshotStatus; dbSize: number; restoredRevision?: number }>;
   /** Stops the transfer (if still running) and waits until its descriptor is closed. */
   cancel(): Promise<void>;
 }
@@ -314,7 +322,7 @@ function startEncryptedTransfer(source: MemberClient, label: string, part: strin
       if (!status) {
         throw new WardenError('Backup integrity verification failed. Backup appears corrupted. Aborting! (the snapshot stream is not a bbolt database warden can verify as it streams: take the backup without --encrypt-to, then encrypt it with age by hand)');
       }
-      return { sha256, fileSha256: stream.fileSha256 as string, status, dbSize: verify.bytes };
+      return { sha256, fileSha256: stream.fileSha256 as string, status, dbSize: verify.bytes, restoredRevision: restoredRevisions(status.revision, verify.compaction ?? {}).current };
     } catch (err) {
       age?.kill();
       await age?.done.catch(() => undefined);
@@ -451,7 +459,7 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
     const archivePath = path.join(keysDir, archiveName(ts, dirty, encrypted));
     if (dirty) for (const r of dirtyReasons) opts.log(`warning: --force: ${r}`);
     opts.log(`taking the backup from member ${member.name} (${member.url}), ${member.isLeader ? 'the leader' : 'a follower'}, DB ${humanBytes(dbSize)}`);
-    const { sha256, fileSha256, status, dbSize: streamedDbSize } = await unlessAborted(transfer.done, opts.signal, interrupted);
+    const { sha256, fileSha256, status, dbSize: streamedDbSize, restoredRevision } = await unlessAborted(transfer.done, opts.signal, interrupted);
     if (opts.signal?.aborted) throw interrupted();
     const info: BackupInfo = {
       timestamp: ts,
@@ -476,7 +484,7 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
     if (opts.signal?.aborted) throw interrupted();
     fs.renameSync(part, snapshotPath);
     fsyncDir(opts.dir);
-    return { snapshotPath, archivePath, info };
+    return { snapshotPath, archivePath, info, ...(restoredRevision !== undefined ? { restoredRevision } : {}) };
   } catch (err) {
     await transfer?.cancel();
     fs.rmSync(part, { force: true });

@@ -17,6 +17,7 @@
 // then runs the page-by-page walk of BboltReader, whose one-line errors name the problem.
 import { BUCKET_LEAF_FLAG, BboltReader, ELEMENT_SIZE, PAGE_FLAGS, PAGE_HEADER_SIZE, type BucketRef, type Meta } from './bbolt.ts';
 import { crc32c, crc32cCombine } from './crc32c.ts';
+import type { CompactionMeta } from './hashkv.ts';
 
 /**
  * What a page turned out to be in the pass. 0 (the default): not a page head, its header does
@@ -58,6 +59,15 @@ export class StatusScan {
   private readonly shortKey = new Set<number>();
   private readonly children = new Map<number, number[]>();
   private readonly buckets = new Map<number, BucketElement[]>();
+  /** Leaves holding the meta bucket's compaction keys (only those of the tree count, see finish). */
+  private readonly compactionKeys = new Map<number, CompactionMeta>();
+  private readonly badCompaction = new Set<number>();
+  /**
+   * After `finish`: the meta bucket's compaction revisions (finishedCompactRev,
+   * scheduledCompactRev), which say where a member restored from the file stands
+   * (hashkv.ts restoredRevisions) when the stream is never on disk in the clear.
+   */
+  compaction: CompactionMeta | undefined;
   /** Pages whose span runs past the bytes fed so far, being collected. */
   private pending: { id: number; buf: Buffer; filled: number }[] = [];
   /** Buffers of completed pending pages, for the next ones. */
@@ -188,6 +198,7 @@ export class StatusScan {
       if (ke - ks < 8) short = true;
       lastKey = ks;
       if (isBucket) (elements ??= []).push({ key: Buffer.from(buf.subarray(ks, ke)), value: Buffer.from(buf.subarray(ke, ve)) });
+      else if (ke - ks === FINISHED.length || ke - ks === SCHEDULED.length) this.noteCompaction(id, buf.subarray(ks, ke), buf.subarray(ke, ve));
     }
     if (runStart >= 0) crc = crc32c(crc, buf, runStart, runEnd);
     this.crc[id] = crc;
@@ -197,6 +208,16 @@ export class StatusScan {
     if (short) this.shortKey.add(id);
     if (elements) this.buckets.set(id, elements);
     this.kind[id] = Kind.Leaf;
+  }
+
+  /** A key named as the meta bucket's compaction revisions, in leaf `id` (any bucket: finish keeps the meta bucket's). */
+  private noteCompaction(id: number, key: Buffer, value: Buffer): void {
+    try {
+      const found = compactionField(key, value);
+      if (found) this.compactionKeys.set(id, { ...this.compactionKeys.get(id), ...found });
+    } catch {
+      this.badCompaction.add(id); // only an error when the leaf is the meta bucket's (see finish)
+    }
   }
 
   /**
@@ -211,6 +232,7 @@ export class StatusScan {
       let crc = 0;
       let totalKey = 0;
       let revision = 0;
+      let compaction: CompactionMeta = {};
       const mark = (id: number, depth: number): void => {
         if (depth > MAX_DEPTH || id < 2 || id >= this.pgid) throw new Fallback();
         const kind = this.kind[id];
@@ -236,6 +258,7 @@ export class StatusScan {
         for (const { key: name, value } of elements) {
           crc = crc32c(crc, name);
           const isKey = name.length === 3 && name.toString('latin1') === 'key';
+          const isMeta = name.length === 4 && name.toString('latin1') === 'meta';
           const ref = BboltReader.bucketFromValue(value, 'scan');
           if (ref.inline) {
             // Small enough to walk as it is (the reader checks the inline page).
@@ -247,6 +270,7 @@ export class StatusScan {
                 if (k.length < 8) throw new Fallback();
                 revision = revisionAt(k, 0);
               }
+              if (isMeta && v) compaction = { ...compaction, ...compactionField(k, v) };
               if (open) markBucket(open(), 1);
             });
             continue;
@@ -259,17 +283,33 @@ export class StatusScan {
               if (this.shortKey.has(leaf)) throw new Fallback();
               revision = this.lastRev[leaf]!;
             }
+            if (isMeta) {
+              if (this.badCompaction.has(leaf)) throw new Fallback();
+              compaction = { ...compaction, ...this.compactionKeys.get(leaf) };
+            }
             this.buckets.get(leaf)?.forEach((b) => markBucket(BboltReader.bucketFromValue(b.value, 'scan'), 2));
           });
         }
       });
       reader.finishCheck(tracker);
+      this.compaction = compaction;
       return { hash: crc >>> 0, revision, totalKey, totalSize: this.pgid * this.ps };
     } catch {
       // Fallback, or an integrity error: the page-by-page walk names it.
       return undefined;
     }
   }
+}
+
+const FINISHED = Buffer.from('finishedCompactRev');
+const SCHEDULED = Buffer.from('scheduledCompactRev');
+
+/** The compaction revision a meta bucket entry holds, when `key` names one (a short value: a Fallback). */
+function compactionField(key: Buffer, value: Buffer): CompactionMeta | undefined {
+  const field = key.equals(FINISHED) ? 'finished' : key.equals(SCHEDULED) ? 'scheduled' : undefined;
+  if (!field) return undefined;
+  if (value.length < 17) throw new Fallback();
+  return { [field]: revisionAt(value, 0) };
 }
 
 /** The main revision in the 8 big-endian bytes at `buf[at]` (an etcd revision key). */

@@ -12,6 +12,7 @@ import { BboltReader, BufferSource, printable, readMeta, type ByteSource, type M
 import { Crc32c } from './crc32c.ts';
 import { FileSource, SHA256_SIZE, SnapshotFile, SnapshotHashMismatchError, explain, sha256Range, Sha256Pipe, verifySha256, withSnapshotErrors } from './file.ts';
 import { StatusScan } from './scan.ts';
+import type { CompactionMeta } from './hashkv.ts';
 
 export interface SnapshotStatus {
   /** CRC-32C as etcdctl computes it (printed in hex by -w simple/table, decimal in JSON). */
@@ -281,6 +282,11 @@ export class StreamStatus {
   /** Bytes fed so far. */
   get bytes(): number {
     return this.total;
+  }
+
+  /** After `finish` returned a status: the meta bucket's compaction revisions (see StatusScan). */
+  get compaction(): CompactionMeta | undefined {
+    return this.scan?.compaction;
   }
 
   /**

@@ -13,9 +13,9 @@ import { EtcdClient, op } from '../../src/etcd/client.ts';
 import { dryRunRestore } from '../../src/restore/dry-run.ts';
 import { BboltReader, BufferSource } from '../../src/snapshot/bbolt.ts';
 import { writeBbolt, type WriterEntry } from '../../src/snapshot/bbolt-writer.ts';
-import { inspectAndHashKV, snapshotHashKV } from '../../src/snapshot/hashkv.ts';
+import { inspectAndHashKV, restoredRevisions, snapshotHashKV } from '../../src/snapshot/hashkv.ts';
 import { decodeKeyValue, inspectSnapshot } from '../../src/snapshot/inspect.ts';
-import { mainRevision, snapshotStatus } from '../../src/snapshot/status.ts';
+import { mainRevision, snapshotStatus, StreamStatus } from '../../src/snapshot/status.ts';
 import { liveEtcdPids, startSingleEtcd, type SingleEtcd } from '../helpers/single-etcd.ts';
 import { tempDir } from '../helpers/warden.ts';
 
@@ -91,6 +91,14 @@ async function checkSnapshot(m: Member, label: string): Promise<string> {
   const ctl = JSON.parse(await m.etcd.etcdctl(['endpoint', 'hashkv', '-w', 'json']))[0].HashKV as { hash: number };
   assert.equal((await snapshotHashKV(file)).hash, ctl.hash, `${label}: etcdctl endpoint hashkv`);
   await agrees(file, m, `${label} (live member)`);
+  // An encrypted backup reads the snapshot only as it streams into age: the stream scan alone
+  // says where a member restored from it stands (where the revision log starts after it).
+  const stream = new StreamStatus({ trailer: true });
+  stream.update(fs.readFileSync(file));
+  const streamed = stream.finish();
+  assert.ok(streamed, `${label}: the stream scan vouches for the file`);
+  assert.equal(restoredRevisions(streamed.revision, stream.compaction ?? {}).current, (await revisionOf(m.client)),
+    `${label}: the restored revision from the stream scan is the member's revision`);
   const restored = await member({ restoreFrom: file });
   try {
     await agrees(file, restored, `${label} (restored member)`);
