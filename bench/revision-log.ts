@@ -143,7 +143,7 @@ try {
   const base = (await from(snap)).current;
   const end = chain.runs[chain.runs.length - 1]!.last;
   const slice = readRevisions(chain.dir, base + 1, end);
-  const built = await time(() => buildPointInTime({ snapshot: snap, logDir: chain.dir, to: end, out: path.join(work, 'pit.db') }));
+  const built = await time(() => buildPointInTime({ snapshot: snap, log: chain, to: end, out: path.join(work, 'pit.db') }));
   const ourRate = slice.revisions.length / (built.ms / 1000);
   const sample = slice.revisions.slice(0, 1500);
   const txns = await time(async () => {

@@ -303,6 +303,21 @@ export async function decryptBuffer(bytes: Buffer, identity: string | undefined,
   return Buffer.concat(chunks);
 }
 
+/**
+ * Decrypts a small age file held in memory synchronously (a sealed revision-log segment, read by
+ * a restore that reads nothing else meanwhile).
+ */
+export function decryptBufferSync(bytes: Buffer, identity: string, label: string): Buffer {
+  if (!bytes.subarray(0, AGE_MAGIC.length).equals(Buffer.from(AGE_MAGIC))) {
+    throw new WardenError(`${label} is not an age file (it does not start with "age-encryption.org/v1"): it is damaged, or was renamed`);
+  }
+  checkIdentityFile(identity);
+  const res = spawnSync(ageBinary(), ['-d', '-i', identity], { input: bytes, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (res.error) throw new WardenError(`age could not decrypt ${label} (${res.error.message}): run the command again`);
+  if (res.status !== 0) throw decryptError(res.stderr.toString('utf8'), label, identity);
+  return res.stdout;
+}
+
 /** The recipients given by a command's repeatable flags, or undefined when none were. */
 export function recipientsOf(recipients: string[] | undefined, files: string[] | undefined): AgeRecipients | undefined {
   const r = { recipients: recipients ?? [], files: files ?? [] };

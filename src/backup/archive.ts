@@ -21,7 +21,7 @@ export function prefetchArchiveLibrary(): void {
 }
 
 /** More than any archive warden writes (keys, certificates, manifests): a bigger file is not one. */
-const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
+export const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
 
 export interface BackupInfo {
   timestamp: string;

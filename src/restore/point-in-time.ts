@@ -16,6 +16,15 @@ import { checkSet, type Decryption } from './set.ts';
 
 export type Target = { revision: number } | { time: Date };
 
+/**
+ * How the log is read: `openRoot`, where an encrypted log's open segment lies (the state dir's
+ * revlog/, on the operator's host); `identity`, what decrypts its sealed segments.
+ */
+export interface LogReading {
+  openRoot?: string;
+  identity?: string;
+}
+
 /** How far past the log's last time mark a --to-time may lie (marks come each second, flushed each 100 ms). */
 const TIME_SLACK_MS = 3000;
 
@@ -30,9 +39,9 @@ export function describeTarget(t: Target): string {
  * cluster was at. (Each restore makes a new cluster with a log of its own, so one revision can
  * name two states; the newest is meant.)
  */
-export function targetRevision(dir: string, t: Target): { revision: number; chain: LogChain } {
+export function targetRevision(dir: string, t: Target, opts: LogReading = {}): { revision: number; chain: LogChain } {
   const root = revlogDir(dir);
-  const chains = logChains(root).reverse();
+  const chains = logChains(root, opts.openRoot).reverse();
   if (chains.length === 0) throw new WardenError(`no revision log in ${root}: a point-in-time restore needs one (run the operator with --backup-dir ${dir} --revision-log); restore a backup set with --timestamp instead`);
   const held = chains.map((c) => `cluster ${c.cluster}: ${c.runs.map((r) => `${r.first - 1}-${r.last}`).join(', ')}`).join('; ');
   if ('revision' in t) {
@@ -41,7 +50,7 @@ export function targetRevision(dir: string, t: Target): { revision: number; chai
     return { revision: t.revision, chain };
   }
   for (const chain of chains) {
-    const at = revisionAtTime(chain.dir, t.time.getTime());
+    const at = revisionAtTime(chain, t.time.getTime(), opts.identity);
     if (!at) continue;
     // The recorder marks the time each second, quiet or not: a time past its last mark is one
     // it did not see (it had stopped, or has not written it yet), and later changes may be missing.
@@ -72,9 +81,9 @@ export interface PreparedPointInTime {
 export async function preparePointInTime(
   dir: string,
   target: Target,
-  opts: { keysDir?: string; etcdVersion: string; log: (line: string) => void } & Decryption & { scratch: () => string },
+  opts: { keysDir?: string; etcdVersion: string; log: (line: string) => void; openRoot?: string } & Decryption & { scratch: () => string },
 ): Promise<PreparedPointInTime> {
-  const { revision: to, chain } = targetRevision(dir, target);
+  const { revision: to, chain } = targetRevision(dir, target, opts);
   if (!('revision' in target)) opts.log(`${describeTarget(target)} falls on revision ${to} (the last the revision log saw by then)`);
   const sets = findLocalSets(dir, opts.keysDir).filter((s) => s.snapshot && s.archive);
   if (sets.length === 0) throw new WardenError(`no complete backup set in ${dir}: a point-in-time restore starts from a full snapshot (snapshot_<ts>.db with its static_kuberesources_<ts>.tar.gz)`);
@@ -86,7 +95,7 @@ export async function preparePointInTime(
     const chosen = await checkSet({ timestamp: s.timestamp, snapshot: s.snapshot!.path, archive: s.archive!.path }, opts);
     opts.log(`backup set ${s.timestamp} (revision ${chosen.status.revision}) is the newest at or before revision ${to}: replaying the revision log onto it`);
     const out = path.join(opts.scratch(), `point-in-time-${to}.db`);
-    const pit = await buildPointInTime({ snapshot: chosen.snapshot, logDir: chain.dir, to, out });
+    const pit = await buildPointInTime({ snapshot: chosen.snapshot, log: chain, to, out, ...(opts.identity ? { identity: opts.identity } : {}) });
     const status = await snapshotStatus(out);
     opts.log(`replayed ${pit.revisions} revisions (${pit.events} changes) from ${pit.segments.length} log segments onto revision ${pit.from}${pit.leases.recorded + pit.leases.unknown ? `; ${pit.leases.recorded + pit.leases.unknown} leases granted again (${pit.leases.unknown} with an unknown TTL: ${UNKNOWN_LEASE_TTL} s)` : ''}`);
     opts.log(pit.check

@@ -10,7 +10,8 @@ import type { StateLayout } from '../cluster/layout.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
 import { restoredRevisionOf } from '../snapshot/hashkv.ts';
 import { RevisionRecorder, type RecorderOptions } from './recorder.ts';
-import { revlogDir } from './store.ts';
+import { openLogDir, revlogDir } from './store.ts';
+import type { AgeRecipients } from '../backup/age.ts';
 import { shipLog } from './upload.ts';
 import type { S3Target } from '../backup/ship.ts';
 import { delay } from '../util/wait.ts';
@@ -23,6 +24,11 @@ export interface RevisionLogOptions {
   ship?: (snapshotPath: string, archivePath: string, info: BackupInfo) => Promise<string>;
   /** Where the sealed segments go too (--backup-to). */
   target?: S3Target;
+  /**
+   * --backup-encrypt-to: the full snapshots and the sealed segments are encrypted to these
+   * recipients; the open segment lies in the state dir (<state>/revlog), not the backup dir.
+   */
+  encryptTo?: AgeRecipients;
   /** Segment size and age, flush and mark intervals (tests make them small). */
   tuning?: Partial<Pick<RecorderOptions, 'segmentBytes' | 'segmentMs' | 'flushMs' | 'markMs' | 'hashMs'>>;
 }
@@ -30,6 +36,7 @@ export interface RevisionLogOptions {
 async function fullSnapshot(opts: RevisionLogOptions, ctx: ReconcileContext): Promise<{ backup: string; revision: number }> {
   const res = await takeBackup(ctx.client, {
     dir: opts.dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), layout: opts.layout, log: ctx.log, signal: ctx.signal,
+    ...(opts.encryptTo ? { encryptTo: opts.encryptTo } : {}),
   });
   await ctx.events.record({ type: 'Normal', reason: 'BackupCompleted', message: `backup ${res.info.timestamp} of revision ${res.info.revision} saved to ${res.snapshotPath}: the revision log starts after it`, source: 'revision-log' });
   // Shipped while the log already records: an upload that takes minutes must not let etcd
@@ -42,8 +49,8 @@ async function fullSnapshot(opts: RevisionLogOptions, ctx: ReconcileContext): Pr
     ).catch(() => undefined);
   }
   // Where a member restored from it stands (above the last key when a compaction removed the last
-  // tombstones). The set is plain: the log is refused with encrypted sets (it is not encrypted yet).
-  return { backup: res.info.timestamp, revision: (await restoredRevisionOf(res.snapshotPath)).current };
+  // tombstones): an encrypted set's was read as it streamed, a plain one's is read from the file.
+  return { backup: res.info.timestamp, revision: res.restoredRevision ?? (await restoredRevisionOf(res.snapshotPath)).current };
 }
 
 /**
@@ -71,6 +78,10 @@ export function revisionLogController(opts: RevisionLogOptions): Controller {
       const recorder = new RevisionRecorder({
         client: ctx.client,
         dir: revlogDir(opts.dir),
+        // Open segments of an encrypted log lie in the state dir; looked for there always, so one
+        // left when encryption was turned off is sealed, not forgotten.
+        openDir: openLogDir(opts.layout.root),
+        ...(opts.encryptTo ? { encryptTo: opts.encryptTo } : {}),
         ...opts.tuning,
         takeSnapshot: () => fullSnapshot(opts, ctx),
         log: ctx.log,

@@ -14,7 +14,9 @@
 // - lease TTLs {"l":"id","ttl":seconds} (-1: gone before it could be asked), before the first
 //   revision that attaches a key to that lease.
 // The open segment is `open-<first>.revlog`; a sealed one is gzip-compressed and named by its
-// first and last revision and their times, with its sha256 beside it (`sha256sum -c` reads it).
+// first and last revision and their times, with its sha256 beside it (`sha256sum -c` reads it);
+// with the operator's --backup-encrypt-to, it is then encrypted by age (named `.revlog.gz.age`;
+// its sha256 is the ciphertext's), and the open one lies in the state dir, not the backup dir.
 import { WardenError } from '../errors.ts';
 
 export const FORMAT_VERSION = 1;
@@ -138,11 +140,12 @@ export interface SealedName {
   lastTime: string;
 }
 
-export function sealedSegmentName(s: { first: number; last: number; firstTime: number; lastTime: number }): string {
-  return `${pad(s.first)}-${pad(s.last)}_${nameTime(s.firstTime)}-${nameTime(s.lastTime)}.revlog.gz`;
+/** A sealed segment's name; `encrypted`: age-encrypted, with `.age` added (as encrypted backup sets are named). */
+export function sealedSegmentName(s: { first: number; last: number; firstTime: number; lastTime: number }, encrypted = false): string {
+  return `${pad(s.first)}-${pad(s.last)}_${nameTime(s.firstTime)}-${nameTime(s.lastTime)}.revlog.gz${encrypted ? '.age' : ''}`;
 }
 
-const SEALED = /^(\d+)-(\d+)_(\d{8}T\d{6}Z)-(\d{8}T\d{6}Z)\.revlog\.gz$/;
+const SEALED = /^(\d+)-(\d+)_(\d{8}T\d{6}Z)-(\d{8}T\d{6}Z)\.revlog\.gz(?:\.age)?$/;
 const OPEN = /^open-(\d+)\.revlog$/;
 
 export function parseSealedName(name: string): SealedName | undefined {

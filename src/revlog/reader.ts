@@ -1,9 +1,10 @@
 // Reading the revision log for a restore: which revisions it can reach from which full snapshot
 // (the recoverable window, with its gaps), the revisions after a snapshot up to a target, and
 // the revision a wall time falls on. Every segment read is checked (store.ts).
+import path from 'node:path';
 import { WardenError } from '../errors.ts';
 import type { RevisionRecord, SnapshotAnchor } from './format.ts';
-import { clusterDirs, listSegments, readSegment, type SegmentInfo } from './store.ts';
+import { clusterDirs, listSegments, readSegment, type LogPlace, type SegmentInfo } from './store.ts';
 
 /** A run of revisions the log holds without a hole. */
 export interface LogRun {
@@ -45,18 +46,20 @@ export interface LogSlice {
 }
 
 /**
- * The revisions `from` to `to` (both included) from the log in `dir`, checked: each segment
- * against its sha256 and its name, and no revision missing.
+ * The revisions `from` to `to` (both included) from a cluster's log (its folder, or its place),
+ * checked: each segment against its sha256 and its name, and no revision missing. `identity`
+ * decrypts an encrypted log's sealed segments.
  */
-export function readRevisions(dir: string, from: number, to: number): LogSlice {
+export function readRevisions(place: string | LogPlace, from: number, to: number, identity?: string): LogSlice {
+  const dir = typeof place === 'string' ? place : place.dir;
   const out: LogSlice = { revisions: [], leaseTtls: new Map(), hashes: [], segments: [] };
   // The segment after `to` starts with the HashKV taken at `to` when `to` ended a segment (or
   // is the snapshot's revision): read it too.
-  const segments = listSegments(dir).filter((s) => s.last >= from - 1 && s.first <= to + 1);
+  const segments = listSegments(place).filter((s) => s.last >= from - 1 && s.first <= to + 1);
   let expect = from;
   for (const s of segments) {
     if (s.first > expect) break;
-    const seg = readSegment(s);
+    const seg = readSegment(s, identity);
     out.segments.push(s.name);
     for (const r of seg.records) {
       // A recorder restarted asks again; a lease gone by then must not undo the TTL seen first.
@@ -70,7 +73,7 @@ export function readRevisions(dir: string, from: number, to: number): LogSlice {
     if (expect > to) break;
   }
   if (expect <= to) {
-    const runs = logRuns(listSegments(dir));
+    const runs = logRuns(listSegments(place));
     const where = runs.length ? runs.map((r) => `${r.first}-${r.last}`).join(', ') : 'none';
     throw new WardenError(`the revision log in ${dir} does not hold revision ${expect} (it holds ${where}): restore to a revision it covers, or to a full snapshot's`);
   }
@@ -82,10 +85,10 @@ export function readRevisions(dir: string, from: number, to: number): LogSlice {
  * by then, or a time mark's. undefined when the log begins after `at`. `end`: the log's last
  * point (revision and time), to tell a time the log has not reached.
  */
-export function revisionAtTime(dir: string, at: number): { revision: number; time: number; end: { revision: number; time: number } } | undefined {
+export function revisionAtTime(place: string | LogPlace, at: number, identity?: string): { revision: number; time: number; end: { revision: number; time: number } } | undefined {
   const points = (s: SegmentInfo): { revision: number; time: number }[] =>
-    readSegment(s).records.flatMap((r) => (r.kind === 'revision' ? [{ revision: r.record.revision, time: r.record.time }] : r.kind === 'mark' ? [{ revision: r.revision, time: r.time }] : []));
-  const segments = listSegments(dir);
+    readSegment(s, identity).records.flatMap((r) => (r.kind === 'revision' ? [{ revision: r.record.revision, time: r.record.time }] : r.kind === 'mark' ? [{ revision: r.revision, time: r.time }] : []));
+  const segments = listSegments(place);
   let best: { revision: number; time: number } | undefined;
   for (const s of segments) {
     if (s.firstTime !== undefined && s.firstTime > at + 1000) break; // names round down to the second
@@ -98,18 +101,22 @@ export function revisionAtTime(dir: string, at: number): { revision: number; tim
 }
 
 /** One cluster's log: a restore makes a new cluster (a new cluster ID), whose log is kept apart. */
-export interface LogChain {
+export interface LogChain extends LogPlace {
   cluster: string;
-  dir: string;
   runs: LogRun[];
 }
 
-/** The clusters' logs under DIR/revlog, the one recorded last at the end. */
-export function logChains(root: string): LogChain[] {
+/**
+ * The clusters' logs under DIR/revlog, the one recorded last at the end. `openRoot`: where an
+ * encrypted log's open segments lie (the state dir's revlog/), when this host has them.
+ */
+export function logChains(root: string, openRoot?: string): LogChain[] {
   const chains: LogChain[] = [];
-  for (const { cluster, dir } of clusterDirs(root)) {
-    const runs = logRuns(listSegments(dir));
-    if (runs.length) chains.push({ cluster, dir, runs });
+  const clusters = new Set([...clusterDirs(root), ...(openRoot ? clusterDirs(openRoot) : [])].map((c) => c.cluster));
+  for (const cluster of [...clusters].sort()) {
+    const place: LogPlace = { dir: path.join(root, cluster), ...(openRoot ? { openDir: path.join(openRoot, cluster) } : {}) };
+    const runs = logRuns(listSegments(place));
+    if (runs.length) chains.push({ cluster, ...place, runs });
   }
   const end = (c: LogChain): number => c.runs[c.runs.length - 1]?.lastTime ?? 0;
   return chains.sort((a, b) => end(a) - end(b));

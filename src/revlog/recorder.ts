@@ -15,12 +15,20 @@ import { EtcdCompactedError, type EtcdClient } from '../etcd/client.ts';
 import type { WatchEvent } from '../etcd/types.ts';
 import { delay } from '../util/wait.ts';
 import { encodeRecord, groupByRevision, type LogRecord, type RevisionRecord, type SnapshotAnchor } from './format.ts';
-import { clusterDirs, listSegments, newOpenSegment, recoverLog, sealSegment } from './store.ts';
+import type { AgeRecipients } from '../backup/age.ts';
+import { clusterDirs, listSegments, newOpenSegment, recoverLog, sealSegment, type LogPlace } from './store.ts';
 
 export interface RecorderOptions {
   client: EtcdClient;
   /** The log's root (DIR/revlog): each cluster's revisions go into a folder named by its cluster ID (a restore makes a new cluster). */
   dir: string;
+  /**
+   * Encrypt sealed segments to these age recipients (the operator's --backup-encrypt-to); the
+   * open segment then lies under `openDir` (the state dir's revlog/), never in the backup dir.
+   * Open segments are looked for under `openDir` whenever it is given.
+   */
+  encryptTo?: AgeRecipients;
+  openDir?: string;
   /** Takes a full snapshot (a backup set) now: where the log starts when it has nothing to continue. */
   takeSnapshot: () => Promise<{ backup: string; revision: number }>;
   segmentBytes?: number;
@@ -53,10 +61,26 @@ export class RevisionRecorder {
   /** The cluster ID the log's revisions come from (hex), and its folder of segments. */
   private cluster: string | undefined;
   private dir = '';
-  private readonly o: Required<Omit<RecorderOptions, 'onGap' | 'onDurable'>> & Pick<RecorderOptions, 'onGap' | 'onDurable'>;
+  private readonly o: Required<Omit<RecorderOptions, 'onGap' | 'onDurable' | 'encryptTo' | 'openDir'>> & Pick<RecorderOptions, 'onGap' | 'onDurable' | 'encryptTo' | 'openDir'>;
 
   constructor(opts: RecorderOptions) {
     this.o = { ...DEFAULTS, ...opts };
+    if (opts.encryptTo && !opts.openDir) throw new Error('an encrypted revision log needs openDir (the state dir\'s revlog/)');
+  }
+
+  /** Cluster `id`'s log: sealed segments in the backup dir's revlog/<id>, the open one there or (encrypted) in the state dir's. */
+  private placeOf(id: string): LogPlace {
+    return { dir: path.join(this.o.dir, id), ...(this.o.openDir ? { openDir: path.join(this.o.openDir, id) } : {}) };
+  }
+
+  /** Where a new open segment of the current cluster goes. */
+  private get openHere(): string {
+    return this.o.encryptTo && this.o.openDir ? path.join(this.o.openDir, this.cluster as string) : this.dir;
+  }
+
+  /** Seals `file` into the cluster's folder of sealed segments (encrypted when the log is). */
+  private sealFile(file: string, into: string): ReturnType<typeof sealSegment> {
+    return sealSegment(file, { into, ...(this.o.encryptTo ? { encryptTo: this.o.encryptTo } : {}) });
   }
 
   /** Records until `signal` aborts; returns after the last flush. Throws only what it cannot get past. */
@@ -175,12 +199,24 @@ export class RevisionRecorder {
   private async open(): Promise<void> {
     const header = (await this.o.client.get('\0', { countOnly: true })).header;
     const id = header.cluster_id.toString(16);
-    this.sealOtherClusters(id);
+    await this.sealOtherClusters(id);
     this.cluster = id;
     this.dir = path.join(this.o.dir, id);
-    const { open, lines } = recoverLog(this.dir);
-    for (const l of lines) this.o.log(`revision log: ${l}`);
-    const segments = listSegments(this.dir);
+    const place = this.placeOf(id);
+    const recovered = recoverLog(place);
+    let { open, older } = recovered;
+    for (const l of recovered.lines) this.o.log(`revision log: ${l}`);
+    // An open segment where this run would not write it (encryption turned on or off since) is
+    // sealed now, as are older ones left beside it: the log goes on after them.
+    if (open && path.dirname(open.path) !== this.openHere) {
+      older = [...older, open];
+      open = undefined;
+    }
+    for (const o of older) {
+      if (o.last < o.first) fs.rmSync(o.path);
+      else if (await this.sealFile(o.path, this.dir)) this.o.log(`revision log: sealed ${o.path}, left open by an earlier run`);
+    }
+    const segments = listSegments(place);
     const last = segments[segments.length - 1];
     if (open) {
       this.attach(open.path, open.first);
@@ -188,7 +224,7 @@ export class RevisionRecorder {
       this.o.log(`revision log: continuing ${open.path} after revision ${open.last}`);
     } else if (last) {
       this.last = this.durable = last.last;
-      this.attach(newOpenSegment(this.dir, { v: 1, first: last.last + 1, ...this.clusterField() }), last.last + 1);
+      this.attach(newOpenSegment(this.openHere, { v: 1, first: last.last + 1, ...this.clusterField() }), last.last + 1);
       this.o.log(`revision log: continuing after revision ${last.last} (${last.name})`);
     } else {
       await this.startCluster(id);
@@ -199,15 +235,18 @@ export class RevisionRecorder {
    * The open segment of a cluster this log recorded before (a restore made a new one while no
    * recorder was running to see it) is sealed, so it is kept, shipped and pruned like the rest.
    */
-  private sealOtherClusters(current: string): void {
-    for (const { cluster: name, dir } of clusterDirs(this.o.dir).filter((c) => c.cluster !== current)) {
-      const { open, lines } = recoverLog(dir);
+  private async sealOtherClusters(current: string): Promise<void> {
+    const others = new Set([...clusterDirs(this.o.dir), ...(this.o.openDir ? clusterDirs(this.o.openDir) : [])].map((c) => c.cluster).filter((c) => c !== current));
+    for (const name of others) {
+      const place = this.placeOf(name);
+      const { open, older, lines } = recoverLog(place);
       for (const l of lines) this.o.log(`revision log: ${l}`);
-      if (!open) continue;
-      if (open.last < open.first) fs.rmSync(open.path);
-      else {
-        const sealed = sealSegment(open.path);
-        if (sealed) this.o.log(`revision log: sealed ${name}/${sealed.name}, the end of cluster ${name}'s log`);
+      for (const o of [...older, ...(open ? [open] : [])]) {
+        if (o.last < o.first) fs.rmSync(o.path);
+        else {
+          const sealed = await this.sealFile(o.path, place.dir);
+          if (sealed) this.o.log(`revision log: sealed ${name}/${sealed.name}, the end of cluster ${name}'s log`);
+        }
       }
     }
   }
@@ -226,7 +265,7 @@ export class RevisionRecorder {
 
   private startAfter(anchor: SnapshotAnchor): void {
     this.last = this.durable = anchor.revision;
-    this.attach(newOpenSegment(this.dir, { v: 1, first: anchor.revision + 1, ...this.clusterField(), after: anchor }), anchor.revision + 1);
+    this.attach(newOpenSegment(this.openHere, { v: 1, first: anchor.revision + 1, ...this.clusterField(), after: anchor }), anchor.revision + 1);
   }
 
   /** The watch fell behind a compaction: a new snapshot now, the log again after it, the gap said. */
@@ -338,8 +377,8 @@ export class RevisionRecorder {
     this.flush();
     fs.closeSync(this.fd);
     this.fd = undefined;
-    const sealed = sealSegment(this.file);
+    const sealed = await this.sealFile(this.file, this.dir);
     if (sealed) this.o.log(`revision log: sealed ${sealed.name}`);
-    this.attach(newOpenSegment(this.dir, { v: 1, first: this.last + 1, ...this.clusterField() }), this.last + 1);
+    this.attach(newOpenSegment(this.openHere, { v: 1, first: this.last + 1, ...this.clusterField() }), this.last + 1);
   }
 }

@@ -14,6 +14,7 @@ import { hashKVAsCompacted, restoredRevisionOf } from '../snapshot/hashkv.ts';
 import { readSnapshot } from '../snapshot/status.ts';
 import type { RevisionRecord } from './format.ts';
 import { readRevisions } from './reader.ts';
+import type { LogPlace } from './store.ts';
 
 /** A lease whose TTL the recorder never learned (it was gone when asked) is granted this long. */
 export const UNKNOWN_LEASE_TTL = 60;
@@ -104,10 +105,10 @@ export interface PointInTime {
  * replayed, and checks it against the HashKV the recorder took of the source. Throws (and
  * leaves no `out`) when the log cannot reach `to` or the file does not match the source.
  */
-export async function buildPointInTime(opts: { snapshot: string; logDir: string; to: number; out: string }): Promise<PointInTime> {
+export async function buildPointInTime(opts: { snapshot: string; log: string | LogPlace; to: number; out: string; identity?: string }): Promise<PointInTime> {
   const { current: from, compact: snapshotCompact } = await restoredRevisionOf(opts.snapshot);
   if (opts.to < from) throw new WardenError(`revision ${opts.to} is before the snapshot's revision ${from}: restore from an older backup set`);
-  const slice = readRevisions(opts.logDir, from + 1, opts.to);
+  const slice = readRevisions(opts.log, from + 1, opts.to, opts.identity);
   const plan = replayPlan(slice.revisions, await leasesIn(opts.snapshot), slice.leaseTtls);
   const written = await appendToSnapshot(opts.snapshot, opts.out, plan.change, { trailer: true });
   try {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { WardenError } from '../errors.ts';
+import { decryptBufferSync, encryptInto, type AgeRecipients } from '../backup/age.ts';
 import { fsyncDir, writeFileAtomic } from '../util/fsutil.ts';
 import {
   decodeHeader, decodeRecord, openSegmentName, parseNameTime, parseOpenName, parseSealedName, sealedSegmentName,
@@ -19,6 +20,26 @@ export const REVLOG_DIR = 'revlog';
 export function revlogDir(backupDir: string): string {
   return path.join(backupDir, REVLOG_DIR);
 }
+
+/**
+ * Where the open segments of an encrypted log lie: in the state dir (`<state>/revlog/<cluster>`),
+ * never in the clear in the backup dir (which may be shared, and is shipped). Sealed segments,
+ * encrypted, go to the backup dir's revlog/ as plain ones do.
+ */
+export function openLogDir(stateRoot: string): string {
+  return path.join(stateRoot, REVLOG_DIR);
+}
+
+/** One cluster's log: its sealed segments in `dir`, its open one there or, for an encrypted log, in `openDir`. */
+export interface LogPlace {
+  dir: string;
+  openDir?: string;
+}
+
+const placeOf = (p: string | LogPlace): LogPlace => (typeof p === 'string' ? { dir: p } : p);
+
+/** Whether a sealed segment is encrypted (age, to the operator's --backup-encrypt-to recipients). */
+export const isEncryptedSegment = (name: string): boolean => name.endsWith('.age');
 
 export interface SegmentInfo {
   name: string;
@@ -92,8 +113,11 @@ export function parseSegment(text: Buffer, name: string, open: boolean): ReadSeg
   return { header, records, validBytes, torn };
 }
 
-/** Reads a segment, checking a sealed one against its sha256 file first. */
-export function readSegment(info: Pick<SegmentInfo, 'name' | 'path' | 'sealed'>): ReadSegment {
+/**
+ * Reads a segment, checking a sealed one against its sha256 file first (the file as stored: for
+ * an encrypted one, its ciphertext), then decrypting an encrypted one with `identity`.
+ */
+export function readSegment(info: Pick<SegmentInfo, 'name' | 'path' | 'sealed'>, identity?: string): ReadSegment {
   if (!info.sealed) {
     let text: Buffer;
     try {
@@ -115,6 +139,10 @@ export function readSegment(info: Pick<SegmentInfo, 'name' | 'path' | 'sealed'>)
   }
   if (sha256Of(gz) !== sum) {
     throw new WardenError(`revision log segment ${info.name} does not match its sha256 (${info.name}.sha256): it was changed or damaged; restore to a revision before it, or from a full snapshot`);
+  }
+  if (isEncryptedSegment(info.name)) {
+    if (identity === undefined) throw new WardenError(`revision log segment ${info.name} is encrypted to age recipients: give --identity FILE (an age-keygen identity of one of them)`);
+    gz = decryptBufferSync(gz, identity, `revision log segment ${info.name}`);
   }
   let text: Buffer;
   try {
@@ -148,12 +176,18 @@ export function clusterDirs(root: string): { cluster: string; dir: string }[] {
     .map((n) => ({ cluster: n, dir: path.join(root, n) }));
 }
 
-/** The segments in a cluster's folder, in first-revision order (sealed before open). Leftover temp files are ignored. */
-export function listSegments(dir: string): SegmentInfo[] {
+/**
+ * The segments of a cluster's log (its folder, or its place), in first-revision order (sealed
+ * before open). Leftover temp files are ignored.
+ */
+export function listSegments(place: string | LogPlace): SegmentInfo[] {
+  const { dir, openDir } = placeOf(place);
   const names = namesIn(dir);
   const out: SegmentInfo[] = [];
-  for (const name of names) {
-    const s = parseSealedName(name);
+  // Sealed segments lie in `dir` only; an open one in either.
+  const entries = [...names.map((name) => ({ name, dir, sealedHere: true })), ...(openDir && openDir !== dir ? namesIn(openDir).map((name) => ({ name, dir: openDir, sealedHere: false })) : [])];
+  for (const { name, dir, sealedHere } of entries) {
+    const s = sealedHere ? parseSealedName(name) : undefined;
     if (s && names.includes(`${name}.sha256`)) {
       out.push({ name, path: path.join(dir, name), sealed: true, first: s.first, last: s.last, firstTime: parseNameTime(s.firstTime), lastTime: parseNameTime(s.lastTime) });
       continue;
@@ -180,33 +214,59 @@ export function listSegments(dir: string): SegmentInfo[] {
 }
 
 /**
- * Seals the open segment at `file`: its whole lines, gzip-compressed, written and fsynced under
- * the name of its revisions, then its sha256 file; the open file is removed last. A kill at any
- * point leaves either the open segment (sealed again on the next start) or the sealed one.
+ * Seals the open segment at `file` into `opts.into` (default: its own folder): its whole lines,
+ * gzip-compressed (then encrypted by age to `opts.encryptTo`, when given), written and fsynced
+ * under the name of its revisions, then its sha256 file; the open file is removed last. A kill
+ * at any point leaves either the open segment (sealed again on the next start) or the sealed one.
  */
-export function sealSegment(file: string): SegmentInfo | undefined {
-  const dir = path.dirname(file);
+export async function sealSegment(file: string, opts: { into?: string; encryptTo?: AgeRecipients } = {}): Promise<SegmentInfo | undefined> {
+  const dir = opts.into ?? path.dirname(file);
   const name = path.basename(file);
   const seg = parseSegment(fs.readFileSync(file), name, true);
   const revs = seg.records.flatMap((r) => (r.kind === 'revision' ? [r.record] : []));
   const firstRev = revs[0];
   const lastRev = revs[revs.length - 1];
   if (!firstRev || !lastRev) return undefined;
-  const sealed = sealedSegmentName({ first: firstRev.revision, last: lastRev.revision, firstTime: firstRev.time, lastTime: lastRev.time });
+  const sealed = sealedSegmentName({ first: firstRev.revision, last: lastRev.revision, firstTime: firstRev.time, lastTime: lastRev.time }, !!opts.encryptTo);
   const gz = zlib.gzipSync(fs.readFileSync(file).subarray(0, seg.validBytes));
-  writeFileAtomic(path.join(dir, sealed), gz);
-  writeFileAtomic(path.join(dir, `${sealed}.sha256`), `${sha256Of(gz)}  ${sealed}\n`);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stored = opts.encryptTo ? await encryptFileAtomic(path.join(dir, sealed), gz, opts.encryptTo) : (writeFileAtomic(path.join(dir, sealed), gz), gz);
+  writeFileAtomic(path.join(dir, `${sealed}.sha256`), `${sha256Of(stored)}  ${sealed}\n`);
   fs.rmSync(file);
-  fsyncDir(dir);
+  fsyncDir(path.dirname(file));
   return { name: sealed, path: path.join(dir, sealed), sealed: true, first: firstRev.revision, last: lastRev.revision, firstTime: firstRev.time, lastTime: lastRev.time };
 }
 
+/** `data` encrypted by age into `file` (0600), written as writeFileAtomic writes; returns the ciphertext. */
+async function encryptFileAtomic(file: string, data: Buffer, recipients: AgeRecipients): Promise<Buffer> {
+  const part = `${file}.part`;
+  const fd = fs.openSync(part, 'w', 0o600);
+  try {
+    const age = encryptInto(recipients, fd, path.basename(file));
+    age.input.end(data);
+    await age.done;
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(part, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  const ciphertext = fs.readFileSync(part);
+  fs.renameSync(part, file);
+  fsyncDir(path.dirname(file));
+  return ciphertext;
+}
+
 /**
- * Finishes what a killed recorder left in `dir`: a sealed segment without its sha256 file is
- * removed (its open segment is still there); an open segment whose sealed copy is complete is
- * removed; a torn last line is cut off. Returns the open segment left, if any.
+ * Finishes what a killed recorder left in a cluster's log: a sealed segment without its sha256
+ * file is removed (its open segment is still there); an open segment whose sealed copy is
+ * complete is removed; a torn last line is cut off. Returns the open segment left, if any (the
+ * newest: `older` are open segments left before it, which the caller seals: encryption turned
+ * on or off between two runs moves where the open one lies).
  */
-export function recoverLog(dir: string): { open?: { path: string; first: number; last: number }; lines: string[] } {
+export function recoverLog(place: string | LogPlace): { open?: OpenSegment; older: OpenSegment[]; lines: string[] } {
+  const { dir, openDir } = placeOf(place);
   const lines: string[] = [];
   const names = namesIn(dir);
   for (const name of names) {
@@ -217,28 +277,38 @@ export function recoverLog(dir: string): { open?: { path: string; first: number;
     }
   }
   const sealedFirsts = new Set(listSegments(dir).filter((s) => s.sealed).map((s) => s.first));
-  let open: { path: string; first: number; last: number } | undefined;
-  for (const name of namesIn(dir)) {
-    const first = parseOpenName(name);
-    if (first === undefined) continue;
-    const file = path.join(dir, name);
-    if (sealedFirsts.has(first)) {
-      fs.rmSync(file);
-      continue;
+  const opens: OpenSegment[] = [];
+  for (const where of openDir && openDir !== dir ? [dir, openDir] : [dir]) {
+    for (const name of namesIn(where)) {
+      const first = parseOpenName(name);
+      if (first === undefined) continue;
+      const file = path.join(where, name);
+      if (sealedFirsts.has(first)) {
+        fs.rmSync(file);
+        continue;
+      }
+      const seg = parseSegment(fs.readFileSync(file), name, true);
+      if (seg.torn) {
+        fs.truncateSync(file, seg.validBytes);
+        lines.push(`cut a torn last line off ${name} (a recorder was killed while writing it)`);
+      }
+      if (seg.validBytes === 0) {
+        fs.rmSync(file);
+        continue;
+      }
+      const revs = seg.records.filter((r) => r.kind === 'revision').length;
+      opens.push({ path: file, first, last: first + revs - 1 });
     }
-    const seg = parseSegment(fs.readFileSync(file), name, true);
-    if (seg.torn) {
-      fs.truncateSync(file, seg.validBytes);
-      lines.push(`cut a torn last line off ${name} (a recorder was killed while writing it)`);
-    }
-    if (seg.validBytes === 0) {
-      fs.rmSync(file);
-      continue;
-    }
-    const revs = seg.records.filter((r) => r.kind === 'revision').length;
-    open = { path: file, first, last: first + revs - 1 };
   }
-  return { ...(open ? { open } : {}), lines };
+  opens.sort((a, b) => a.first - b.first);
+  const open = opens.pop();
+  return { ...(open ? { open } : {}), older: opens, lines };
+}
+
+export interface OpenSegment {
+  path: string;
+  first: number;
+  last: number;
 }
 
 export function newOpenSegment(dir: string, header: SegmentHeader): string {

@@ -4,16 +4,15 @@
 // private scratch (each test writes a unique marker value before the backup and scans the
 // backup dir, the state dir and the temp dir the CLI uses for it).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { S3Store } from '../../src/backup/s3.ts';
+import { ageKeygen, assertAgeFile, filesHolding, run } from '../helpers/age.ts';
 import { startS3, S3RVER_KEY_ID, S3RVER_SECRET, type TestS3 } from '../helpers/s3.ts';
 import { Background, assertOneErrorLine, cli, etcdctl, startCluster, tempDir, waitUntil, type CliResult, type TestCluster } from '../helpers/warden.ts';
 
-const AGE_MAGIC = Buffer.from('age-encryption.org/v1\n');
 const s3env = { AWS_ACCESS_KEY_ID: S3RVER_KEY_ID, AWS_SECRET_ACCESS_KEY: S3RVER_SECRET, AWS_REGION: 'us-east-1' };
 
 function files(dir: string): string[] {
@@ -27,59 +26,6 @@ function sizeOf(file: string): number {
   } catch {
     return 0;
   }
-}
-
-/** Runs a program; stdout as bytes (decrypted snapshots are binary). */
-function run(cmd: string, args: string[], opts: { input?: Buffer } = {}): Promise<{ code: number; stdout: Buffer; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(cmd, args, { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr: stderr.toString() });
-    });
-    child.stdin?.end(opts.input);
-  });
-}
-
-interface AgeKey {
-  file: string;
-  recipient: string;
-}
-
-/** A new identity made by age-keygen, as a user makes one. */
-async function ageKeygen(dir: string, name: string): Promise<AgeKey> {
-  const file = path.join(dir, name);
-  const r = await run('age-keygen', ['-o', file]);
-  assert.equal(r.code, 0, r.stderr);
-  const recipient = /Public key: (age1[0-9a-z]+)/.exec(r.stderr)?.[1];
-  assert.ok(recipient, r.stderr);
-  return { file, recipient };
-}
-
-/** Every regular file under `root` (not under `exclude`) that holds `marker`. */
-function filesHolding(root: string, marker: Buffer, exclude: string[] = []): string[] {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (exclude.some((x) => p === x || p.startsWith(`${x}/`))) continue;
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) {
-        try {
-          if (fs.readFileSync(p).includes(marker)) found.push(p);
-        } catch {
-          /* removed meanwhile */
-        }
-      }
-    }
-  };
-  walk(root);
-  return found;
 }
 
 /** A cluster holding a unique marker value, plus `/k/0..n-1`; the CLI's temp dir is private. */
@@ -121,17 +67,6 @@ function assertNoPlaintext(where: string[], marker: Buffer, exclude: string[] = 
   for (const w of where) assert.deepEqual(filesHolding(w, marker, exclude), [], `plaintext of the backup under ${w}`);
 }
 
-function assertAgeFile(file: string): void {
-  const head = Buffer.alloc(AGE_MAGIC.length);
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.readSync(fd, head, 0, head.length, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  assert.ok(head.equals(AGE_MAGIC), `${file} is in the age format`);
-  assert.equal(fs.statSync(file).mode & 0o777, 0o600, file);
-}
 
 async function values(c: TestCluster, prefix: string): Promise<Map<string, string>> {
   const r = await etcdctl(['--endpoints', await c.endpoints(), 'get', '--prefix', prefix, '-w', 'json']);

@@ -153,7 +153,7 @@ describe('revision log (real etcd)', () => {
     const boundary = listSegments(chainOf(dir)).find((s) => s.sealed)!.last;
     for (const n of [snap, snap + 1, boundary, mid, end]) {
       const out = path.join(tempDir('pitr'), 'at.db');
-      const pit = await buildPointInTime({ snapshot: file!, logDir: chainOf(dir), to: n, out });
+      const pit = await buildPointInTime({ snapshot: file!, log: chainOf(dir), to: n, out });
       assert.equal(pit.revisions, n - snap);
       assert.ok(pit.check && pit.check.revision <= n && pit.check.revision >= snap, `checked against the source's hashKV (${JSON.stringify(pit.check)})`);
       const restored = await startSingleEtcd({ restoreFrom: out });
@@ -183,7 +183,7 @@ describe('revision log (real etcd)', () => {
     fs.writeFileSync(victim.path, gz);
     fs.writeFileSync(`${victim.path}.sha256`, `${createHash('sha256').update(gz).digest('hex')}  ${victim.name}\n`);
     const out = path.join(tempDir('pitr'), 'at.db');
-    await assert.rejects(buildPointInTime({ snapshot: file!, logDir: chainOf(dir), to: end, out }), /give hashKV \d+ at revision \d+, but the source had \d+ then: the log does not match the cluster/);
+    await assert.rejects(buildPointInTime({ snapshot: file!, log: chainOf(dir), to: end, out }), /give hashKV \d+ at revision \d+, but the source had \d+ then: the log does not match the cluster/);
     assert.ok(!fs.existsSync(out));
   });
 
@@ -317,7 +317,7 @@ describe('revision log (real etcd)', () => {
       const file = path.join(chain, openSegmentName(11 + i));
       const rec = { kind: 'revision' as const, record: { revision: 11 + i, time: at, events: [{ type: 'delete' as const, key: Buffer.from('/k') }] } };
       fs.writeFileSync(file, `${JSON.stringify({ v: 1, first: 11 + i })}\n${encodeRecord(rec)}`);
-      names.push(sealSegment(file)!.name);
+      names.push((await sealSegment(file))!.name);
     }
     const s3 = await startS3(['b']);
     t.after(() => s3.close());

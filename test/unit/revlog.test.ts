@@ -157,22 +157,22 @@ describe('point in time: which hash, which revision', () => {
     assert.equal(sourceHashFor(hashes, 130, -1, 140), undefined, 'none between the snapshot and the target');
   });
 
-  it('a time in a stretch the recorder did not watch, or past the log\'s end, is refused; a time it watched gives its revision', () => {
+  it('a time in a stretch the recorder did not watch, or past the log\'s end, is refused; a time it watched gives its revision', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revlog-time-'));
     try {
       const chain = path.join(dir, 'revlog', 'c1');
       fs.mkdirSync(chain, { recursive: true });
       const t0 = Date.UTC(2026, 11, 1, 10, 0, 0);
-      const segment = (first: number, lines: LogRecord[]): void => {
+      const segment = async (first: number, lines: LogRecord[]): Promise<void> => {
         const file = path.join(chain, openSegmentName(first));
         fs.writeFileSync(file, `${JSON.stringify({ v: 1, first })}\n${lines.map(encodeRecord).join('')}`);
-        sealSegment(file);
+        await sealSegment(file);
       };
       const rev = (revision: number, time: number): LogRecord => ({ kind: 'revision', record: { revision, time, events: [put('/k', String(revision), 11, revision - 10)] } });
       const mark = (revision: number, time: number): LogRecord => ({ kind: 'mark', revision, time });
       // Watched 10:00:00-10:00:05 (a write, then quiet marks each second), then not until 11:00.
-      segment(11, [rev(11, t0), mark(11, t0 + 1000), mark(11, t0 + 2000), rev(12, t0 + 2500), mark(12, t0 + 3500), mark(12, t0 + 4500)]);
-      segment(13, [rev(13, t0 + 3600_000), mark(13, t0 + 3601_000)]);
+      await segment(11, [rev(11, t0), mark(11, t0 + 1000), mark(11, t0 + 2000), rev(12, t0 + 2500), mark(12, t0 + 3500), mark(12, t0 + 4500)]);
+      await segment(13, [rev(13, t0 + 3600_000), mark(13, t0 + 3601_000)]);
       assert.equal(targetRevision(dir, { time: new Date(t0 + 2200) }).revision, 11);
       assert.equal(targetRevision(dir, { time: new Date(t0 + 4000) }).revision, 12);
       assert.throws(() => targetRevision(dir, { time: new Date(t0 + 1800_000) }), /saw nothing from 2026-12-01T10:00:04\.500Z \(revision 12\) to 2026-12-01T10:30:00\.000Z: its recorder was not running/);

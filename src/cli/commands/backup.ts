@@ -2,7 +2,7 @@
 // --encrypt-to), `warden backup list DIR` (with --identity, what encrypted sets describe).
 import type { Command } from 'commander';
 import { checkRecipients, collect, recipientsOf } from '../../backup/age.ts';
-import { backupInfoOf, readArchiveBytes, readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
+import { backupInfoOf, MAX_ARCHIVE_BYTES, readArchiveBytes, readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
 import { takeBackup } from '../../backup/backup.ts';
 import { removeLeftovers } from '../../backup/lock.ts';
 import { findLocalSets, isEncryptedName } from '../../backup/names.ts';
@@ -15,13 +15,10 @@ import { durationOption } from '../options.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
 import { removeScratch, scratchDir } from '../../util/scratch.ts';
 import { logChains } from '../../revlog/reader.ts';
-import { revlogDir } from '../../revlog/store.ts';
+import { openLogDir, revlogDir } from '../../revlog/store.ts';
 import { recoverableWindows, windowLines } from '../../revlog/window.ts';
 
 type Ctx = (cmd: Command) => Context;
-
-/** More than any archive warden writes: a bigger object is not one. */
-const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
 
 interface ListRow {
   timestamp: string;
@@ -233,7 +230,8 @@ export function registerBackup(program: Command, ctx: Ctx): void {
         };
       });
       const root = revlogDir(dir);
-      const window = windowLines(root, recoverableWindows(logChains(root), [...clusters].map(([timestamp, x]) => ({ timestamp, ...x }))), dir);
+      // An encrypted log's open segment lies in this host's state dir (the operator's).
+      const window = windowLines(root, recoverableWindows(logChains(root, openLogDir(c.layout.root)), [...clusters].map(([timestamp, x]) => ({ timestamp, ...x }))), dir);
       printList(c, format, rows, window);
     });
 

@@ -170,9 +170,9 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
 function revisionLogOptions(flags: OperatorFlags, c: Context): RevisionLogOptions | undefined {
   if (!flags.revisionLog) return undefined;
   if (!flags.backupDir) throw new UsageError('--revision-log needs --backup-dir: the log goes into <backup-dir>/revlog, beside the full snapshots it starts from');
+  // The log holds every value written: with encrypted sets it is encrypted to the same recipients.
   const encryptTo = recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile);
-  // The log holds every value written, in the clear: it would undo what encrypted sets protect.
-  if (encryptTo) throw new UsageError('--revision-log with --backup-encrypt-to: the revision log is not encrypted yet (it holds every value written); drop one of them');
+  if (encryptTo) checkRecipients(encryptTo, { recipient: '--backup-encrypt-to', file: '--backup-encrypt-to-file' });
   const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
   // Tests and benchmarks make segments small and marks frequent (not a user's knob).
   const tuning = process.env.WARDEN_REVLOG_TUNING ? (JSON.parse(process.env.WARDEN_REVLOG_TUNING) as RevisionLogOptions['tuning']) : undefined;
@@ -180,6 +180,7 @@ function revisionLogOptions(flags: OperatorFlags, c: Context): RevisionLogOption
     dir: flags.backupDir,
     ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
     ...(target ? { ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info), target } : {}),
+    ...(encryptTo ? { encryptTo } : {}),
     ...(tuning ? { tuning } : {}),
     layout: c.layout,
   };

@@ -8,6 +8,7 @@ import { isAgeFile } from '../../backup/age.ts';
 import { readBackupInfo } from '../../backup/archive.ts';
 import { decryptSnapshot, plainName } from '../../backup/decrypt.ts';
 import { downloadUrl } from '../../backup/s3-download.ts';
+import { openLogDir } from '../../revlog/store.ts';
 import { findLocalSets, isEncryptedName, parseBackupName } from '../../backup/names.ts';
 import { etcdVersion, requireTool } from '../../cluster/binaries.ts';
 import { requireClusterConfig } from '../../cluster/cluster-config.ts';
@@ -25,6 +26,9 @@ import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
 import { wholeNumberOption } from '../options.ts';
 import { LazyScratch, removeOnSignal, removeScratch, scratchDir } from '../../util/scratch.ts';
+import { s3Target, type S3Target } from '../../backup/ship.ts';
+import { fetchPointInTime, inBucketTerms } from '../../restore/pit-fetch.ts';
+import { addS3Flags, s3Options, type S3Flags } from './backup.ts';
 
 type Ctx = (cmd: Command) => Context;
 
@@ -34,7 +38,7 @@ function credentials(c: Context): { auth?: Credentials } {
   return auth ? { auth } : {};
 }
 
-interface RestoreFlags {
+interface RestoreFlags extends S3Flags {
   keysDir?: string;
   timestamp?: string;
   recoveryMember?: string;
@@ -131,11 +135,23 @@ function parseTime(text: string): Date {
 }
 
 /** The set a --to-revision/--to-time restore (or its dry run) restores: a backup set replayed to the target in `scratch`. */
-async function pointInTimeSet(dir: string, target: Target, f: RestoreFlags, log: (l: string) => void, scratch: LazyScratch): Promise<PreparedSet> {
+async function pointInTimeSet(dir: string, target: Target, f: RestoreFlags, log: (l: string) => void, scratch: LazyScratch, openRoot?: string): Promise<PreparedSet> {
   return (await preparePointInTime(dir, target, {
     ...(f.keysDir ? { keysDir: f.keysDir } : {}), etcdVersion: etcdVersion(requireTool('etcd')), log,
-    ...(f.identity ? { identity: f.identity } : {}), scratch: () => scratch.dir,
+    ...(f.identity ? { identity: f.identity } : {}), scratch: () => scratch.dir, ...(openRoot ? { openRoot } : {}),
   })).set;
+}
+
+/**
+ * --from-url s3://bucket/prefix with a point in time: the log segments and the set it needs,
+ * downloaded into `folder` (laid out as a backup dir), then prepared as from a backup dir. What
+ * goes wrong is said of the bucket, not of the folder (removed by then).
+ */
+async function bucketPointInTimeSet(bucket: S3Target, target: Target, f: RestoreFlags, folder: string, log: (l: string) => void, scratch: LazyScratch, signal: AbortSignal): Promise<PreparedSet> {
+  await fetchPointInTime(bucket, target, folder, log, signal, f.identity ? { identity: f.identity } : {});
+  return pointInTimeSet(folder, target, f, log, scratch).catch((err: unknown) => {
+    throw inBucketTerms(err, folder, bucket);
+  });
 }
 
 function pointInTime(f: RestoreFlags): Target | undefined {
@@ -215,7 +231,7 @@ async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>, me
 }
 
 export function registerRestore(program: Command, ctx: Ctx): void {
-  program
+  addS3Flags(program
     .command('restore')
     .description('restore the local cluster from a backup set (or, with --data-dir, a snapshot into a data dir)')
     .argument('[source]', 'backup dir (snapshot_<ts>.db + static_kuberesources_<ts>.tar.gz), or a snapshot file with --data-dir')
@@ -223,7 +239,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
     .option('--timestamp <ts>', 'which set (YYYY-MM-DD_HHMMSS; default: the newest complete one)')
     .option('--recovery-member <name>', 'the member restored first, as a one-member cluster (default: the first)')
     .option('--dry-run', 'restore into a scratch dir and check a throwaway member against the snapshot; touch nothing else', false)
-    .option('--from-url <url>', 'download the snapshot from a (presigned) URL into the temp dir (removed afterwards) and restore it; keys via --keys-dir or --encryption-config')
+    .option('--from-url <url>', 'download into a private temp dir (removed afterwards) and restore from there: a (presigned) https URL of one snapshot (keys via --keys-dir or --encryption-config), or, with --to-revision/--to-time, the bucket the operator ships to (s3://bucket/prefix: the revision log segments and the one set the point in time needs; S3 flags as for `warden backup`)')
     .option('--encryption-config <file>', 'with --from-url: an EncryptionConfiguration holding the keys the snapshot uses (the key its values use becomes the write key; other keys stay readable)')
     .option('--data-dir <dir>', 'data-dir mode: restore the snapshot file into this empty dir for an etcd warden does not run')
     .option('--name <name>', 'data-dir mode: the member name')
@@ -233,7 +249,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
     .addOption(wholeNumberOption('--to-revision <n>', 'point in time: restore the cluster as it was at this revision (the newest set at or before it, then the revision log DIR/revlog replayed up to it)', { min: 1, hint: 'a revision, e.g. 123456' }))
     .addOption(new Option('--to-time <time>', 'point in time: restore the cluster as it was at this time (RFC 3339, e.g. 2026-12-01T17:05:00Z): the last revision the revision log saw by then').argParser(parseTime))
     .addOption(wholeNumberOption('--bump-revision <n>', 'add this many to the restored revision and mark everything up to it compacted, so watchers and informers re-list (default: 1.2 × the highest revision the operator saw, else 1000000000)', { min: 1, hint: 'a number of revisions, e.g. 1000000000' }))
-    .option('--no-bump-revision', 'restore the revision as it is in the snapshot (watchers may then see revisions go back)')
+    .option('--no-bump-revision', 'restore the revision as it is in the snapshot (watchers may then see revisions go back)'))
     .addHelpText('after', [
       '',
       'Examples:',
@@ -242,6 +258,8 @@ export function registerRestore(program: Command, ctx: Ctx): void {
       '  warden restore /var/backups/etcd --identity /secure/backup-key.txt     # a set taken with --encrypt-to',
       '  warden restore /var/backups/etcd --to-time 2026-12-01T17:05:00Z       # just before the bad change (needs operator --revision-log)',
       '  warden restore --from-url "https://s3.example.com/b/snapshot_2026-01-01_000000.db?X-Amz-..." --keys-dir /secure/keys',
+      '  warden restore --from-url s3://backups/etcd --to-revision 123456 --dry-run   # from the bucket of operator --revision-log --backup-to',
+      '  warden restore --from-url s3://backups/etcd --to-time 2026-12-01T17:05:00Z --s3-endpoint http://127.0.0.1:9000',
       '  warden restore snapshot_2026-01-01_000000.db --data-dir /var/lib/etcd-new --name etcd-1 --initial-advertise-peer-urls http://10.0.0.1:2380',
     ].join('\n'))
     .action(async (source: string | undefined, f: RestoreFlags, cmd: Command) => {
@@ -258,40 +276,54 @@ export function registerRestore(program: Command, ctx: Ctx): void {
       // Long work: every step says how far into the restore it is.
       const log = (l: string) => c.io.err(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`);
       const target = pointInTime(f);
-      if (target && (f.fromUrl || f.timestamp)) throw new UsageError(`--to-revision and --to-time choose the set themselves from a backup dir: drop ${f.fromUrl ? '--from-url' : '--timestamp'}`);
+      if (target && f.timestamp) throw new UsageError('--to-revision and --to-time choose the set themselves from a backup dir: drop --timestamp');
+      // An s3:// URL is the bucket a point in time is restored from (its log and the set it needs).
+      const bucketUrl = f.fromUrl !== undefined && /^s3:\/\//i.test(f.fromUrl.trim());
+      if (target && f.fromUrl && !bucketUrl) throw new UsageError('a presigned URL names one object, and a point in time needs the revision log too: give --from-url s3://bucket/prefix (the bucket of operator --backup-to, with --s3-endpoint etc. as for warden backup)');
+      if (bucketUrl && !target) throw new UsageError('--from-url s3://... restores a point in time: add --to-revision N or --to-time TIME (for one set, give its presigned URL: warden backup presign s3://bucket/prefix/snapshot_<ts>.db)');
+      if (bucketUrl && source) throw new UsageError(`give a backup dir or --from-url ${f.fromUrl}, not both`);
+      if (bucketUrl && f.encryptionConfig) throw new UsageError('--encryption-config goes with a presigned --from-url: a point-in-time restore takes the keys from the set\'s archive (or --keys-dir); drop it');
+      const bucket = bucketUrl ? s3Target((f.fromUrl as string).trim(), s3Options(f)) : undefined;
       if (f.dryRun) {
-        if (f.fromUrl) throw new UsageError('--dry-run works on a backup dir; download with --from-url into a dir first');
+        if (f.fromUrl && !bucket) throw new UsageError('--dry-run works on a backup dir or, with a point in time, on --from-url s3://bucket/prefix; download a presigned URL into a dir first');
         // An encrypted set's snapshot is decrypted into a private scratch folder for etcdctl, removed however the dry run ends.
         const plain = new LazyScratch('decrypted', log);
-        const { set, r } = await untilInterrupted(async () => {
+        // What the point in time needs from the bucket: its folder goes when the dry run ends, however it ends.
+        const download = bucket ? scratchDir('download', log) : undefined;
+        const { set, r } = await untilInterrupted(async (signal) => {
           const chosen = target
-            ? await pointInTimeSet(source as string, target, f, log, plain)
+            ? await (bucket && download ? bucketPointInTimeSet(bucket, target, f, download, log, plain, signal) : pointInTimeSet(source as string, target, f, log, plain, openLogDir(c.layout.root)))
             : await chooseSet(source as string, {
               ...(f.keysDir ? { keysDir: f.keysDir } : {}), ...(f.timestamp ? { timestamp: f.timestamp } : {}), etcdVersion: etcdVersion(requireTool('etcd')),
               ...(f.identity ? { identity: f.identity } : {}), scratch: () => plain.dir,
             });
           const bump = bumpOf(f, c.layout.root, await liveRevision(c));
           return { set: chosen, r: await dryRunRestore(chosen.snapshot, chosen.status.revision, log, { ...credentials(c), ...(bump ? { bumpRevision: bump.amount } : {}) }) };
-        }, () => 'interrupted: the dry run was abandoned; nothing was changed').finally(() => plain.remove());
+        }, () => `interrupted: the dry run was abandoned${download ? ' (the download was removed)' : ''}; nothing was changed`).finally(() => {
+          plain.remove();
+          removeScratch(download);
+        });
         c.print(render(format, {
           json: () => ({ timestamp: set.timestamp, ...r }),
           simple: () => [`dry run of backup ${set.timestamp}${target ? ` replayed to revision ${set.status.revision}` : ''}: OK: a member restored from it serves revision ${r.revision}, ${r.keys} keys, hashKV ${r.hashKV} (matches the snapshot); nothing else was touched`],
         }));
         return;
       }
-      if (f.fromUrl && !f.keysDir && !f.encryptionConfig) throw new UsageError('--from-url needs the keys given apart: --keys-dir DIR (with the static_kuberesources archive) or --encryption-config FILE');
+      if (f.fromUrl && !bucket && !f.keysDir && !f.encryptionConfig) throw new UsageError('--from-url needs the keys given apart: --keys-dir DIR (with the static_kuberesources archive) or --encryption-config FILE');
       requireClusterConfig(c.layout); // before any download: there must be a cluster to restore
 
-      // The download is a whole snapshot: its folder goes when the command ends, however it ends.
+      // The download is a whole snapshot (or a set and log segments): its folder goes when the command ends, however it ends.
       const download = f.fromUrl ? scratchDir('download', (l) => c.io.err(l)) : undefined;
       // An encrypted snapshot's plaintext, for etcdctl: in the state dir, next to the data dirs.
       const plaintext = new LazyScratch('decrypted', log, c.layout.root);
       let started = false;
       const res = await untilInterrupted(async (signal) => {
-        const prepared = download
-          ? await prepareFromUrl(c, f, download, plaintext, signal)
-          : target
-            ? await pointInTimeSet(source as string, target, f, log, plaintext)
+        const prepared = bucket && target && download
+          ? await bucketPointInTimeSet(bucket, target, f, download, log, plaintext, signal)
+          : download
+            ? await prepareFromUrl(c, f, download, plaintext, signal)
+            : target
+            ? await pointInTimeSet(source as string, target, f, log, plaintext, openLogDir(c.layout.root))
             : undefined;
         started = true;
         return restoreCluster({
