@@ -25,7 +25,7 @@ import { lastLogLine } from '../cluster/supervisor.ts';
 import { EtcdClient } from '../etcd/client.ts';
 import { leaderOf } from '../restore/hosts.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
-import { answersTls, freePorts, isPortFree } from '../util/ports.ts';
+import { answersTls, freePortRun, isPortFree } from '../util/ports.ts';
 import { EndWait, waitFor } from '../util/wait.ts';
 import { agentHosts } from './host.ts';
 import { ensureClusterCa } from '../cluster/tls.ts';
@@ -172,13 +172,9 @@ export function removeEmbedded(layout: StateLayout, wholeRoot: boolean): void {
 
 /** The member ports (client, peer) and the agents' ports: free ones, or from --base-port on. */
 async function choosePorts(count: number, basePort?: number): Promise<{ members: { client: number; peer: number }[]; agents: number[] }> {
-  if (basePort === undefined) {
-    const p = await freePorts(count * 3);
-    return {
-      members: Array.from({ length: count }, (_, i) => ({ client: p[2 * i] as number, peer: p[2 * i + 1] as number })),
-      agents: p.slice(2 * count),
-    };
-  }
+  // Without --base-port: a free run below the ephemeral range, which no outgoing connection and
+  // no other process's port-0 pick can take before the members and agents bind it.
+  basePort ??= await freePortRun(count * 3);
   if (!Number.isInteger(basePort) || basePort < 1024 || basePort + count * 3 > 65535) {
     throw new UsageError(`--base-port must be a port from 1024 to ${65535 - count * 3} (got ${basePort})`);
   }
@@ -196,6 +192,9 @@ export async function startLocalAgent(layout: StateLayout, a: { member: string; 
   fs.mkdirSync(logsDir, { recursive: true, mode: 0o700 });
   const logFile = path.join(logsDir, 'agent.log');
   const fd = fs.openSync(logFile, 'a', 0o600);
+  // Only this child's own line says it listens: a TLS answer on the port may come from another
+  // agent that took it first (this child then exits with EADDRINUSE).
+  const logFrom = fs.fstatSync(fd).size;
   const child = spawn(process.execPath, [WARDEN_BIN, '--state-dir', a.stateDir, 'agent', '--listen', a.address, '--token-file', layout.agentTokenFile, ...(tied ? ['--exit-with', String(process.pid)] : [])], {
     detached: true,
     stdio: ['ignore', fd, fd],
@@ -208,9 +207,26 @@ export async function startLocalAgent(layout: StateLayout, a: { member: string; 
   const [host, port] = [a.address.slice(0, a.address.lastIndexOf(':')), Number(a.address.slice(a.address.lastIndexOf(':') + 1))];
   await waitFor(async () => {
     if (exited !== undefined) throw new EndWait(new WardenError(`the agent of ${a.member} exited (code ${exited}): ${(lastLogLine(logFile) ?? '').replace(/^\S+Z /, '') || `see ${logFile}`}`));
-    return (await answersTls(host, port)) || undefined;
+    return (servingSince(logFile, logFrom) && (await answersTls(host, port))) || undefined;
   }, { timeoutMs: 30_000, intervalMs: 50, what: `the agent of ${a.member} to listen on ${a.address} (log: ${logFile})` });
   return child.pid as number;
+}
+
+/** Whether the agent's log has said, after byte `from`, that it serves (`warden agent` writes it once it listens). */
+function servingSince(logFile: string, from: number): boolean {
+  try {
+    const fd = fs.openSync(logFile, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.max(0, size - from));
+      fs.readSync(fd, buf, 0, buf.length, from);
+      return buf.includes('agent serving ');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /**

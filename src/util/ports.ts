@@ -1,4 +1,5 @@
 // Loopback port helpers: finding free ports and telling whether one is taken.
+import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { WardenError } from '../errors.ts';
@@ -38,6 +39,29 @@ export function freePort(): Promise<number> {
       srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * `count` free ports in a row on 127.0.0.1, below the kernel's ephemeral range: a port picked
+ * by binding port 0 lies in that range, where any outgoing connection (and any other process's
+ * port-0 pick) may take it between the pick and its use. Random runs are tried until one is free.
+ */
+export async function freePortRun(count: number): Promise<number> {
+  let low = 32768;
+  try {
+    low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    /* not Linux: the usual start of the range */
+  }
+  const top = Math.min(low, 65536) - count;
+  const bottom = Math.max(1024, Math.min(20000, top - 1000));
+  for (let tries = 0; tries < 200; tries++) {
+    const base = bottom + Math.floor(Math.random() * (top - bottom));
+    let free = true;
+    for (let i = 0; i < count && free; i++) free = await isPortFree(base + i);
+    if (free) return base;
+  }
+  throw new WardenError(`no ${count} free ports in a row below ${top + count} on 127.0.0.1: free some, or give --base-port`);
 }
 
 /** `count` distinct free ports. */

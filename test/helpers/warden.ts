@@ -9,7 +9,7 @@ import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { MemberRow } from '../../src/cluster/control.ts';
 import { waitFor } from '../../src/util/wait.ts';
-import { isPortFree } from '../../src/util/ports.ts';
+export { freePortRun } from '../../src/util/ports.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WARDEN = path.join(ROOT, 'bin/warden.js');
@@ -123,24 +123,6 @@ export async function startCluster(t: TestContext | { after: (fn: () => Promise<
 }
 
 /** Pids of processes whose command line mentions `needle` (e.g. a state dir). */
-/**
- * `count` free ports in a row on 127.0.0.1, below the kernel's ephemeral range: a port picked
- * there by binding port 0 has neighbours that any outgoing connection (of this suite's other files)
- * may take at any moment, which a fixed --base-port cannot dodge.
- */
-export async function freePortRun(count: number): Promise<number> {
-  const [low] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-  const top = Math.min(low ?? 32768, 65536) - count;
-  const bottom = Math.min(20000, top - 1000);
-  for (let tries = 0; tries < 200; tries++) {
-    const base = bottom + Math.floor(Math.random() * (top - bottom));
-    let free = true;
-    for (let i = 0; i < count && free; i++) free = await isPortFree(base + i);
-    if (free) return base;
-  }
-  throw new Error(`no ${count} free ports in a row below ${top + count}`);
-}
-
 export function processesMentioning(needle: string): number[] {
   const out: number[] = [];
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
