@@ -2,7 +2,8 @@
 // Installs what a fresh clone is missing, so `npm start` and `npm test` work on a fresh machine:
 // the npm packages (when node_modules is absent or older than package-lock.json) and the
 // Debian packages etcd-server and etcd-client (when etcd/etcdctl are not on PATH) and age
-// (when age/age-keygen are not: encrypted backups run the reference age binary).
+// (when age/age-keygen are not: encrypted backups run the reference age binary); for the tests
+// and benchmarks (--test, --bench) also chromium, which the console's browser tests drive.
 // Plain Node with no dependencies: it runs before anything is installed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,6 +47,8 @@ if (!npmPackagesCurrent()) {
 const PACKAGES = { etcd: 'etcd-server', etcdctl: 'etcd-client', age: 'age', 'age-keygen': 'age' };
 // The benchmarks measure peak RSS with GNU time.
 if (process.argv.includes('--bench')) PACKAGES.time = 'time';
+// The console's tests drive Debian's Chromium (never a downloaded browser).
+if (process.argv.includes('--test') || process.argv.includes('--bench')) PACKAGES.chromium = 'chromium';
 const missing = Object.keys(PACKAGES).filter((t) => !onPath(t));
 const packages = [...new Set(missing.map((t) => PACKAGES[t]))];
 if (missing.length) {

@@ -15,8 +15,8 @@ export const AUDIT_PREFIX = '/warden/audit/';
 export const MAX_AUDIT_ENTRIES = 5000;
 
 export interface Actor {
-  /** user: an OS user running the CLI; token/certificate: an API caller; operator: a controller. */
-  kind: 'user' | 'token' | 'certificate' | 'operator';
+  /** user: an OS user running the CLI; token/certificate/console: an API caller; operator: a controller. */
+  kind: 'user' | 'token' | 'certificate' | 'console' | 'operator';
   name: string;
   /** The etcd user the change was made as, when etcd authentication is on. */
   etcdUser?: string;
@@ -188,10 +188,10 @@ export function operatorAuditEntry(e: { time: string; type: 'Normal' | 'Warning'
  * The audit entry for a state-changing API request an authenticated caller made: the verb and
  * path (names only, never a body), and how it ended (a 4xx/5xx is a failure, with the Status message).
  */
-export function apiAuditEntry(caller: { kind: 'token' | 'cert' | 'anonymous'; name: string; role?: string }, method: string, path: string, status: number, message?: string): AuditEntry {
+export function apiAuditEntry(caller: { kind: 'token' | 'cert' | 'session' | 'anonymous'; name: string; role?: string }, method: string, path: string, status: number, message?: string): AuditEntry {
   return {
     time: new Date().toISOString(),
-    actor: { kind: caller.kind === 'token' ? 'token' : 'certificate', name: caller.name },
+    actor: { kind: caller.kind === 'token' ? 'token' : caller.kind === 'session' ? 'console' : 'certificate', name: caller.name },
     via: 'api',
     action: `${method} ${path}`,
     outcome: status < 400 ? 'succeeded' : 'failed',

@@ -21,9 +21,9 @@ export function roleAtLeast(have: Role | undefined, need: Role): boolean {
 
 /** Who made a request, as authenticated. */
 export interface Caller {
-  /** How: a bearer token, a client certificate, or nothing (only on public routes). */
-  kind: 'token' | 'cert' | 'anonymous';
-  /** The token's name, or the certificate's subject CN. */
+  /** How: a bearer token, a client certificate, a console session (its cookie), or nothing (only on public routes). */
+  kind: 'token' | 'cert' | 'session' | 'anonymous';
+  /** The token's name, the certificate's subject CN, or whom `warden console` let in. */
   name: string;
   /** undefined: authenticated, but with no role (a certificate without a warden group). */
   role?: Role;
@@ -38,6 +38,8 @@ export const UNAUTHENTICATED_ADMIN: Caller = { kind: 'anonymous', name: 'anonymo
 export type Access = 'public' | Role;
 
 export const ACTIONS_PREFIX = '/apis/warden.io/v1/actions/';
+export const LOGIN_PATH = '/login';
+export const LOGOUT_PATH = '/logout';
 
 /**
  * The access a request needs. Reads need a viewer, actions an operator, every other write an
@@ -47,6 +49,10 @@ export const ACTIONS_PREFIX = '/apis/warden.io/v1/actions/';
 export function requiredAccess(method: string, path: string, opts: { metricsPublic?: boolean } = {}): Access {
   const read = method === 'GET' || method === 'HEAD';
   if (read && path === '/healthz') return 'public';
+  // The console's login link: the one-time token in it is the credential (console/routes.ts).
+  if (read && path === LOGIN_PATH) return 'public';
+  // Ending one's own console session needs no role.
+  if (method === 'POST' && path === LOGOUT_PATH) return 'viewer';
   if (read && path === '/metrics') return opts.metricsPublic ? 'public' : 'viewer';
   if (path.startsWith(ACTIONS_PREFIX)) return 'operator';
   return read ? 'viewer' : 'admin';

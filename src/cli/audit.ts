@@ -13,7 +13,7 @@ const CHANGES = new Set([
   'encryption enable', 'encryption disable', 'encryption rotate',
   'backup', 'restore', 'quorum restore',
   'cluster up', 'cluster down', 'cluster stop-member', 'cluster start-member',
-  'token create', 'token revoke',
+  'token create', 'token revoke', 'console',
 ]);
 
 export function commandPath(cmd: Command): string {

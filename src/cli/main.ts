@@ -42,6 +42,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   quorum: restore,
   operator: async () => (await import('./commands/operator.ts')).registerOperator,
   token: async () => (await import('./commands/token.ts')).registerToken,
+  console: async () => (await import('./commands/console.ts')).registerConsole,
   audit: async () => (await import('./commands/audit.ts')).registerAudit,
 };
 

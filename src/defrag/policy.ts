@@ -18,6 +18,8 @@ export interface MemberView {
   dbSize: number;
   dbSizeInUse: number;
   raftAppliedIndex: number;
+  /** The etcd version it runs, when its status answered. */
+  version?: string;
   /** Answered a linearizable read (etcdctl's endpoint health). */
   healthy: boolean;
   /** Why it is unhealthy, for messages. */

@@ -92,6 +92,7 @@ export async function memberViews(client: EtcdClient, members: Member[], clientF
       dbSize: st.dbSize,
       dbSizeInUse: st.dbSizeInUse,
       raftAppliedIndex: st.raftAppliedIndex,
+      version: st.version,
       healthy,
       ...(health && !health.health ? { error: health.error ?? 'unhealthy' } : {}),
     };

@@ -29,8 +29,39 @@ export interface GuardOptions {
   limiter: FailureLimiter;
   /** The CN of the cluster's own client certificate (an admin). */
   clusterClientCn: string;
+  /** The console session a cookie names (console/sessions.ts), if it is current. */
+  sessions?: (id: string) => Promise<{ name: string; role: Role } | undefined>;
   now?: () => number;
 }
+
+/** The value of cookie `name` in a Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Whether a request comes from a browser page load (which gets an HTML answer, not a Status). */
+export function wantsHtml(c: Context): boolean {
+  return c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
+}
+
+/** The page a browser gets instead of a 401 Status: how to get in. */
+export function loginNeededPage(c: Context, why: string): Response {
+  c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+  return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>etcd-warden: log in</title>
+<style>body{font:16px system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em;color:#1b1f24}code{background:#eef1f4;padding:.1em .3em;border-radius:3px}</style></head>
+<body><main><h1>etcd-warden console</h1><p>${escapeHtml(why)}</p>
+<p>Run <code>warden console</code> (add <code>--role operator</code> to act, not only to look) and open the URL it prints: it logs you in once, for the next few minutes.</p></main></body></html>`, 401);
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+}
+
+export const SESSION_COOKIE = 'warden_session';
 
 export function failure(c: Context, code: number, reason: string, message: string, headers: Record<string, string> = {}): Response {
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
@@ -106,7 +137,9 @@ function certificateOf(incoming: IncomingMessage | undefined, clusterClientCn: s
 }
 
 function who(caller: Caller): string {
-  return caller.kind === 'token' ? `token "${caller.name}"` : `certificate CN=${caller.name}${caller.groups?.length ? ` (O=${caller.groups.join(', O=')})` : ''}`;
+  if (caller.kind === 'token') return `token "${caller.name}"`;
+  if (caller.kind === 'session') return `console session of ${caller.name}`;
+  return `certificate CN=${caller.name}${caller.groups?.length ? ` (O=${caller.groups.join(', O=')})` : ''}`;
 }
 
 export function guard(o: GuardOptions): MiddlewareHandler<ApiEnv> {
@@ -142,8 +175,33 @@ export function guard(o: GuardOptions): MiddlewareHandler<ApiEnv> {
     const client = incoming?.socket?.remoteAddress ?? 'unknown';
     const authorization = c.req.header('authorization');
     const cert = certificateOf(incoming, o.clusterClientCn, certs);
+    const session = o.sessions ? cookieValue(c.req.header('cookie'), SESSION_COOKIE) : undefined;
     const presented = authorization !== undefined || cert?.caller !== undefined || cert?.refused !== undefined;
+    if (!presented && session !== undefined && o.sessions) {
+      // A console session (its cookie is HttpOnly and SameSite=Strict). A change made with it
+      // must also say it comes from the console's own page: an Origin, and the same one.
+      let found;
+      try {
+        found = await o.sessions(session);
+      } catch (err) {
+        return failure(c, 503, 'ServiceUnavailable', `cannot check the console session now (${(err as Error).message}): try again`);
+      }
+      if (!found) {
+        const why = 'your console session ended (it expired, you logged out, or it was never valid)';
+        return wantsHtml(c) ? loginNeededPage(c, `${why}.`) : unauthorized(c, `${why}: run \`warden console\` for a new login URL`);
+      }
+      if (STATE_CHANGING.has(method) && c.req.header('origin') === undefined) {
+        return failure(c, 403, 'Forbidden', 'a change made with a console session must come from the console page (no Origin header was sent)');
+      }
+      const caller: Caller = { kind: 'session', name: found.name, role: found.role };
+      if (!roleAtLeast(caller.role, access as Role)) {
+        return failure(c, 403, 'Forbidden', `${who(caller)} has the role ${caller.role}: ${method} ${path} needs ${access}`);
+      }
+      c.set('caller', caller);
+      return next();
+    }
     if (!presented) {
+      if (wantsHtml(c) && o.sessions) return loginNeededPage(c, 'You are not logged in.');
       return unauthorized(c, 'no credentials: send a bearer token (Authorization: Bearer <token>, made with `warden token create NAME --role viewer`) or a client certificate signed by the cluster CA');
     }
     const wait = o.limiter.blockedFor(client, now());

@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import { UNAUTHENTICATED_ADMIN } from '../auth/roles.ts';
 import { registerResourceRoutes } from '../resources/routes.ts';
 import { registerActionRoutes } from './actions.ts';
+import { registerConsoleRoutes } from '../console/routes.ts';
 import { apiAuditEntry } from '../audit/audit.ts';
 import { failure, guard, MAX_BODY_BYTES, STATE_CHANGING, responseHeaders, tooLarge, type ApiEnv, type GuardOptions } from './guard.ts';
 import type { Operator } from './operator.ts';
@@ -52,6 +53,7 @@ export async function buildApp(op: Operator, guardOptions: GuardOptions | undefi
   app.get('/conditions', async (c) => c.json(await op.conditions.list()));
   app.get('/events', async (c) => c.json(await op.events.list()));
   registerActionRoutes(app, op);
+  registerConsoleRoutes(app, op, { secure: guardOptions?.scheme === 'https', log: op.actions.log });
   registerResourceRoutes(app, op.resources, (gr) => op.isSensitive(gr));
   app.notFound((c) => failure(c, 404, 'NotFound', `the server could not find the requested resource (${c.req.method} ${c.req.path})`));
   // A route that fails unforeseen (etcd unreachable for /conditions...) answers a Status and logs one line, no stack.

@@ -28,6 +28,8 @@ import type { ActionHost, ActionOptions } from './actions.ts';
 import { buildApp, listen, type Listening } from './http.ts';
 import { prepareListener, type ApiListenOptions } from './listener.ts';
 import { OperatorMetrics } from './metrics.ts';
+import { QuotaCache } from '../defrag/quota.ts';
+import { lookupSession, publishOperator } from '../console/sessions.ts';
 import { listenInUseMessage } from '../util/ports.ts';
 
 export interface OperatorOptions {
@@ -76,6 +78,10 @@ export class Operator implements ActionHost {
   private readonly runner: ControllerRunner;
   private http?: Listening;
   private tokens?: TokenAuthenticator;
+  /** The members' quotas (from their /metrics), for the console. */
+  readonly quotas: QuotaCache;
+  private readonly publishing = new AbortController();
+  private published?: Promise<void>;
 
   constructor(private readonly opts: OperatorOptions) {
     this.identity = opts.identity ?? `${os.hostname()}-${process.pid}`;
@@ -88,6 +94,7 @@ export class Operator implements ActionHost {
       log: opts.log,
     };
     this.conditions = new ConditionStore(opts.client);
+    this.quotas = new QuotaCache(this.actions.metricsTls);
     this.audit = new AuditLog(opts.client, opts.stateDir);
     this.events = new EventLog(opts.client, opts.log, async (e) => {
       const entry = operatorAuditEntry(e, this.identity);
@@ -156,6 +163,7 @@ export class Operator implements ActionHost {
       tokens: this.tokens,
       limiter: new FailureLimiter(),
       clusterClientCn: CLUSTER_CLIENT_CN,
+      sessions: (id) => lookupSession(this.opts.client, id),
     } : undefined);
     try {
       this.http = await listen(app, { host, port: this.opts.listenPort, ...(prepared.tls ? { tls: prepared.tls } : {}) });
@@ -168,6 +176,8 @@ export class Operator implements ActionHost {
     }
     this.metrics.isLeader.set(0);
     this.election.start();
+    // Where `warden console` finds this operator.
+    this.published = publishOperator(this.opts.client, { identity: this.identity, url: this.http.url, since: new Date().toISOString() }, this.publishing.signal, this.opts.log);
     this.opts.log(`operator ${this.identity} serving ${this.http.url}/healthz and ${this.http.url}/metrics`);
     this.opts.log(prepared.tls
       ? `API over HTTPS (certificate ${prepared.certificate}); every route but /healthz${api.metricsPublic ? ' and /metrics' : ''} needs a bearer token (\`warden token create NAME --role viewer|operator|admin\`) or a client certificate signed by the cluster CA`
@@ -176,6 +186,8 @@ export class Operator implements ActionHost {
   }
 
   async stop(): Promise<void> {
+    this.publishing.abort();
+    await this.published;
     await this.runner.stop();
     await this.election.stop();
     this.tokens?.stop();

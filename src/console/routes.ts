@@ -1,0 +1,77 @@
+// The console's routes on the operator's listener, behind the same guard as the API: the page
+// at / (and its script and stylesheet), /login (the one-time link `warden console` prints,
+// exchanged for a session cookie), /logout, and the JSON the page reads. The page itself holds
+// no data: it reads the API with the session, as any other client would, so a viewer's page
+// gets what a viewer's token gets, and an action it shows is one the API lets that role run.
+import type { Hono } from 'hono';
+import { LOGIN_PATH, LOGOUT_PATH } from '../auth/roles.ts';
+import { cookieValue, failure, loginNeededPage, SESSION_COOKIE, type ApiContext, type ApiEnv } from '../operator/guard.ts';
+import { consoleBundle, type Asset } from './bundle.ts';
+import { readOverview, type OverviewSource } from './overview.ts';
+import { createSession, endSession, redeemLogin, SESSION_TTL_MS } from './sessions.ts';
+
+export const CONSOLE_API = '/apis/warden.io/v1/console/';
+
+/** Only the operator's own script, style and API: nothing else may run or load in the page. */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>etcd-warden</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/console/style.css">
+<script type="module" src="/console/app.js"></script>
+</head>
+<body><div id="app"><p class="loading">Loading…</p></div></body>
+</html>
+`;
+
+function serveAsset(c: ApiContext, a: Asset): Response {
+  if (c.req.header('if-none-match') === a.etag) return c.body(null, 304);
+  const gzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+  c.header('content-type', a.type);
+  c.header('etag', a.etag);
+  c.header('vary', 'accept-encoding');
+  if (gzip) c.header('content-encoding', 'gzip');
+  return c.body(new Uint8Array(gzip ? a.gzip : a.body), 200);
+}
+
+export function registerConsoleRoutes(app: Hono<ApiEnv>, src: OverviewSource, o: { secure: boolean; log: (line: string) => void }): void {
+  const cookie = (value: string, maxAgeSeconds: number): string =>
+    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${o.secure ? '; Secure' : ''}`;
+
+  app.get('/', (c) => {
+    c.header('content-security-policy', CSP);
+    c.header('x-frame-options', 'DENY');
+    c.header('referrer-policy', 'no-referrer');
+    return c.html(PAGE);
+  });
+  app.get('/console/app.js', async (c) => serveAsset(c, (await consoleBundle()).js));
+  app.get('/console/style.css', async (c) => serveAsset(c, (await consoleBundle()).css));
+
+  // The one-time link: the token in it is spent here, whatever comes next.
+  app.get(LOGIN_PATH, async (c) => {
+    c.header('referrer-policy', 'no-referrer');
+    const who = await redeemLogin(src.client, c.req.query('token') ?? '');
+    if (!who) return loginNeededPage(c, 'This login link was already used, has expired, or is not one `warden console` made.');
+    const id = await createSession(src.client, who);
+    o.log(`console: ${who.name} logged in (${who.role})`);
+    c.header('set-cookie', cookie(id, Math.floor(SESSION_TTL_MS / 1000)));
+    return c.redirect('/', 303);
+  });
+  app.post(LOGOUT_PATH, async (c) => {
+    const id = cookieValue(c.req.header('cookie'), SESSION_COOKIE);
+    if (id) await endSession(src.client, id);
+    c.header('set-cookie', cookie('', 0));
+    return c.json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', message: 'logged out', code: 200 });
+  });
+
+  app.get(`${CONSOLE_API}overview`, async (c) => {
+    const caller = c.get('caller');
+    if (!caller.role) return failure(c, 403, 'Forbidden', 'no role');
+    return c.json(await readOverview(src, { name: caller.name, role: caller.role }));
+  });
+}

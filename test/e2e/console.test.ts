@@ -1,0 +1,111 @@
+// The web console in a real Chromium (Debian's, through playwright-core) against a real
+// 3-member cluster and operator: logging in with the URL `warden console` prints (once), the
+// overview with every member and the leader, a member stopped turning unhealthy on the page
+// without a reload, "Back up now" with its confirmation, a viewer without action controls whose
+// call to an action is refused, and no serious accessibility violation (axe-core).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { launchBrowser, newContext, pageErrors, withScreenshot } from '../helpers/browser.ts';
+import { Background, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+
+const require = createRequire(import.meta.url);
+
+/** A login URL from `warden console`, once the operator has published where it serves. */
+async function loginUrl(c: TestCluster, role: string): Promise<string> {
+  return waitUntil(`warden console --role ${role}`, async () => {
+    const r = await c.run(['console', '--role', role]);
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  });
+}
+
+describe('web console', () => {
+  it('logs in once with the console URL; shows every member and the leader; a stopped member turns unhealthy live; Back up now; a viewer gets no actions', async (t) => {
+    const c = await startCluster(t);
+    const backups = path.join(tempDir('console'), 'backups');
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--backup-dir', backups]);
+    t.after(() => op.kill('SIGKILL'));
+    await op.waitFor(/serving https:\/\/127\.0\.0\.1:\d+\/healthz/);
+    const browser = await launchBrowser(t);
+
+    // An operator logs in: the link leads to the overview, with every member healthy and the leader.
+    const url = await loginUrl(c, 'operator');
+    assert.match(url, /^https:\/\/127\.0\.0\.1:\d+\/login\?token=wdn_[A-Za-z0-9_-]+$/);
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const errors = pageErrors(page);
+    await withScreenshot(page, 'console-overview', async () => {
+      await page.goto(url);
+      assert.equal(new URL(page.url()).pathname, '/', 'the login redirects to the overview');
+      const cookie = (await ctx.cookies()).find((k) => k.name === 'warden_session');
+      assert.ok(cookie && cookie.httpOnly && cookie.secure && cookie.sameSite === 'Strict', `session cookie: ${JSON.stringify(cookie)}`);
+      await page.waitForSelector('tr[data-member="etcd-3"]');
+      assert.deepEqual(await page.$$eval('tr[data-member]', (rows) => rows.map((r) => [r.getAttribute('data-member'), r.getAttribute('data-healthy')])),
+        [['etcd-1', 'true'], ['etcd-2', 'true'], ['etcd-3', 'true']]);
+      assert.equal(await page.locator('tr[data-member] .badge.leader').count(), 1, 'one leader');
+      assert.match(await page.locator('[data-testid="verdict"]').innerText(), /3 of 3 members healthy/);
+      assert.equal(await page.locator('[data-testid="role"]').innerText(), 'operator');
+    });
+
+    // The link works once.
+    const again = await (await newContext(browser)).newPage();
+    await again.goto(url);
+    assert.match(await again.locator('main').innerText(), /already used, has expired/);
+    assert.equal(await again.locator('tr[data-member]').count(), 0);
+
+    // A member stopped: unhealthy on the page within 5 s, without a reload.
+    await withScreenshot(page, 'console-member-down', async () => {
+      const stop = await c.run(['cluster', 'stop-member', 'etcd-3']);
+      assert.equal(stop.code, 0, stop.stderr);
+      const stoppedAt = Date.now();
+      await page.waitForSelector('tr[data-member="etcd-3"][data-healthy="false"]', { timeout: 5000 });
+      assert.ok(Date.now() - stoppedAt <= 5000);
+      assert.match(await page.locator('[data-testid="verdict"]').innerText(), /2 of 3 members healthy/);
+      assert.equal((await c.run(['cluster', 'start-member', 'etcd-3'])).code, 0);
+      await page.waitForSelector('tr[data-member="etcd-3"][data-healthy="true"]', { timeout: 30_000 });
+    });
+
+    // Back up now: a confirmation that says what happens, then the set in the backup dir.
+    await withScreenshot(page, 'console-backup', async () => {
+      await page.click('button[data-action="backup"]');
+      const dialog = page.locator('dialog[open]');
+      assert.match(await dialog.innerText(), /Takes a backup set now/);
+      await dialog.locator('button[data-confirm="yes"]').click();
+      const status = page.locator('[data-testid="action-status"]');
+      await waitUntil('the backup to finish on the page', async () => /succeeded|failed/.test(await status.innerText()) || undefined, 60_000);
+      assert.match(await status.innerText(), /Back up now: succeeded \(backup \d{4}-\d{2}-\d{2}_\d{6}, revision \d+\)/);
+      assert.equal(fs.readdirSync(backups).filter((f) => /^snapshot_.*\.db$/.test(f)).length, 1);
+    });
+    const audit = await c.run(['audit', '-w', 'json']);
+    const entries = JSON.parse(audit.stdout) as { actor: { kind: string; name: string }; action: string; outcome: string }[];
+    assert.ok(entries.some((e) => e.actor.kind === 'console' && /^console:/.test(e.actor.name) && e.action === 'POST /apis/warden.io/v1/actions/backup' && e.outcome === 'succeeded'),
+      `the action is in the audit trail as the console user: ${audit.stdout.slice(-600)}`);
+    assert.deepEqual(errors, [], 'no error in the page');
+
+    // A viewer: the same overview, no action control, and the API refuses the action.
+    const viewer = await (await newContext(browser)).newPage();
+    await withScreenshot(viewer, 'console-viewer', async () => {
+      await viewer.goto(await loginUrl(c, 'viewer'));
+      await viewer.waitForSelector('tr[data-member="etcd-1"]');
+      assert.equal(await viewer.locator('[data-testid="role"]').innerText(), 'viewer');
+      assert.equal(await viewer.locator('button[data-action]').count(), 0, 'no action controls for a viewer');
+      const status = await viewer.evaluate(async () => (await fetch('/apis/warden.io/v1/actions/backup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status);
+      assert.equal(status, 403);
+    });
+
+    // No serious accessibility violation (axe-core, injected where the page's CSP is bypassed).
+    const a11y = await (await newContext(browser, { bypassCSP: true })).newPage();
+    await withScreenshot(a11y, 'console-a11y', async () => {
+      await a11y.goto(await loginUrl(c, 'operator'));
+      await a11y.waitForSelector('tr[data-member="etcd-1"]');
+      await a11y.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+      const violations = await a11y.evaluate(async () => {
+        const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe.run();
+        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help}, ${v.nodes.length} nodes`);
+      });
+      assert.deepEqual(violations, []);
+    });
+  });
+});

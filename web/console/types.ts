@@ -1,0 +1,45 @@
+// What the operator's console API answers (src/console/overview.ts), as the page reads it.
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface MemberRow {
+  id: string;
+  name: string;
+  endpoint: string;
+  healthy: boolean;
+  error?: string;
+  leader: boolean;
+  learner: boolean;
+  version?: string;
+  dbSize: number;
+  dbSizeInUse: number;
+  quota?: number;
+  fragmentation: number;
+  raftAppliedIndex: number;
+  lag?: number;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+export interface Overview {
+  time: string;
+  you: { name: string; role: Role };
+  operator: { identity: string; leading: boolean; leader?: string };
+  cluster: { members: number; healthy: number; quorum: number; quorumKept: boolean; reason: string; leader?: string };
+  members: MemberRow[];
+  conditions: Condition[];
+  alarms: { member: string; alarm: string }[];
+}
+
+/** An action the page started: what, and how it went. */
+export interface ActionState {
+  name: string;
+  state: 'running' | 'succeeded' | 'failed';
+  message?: string;
+}
