@@ -5,12 +5,15 @@
 // gets what a viewer's token gets, and an action it shows is one the API lets that role run.
 import type { Hono } from 'hono';
 import { LOGIN_PATH, LOGOUT_PATH } from '../auth/roles.ts';
+import { EVENTS } from '../operator/conditions.ts';
 import { cookieValue, failure, loginNeededPage, SESSION_COOKIE, type ApiContext, type ApiEnv } from '../operator/guard.ts';
 import { consoleBundle, type Asset } from './bundle.ts';
 import { readOverview, type OverviewSource } from './overview.ts';
 import { createSession, endSession, redeemLogin, SESSION_TTL_MS } from './sessions.ts';
 
 export const CONSOLE_API = '/apis/warden.io/v1/console/';
+/** Events a page gets when it connects, before the live ones (the store keeps MAX_EVENTS). */
+const EVENT_BACKLOG = 200;
 
 /** Only the operator's own script, style and API: nothing else may run or load in the page. */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -67,6 +70,52 @@ export function registerConsoleRoutes(app: Hono<ApiEnv>, src: OverviewSource, o:
     if (id) await endSession(src.client, id);
     c.header('set-cookie', cookie('', 0));
     return c.json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', message: 'logged out', code: 200 });
+  });
+
+  // The events as they are recorded: the last EVENT_BACKLOG (oldest first), then each new one
+  // from a watch on /warden/events/, as server-sent events; a comment every 15 s keeps proxies
+  // from closing a quiet stream.
+  app.get(`${CONSOLE_API}events`, async (c) => {
+    const { streamSSE } = await import('hono/streaming');
+    return streamSSE(c, async (stream) => {
+      const res = await src.client.get(EVENTS, { prefix: true });
+      const send = (value: Buffer, id: string): Promise<void> => stream.writeSSE({ event: 'warden-event', id, data: value.toString('utf8') });
+      for (const kv of res.kvs.slice(-EVENT_BACKLOG)) await send(kv.value, kv.key.toString('utf8'));
+      let failed: Error | undefined;
+      let wake: (() => void) | undefined;
+      const queue: { value: Buffer; id: string }[] = [];
+      const watcher = src.client.watch(EVENTS, { prefix: true, startRevision: res.header.revision + 1, onError: (err) => { failed = err; wake?.(); } }, (events) => {
+        for (const e of events) if (e.type === 'put') queue.push({ value: e.kv.value, id: e.kv.key.toString('utf8') });
+        wake?.();
+      });
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+        wake?.();
+      });
+      try {
+        while (!closed && !failed) {
+          const next = queue.shift();
+          if (next) {
+            await send(next.value, next.id);
+            continue;
+          }
+          const timedOut = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(true), 15_000);
+            wake = () => {
+              clearTimeout(timer);
+              resolve(false);
+            };
+          });
+          wake = undefined;
+          if (timedOut && !closed) await stream.write(': keep-alive\n\n');
+        }
+        // A watch that ended: the page reconnects (EventSource does by itself) and gets the backlog again.
+        if (failed && !closed) await stream.writeSSE({ event: 'warden-error', data: failed.message });
+      } finally {
+        watcher.cancel();
+      }
+    });
   });
 
   app.get(`${CONSOLE_API}overview`, async (c) => {

@@ -4,7 +4,7 @@ import type { EtcdClient } from '../etcd/client.ts';
 
 export const WARDEN_PREFIX = '/warden/';
 const CONDITIONS = `${WARDEN_PREFIX}conditions/`;
-const EVENTS = `${WARDEN_PREFIX}events/`;
+export const EVENTS = `${WARDEN_PREFIX}events/`;
 export const MAX_EVENTS = 500;
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';

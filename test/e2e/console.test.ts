@@ -1,15 +1,16 @@
 // The web console in a real Chromium (Debian's, through playwright-core) against a real
 // 3-member cluster and operator: logging in with the URL `warden console` prints (once), the
 // overview with every member and the leader, a member stopped turning unhealthy on the page
-// without a reload, "Back up now" with its confirmation, a viewer without action controls whose
-// call to an action is refused, and no serious accessibility violation (axe-core).
+// without a reload, "Back up now" with its confirmation, events arriving live and filtered, a
+// viewer without action controls whose call to an action is refused, and no serious
+// accessibility violation (axe-core).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { launchBrowser, newContext, pageErrors, withScreenshot } from '../helpers/browser.ts';
-import { Background, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+import { Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -82,6 +83,23 @@ describe('web console', () => {
     const entries = JSON.parse(audit.stdout) as { actor: { kind: string; name: string }; action: string; outcome: string }[];
     assert.ok(entries.some((e) => e.actor.kind === 'console' && /^console:/.test(e.actor.name) && e.action === 'POST /apis/warden.io/v1/actions/backup' && e.outcome === 'succeeded'),
       `the action is in the audit trail as the console user: ${audit.stdout.slice(-600)}`);
+    // Events, live: one recorded in etcd shows on the page without a reload; the filters work.
+    await withScreenshot(page, 'console-events', async () => {
+      await page.click('a[data-tab="events"]');
+      await page.waitForSelector('[data-testid="stream-state"]:has-text("live")');
+      const eps = await c.endpoints();
+      const event = (reason: string, type: string) => JSON.stringify({ time: new Date().toISOString(), type, reason, message: `a test event ${reason}`, source: 'console-test' });
+      assert.equal((await etcdctl(['--endpoints', eps, 'put', `/warden/events/${new Date().toISOString()}-test-000001`, event('ConsoleTestNormal', 'Normal')])).code, 0);
+      assert.equal((await etcdctl(['--endpoints', eps, 'put', `/warden/events/${new Date().toISOString()}-test-000002`, event('ConsoleTestWarning', 'Warning')])).code, 0);
+      await page.waitForSelector('tr[data-reason="ConsoleTestWarning"]', { timeout: 5000 });
+      assert.equal(await page.locator('tr[data-reason="ConsoleTestNormal"]').count(), 1);
+      await page.selectOption('select[data-filter="type"]', 'Warning');
+      assert.equal(await page.locator('tr[data-reason="ConsoleTestNormal"]').count(), 0, 'the type filter hides Normal events');
+      assert.equal(await page.locator('tr[data-reason="ConsoleTestWarning"]').count(), 1);
+      await page.selectOption('select[data-filter="type"]', '');
+      await page.fill('input[data-filter="text"]', 'ConsoleTestNormal');
+      assert.deepEqual(await page.$$eval('tbody tr[data-reason]', (rows) => rows.map((r) => r.getAttribute('data-reason'))), ['ConsoleTestNormal']);
+    });
     assert.deepEqual(errors, [], 'no error in the page');
 
     // A viewer: the same overview, no action control, and the API refuses the action.
@@ -101,11 +119,14 @@ describe('web console', () => {
       await a11y.goto(await loginUrl(c, 'operator'));
       await a11y.waitForSelector('tr[data-member="etcd-1"]');
       await a11y.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-      const violations = await a11y.evaluate(async () => {
+      const serious = () => a11y.evaluate(async () => {
         const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe.run();
         return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help}, ${v.nodes.length} nodes`);
       });
-      assert.deepEqual(violations, []);
+      assert.deepEqual(await serious(), [], 'overview');
+      await a11y.click('a[data-tab="events"]');
+      await a11y.waitForSelector('tr[data-reason]');
+      assert.deepEqual(await serious(), [], 'events');
     });
   });
 });

@@ -8,6 +8,7 @@ import type { ActionState, Overview } from './types.ts';
 import { MembersTable } from './members.ts';
 import { Actions } from './actions.ts';
 import { ConditionsList } from './conditions.ts';
+import { EventsView, useEvents } from './events.ts';
 
 const OVERVIEW = '/apis/warden.io/v1/console/overview';
 const POLL_MS = 2000;
@@ -65,8 +66,51 @@ function Header({ data }: { data?: Overview }) {
   </header>`;
 }
 
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'events', label: 'Events' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
+
+function tabOf(hash: string): Tab {
+  const id = hash.replace(/^#/, '');
+  return TABS.find((t) => t.id === id)?.id ?? 'overview';
+}
+
+function useTab(): Tab {
+  const [tab, setTab] = useState<Tab>(tabOf(window.location.hash));
+  useEffect(() => {
+    const on = () => setTab(tabOf(window.location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return tab;
+}
+
+function Nav({ tab, warnings }: { tab: Tab; warnings: number }) {
+  return html`<nav class="tabs" aria-label="Pages">${TABS.map((t) => html`<a href=${`#${t.id}`} aria-current=${t.id === tab ? 'page' : undefined} data-tab=${t.id}>${t.label}${t.id === 'events' && warnings > 0 ? html` <span class="badge bad small">${warnings}</span>` : ''}</a>`)}</nav>`;
+}
+
+function Overview({ d, running, setRunning }: { d: Overview; running: ActionState | undefined; setRunning: (s: ActionState | undefined) => void }) {
+  return html`<section aria-labelledby="members-h">
+      <h2 id="members-h">Members</h2>
+      <${MembersTable} members=${d.members} />
+      <p class="operator" data-testid="operator">Operator ${d.operator.leader ? html`<strong>${d.operator.leader}</strong> leads` : 'none leads right now'}${d.operator.leading ? '' : html` (this page is served by ${d.operator.identity})`}.</p>
+    </section>
+    ${d.alarms.length > 0 && html`<section aria-labelledby="alarms-h"><h2 id="alarms-h">Alarms</h2>
+      <ul class="alarms">${d.alarms.map((a) => html`<li class="bad">${a.alarm} on ${a.member}</li>`)}</ul></section>`}
+    ${d.you.role !== 'viewer' && html`<${Actions} running=${running} onChange=${setRunning} />`}
+    <section aria-labelledby="conditions-h">
+      <h2 id="conditions-h">Conditions</h2>
+      <${ConditionsList} conditions=${d.conditions} />
+    </section>
+    <p class="time">Updated ${new Date(d.time).toLocaleTimeString()}</p>`;
+}
+
 function App() {
   const load = useOverview();
+  const tab = useTab();
+  const ev = useEvents();
   const [running, setRunning] = useState<ActionState | undefined>(undefined);
   if (load.state === 'loading') return html`<${Header} /><main><p class="loading">Loading…</p></main>`;
   if (load.state === 'ended') {
@@ -75,22 +119,13 @@ function App() {
   }
   if (load.state === 'error') return html`<${Header} /><main><p role="alert" class="bad">The operator did not answer: ${load.message}</p></main>`;
   const d = load.data;
+  const warnings = ev.events.filter((e) => e.type === 'Warning').length;
   return html`<${Header} data=${d} />
+    <${Nav} tab=${tab} warnings=${warnings} />
     <main>
       ${load.stale && html`<p role="status" class="warn">Not current: the last refresh failed (${load.stale}); retrying.</p>`}
-      <section aria-labelledby="members-h">
-        <h2 id="members-h">Members</h2>
-        <${MembersTable} members=${d.members} />
-        <p class="operator" data-testid="operator">Operator ${d.operator.leader ? html`<strong>${d.operator.leader}</strong> leads` : 'none leads right now'}${d.operator.leading ? '' : html` (this page is served by ${d.operator.identity})`}.</p>
-      </section>
-      ${d.alarms.length > 0 && html`<section aria-labelledby="alarms-h"><h2 id="alarms-h">Alarms</h2>
-        <ul class="alarms">${d.alarms.map((a) => html`<li class="bad">${a.alarm} on ${a.member}</li>`)}</ul></section>`}
-      ${d.you.role !== 'viewer' && html`<${Actions} running=${running} onChange=${setRunning} />`}
-      <section aria-labelledby="conditions-h">
-        <h2 id="conditions-h">Conditions</h2>
-        <${ConditionsList} conditions=${d.conditions} />
-      </section>
-      <p class="time">Updated ${new Date(d.time).toLocaleTimeString()}</p>
+      ${tab === 'overview' && html`<${Overview} d=${d} running=${running} setRunning=${setRunning} />`}
+      ${tab === 'events' && html`<${EventsView} events=${ev.events} state=${ev.state} />`}
     </main>`;
 }
 

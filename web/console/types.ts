@@ -43,3 +43,11 @@ export interface ActionState {
   state: 'running' | 'succeeded' | 'failed';
   message?: string;
 }
+
+export interface WardenEvent {
+  time: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  source: string;
+}
