@@ -24,6 +24,7 @@ import { parseBackupName, timestampDate } from './names.ts';
 import { streamToFileAtomic, type DownloadResult } from './s3-download.ts';
 import { httpStatus, s3Code, s3Error, type S3ErrorContext } from './s3-errors.ts';
 import { formatS3Url, hasControlChars, resolveS3Options, type ResolvedS3Options, type S3Location, type S3Options } from './s3-url.ts';
+import { mapLimit } from '../util/limit.ts';
 
 export { downloadUrl, type DownloadResult } from './s3-download.ts';
 export { formatS3Url, parseS3Url, resolveS3Options, type ResolvedS3Options, type S3Location, type S3Options } from './s3-url.ts';
@@ -312,7 +313,7 @@ export class S3Store {
       throw this.fail(err, `listing ${this.url()}`);
     }
     if (opts.metadata) {
-      await eachLimit(out, 8, async (o) => {
+      await mapLimit(out, 8, async (o) => {
         o.metadata = (await this.headKey(o.key, `reading ${this.url(o.name)}`))?.metadata;
       });
     }
@@ -452,9 +453,3 @@ function checkMetadata(metadata: Record<string, string>): Record<string, string>
   return out;
 }
 
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
-}

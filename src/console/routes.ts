@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import { LOGIN_PATH, LOGOUT_PATH } from '../auth/roles.ts';
 import { EVENTS } from '../operator/conditions.ts';
 import { cookieValue, failure, loginNeededPage, SESSION_COOKIE, type ApiContext, type ApiEnv } from '../operator/guard.ts';
+import { readBackups, type BackupSettings } from './backups.ts';
 import { consoleBundle, type Asset } from './bundle.ts';
 import { readOverview, type OverviewSource } from './overview.ts';
 import { createSession, endSession, redeemLogin, SESSION_TTL_MS } from './sessions.ts';
@@ -42,7 +43,7 @@ function serveAsset(c: ApiContext, a: Asset): Response {
   return c.body(new Uint8Array(gzip ? a.gzip : a.body), 200);
 }
 
-export function registerConsoleRoutes(app: Hono<ApiEnv>, src: OverviewSource, o: { secure: boolean; log: (line: string) => void }): void {
+export function registerConsoleRoutes(app: Hono<ApiEnv>, src: OverviewSource & { consoleBackups?: BackupSettings | undefined }, o: { secure: boolean; log: (line: string) => void }): void {
   const cookie = (value: string, maxAgeSeconds: number): string =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${o.secure ? '; Secure' : ''}`;
 
@@ -117,6 +118,8 @@ export function registerConsoleRoutes(app: Hono<ApiEnv>, src: OverviewSource, o:
       }
     });
   });
+
+  app.get(`${CONSOLE_API}backups`, async (c) => c.json(await readBackups(src.consoleBackups)));
 
   app.get(`${CONSOLE_API}overview`, async (c) => {
     const caller = c.get('caller');

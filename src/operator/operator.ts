@@ -30,6 +30,7 @@ import { prepareListener, type ApiListenOptions } from './listener.ts';
 import { OperatorMetrics } from './metrics.ts';
 import { QuotaCache } from '../defrag/quota.ts';
 import { lookupSession, publishOperator } from '../console/sessions.ts';
+import type { BackupSettings } from '../console/backups.ts';
 import { listenInUseMessage } from '../util/ports.ts';
 
 export interface OperatorOptions {
@@ -59,6 +60,8 @@ export interface OperatorOptions {
   backupTarget?: ActionOptions['backup'];
   leaseTtlSeconds: number;
   identity?: string;
+  /** What the console shows of backups (the operator's backup flags). */
+  consoleBackups?: BackupSettings;
   controllers?: Controller[];
   log: (line: string) => void;
 }
@@ -135,6 +138,10 @@ export class Operator implements ActionHost {
 
   get isLeader(): boolean {
     return this.election.isLeader;
+  }
+
+  get consoleBackups(): BackupSettings | undefined {
+    return this.opts.consoleBackups;
   }
 
   get url(): string | undefined {

@@ -22,6 +22,7 @@ import { parseNameTime, parseSealedName } from '../revlog/format.ts';
 import { logRuns, type LogRun } from '../revlog/reader.ts';
 import { REVLOG_DIR, type SegmentInfo } from '../revlog/store.ts';
 import { describeTarget, targetRevision, type Target } from './point-in-time.ts';
+import { mapLimit } from '../util/limit.ts';
 
 /** How far past a time a segment begun then may hold what the log saw by then (as point-in-time.ts allows). */
 const TIME_SLACK_MS = 3000;
@@ -151,21 +152,13 @@ async function chooseSet(store: S3Store, sets: S3BackupSet[], cluster: string, t
   throw new WardenError(`no complete backup set of cluster ${cluster} in ${store.url()} is at or before revision ${to}${skipped}: give a later revision or time`);
 }
 
-/** `fn` over `items`, at most `limit` at a time. */
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
-}
-
 /** The segments and their .sha256 into `dir`, 4 at a time; the first failure stops the others. */
 async function downloadSegments(store: S3Store, segments: RemoteSegment[], dir: string, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const failed = new AbortController();
   const stop = AbortSignal.any([signal, failed.signal]);
-  await eachLimit(segments, 4, async (s) => {
+  await mapLimit(segments, 4, async (s) => {
     for (const name of [s.name, `${s.name}.sha256`]) {
       if (stop.aborted) return;
       await store.download(name, path.join(dir, name), stop).catch((err: unknown) => {

@@ -26,9 +26,12 @@ describe('web console', () => {
   it('logs in once with the console URL; shows every member and the leader; a stopped member turns unhealthy live; Back up now; a viewer gets no actions', async (t) => {
     const c = await startCluster(t);
     const backups = path.join(tempDir('console'), 'backups');
-    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--backup-dir', backups]);
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--backup-dir', backups, '--revision-log'], {
+      WARDEN_REVLOG_TUNING: JSON.stringify({ flushMs: 50, markMs: 200 }),
+    });
     t.after(() => op.kill('SIGKILL'));
     await op.waitFor(/serving https:\/\/127\.0\.0\.1:\d+\/healthz/);
+    await op.waitFor(/revision log: starting after backup \S+ at revision \d+/);
     const browser = await launchBrowser(t);
 
     // An operator logs in: the link leads to the overview, with every member healthy and the leader.
@@ -77,7 +80,22 @@ describe('web console', () => {
       const status = page.locator('[data-testid="action-status"]');
       await waitUntil('the backup to finish on the page', async () => /succeeded|failed/.test(await status.innerText()) || undefined, 60_000);
       assert.match(await status.innerText(), /Back up now: succeeded \(backup \d{4}-\d{2}-\d{2}_\d{6}, revision \d+\)/);
-      assert.equal(fs.readdirSync(backups).filter((f) => /^snapshot_.*\.db$/.test(f)).length, 1);
+      assert.equal(fs.readdirSync(backups).filter((f) => /^snapshot_.*\.db$/.test(f)).length, 2, 'the revision log\'s first set, and this one');
+    });
+
+    // Backups: both sets on the timeline and in the table, the window the log covers, and the
+    // exact command that restores a chosen set or time.
+    await withScreenshot(page, 'console-backups', async () => {
+      await page.click('a[data-tab="backups"]');
+      await page.waitForSelector('tr[data-set]');
+      const sets = fs.readdirSync(backups).flatMap((f) => /^snapshot_(.*)\.db$/.exec(f)?.[1] ?? []).sort().reverse();
+      assert.deepEqual(await page.$$eval('tr[data-set]', (rows) => rows.map((r) => r.getAttribute('data-set'))), sets);
+      assert.equal(await page.locator('svg.timeline circle.set').count(), 2);
+      assert.match(await page.locator('[data-testid="pit-window"]').first().innerText(), /revisions \d+ to \d+/);
+      await page.click(`button[data-restore="${sets[1]}"]`);
+      assert.equal(await page.locator('[data-testid="restore-command"] pre code').innerText(), `warden restore ${backups} --timestamp ${sets[1]}`);
+      await page.fill('input[data-testid="pit-time"]', '2026-12-01T17:05:00');
+      assert.match(await page.locator('[data-testid="pit-command"] code').innerText(), new RegExp(`^warden restore ${backups.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --to-time \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$`));
     });
     const audit = await c.run(['audit', '-w', 'json']);
     const entries = JSON.parse(audit.stdout) as { actor: { kind: string; name: string }; action: string; outcome: string }[];
@@ -127,6 +145,9 @@ describe('web console', () => {
       await a11y.click('a[data-tab="events"]');
       await a11y.waitForSelector('tr[data-reason]');
       assert.deepEqual(await serious(), [], 'events');
+      await a11y.click('a[data-tab="backups"]');
+      await a11y.waitForSelector('tr[data-set]');
+      assert.deepEqual(await serious(), [], 'backups');
     });
   });
 });

@@ -9,6 +9,7 @@ import { MembersTable } from './members.ts';
 import { Actions } from './actions.ts';
 import { ConditionsList } from './conditions.ts';
 import { EventsView, useEvents } from './events.ts';
+import { BackupsView } from './backups.ts';
 
 const OVERVIEW = '/apis/warden.io/v1/console/overview';
 const POLL_MS = 2000;
@@ -68,6 +69,7 @@ function Header({ data }: { data?: Overview }) {
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
+  { id: 'backups', label: 'Backups' },
   { id: 'events', label: 'Events' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
@@ -125,6 +127,7 @@ function App() {
     <main>
       ${load.stale && html`<p role="status" class="warn">Not current: the last refresh failed (${load.stale}); retrying.</p>`}
       ${tab === 'overview' && html`<${Overview} d=${d} running=${running} setRunning=${setRunning} />`}
+      ${tab === 'backups' && html`<${BackupsView} />`}
       ${tab === 'events' && html`<${EventsView} events=${ev.events} state=${ev.state} />`}
     </main>`;
 }

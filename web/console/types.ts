@@ -51,3 +51,33 @@ export interface WardenEvent {
   message: string;
   source: string;
 }
+
+export interface SetRow {
+  timestamp: string;
+  complete: boolean;
+  dirty: boolean;
+  encrypted: boolean;
+  member: string;
+  revision: number | null;
+  size: number;
+  encryption: string;
+  snapshot: string | null;
+  archive: string | null;
+  where: 'local' | 's3';
+  restore: string;
+}
+
+export interface BackupsPage {
+  configured: boolean;
+  dir?: string;
+  s3?: string;
+  schedule?: string;
+  retention?: { count?: number; totalBytes?: number; maxAgeMs?: number };
+  revisionLog: boolean;
+  encrypted: boolean;
+  sets: SetRow[];
+  s3Error?: string;
+  window: { root?: string; windows: { cluster: string; from: number; to: number; backup: string; toTime?: number }[]; gaps: { cluster: string; from: number; to: number }[] };
+  pointInTime?: string;
+  warnings: string[];
+}

@@ -2,10 +2,9 @@
 // --encrypt-to), `warden backup list DIR` (with --identity, what encrypted sets describe).
 import type { Command } from 'commander';
 import { checkRecipients, collect, recipientsOf } from '../../backup/age.ts';
-import { backupInfoOf, MAX_ARCHIVE_BYTES, readArchiveBytes, readBackupInfo, type BackupInfo } from '../../backup/archive.ts';
+import { localSets, pointInTimeWindow, s3Sets, type ListRow } from '../../backup/listing.ts';
 import { takeBackup } from '../../backup/backup.ts';
 import { removeLeftovers } from '../../backup/lock.ts';
-import { findLocalSets, isEncryptedName } from '../../backup/names.ts';
 import type { S3Options } from '../../backup/s3-url.ts';
 import { parseS3Url } from '../../backup/s3-url.ts';
 import { checkTarget, openStore, s3Target, shipSet, type S3Target } from '../../backup/ship.ts';
@@ -14,24 +13,10 @@ import type { Context } from '../context.ts';
 import { durationOption } from '../options.ts';
 import { humanBytes, render, toJson } from '../printer.ts';
 import { removeScratch, scratchDir } from '../../util/scratch.ts';
-import { logChains } from '../../revlog/reader.ts';
-import { openLogDir, revlogDir } from '../../revlog/store.ts';
-import { recoverableWindows, windowLines } from '../../revlog/window.ts';
+import { openLogDir } from '../../revlog/store.ts';
+import { windowLines } from '../../revlog/window.ts';
 
 type Ctx = (cmd: Command) => Context;
-
-interface ListRow {
-  timestamp: string;
-  complete: boolean;
-  dirty: boolean;
-  encrypted: boolean;
-  member: string;
-  revision: number | null;
-  size: number;
-  encryption: string;
-  snapshot: string | null;
-  archive: string | null;
-}
 
 function printList(c: Context, format: ReturnType<Context['format']>, rows: ListRow[], window: string[] = []): void {
   const yesNo = (b: boolean) => (b ? 'yes' : 'no');
@@ -47,58 +32,8 @@ function printList(c: Context, format: ReturnType<Context['format']>, rows: List
   if (format !== 'json' && window.length) c.print(['', ...window].join('\n'));
 }
 
-/** `fn` over `items`, at most `limit` at a time (each encrypted archive is an age process), in order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  }));
-  return out;
-}
-
-/**
- * What an archive's backup.json says, when it can be read: an encrypted one only with
- * `identity` (a set it cannot open gets a warning line, the listing goes on).
- */
-async function describeSet(c: Context, timestamp: string, name: string, identity: string | undefined, read: () => Promise<BackupInfo | undefined>): Promise<BackupInfo | undefined> {
-  if (isEncryptedName(name) && !identity) return undefined;
-  try {
-    return await read();
-  } catch (err) {
-    if (isEncryptedName(name)) c.io.err(`warning: backup ${timestamp}: ${(err as Error).message}`);
-    return undefined;
-  }
-}
-
 async function listS3(c: Context, target: S3Target, format: ReturnType<Context['format']>, identity: string | undefined): Promise<void> {
-  const store = await openStore(target);
-  try {
-    const sets = await store.listSets({ metadata: true });
-    const rows = await mapLimit(sets, 4, async (s): Promise<ListRow> => {
-      const archive = s.archive;
-      const info = archive && s.encrypted ? await describeSet(c, s.timestamp, archive.name, identity, async () => backupInfoOf(await readArchiveBytes(await store.read(archive.name, MAX_ARCHIVE_BYTES), archive.name, identity))) : undefined;
-      const revision = info?.revision ?? (s.snapshot?.metadata?.revision ? Number(s.snapshot.metadata.revision) : null);
-      return {
-        timestamp: s.timestamp,
-        complete: !!(s.snapshot && s.archive),
-        dirty: s.dirty,
-        encrypted: s.encrypted,
-        member: info?.member.name ?? s.snapshot?.metadata?.member ?? '',
-        revision,
-        size: s.size,
-        encryption: info?.encryption.writeKey ?? '',
-        snapshot: s.snapshot ? store.url(s.snapshot.name) : null,
-        archive: s.archive ? store.url(s.archive.name) : null,
-      };
-    });
-    printList(c, format, rows);
-  } finally {
-    store.close();
-  }
+  printList(c, format, await s3Sets(target, { ...(identity ? { identity } : {}), warn: (l) => c.io.err(l) }));
 }
 
 /** A progress bar on a terminal for DBs worth one; nothing otherwise. */
@@ -209,29 +144,11 @@ export function registerBackup(program: Command, ctx: Ctx): void {
         await listS3(c, s3Target(dir, s3Options(cmd.optsWithGlobals() as S3Flags)), format, identity);
         return;
       }
-      const sets = findLocalSets(dir, keysDir);
       for (const line of removeLeftovers([dir, ...(keysDir ? [keysDir] : [])])) c.io.err(line);
-      const clusters = new Map<string, { clusterId: string; revision: number }>();
-      const rows = await mapLimit(sets, 4, async (s): Promise<ListRow> => {
-        const archive = s.archive?.path;
-        const info = archive ? await describeSet(c, s.timestamp, archive, identity, () => readBackupInfo(archive, identity)) : undefined;
-        if (info && s.snapshot && s.archive) clusters.set(s.timestamp, { clusterId: info.clusterId, revision: info.revision });
-        return {
-          timestamp: s.timestamp,
-          complete: !!(s.snapshot && s.archive),
-          dirty: s.dirty,
-          encrypted: s.encrypted,
-          member: info?.member.name ?? '',
-          revision: info?.revision ?? null,
-          size: (s.snapshot?.size ?? 0) + (s.archive?.size ?? 0),
-          encryption: info?.encryption.writeKey ?? '',
-          snapshot: s.snapshot?.path ?? null,
-          archive: s.archive?.path ?? null,
-        };
-      });
-      const root = revlogDir(dir);
+      const { rows, windowSets } = await localSets(dir, { ...(keysDir ? { keysDir } : {}), ...(identity ? { identity } : {}), warn: (l) => c.io.err(l) });
       // An encrypted log's open segment lies in this host's state dir (the operator's).
-      const window = windowLines(root, recoverableWindows(logChains(root, openLogDir(c.layout.root)), [...clusters].map(([timestamp, x]) => ({ timestamp, ...x }))), dir);
+      const w = pointInTimeWindow(dir, windowSets, openLogDir(c.layout.root));
+      const window = windowLines(w.root, w, dir);
       printList(c, format, rows, window);
     });
 

@@ -14,6 +14,8 @@ import type { SpaceOptions } from '../../defrag/space-controller.ts';
 import { LEADER_KEY } from '../../operator/election.ts';
 import type { OperatorOptions } from '../../operator/operator.ts';
 import type { RevisionLogOptions } from '../../revlog/controller.ts';
+import type { BackupSettings } from '../../console/backups.ts';
+import { openLogDir } from '../../revlog/store.ts';
 import { pruneRemoteLog } from '../../revlog/upload.ts';
 import { DEFAULT_PREFIXES, singlePrefix } from '../../resources/registry.ts';
 import { LOOPBACK_HOSTS } from '../../util/ports.ts';
@@ -186,6 +188,21 @@ function revisionLogOptions(flags: OperatorFlags, c: Context): RevisionLogOption
   };
 }
 
+/** What the console shows of backups: the flags that say where they go and how long they stay. */
+function consoleBackups(flags: OperatorFlags, c: Context): BackupSettings {
+  const s3 = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
+  return {
+    dir: flags.backupDir as string,
+    ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
+    ...(s3 ? { s3 } : {}),
+    ...(flags.backupSchedule ? { schedule: flags.backupSchedule } : {}),
+    ...(flags.backupSchedule ? { retention: { count: flags.backupRetainCount, totalBytes: flags.backupRetainSize, ...(flags.backupRetainAge !== undefined ? { maxAgeMs: flags.backupRetainAge } : {}) } } : {}),
+    revisionLog: !!flags.revisionLog,
+    encrypted: !!recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile),
+    openRoot: openLogDir(c.layout.root),
+  };
+}
+
 /** Validates the flags up front, before anything starts. */
 export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: string) => void): Omit<OperatorOptions, 'client'> {
   const { host, port } = parseListen(flags.listen, flags.insecureHttp);
@@ -216,6 +233,7 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
     defrag,
     space,
     ...(flags.id ? { identity: flags.id } : {}),
+    ...(flags.backupDir ? { consoleBackups: consoleBackups(flags, c) } : {}),
     publishEncryptionConfig: encryptionPublisher(c.layout),
     log,
   };
