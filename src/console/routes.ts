@@ -9,6 +9,7 @@ import { EVENTS } from '../operator/conditions.ts';
 import { cookieValue, failure, loginNeededPage, SESSION_COOKIE, type ApiContext, type ApiEnv } from '../operator/guard.ts';
 import { readBackups, type BackupSettings } from './backups.ts';
 import { consoleBundle, type Asset } from './bundle.ts';
+import { readEncryption } from './encryption.ts';
 import { readOverview, type OverviewSource } from './overview.ts';
 import { createSession, endSession, redeemLogin, SESSION_TTL_MS } from './sessions.ts';
 
@@ -43,7 +44,12 @@ function serveAsset(c: ApiContext, a: Asset): Response {
   return c.body(new Uint8Array(gzip ? a.gzip : a.body), 200);
 }
 
-export function registerConsoleRoutes(app: Hono<ApiEnv>, src: OverviewSource & { consoleBackups?: BackupSettings | undefined }, o: { secure: boolean; log: (line: string) => void }): void {
+export interface ConsoleSource extends OverviewSource {
+  consoleBackups?: BackupSettings | undefined;
+  consoleEncryption: Parameters<typeof readEncryption>[1];
+}
+
+export function registerConsoleRoutes(app: Hono<ApiEnv>, src: ConsoleSource, o: { secure: boolean; log: (line: string) => void }): void {
   const cookie = (value: string, maxAgeSeconds: number): string =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${o.secure ? '; Secure' : ''}`;
 
@@ -120,6 +126,7 @@ export function registerConsoleRoutes(app: Hono<ApiEnv>, src: OverviewSource & {
   });
 
   app.get(`${CONSOLE_API}backups`, async (c) => c.json(await readBackups(src.consoleBackups)));
+  app.get(`${CONSOLE_API}encryption`, async (c) => c.json(await readEncryption(src.client, src.consoleEncryption)));
 
   app.get(`${CONSOLE_API}overview`, async (c) => {
     const caller = c.get('caller');

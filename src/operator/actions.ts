@@ -1,6 +1,6 @@
 // Actions through the API (role operator): POST /apis/warden.io/v1/actions/{backup|defrag|
-// rotate|space-recover} run what `warden backup`, `warden defrag --cluster`, `warden
-// encryption rotate` and `warden space recover` run, with the same defaults and the same locks
+// rotate|space-recover|scan} run what `warden backup`, `warden defrag --cluster`, `warden
+// encryption rotate`, `warden space recover` and `warden encryption scan` run, with the same defaults and the same locks
 // (the backup folder's lock, the cluster's defragmentation lock), and answer when done. The body
 // is a JSON object of the CLI flags that make sense remotely (`{}` for the defaults); durations
 // are Go-style strings. A backup goes to the operator's --backup-dir only: a caller cannot make
@@ -18,6 +18,8 @@ import { ClusterUnhealthyError, rollingDefrag, type DefragResult, type DefragTar
 import { recoverSpace } from '../defrag/space.ts';
 import type { MetricsTls } from '../defrag/quota.ts';
 import { readDesiredType, requestRotation } from '../encryption/store.ts';
+import { plaintextFindings, recordScan, scanCoverage } from '../encryption/scan.ts';
+import { keyRoots } from '../resources/key-roots.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { UsageError, WardenError } from '../errors.ts';
 import type { StateLayout } from '../cluster/layout.ts';
@@ -170,6 +172,16 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
     const req = await requestRotation(op.client);
     op.actions.log(`action rotate by ${who(c)}: key rotation requested`);
     return c.json({ kind: 'RotationRequest', apiVersion: 'warden.io/v1', message: 'key rotation requested: the leading operator creates a new key and migrates every value to it (see /conditions, type Encrypted)', request: req }, 202);
+  });
+
+  action('scan', async (c) => {
+    await readBody(c, []);
+    const coverage = await scanCoverage(op.client, await keyRoots(op.client, undefined));
+    const record = { time: new Date().toISOString(), by: who(c), coverage };
+    await recordScan(op.client, record);
+    const findings = plaintextFindings(coverage);
+    op.actions.log(`action scan by ${who(c)}: ${findings.length ? `plaintext in ${findings.map((f) => `${f.resource} (${f.plaintext})`).join(', ')}` : 'no plaintext where OpenShift encrypts'}`);
+    return c.json({ kind: 'ScanResult', apiVersion: 'warden.io/v1', ...record, findings });
   });
 
   action('backup', async (c) => {

@@ -19,7 +19,8 @@ import { ConfigWatcher, encryptionConfigFile } from '../encryption/store.ts';
 import { recordKeyRoots } from '../resources/key-roots.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, type KeyPrefixes } from '../resources/registry.ts';
 import { ResourceStore } from '../resources/store.ts';
-import { ConditionStore, EventLog } from './conditions.ts';
+import { ConditionStore, EventLog, type WardenEvent } from './conditions.ts';
+import { DEFAULT_ROTATION_MS } from '../encryption/plan.ts';
 import { AuditLog, operatorAuditEntry } from '../audit/audit.ts';
 import { ControllerRunner, type Controller } from './controller.ts';
 import { LeaderElection } from './election.ts';
@@ -142,6 +143,11 @@ export class Operator implements ActionHost {
 
   get consoleBackups(): BackupSettings | undefined {
     return this.opts.consoleBackups;
+  }
+
+  /** What the console's Encryption page reads: the configuration file, the rotation interval, the events. */
+  get consoleEncryption(): { configFile: string; rotationMs: number; events: () => Promise<WardenEvent[]> } {
+    return { configFile: encryptionConfigFile(this.opts.stateDir), rotationMs: this.opts.rotationMs ?? DEFAULT_ROTATION_MS, events: () => this.events.list() };
   }
 
   get url(): string | undefined {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { encryptionConfigFile } from '../../src/encryption/store.ts';
 import { launchBrowser, newContext, pageErrors, withScreenshot } from '../helpers/browser.ts';
 import { Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
 
@@ -148,6 +149,52 @@ describe('web console', () => {
       await a11y.click('a[data-tab="backups"]');
       await a11y.waitForSelector('tr[data-set]');
       assert.deepEqual(await serious(), [], 'backups');
+      await a11y.click('a[data-tab="encryption"]');
+      await a11y.waitForSelector('[data-testid="enc-mode"]');
+      assert.deepEqual(await serious(), [], 'encryption');
     });
+  });
+
+  it('follows an aesgcm migration to completed: the keys by name with their times, progress per resource, a scan that finds no plaintext', async (t) => {
+    const c = await startCluster(t);
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0']);
+    t.after(() => op.kill('SIGKILL'));
+    await op.waitFor(/serving https:\/\/127\.0\.0\.1:\d+\/healthz/);
+    const eps = await c.endpoints();
+    // Stored as kube-apiserver stores them without encryption: plaintext under /kubernetes.io/secrets/.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => etcdctl(['--endpoints', eps, 'put', `/kubernetes.io/secrets/ns-${i % 3}/s-${i}`, `{"kind":"Secret","data":{"k":"${i}"}}`])));
+    const browser = await launchBrowser(t);
+    const page = await (await newContext(browser)).newPage();
+    const errors = pageErrors(page);
+    await withScreenshot(page, 'console-encryption', async () => {
+      await page.goto(await loginUrl(c, 'operator'));
+      await page.click('a[data-tab="encryption"]');
+      await page.waitForSelector('[data-testid="enc-mode"]');
+      assert.equal(await page.locator('[data-testid="enc-mode"]').innerText(), 'identity');
+      // A scan before: the plaintext secrets are found.
+      await page.click('button[data-action="scan"]');
+      await page.waitForSelector('[data-testid="scan-result"]:has-text("plaintext values in secrets (30)")', { timeout: 30_000 });
+
+      assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm'])).code, 0);
+      await page.waitForSelector('[data-testid="enc-reason"]:has-text("EncryptionCompleted")', { timeout: 60_000 });
+      assert.equal(await page.locator('[data-testid="enc-mode"]').innerText(), 'aesgcm');
+      const key = page.locator('table.keys tbody tr');
+      assert.equal(await key.count(), 1);
+      const cells = await key.first().locator('td').allInnerTexts();
+      assert.equal(cells[1], 'aesgcm');
+      assert.equal(cells[2], 'write');
+      assert.ok(cells[3] !== '—' && cells[4] !== '—', `created and promoted times: ${cells.join(' | ')}`);
+      assert.match(await page.locator('tr[data-resource="secrets"]').innerText(), /30 \/ 30 \(100%\)/);
+      // The key's secret (in the EncryptionConfiguration) is nowhere in the page or what it read.
+      const secrets = [...fs.readFileSync(encryptionConfigFile(c.stateDir), 'utf8').matchAll(/secret:\s*(\S+)/g)].map((m) => m[1] as string);
+      assert.equal(secrets.length, 1);
+      const api = await page.evaluate(async () => (await fetch('/apis/warden.io/v1/console/encryption')).text());
+      for (const secret of secrets) {
+        assert.ok(!(await page.content()).includes(secret) && !api.includes(secret), 'no key material in the page');
+      }
+      await page.click('button[data-action="scan"]');
+      await page.waitForSelector('[data-testid="scan-result"]:has-text("no plaintext value")', { timeout: 30_000 });
+    });
+    assert.deepEqual(errors, [], 'no error in the page');
   });
 });

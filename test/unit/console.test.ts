@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loginUrl } from '../../src/cli/commands/console.ts';
 import { restoreCommand, shellWord } from '../../src/console/backups.ts';
+import { keyTimes } from '../../src/console/encryption.ts';
 import { memberRows } from '../../src/console/overview.ts';
 import { consoleUrl } from '../../src/console/sessions.ts';
 import type { MemberView } from '../../src/defrag/policy.ts';
@@ -50,5 +51,16 @@ describe('console', () => {
     assert.equal(restoreCommand({ ...row, where: 's3', snapshot: 's3://b/etcd/snapshot_2026-12-01_170500.db', archive: 's3://b/etcd/static_kuberesources_2026-12-01_170500.tar.gz' }, { dir: '/x' }),
       'warden restore --from-url "$(warden backup presign s3://b/etcd/snapshot_2026-12-01_170500.db --expires 1h)" --keys-dir DIR_WITH_static_kuberesources_2026-12-01_170500.tar.gz');
     assert.equal(shellWord("it's"), `'it'\\''s'`);
+  });
+
+  it('key times come from the encryption controller\'s events: created, then promoted; other events do not count', () => {
+    const ev = (time: string, message: string) => ({ time, type: 'Normal' as const, reason: 'x', message, source: 'encryption' });
+    const t = keyTimes([
+      ev('2026-12-01T10:00:00Z', 'Key 1 (aesgcm) created and added as a read key'),
+      ev('2026-12-01T10:00:05Z', 'Key 1 (aesgcm) promoted to write key'),
+      ev('2026-12-01T11:00:00Z', 'Key 2 (aesgcm) created and added as a read key'),
+      ev('2026-12-01T11:00:01Z', 'Every object of secrets now uses aesgcm:1'),
+    ]);
+    assert.deepEqual(Object.fromEntries(t), { 1: { created: '2026-12-01T10:00:00Z', promoted: '2026-12-01T10:00:05Z' }, 2: { created: '2026-12-01T11:00:00Z' } });
   });
 });

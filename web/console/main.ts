@@ -10,6 +10,7 @@ import { Actions } from './actions.ts';
 import { ConditionsList } from './conditions.ts';
 import { EventsView, useEvents } from './events.ts';
 import { BackupsView } from './backups.ts';
+import { EncryptionView } from './encryption.ts';
 
 const OVERVIEW = '/apis/warden.io/v1/console/overview';
 const POLL_MS = 2000;
@@ -70,6 +71,7 @@ function Header({ data }: { data?: Overview }) {
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'backups', label: 'Backups' },
+  { id: 'encryption', label: 'Encryption' },
   { id: 'events', label: 'Events' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
@@ -128,6 +130,7 @@ function App() {
       ${load.stale && html`<p role="status" class="warn">Not current: the last refresh failed (${load.stale}); retrying.</p>`}
       ${tab === 'overview' && html`<${Overview} d=${d} running=${running} setRunning=${setRunning} />`}
       ${tab === 'backups' && html`<${BackupsView} />`}
+      ${tab === 'encryption' && html`<${EncryptionView} role=${d.you.role} />`}
       ${tab === 'events' && html`<${EventsView} events=${ev.events} state=${ev.state} />`}
     </main>`;
 }

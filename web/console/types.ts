@@ -81,3 +81,23 @@ export interface BackupsPage {
   pointInTime?: string;
   warnings: string[];
 }
+
+export interface ResourceCoverage {
+  resource: string;
+  total: number;
+  plaintext: number;
+  encrypted: Record<string, number>;
+  shouldBeEncrypted: boolean;
+}
+
+export interface EncryptionPage {
+  desired: string;
+  condition: { status: string; reason: string; message: string };
+  writeKey: string;
+  keys: { name: string; type: string; role: 'write' | 'read'; created?: string; promoted?: string }[];
+  pending?: { name: string; type: string; addedAt: string };
+  migration?: { writeKey: string; startedAt: string; finishedAt?: string; progress: Record<string, { done: number; total: number }>; unreadable?: { key: string; error: string }[] };
+  nextRotation?: string;
+  rotationMs: number;
+  lastScan?: { time: string; by: string; findings: { resource: string; plaintext: number }[]; coverage: ResourceCoverage[] };
+}

@@ -1,0 +1,76 @@
+// The console's Encryption page: the mode asked for and the Encrypted condition, the keys of the
+// EncryptionConfiguration by name and type (never their secrets) with when each was created and
+// promoted (from the controller's events, the pending key and the migrations), the migration's
+// progress per resource, when the next rotation is due, and what the last scan found in plaintext.
+import type { ResourceCoverage } from '../encryption/coverage.ts';
+import { encryptionStatus } from '../encryption/controller.ts';
+import { allKeys, keyNameOf, managedRule, type EncryptionType, type MigrationRecord } from '../encryption/plan.ts';
+import { lastScan, plaintextFindings } from '../encryption/scan.ts';
+import { loadEncryptionConfig } from '../encryption/store.ts';
+import type { EtcdClient } from '../etcd/client.ts';
+import type { WardenEvent } from '../operator/conditions.ts';
+
+export interface KeyRow {
+  name: string;
+  type: string;
+  role: 'write' | 'read';
+  created?: string;
+  promoted?: string;
+}
+
+export interface EncryptionPage {
+  desired: EncryptionType;
+  condition: { status: string; reason: string; message: string };
+  writeKey: string;
+  keys: KeyRow[];
+  pending?: { name: string; type: string; addedAt: string };
+  migration?: MigrationRecord;
+  /** ISO time the next automatic rotation is due (the write key's migration finished + the interval). */
+  nextRotation?: string;
+  rotationMs: number;
+  lastScan?: { time: string; by: string; findings: { resource: string; plaintext: number }[]; coverage: ResourceCoverage[] };
+}
+
+/** Pure: when each key was created and promoted, from the controller's events (newest wins). */
+export function keyTimes(events: WardenEvent[]): Map<string, { created?: string; promoted?: string }> {
+  const out = new Map<string, { created?: string; promoted?: string }>();
+  for (const e of events) {
+    const m = /^Key (\S+) \((\w+)\) (created|promoted)/.exec(e.message);
+    if (!m) continue;
+    const name = m[1] as string;
+    const at = out.get(name) ?? {};
+    if (m[3] === 'created') at.created = e.time;
+    else at.promoted = e.time;
+    out.set(name, at);
+  }
+  return out;
+}
+
+export async function readEncryption(client: EtcdClient, o: { configFile: string; rotationMs: number; events: () => Promise<WardenEvent[]> }): Promise<EncryptionPage> {
+  const [status, events, scan] = await Promise.all([encryptionStatus(client, o.configFile), o.events().catch(() => []), lastScan(client).catch(() => undefined)]);
+  const providers = managedRule(loadEncryptionConfig(o.configFile)).providers;
+  const times = keyTimes(events);
+  const writeName = keyNameOf(status.writeKey);
+  const keys: KeyRow[] = allKeys(providers).map((k) => ({
+    name: k.key.name,
+    type: k.type,
+    role: `${k.type}:${k.key.name}` === status.writeKey ? 'write' : 'read',
+    ...(times.get(k.key.name) ?? {}),
+  }));
+  const mig = status.state.migration;
+  // The write key's own migration finished: the next rotation comes the interval after.
+  const nextRotation = status.desired !== 'identity' && writeName && mig?.writeKey === status.writeKey && mig.finishedAt
+    ? new Date(Date.parse(mig.finishedAt) + o.rotationMs).toISOString()
+    : undefined;
+  return {
+    desired: status.desired,
+    condition: { status: status.condition.status, reason: status.condition.reason, message: status.condition.message },
+    writeKey: status.writeKey,
+    keys,
+    ...(status.state.pendingKey ? { pending: status.state.pendingKey } : {}),
+    ...(status.migration ? { migration: status.migration } : {}),
+    ...(nextRotation ? { nextRotation } : {}),
+    rotationMs: o.rotationMs,
+    ...(scan ? { lastScan: { time: scan.time, by: scan.by, findings: plaintextFindings(scan.coverage), coverage: scan.coverage } } : {}),
+  };
+}
