@@ -10,6 +10,7 @@ import { cookieValue, failure, loginNeededPage, SESSION_COOKIE, type ApiContext,
 import { readBackups, type BackupSettings } from './backups.ts';
 import { consoleBundle, type Asset } from './bundle.ts';
 import { readEncryption } from './encryption.ts';
+import { historyOf, readSamples } from './history.ts';
 import { readOverview, type OverviewSource } from './overview.ts';
 import { createSession, endSession, redeemLogin, SESSION_TTL_MS } from './sessions.ts';
 
@@ -47,6 +48,7 @@ function serveAsset(c: ApiContext, a: Asset): Response {
 export interface ConsoleSource extends OverviewSource {
   consoleBackups?: BackupSettings | undefined;
   consoleEncryption: Parameters<typeof readEncryption>[1];
+  historyIntervalMs: number;
 }
 
 export function registerConsoleRoutes(app: Hono<ApiEnv>, src: ConsoleSource, o: { secure: boolean; log: (line: string) => void }): void {
@@ -126,6 +128,7 @@ export function registerConsoleRoutes(app: Hono<ApiEnv>, src: ConsoleSource, o: 
   });
 
   app.get(`${CONSOLE_API}backups`, async (c) => c.json(await readBackups(src.consoleBackups)));
+  app.get(`${CONSOLE_API}history`, async (c) => c.json(historyOf(await readSamples(src.client), src.historyIntervalMs)));
   app.get(`${CONSOLE_API}encryption`, async (c) => c.json(await readEncryption(src.client, src.consoleEncryption)));
 
   app.get(`${CONSOLE_API}overview`, async (c) => {

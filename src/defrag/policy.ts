@@ -18,8 +18,9 @@ export interface MemberView {
   dbSize: number;
   dbSizeInUse: number;
   raftAppliedIndex: number;
-  /** The etcd version it runs, when its status answered. */
+  /** The etcd version it runs, and its raft term (one more at each election), when its status answered. */
   version?: string;
+  raftTerm?: number;
   /** Answered a linearizable read (etcdctl's endpoint health). */
   healthy: boolean;
   /** Why it is unhealthy, for messages. */

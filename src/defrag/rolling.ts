@@ -93,6 +93,7 @@ export async function memberViews(client: EtcdClient, members: Member[], clientF
       dbSizeInUse: st.dbSizeInUse,
       raftAppliedIndex: st.raftAppliedIndex,
       version: st.version,
+      raftTerm: st.raftTerm,
       healthy,
       ...(health && !health.health ? { error: health.error ?? 'unhealthy' } : {}),
     };

@@ -32,6 +32,7 @@ import { OperatorMetrics } from './metrics.ts';
 import { QuotaCache } from '../defrag/quota.ts';
 import { lookupSession, publishOperator } from '../console/sessions.ts';
 import type { BackupSettings } from '../console/backups.ts';
+import { DEFAULT_HISTORY_INTERVAL_MS, historyController } from '../console/history.ts';
 import { listenInUseMessage } from '../util/ports.ts';
 
 export interface OperatorOptions {
@@ -61,6 +62,8 @@ export interface OperatorOptions {
   backupTarget?: ActionOptions['backup'];
   leaseTtlSeconds: number;
   identity?: string;
+  /** How often the console's history is sampled (tests make it short). */
+  historyIntervalMs?: number;
   /** What the console shows of backups (the operator's backup flags). */
   consoleBackups?: BackupSettings;
   controllers?: Controller[];
@@ -120,6 +123,7 @@ export class Operator implements ActionHost {
       ...(opts.backup ? [backupScheduleController(opts.backup)] : []),
       ...(opts.revisionLog ? [revisionLogController(opts.revisionLog)] : []),
       ...defragControllers({ defrag: opts.defrag, space: opts.space, identity: this.identity }),
+      historyController(opts.historyIntervalMs ? { intervalMs: opts.historyIntervalMs } : {}),
     ];
     this.runner = new ControllerRunner(controllers, (signal) => ({
       client: opts.client, conditions: this.conditions, events: this.events, metrics: this.metrics, log: opts.log, signal,
@@ -143,6 +147,10 @@ export class Operator implements ActionHost {
 
   get consoleBackups(): BackupSettings | undefined {
     return this.opts.consoleBackups;
+  }
+
+  get historyIntervalMs(): number {
+    return this.opts.historyIntervalMs ?? DEFAULT_HISTORY_INTERVAL_MS;
   }
 
   /** What the console's Encryption page reads: the configuration file, the rotation interval, the events. */

@@ -29,6 +29,7 @@ describe('web console', () => {
     const backups = path.join(tempDir('console'), 'backups');
     const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--backup-dir', backups, '--revision-log'], {
       WARDEN_REVLOG_TUNING: JSON.stringify({ flushMs: 50, markMs: 200 }),
+      WARDEN_HISTORY_INTERVAL_MS: '500',
     });
     t.after(() => op.kill('SIGKILL'));
     await op.waitFor(/serving https:\/\/127\.0\.0\.1:\d+\/healthz/);
@@ -82,6 +83,15 @@ describe('web console', () => {
       await waitUntil('the backup to finish on the page', async () => /succeeded|failed/.test(await status.innerText()) || undefined, 60_000);
       assert.match(await status.innerText(), /Back up now: succeeded \(backup \d{4}-\d{2}-\d{2}_\d{6}, revision \d+\)/);
       assert.equal(fs.readdirSync(backups).filter((f) => /^snapshot_.*\.db$/.test(f)).length, 2, 'the revision log\'s first set, and this one');
+    });
+
+    // History: the samples the leading operator keeps, drawn.
+    await withScreenshot(page, 'console-history', async () => {
+      await page.click('a[data-tab="history"]');
+      await page.waitForSelector('[data-testid="samples"]');
+      assert.match(await page.locator('[data-testid="samples"]').innerText(), /^\d+ samples, the last 24 hours$/);
+      assert.deepEqual(await page.$$eval('figure.chart', (f) => f.map((x) => x.getAttribute('data-chart'))), ['DB size', 'In use', 'Fragmentation', 'Write rate']);
+      assert.equal(await page.locator('figure.chart canvas').count(), 4, 'four charts drawn');
     });
 
     // Backups: both sets on the timeline and in the table, the window the log covers, and the
@@ -149,6 +159,9 @@ describe('web console', () => {
       await a11y.click('a[data-tab="backups"]');
       await a11y.waitForSelector('tr[data-set]');
       assert.deepEqual(await serious(), [], 'backups');
+      await a11y.click('a[data-tab="history"]');
+      await a11y.waitForSelector('[data-testid="samples"]');
+      assert.deepEqual(await serious(), [], 'history');
       await a11y.click('a[data-tab="encryption"]');
       await a11y.waitForSelector('[data-testid="enc-mode"]');
       assert.deepEqual(await serious(), [], 'encryption');

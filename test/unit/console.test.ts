@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { loginUrl } from '../../src/cli/commands/console.ts';
 import { restoreCommand, shellWord } from '../../src/console/backups.ts';
 import { keyTimes } from '../../src/console/encryption.ts';
+import { historyOf, type Sample } from '../../src/console/history.ts';
 import { memberRows } from '../../src/console/overview.ts';
 import { consoleUrl } from '../../src/console/sessions.ts';
 import type { MemberView } from '../../src/defrag/policy.ts';
@@ -62,5 +63,19 @@ describe('console', () => {
       ev('2026-12-01T11:00:01Z', 'Every object of secrets now uses aesgcm:1'),
     ]);
     assert.deepEqual(Object.fromEntries(t), { 1: { created: '2026-12-01T10:00:00Z', promoted: '2026-12-01T10:00:05Z' }, 2: { created: '2026-12-01T11:00:00Z' } });
+  });
+
+  it('history: the write rate between samples, a leader change where the raft term grew, a defrag where a DB file shrank, gaps for a member that did not answer', () => {
+    const sample = (t: number, rev: number, m: [string, number, number, number | undefined, boolean][]): Sample => ({ t, rev, m: m.map(([n, db, use, term, leader]) => ({ n, db, use, ...(term !== undefined ? { term } : {}), leader })) });
+    const h = historyOf([
+      sample(0, 100, [['a', 1000, 500, 2, true], ['b', 1000, 800, 2, false]]),
+      sample(60_000, 700, [['a', 1000, 500, 2, true], ['b', 0, 0, undefined, false]]),
+      sample(120_000, 1300, [['a', 600, 500, 3, false], ['b', 1000, 900, 3, true]]),
+      sample(180_000, 50, [['a', 600, 500, 1, true], ['b', 600, 500, 1, false]]),
+    ], 60_000);
+    assert.deepEqual(h.writeRate, [null, 10, 10, null], 'a revision going back (a restore) is no rate');
+    assert.deepEqual(h.members.map((m) => [m.name, m.fragmentation]), [['a', [50, 50, 16.7, 16.7]], ['b', [20, null, 10, 16.7]]]);
+    assert.deepEqual(h.leaderChanges, [{ time: 120_000, leader: 'b' }]);
+    assert.deepEqual(h.defrags, [{ time: 120_000, member: 'a', from: 1000, to: 600 }, { time: 180_000, member: 'b', from: 1000, to: 600 }]);
   });
 });

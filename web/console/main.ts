@@ -10,6 +10,7 @@ import { Actions } from './actions.ts';
 import { ConditionsList } from './conditions.ts';
 import { EventsView, useEvents } from './events.ts';
 import { BackupsView } from './backups.ts';
+import { HistoryView } from './history.ts';
 import { EncryptionView } from './encryption.ts';
 
 const OVERVIEW = '/apis/warden.io/v1/console/overview';
@@ -70,6 +71,7 @@ function Header({ data }: { data?: Overview }) {
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
+  { id: 'history', label: 'History' },
   { id: 'backups', label: 'Backups' },
   { id: 'encryption', label: 'Encryption' },
   { id: 'events', label: 'Events' },
@@ -129,6 +131,7 @@ function App() {
     <main>
       ${load.stale && html`<p role="status" class="warn">Not current: the last refresh failed (${load.stale}); retrying.</p>`}
       ${tab === 'overview' && html`<${Overview} d=${d} running=${running} setRunning=${setRunning} />`}
+      ${tab === 'history' && html`<${HistoryView} />`}
       ${tab === 'backups' && html`<${BackupsView} />`}
       ${tab === 'encryption' && html`<${EncryptionView} role=${d.you.role} />`}
       ${tab === 'events' && html`<${EventsView} events=${ev.events} state=${ev.state} />`}

@@ -101,3 +101,12 @@ export interface EncryptionPage {
   rotationMs: number;
   lastScan?: { time: string; by: string; findings: { resource: string; plaintext: number }[]; coverage: ResourceCoverage[] };
 }
+
+export interface History {
+  times: number[];
+  members: { name: string; dbSize: (number | null)[]; inUse: (number | null)[]; fragmentation: (number | null)[] }[];
+  writeRate: (number | null)[];
+  leaderChanges: { time: number; leader?: string }[];
+  defrags: { time: number; member: string; from: number; to: number }[];
+  intervalMs: number;
+}

@@ -234,6 +234,8 @@ export function operatorOptions(flags: OperatorFlags, c: Context, log: (l: strin
     space,
     ...(flags.id ? { identity: flags.id } : {}),
     ...(flags.backupDir ? { consoleBackups: consoleBackups(flags, c) } : {}),
+    // Tests sample the console's history often (not a user's knob).
+    ...(process.env.WARDEN_HISTORY_INTERVAL_MS ? { historyIntervalMs: Number(process.env.WARDEN_HISTORY_INTERVAL_MS) } : {}),
     publishEncryptionConfig: encryptionPublisher(c.layout),
     log,
   };
