@@ -1,6 +1,6 @@
 // The console's overview: the members (health, leader, learner, version, DB size and in use
 // against the quota, fragmentation, how far each lags the leader's applied index), the cluster's
-// verdict, its conditions and alarms, and which operator leads. The page asks for it every
+// verdict, its conditions and alarms, which operator leads, and what runs now (running.ts). The page asks for it every
 // couple of seconds; every member is asked afresh each time, with short deadlines, so a member
 // that stops shows as unhealthy within one round.
 import type { Role } from '../auth/roles.ts';
@@ -11,6 +11,7 @@ import type { EtcdClient } from '../etcd/client.ts';
 import type { Condition } from '../operator/conditions.ts';
 import { currentLeader } from '../operator/election.ts';
 import { clusterVerdict } from '../operator/health.ts';
+import { readRunning, type Operations, type RunningOp } from './running.ts';
 
 export interface MemberRow {
   id: string;
@@ -40,6 +41,7 @@ export interface Overview {
   members: MemberRow[];
   conditions: Condition[];
   alarms: { member: string; alarm: string }[];
+  running: RunningOp[];
 }
 
 /** Pure: the rows of the member table. */
@@ -69,16 +71,19 @@ export interface OverviewSource {
   isLeader: boolean;
   conditions: { list(): Promise<Condition[]> };
   quotas: QuotaCache;
+  operations: Operations;
+  restoreRecordFile: string;
 }
 
 /** The overview now, as `you` may see it (nothing in it is secret: no key material, no values). */
 export async function readOverview(src: OverviewSource, you: { name: string; role: Role }): Promise<Overview> {
   const { members } = await src.client.memberList();
-  const [views, conditions, alarms, leader] = await Promise.all([
+  const [views, conditions, alarms, leader, running] = await Promise.all([
     memberViews(src.client, members),
     src.conditions.list().catch(() => []),
     src.client.alarmList().catch(() => []),
     currentLeader(src.client).catch(() => undefined),
+    readRunning(src.client, src.operations, src.restoreRecordFile),
   ]);
   const quotas = new Map<string, number>();
   await Promise.all(views.filter((v) => v.endpoint && v.healthy).map(async (v) => {
@@ -98,5 +103,6 @@ export async function readOverview(src: OverviewSource, you: { name: string; rol
     members: memberRows(views, quotas).sort((a, b) => a.name.localeCompare(b.name)),
     conditions,
     alarms: alarms.map((a) => ({ member: byId.get(a.memberID) ?? hexId(a.memberID), alarm: a.alarm })),
+    running,
   };
 }

@@ -25,6 +25,7 @@ import { UsageError, WardenError } from '../errors.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { parseDuration } from '../util/duration.ts';
 import { ACTIONS_PREFIX } from '../auth/roles.ts';
+import type { Operations } from '../console/running.ts';
 import type { ApiContext, ApiEnv } from './guard.ts';
 
 /** What the actions need from the operator running them. */
@@ -32,6 +33,8 @@ export interface ActionHost {
   readonly identity: string;
   readonly client: EtcdClient;
   readonly actions: ActionOptions;
+  /** What runs now, for the console (each action registers itself with its progress). */
+  readonly operations: Operations;
 }
 
 export interface ActionOptions {
@@ -137,16 +140,28 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
     const list = await targets(client, member);
     op.actions.log(`action defrag by ${who(c)}: ${list.length} member(s)`);
     const results: DefragResult[] = [];
-    await withDefragLock(client, { holder: `operator ${op.identity}, defrag through the API by ${who(c)}`, timeoutMs: lockTimeoutMs, goOnUnrecorded: true },
-      (signal) => rollingDefrag({ client, targets: list, moveLeader, defragTimeoutMs, waitMs, healthTimeoutMs, signal, on: (e) => {
-        if (e.kind === 'defragmented') results.push(e.result);
-      } }));
+    const running = op.operations.start('defrag', `rolling defrag of ${list.length} member(s)`, who(c));
+    running.progress(0, list.length, 'members');
+    try {
+      await withDefragLock(client, { holder: `operator ${op.identity}, defrag through the API by ${who(c)}`, timeoutMs: lockTimeoutMs, goOnUnrecorded: true },
+        (signal) => rollingDefrag({ client, targets: list, moveLeader, defragTimeoutMs, waitMs, healthTimeoutMs, signal, on: (e) => {
+          if (e.kind === 'defragmented') {
+            results.push(e.result);
+            running.progress(results.length, list.length, 'members');
+          } else if (e.kind === 'defragmenting') running.step(`defragmenting ${e.member.name}`);
+          else if (e.kind === 'leader-moved') running.step(`leadership moved from ${e.from.name} to ${e.to.name}`);
+          else if (e.kind === 'waiting') running.step(`waiting ${Math.round(e.ms / 1000)} s before ${e.next.name}`);
+        } }));
+    } finally {
+      running.end();
+    }
     return c.json({ kind: 'DefragResult', apiVersion: 'warden.io/v1', results: results.map(defragResultJson) });
   });
 
   action('space-recover', async (c) => {
     const b = await readBody(c, ['wait', 'moveLeader', 'healthTimeout', 'lockTimeout', 'timeout']);
     const lines: string[] = [];
+    const running = op.operations.start('space-recover', 'space recovery: compact, defragment every member, disarm NOSPACE', who(c));
     const report = await recoverSpace(op.client, {
       waitMs: duration(b, 'wait', 5000, { allowZero: true }),
       healthTimeoutMs: duration(b, 'healthTimeout', 2 * 60_000),
@@ -155,9 +170,12 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
       targets: await targets(op.client, undefined),
       ...(op.actions.metricsTls?.() ? { tls: op.actions.metricsTls() as MetricsTls } : {}),
       lock: { holder: `operator ${op.identity}, space recover through the API by ${who(c)}`, timeoutMs: duration(b, 'lockTimeout', DEFAULT_LOCK_TIMEOUT_MS, { allowZero: true }) },
-      print: (l) => lines.push(l),
+      print: (l) => {
+        lines.push(l);
+        running.step(l);
+      },
       warn: (l) => lines.push(l),
-    });
+    }).finally(() => running.end());
     op.actions.log(`action space-recover by ${who(c)}: compacted up to revision ${report.compactedRevision}`);
     return c.json({
       kind: 'SpaceRecoveryResult', apiVersion: 'warden.io/v1',
@@ -176,7 +194,8 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
 
   action('scan', async (c) => {
     await readBody(c, []);
-    const coverage = await scanCoverage(op.client, await keyRoots(op.client, undefined));
+    const running = op.operations.start('scan', 'encryption scan of every value', who(c));
+    const coverage = await scanCoverage(op.client, await keyRoots(op.client, undefined)).finally(() => running.end());
     const record = { time: new Date().toISOString(), by: who(c), coverage };
     await recordScan(op.client, record);
     const findings = plaintextFindings(coverage);
@@ -189,11 +208,21 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
     const target = op.actions.backup;
     if (!target) throw new WardenError('this operator has no --backup-dir: start it with --backup-dir DIR to take backups through the API');
     const member = str(b, 'member');
-    const res = await takeBackup(op.client, {
-      dir: target.dir, ...(target.keysDir ? { keysDir: target.keysDir } : {}), ...(target.encryptTo ? { encryptTo: target.encryptTo } : {}), ...(member ? { member } : {}), force: bool(b, 'force', false),
-      layout: op.actions.layout, log: op.actions.log,
-    });
-    const uploaded = target.ship ? await target.ship(res.snapshotPath, res.archivePath, res.info) : undefined;
+    const running = op.operations.start('backup', `backup into ${target.dir}`, who(c));
+    let res: Awaited<ReturnType<typeof takeBackup>>;
+    let uploaded: string | undefined;
+    try {
+      res = await takeBackup(op.client, {
+        dir: target.dir, ...(target.keysDir ? { keysDir: target.keysDir } : {}), ...(target.encryptTo ? { encryptTo: target.encryptTo } : {}), ...(member ? { member } : {}), force: bool(b, 'force', false),
+        layout: op.actions.layout, log: op.actions.log, onProgress: (received, total) => running.progress(received, total, 'bytes'),
+      });
+      if (target.ship) {
+        running.step('uploading');
+        uploaded = await target.ship(res.snapshotPath, res.archivePath, res.info);
+      }
+    } finally {
+      running.end();
+    }
     op.actions.log(`action backup by ${who(c)}: ${res.snapshotPath}`);
     return c.json({ kind: 'BackupResult', apiVersion: 'warden.io/v1', snapshot: res.snapshotPath, archive: res.archivePath, ...(uploaded ? { uploaded } : {}), info: res.info });
   });

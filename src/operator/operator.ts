@@ -12,6 +12,7 @@ import type { EtcdClient } from '../etcd/client.ts';
 import { backupScheduleController, type ScheduleOptions } from '../backup/schedule.ts';
 import { revisionLogController, type RevisionLogOptions } from '../revlog/controller.ts';
 import { recordMaxRevision } from '../restore/bump.ts';
+import { recordFile } from '../restore/restore.ts';
 import type { DefragControllerOptions } from '../defrag/controller.ts';
 import { defragControllers, type SpaceOptions } from '../defrag/space-controller.ts';
 import { encryptionController } from '../encryption/controller.ts';
@@ -33,6 +34,7 @@ import { QuotaCache } from '../defrag/quota.ts';
 import { lookupSession, publishOperator } from '../console/sessions.ts';
 import type { BackupSettings } from '../console/backups.ts';
 import { DEFAULT_HISTORY_INTERVAL_MS, historyController } from '../console/history.ts';
+import { Operations } from '../console/running.ts';
 import { listenInUseMessage } from '../util/ports.ts';
 
 export interface OperatorOptions {
@@ -87,6 +89,8 @@ export class Operator implements ActionHost {
   private tokens?: TokenAuthenticator;
   /** The members' quotas (from their /metrics), for the console. */
   readonly quotas: QuotaCache;
+  /** What this operator runs now (its actions), for the console. */
+  readonly operations = new Operations();
   private readonly publishing = new AbortController();
   private published?: Promise<void>;
 
@@ -147,6 +151,10 @@ export class Operator implements ActionHost {
 
   get consoleBackups(): BackupSettings | undefined {
     return this.opts.consoleBackups;
+  }
+
+  get restoreRecordFile(): string {
+    return recordFile(this.actions.layout);
   }
 
   get historyIntervalMs(): number {

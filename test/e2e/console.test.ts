@@ -168,9 +168,10 @@ describe('web console', () => {
     });
   });
 
-  it('follows an aesgcm migration to completed: the keys by name with their times, progress per resource, a scan that finds no plaintext', async (t) => {
+  it('follows an aesgcm migration to completed: running on the overview with its progress, the keys by name with their times, progress per resource, a scan that finds no plaintext', async (t) => {
     const c = await startCluster(t);
-    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0']);
+    // A throttled migration (10 objects/s): long enough to watch it run.
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--migration-rate', '10']);
     t.after(() => op.kill('SIGKILL'));
     await op.waitFor(/serving https:\/\/127\.0\.0\.1:\d+\/healthz/);
     const eps = await c.endpoints();
@@ -189,6 +190,13 @@ describe('web console', () => {
       await page.waitForSelector('[data-testid="scan-result"]:has-text("plaintext values in secrets (30)")', { timeout: 30_000 });
 
       assert.equal((await c.run(['encryption', 'enable', '--type', 'aesgcm'])).code, 0);
+      // The overview shows it running, with its progress.
+      await page.click('a[data-tab="overview"]');
+      const running = page.locator('li[data-running="migration"]');
+      await running.waitFor({ timeout: 30_000 });
+      assert.match(await running.innerText(), /encryption migration to aesgcm:\S+[\s\S]*\d+ of 30 objects/);
+      await page.locator('[data-testid="running-none"]').waitFor({ timeout: 60_000 });
+      await page.click('a[data-tab="encryption"]');
       await page.waitForSelector('[data-testid="enc-reason"]:has-text("EncryptionCompleted")', { timeout: 60_000 });
       assert.equal(await page.locator('[data-testid="enc-mode"]').innerText(), 'aesgcm');
       const key = page.locator('table.keys tbody tr');

@@ -5,7 +5,7 @@ import { render } from 'preact';
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ActionState, Overview } from './types.ts';
-import { MembersTable } from './members.ts';
+import { bytes, MembersTable } from './members.ts';
 import { Actions } from './actions.ts';
 import { ConditionsList } from './conditions.ts';
 import { EventsView, useEvents } from './events.ts';
@@ -15,6 +15,8 @@ import { EncryptionView } from './encryption.ts';
 
 const OVERVIEW = '/apis/warden.io/v1/console/overview';
 const POLL_MS = 2000;
+/** While something runs the overview (and its progress) is read every second. */
+const BUSY_POLL_MS = 1000;
 
 type Load = { state: 'loading' } | { state: 'ok'; data: Overview; stale?: string } | { state: 'ended'; message: string } | { state: 'error'; message: string };
 
@@ -27,6 +29,7 @@ function useOverview(): Load {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   useEffect(() => {
     let stopped = false;
+    let busy = false;
     let timer: number | undefined;
     const tick = async () => {
       try {
@@ -38,11 +41,12 @@ function useOverview(): Load {
         }
         if (status !== 200) throw new Error(body.message ?? `HTTP ${status}`);
         setLoad({ state: 'ok', data: body });
+        busy = body.running.length > 0;
       } catch (err) {
         if (stopped) return;
         setLoad((prev) => (prev.state === 'ok' ? { ...prev, stale: (err as Error).message } : { state: 'error', message: (err as Error).message }));
       }
-      timer = window.setTimeout(() => void tick(), POLL_MS);
+      timer = window.setTimeout(() => void tick(), busy ? BUSY_POLL_MS : POLL_MS);
     };
     void tick();
     return () => {
@@ -105,6 +109,13 @@ function Overview({ d, running, setRunning }: { d: Overview; running: ActionStat
     </section>
     ${d.alarms.length > 0 && html`<section aria-labelledby="alarms-h"><h2 id="alarms-h">Alarms</h2>
       <ul class="alarms">${d.alarms.map((a) => html`<li class="bad">${a.alarm} on ${a.member}</li>`)}</ul></section>`}
+    <section aria-labelledby="running-h">
+      <h2 id="running-h">Running now</h2>
+      ${d.running.length === 0 ? html`<p class="muted" data-testid="running-none">Nothing is running.</p>` : html`<ul class="running">${d.running.map((o) => html`<li key=${o.id} data-running=${o.kind}>
+        <strong>${o.what}</strong>${o.by ? html` <span class="muted small">by ${o.by}</span>` : ''} <span class="muted small">since ${new Date(o.since).toLocaleTimeString()}</span>
+        ${o.progress && html`<div><progress max=${Math.max(1, o.progress.total)} value=${o.progress.done} aria-label=${`${o.what}: progress`}></progress> ${o.progress.unit === 'bytes' ? `${bytes(o.progress.done)} of ${bytes(o.progress.total)}` : `${o.progress.done} of ${o.progress.total} ${o.progress.unit}`}</div>`}
+        ${o.step && html`<div class="small">${o.step}</div>`}</li>`)}</ul>`}
+    </section>
     ${d.you.role !== 'viewer' && html`<${Actions} running=${running} onChange=${setRunning} />`}
     <section aria-labelledby="conditions-h">
       <h2 id="conditions-h">Conditions</h2>

@@ -35,6 +35,17 @@ export interface Overview {
   members: MemberRow[];
   conditions: Condition[];
   alarms: { member: string; alarm: string }[];
+  running: RunningOp[];
+}
+
+export interface RunningOp {
+  id: string;
+  kind: string;
+  what: string;
+  by?: string;
+  since: string;
+  progress?: { done: number; total: number; unit: 'bytes' | 'members' | 'objects' };
+  step?: string;
 }
 
 /** An action the page started: what, and how it went. */
