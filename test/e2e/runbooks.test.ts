@@ -1,23 +1,43 @@
 // The runbook guides (docs/runbooks/*.md) cannot drift from the code: every `warden` command line
 // in them (and in the README's quick start) names subcommands and flags the CLI has, checked
 // against its own --help; their links resolve; and the blocks marked runnable run, guide by
-// guide, against one real 3-member cluster, through the checkout's `./warden` script, printing
-// what the guides show. The conventions are in docs/runbooks/README.md.
+// guide, through the checkout's `./warden` script, printing what the guides show: on one real
+// 3-member cluster (with a local S3 server, s3rver, for the bucket commands), or, for blocks
+// fenced `cluster=NAME`, on a cluster of their own made as CLUSTERS says. The conventions are in
+// docs/runbooks/README.md.
+//
+// WARDEN_GUIDES_CAPTURE=DIR writes what each runnable block printed to DIR/<guide>-<line>.txt
+// (the line of the block's first command): the real output the guides' ```text output blocks are
+// trimmed from.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import {
-  anchors, blockCommands, checkCommand, codeBlocks, isOutput, isRunnable, linkTarget, matchOutput, mustFail, parseHelp, relativeLinks,
-  type CodeBlock, type HelpSpec,
+  anchors, blockCommands, checkCommand, clusterOf, codeBlocks, isRunnable, linkTarget, matchOutput, parseHelp, relativeLinks, runsOf, sessionResult,
+  sessionScript, type HelpSpec, type Run,
 } from '../helpers/guides.ts';
+import { startS3, S3RVER_KEY_ID, S3RVER_SECRET } from '../helpers/s3.ts';
 import { cli, etcdctl, ROOT, startCluster, tempDir } from '../helpers/warden.ts';
 
 const RUNBOOKS = path.join(ROOT, 'docs/runbooks');
 const INDEX = path.join(RUNBOOKS, 'README.md');
 const README = path.join(ROOT, 'README.md');
 const COMMANDS = path.join(ROOT, 'docs/commands.md');
+
+/**
+ * The clusters runnable blocks run on: `warden cluster up` with these flags. `main` serves every
+ * guide in turn; another one serves only the blocks fenced `cluster=NAME`, in their own test, so
+ * that what they do (fill the database to its quota) touches no other guide.
+ */
+const CLUSTERS: Record<string, string[]> = {
+  main: ['--members', '3'],
+  'quota-4mib': ['--members', '3', '--etcd-arg=--quota-backend-bytes=4194304'],
+};
+
+/** The bucket the main cluster's sessions find on the local S3 server (AWS_ENDPOINT_URL). */
+const BUCKET = 'backups';
 
 const rel = (file: string) => path.relative(ROOT, file);
 const read = (file: string) => fs.readFileSync(file, 'utf8');
@@ -56,43 +76,6 @@ function helpTexts(): (at: string[]) => Promise<HelpSpec> {
   };
 }
 
-interface Run {
-  block: CodeBlock;
-  /** The ```text output block right after it, if any. */
-  output?: CodeBlock;
-}
-
-/**
- * One bash script for a guide's runnable blocks, in order (one session: variables carry over).
- * Markers between blocks split what it prints; a failing command reports its script line, which
- * `lines` maps back to the guide.
- */
-function sessionScript(blocks: CodeBlock[]): { runs: Run[]; script: string; lines: Map<number, number> } {
-  const runs: Run[] = [];
-  blocks.forEach((b, i) => {
-    if (isRunnable(b)) runs.push({ block: b });
-    else if (isOutput(b)) {
-      const before = blocks[i - 1];
-      assert.ok(before && isRunnable(before), `${b.file}:${b.line}: a \`text output\` block must come right after a runnable block`);
-      runs[runs.length - 1]!.output = b;
-    }
-  });
-  const script = ['exec 2>&1', 'set -o pipefail', `__fail() { printf '\\n@@runbook-fail %s %s@@\\n' "$1" "$2"; exit 1; }`];
-  const lines = new Map<number, number>();
-  runs.forEach(({ block }, k) => {
-    script.push(`printf '\\n@@runbook-block ${k}@@\\n'`);
-    script.push(...(mustFail(block) ? ['set +e', 'trap - ERR'] : ['set -e', `trap '__fail $LINENO $?' ERR`]));
-    block.lines.forEach((l, j) => {
-      script.push(l);
-      lines.set(script.length, block.line + j);
-    });
-    if (mustFail(block)) script.push(`[ $? -ne 0 ] || { printf '\\n@@runbook-succeeded ${k}@@\\n'; exit 1; }`);
-    script.push('set +e', 'trap - ERR');
-  });
-  script.push(`printf '\\n@@runbook-end@@\\n'`);
-  return { runs, script: `${script.join('\n')}\n`, lines };
-}
-
 function bash(file: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; out: string; timedOut: boolean }> {
   return new Promise((resolve) => {
     const child = execFile('bash', ['--noprofile', '--norc', file], { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
@@ -101,6 +84,66 @@ function bash(file: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: numb
     });
     child.stdin?.end();
   });
+}
+
+/** The runnable blocks of every guide that run on `cluster`, by guide (in the index's order). */
+function sessions(cluster: string): { file: string; runs: Run[] }[] {
+  return guides()
+    .map((file) => ({ file, runs: runsOf(codeBlocks(rel(file), read(file))).filter((r) => clusterOf(r.block) === cluster) }))
+    .filter((s) => s.runs.length > 0);
+}
+
+/**
+ * Runs each guide's session of blocks for `cluster` (already up, in `stateDir`), checks that every
+ * command did what its block says and printed what the guide shows, and that the cluster is
+ * healthy after each guide.
+ */
+async function runSessions(t: TestContext, cluster: string, stateDir: string, extraEnv: NodeJS.ProcessEnv): Promise<void> {
+  // `warden` on PATH is a symlink to the checkout's script, as the quick start suggests.
+  const bin = tempDir('runbook-bin');
+  fs.symlinkSync(path.join(ROOT, 'warden'), path.join(bin, 'warden'));
+  const status = await cli(['--state-dir', stateDir, 'cluster', 'status', '-w', 'json']);
+  assert.equal(status.code, 0, status.stderr);
+  // The members keep their client URLs through restores and replacements: one ENDPOINTS serves every guide.
+  const endpoints = (JSON.parse(status.stdout) as { clientURL: string }[]).map((m) => m.clientURL).join(',');
+  const capture = process.env.WARDEN_GUIDES_CAPTURE;
+  if (capture) fs.mkdirSync(capture, { recursive: true });
+  for (const { file, runs } of sessions(cluster)) {
+    await t.test(`${rel(file)}${cluster === 'main' ? '' : ` (cluster=${cluster})`}`, async (st) => {
+      const { script, lines } = sessionScript(runs);
+      const cwd = tempDir(`guide-${path.basename(file, '.md')}`);
+      const scriptFile = path.join(tempDir('runbook-script'), 'session.sh');
+      fs.writeFileSync(scriptFile, script);
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      for (const k of Object.keys(env)) if (k.startsWith('ETCDCTL_') || k.startsWith('AWS_')) delete env[k];
+      Object.assign(env, { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, WARDEN_STATE_DIR: stateDir, ENDPOINTS: endpoints }, extraEnv);
+      const started = Date.now();
+      const r = await bash(scriptFile, cwd, env, 180_000);
+      st.diagnostic(`${rel(file)}: ${runs.length} runnable blocks in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+
+      // What each block printed, between the markers.
+      const { printed, failure: failed, current } = sessionResult(runs, lines, r.out);
+      if (capture) {
+        for (const [k, out] of printed) {
+          fs.writeFileSync(path.join(capture, `${path.basename(file, '.md')}-${runs[k]!.block.line}.txt`), out.join('\n').replace(/^\n/, ''));
+        }
+      }
+      const tail = (k: number | undefined) => (k === undefined ? r.out : (printed.get(k) ?? []).join('\n')).slice(-3000);
+      const failure = r.timedOut ? `${rel(file)}: the guide's commands did not end within 180s` : failed && `${failed} (exit ${r.code})`;
+      assert.equal(failure, undefined, `${failure}; it printed:\n${tail(current)}`);
+
+      const mismatches = runs.flatMap((run, k) => {
+        if (!run.output) return [];
+        const wrong = matchOutput(run.output.lines, printed.get(k) ?? []);
+        return wrong ? [`${rel(file)}:${run.output.line}: ${wrong}; the block printed:\n${tail(k)}`] : [];
+      });
+      assert.deepEqual(mismatches, [], mismatches.join('\n\n'));
+
+      // A guide leaves the cluster as it found it: every member healthy, for the next one.
+      const health = await etcdctl(['--endpoints', endpoints, 'endpoint', 'health']);
+      assert.equal(health.code, 0, `${rel(file)} left the cluster unhealthy:\n${health.stdout}${health.stderr}`);
+    });
+  }
 }
 
 // The help checks (CPU: one CLI start per subcommand) run while the cluster test waits on etcd.
@@ -122,6 +165,30 @@ describe('runbook guides', { concurrency: true }, () => {
     assert.equal(await checkCommand(['--state-dir', 'x', 'defrag', '--cluster', '--wait=0', '-w', 'json'], help), undefined);
   });
 
+  it('the session script stops at the first command that fails (before `&&`, inside a loop, in `$(...)`, in a pipeline), and a `runnable fails` block passes only when its last command fails and the others succeed', async () => {
+    const guide = (body: string) => runsOf(codeBlocks('guide.md', body));
+    const run = async (body: string) => {
+      const runs = guide(body);
+      const { script, lines } = sessionScript(runs);
+      const file = path.join(tempDir('runbook-selftest'), 'session.sh');
+      fs.writeFileSync(file, script);
+      const r = await bash(file, path.dirname(file), { PATH: process.env.PATH ?? '' }, 20_000);
+      return sessionResult(runs, lines, r.out);
+    };
+    const fence = (info: string, ...cmds: string[]) => `\`\`\`${info}\n${cmds.join('\n')}\n\`\`\`\n`;
+    assert.equal((await run(fence('sh runnable', 'echo one', 'x=$(echo two) && echo "$x"') + fence('sh runnable fails', 'true', 'false'))).failure, undefined);
+    // guide.md: the fence is line 1, the first command line 2.
+    assert.equal((await run(fence('sh runnable', 'echo one', 'false && echo never', 'echo after'))).failure, 'guide.md:3: the command exited 1');
+    assert.equal((await run(fence('sh runnable', 'for i in 1 2; do', '  false', 'done', 'echo after'))).failure, 'guide.md:3: the command exited 1');
+    assert.equal((await run(fence('sh runnable', 'x=$(false; echo hidden)', 'echo after'))).failure, 'guide.md:2: the command exited 1');
+    assert.equal((await run(fence('sh runnable', 'false | cat', 'echo after'))).failure, 'guide.md:2: the command exited 1');
+    assert.equal((await run(fence('sh runnable fails', 'false', 'false'))).failure, 'guide.md:2: the command exited 1');
+    assert.equal((await run(fence('sh runnable fails', 'true', 'true'))).failure, 'guide.md:2: the last command of this `runnable fails` block succeeded');
+    const printed = await run(fence('sh runnable', 'echo a') + '\n' + fence('text output', 'a') + fence('sh runnable fails', 'echo b; sh -c "exit 3"'));
+    assert.equal(printed.failure, undefined);
+    assert.deepEqual([...printed.printed.values()].map((l) => l.filter(Boolean)), [['a'], ['b']]);
+  });
+
   it('the README table and the index link every guide; every link between the README, the command reference and the guides resolves', () => {
     const all = fs.readdirSync(RUNBOOKS).filter((f) => f.endsWith('.md') && f !== 'README.md').sort();
     assert.deepEqual(guides().map((g) => path.basename(g)).sort(), all, 'the index lists every guide');
@@ -138,59 +205,23 @@ describe('runbook guides', { concurrency: true }, () => {
     assert.deepEqual(broken, []);
   });
 
-  it('the runnable blocks of every guide run against one real 3-member cluster, through ./warden, and print what the guide shows', async (t) => {
-    const c = await startCluster(t, ['--members', '3']);
-    // `warden` on PATH is a symlink to the checkout's script, as the quick start suggests.
-    const bin = tempDir('runbook-bin');
-    fs.symlinkSync(path.join(ROOT, 'warden'), path.join(bin, 'warden'));
-    // The members keep their client URLs through restores and replacements: one ENDPOINTS serves every guide.
-    const endpoints = (await c.status()).map((m) => m.clientURL).join(',');
-    for (const file of guides()) {
-      const { runs, script, lines } = sessionScript(codeBlocks(rel(file), read(file)));
-      if (runs.length === 0) continue;
-      await t.test(rel(file), async (st) => {
-        const cwd = tempDir(`guide-${path.basename(file, '.md')}`);
-        const scriptFile = path.join(tempDir('runbook-script'), 'session.sh');
-        fs.writeFileSync(scriptFile, script);
-        const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, WARDEN_STATE_DIR: c.stateDir };
-        for (const k of Object.keys(env)) if (k.startsWith('ETCDCTL_')) delete env[k];
-        env.ENDPOINTS = endpoints;
-        const started = Date.now();
-        const r = await bash(scriptFile, cwd, env, 180_000);
-        st.diagnostic(`${rel(file)}: ${runs.length} runnable blocks in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-
-        // What each block printed, between the markers.
-        const printed = new Map<number, string[]>();
-        let current: number | undefined;
-        let failure: string | undefined;
-        for (const line of r.out.split('\n')) {
-          const marker = /^@@runbook-(block|fail|succeeded|end) ?(.*)@@$/.exec(line);
-          if (!marker) {
-            if (current !== undefined) printed.get(current)!.push(line);
-            continue;
-          }
-          if (marker[1] === 'block') printed.set((current = Number(marker[2])), []);
-          else if (marker[1] === 'fail') {
-            const [scriptLine, status] = marker[2]!.split(' ');
-            failure = `${rel(file)}:${lines.get(Number(scriptLine)) ?? `script line ${scriptLine}`}: the command exited ${status}`;
-          } else if (marker[1] === 'succeeded') failure = `${rel(file)}:${runs[Number(marker[2])]!.block.line}: this \`runnable fails\` block succeeded`;
-        }
-        const tail = (k: number | undefined) => (k === undefined ? r.out : (printed.get(k) ?? []).join('\n')).slice(-3000);
-        if (r.timedOut) failure ??= `${rel(file)}: the guide's commands did not end within 180s`;
-        if (!failure && !r.out.includes('@@runbook-end@@')) failure = `${rel(file)}: the session ended early (exit ${r.code})`;
-        assert.equal(failure, undefined, `${failure}; it printed:\n${tail(current)}`);
-
-        const mismatches = runs.flatMap((run, k) => {
-          if (!run.output) return [];
-          const wrong = matchOutput(run.output.lines, printed.get(k) ?? []);
-          return wrong ? [`${rel(file)}:${run.output.line}: ${wrong}; the block printed:\n${tail(k)}`] : [];
-        });
-        assert.deepEqual(mismatches, [], mismatches.join('\n\n'));
-
-        // A guide leaves the cluster as it found it: every member healthy, for the next one.
-        const health = await etcdctl(['--endpoints', endpoints, 'endpoint', 'health']);
-        assert.equal(health.code, 0, `${rel(file)} left the cluster unhealthy:\n${health.stdout}${health.stderr}`);
-      });
-    }
+  it('the runnable blocks of every guide run against one real 3-member cluster (and a local S3 server), through ./warden, and print what the guide shows', async (t) => {
+    const s3 = await startS3([BUCKET]);
+    t.after(() => s3.close());
+    const c = await startCluster(t, CLUSTERS.main);
+    await runSessions(t, 'main', c.stateDir, {
+      AWS_ACCESS_KEY_ID: S3RVER_KEY_ID, AWS_SECRET_ACCESS_KEY: S3RVER_SECRET, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: s3.endpoint,
+    });
   });
+
+  // Read when the file loads: each cluster a guide names gets its test, run beside the main one.
+  const named = new Set(guides().flatMap((f) => codeBlocks(rel(f), read(f)).filter(isRunnable).map(clusterOf)));
+  for (const cluster of [...named].filter((n) => n !== 'main').sort()) {
+    it(`the runnable blocks fenced cluster=${cluster} run on their own cluster (warden cluster up ${(CLUSTERS[cluster] ?? ['?']).join(' ')})`, async (t) => {
+      const args = CLUSTERS[cluster];
+      assert.ok(args, `runnable blocks name cluster=${cluster}, which CLUSTERS in ${'test/e2e/runbooks.test.ts'} does not define`);
+      const c = await startCluster(t, args);
+      await runSessions(t, cluster, c.stateDir, {});
+    });
+  }
 });

@@ -1,7 +1,8 @@
 // Reading the runbook guides (docs/runbooks/*.md) the way test/e2e/runbooks.test.ts checks
 // them: their fenced code blocks, the `warden` command lines in them, commander's --help text
 // of each subcommand (its flags, subcommands and arguments), a command line checked against
-// it, and a guide's "```text output" block matched against what its commands really printed.
+// it, a guide's "```text output" block matched against what its commands really printed, and
+// the bash script that runs a guide's runnable blocks (with the reading of what it printed).
 // Pure functions over text: no process is started here.
 import path from 'node:path';
 
@@ -32,8 +33,11 @@ export function codeBlocks(file: string, text: string): CodeBlock[] {
 }
 
 export const isRunnable = (b: CodeBlock): boolean => b.info[0] === 'sh' && b.info[1] === 'runnable';
-export const mustFail = (b: CodeBlock): boolean => isRunnable(b) && b.info[2] === 'fails';
+/** A ```sh runnable fails block: its last command must fail, every command before it succeed. */
+export const mustFail = (b: CodeBlock): boolean => isRunnable(b) && b.info.slice(2).includes('fails');
 export const isOutput = (b: CodeBlock): boolean => b.info[0] === 'text' && b.info[1] === 'output';
+/** The cluster a runnable block runs on: `cluster=NAME` in its fence, else `main`. */
+export const clusterOf = (b: CodeBlock): string => b.info.slice(2).find((w) => w.startsWith('cluster='))?.slice('cluster='.length) || 'main';
 
 /** The markdown headings of a file (outside code blocks) as GitHub makes their anchors. */
 export function anchors(text: string): Set<string> {
@@ -224,6 +228,71 @@ export function logicalLines(block: CodeBlock): { text: string; line: number }[]
   return out;
 }
 
+const OPENS = new Set(['for', 'while', 'until', 'if', 'case', 'select', '{']);
+const CLOSES = new Set(['done', 'fi', 'esac', '}']);
+/** Words after which the next word is a command again. */
+const LEADS = new Set(['do', 'then', 'else', 'elif', '{', '!', 'time', 'if', 'while', 'until']);
+
+/**
+ * How much deeper in compound commands (for ... done, if ... fi, { ... }, ( ... )) a logical line
+ * leaves the shell. A `case` whose `pattern)` lines span several lines is not understood: the
+ * guides write a case on one line, or not at all.
+ */
+export function depthChange(line: string): number {
+  let depth = 0;
+  let start = true;
+  for (const t of tokenize(line)) {
+    if ('op' in t) {
+      if (t.op === '(') depth++;
+      else if (t.op === ')') depth--;
+      if (!/[<>]/.test(t.op)) start = true;
+      continue;
+    }
+    if (start && OPENS.has(t.word)) depth++;
+    else if (start && CLOSES.has(t.word)) depth--;
+    start = LEADS.has(t.word);
+  }
+  return depth;
+}
+
+/**
+ * The commands of a shell block, in order, each as the block's lines it spans: a logical line
+ * (continuations joined, with its heredoc's body), or a compound command that spans several
+ * (`for ...; do` ... `done`). Blank and comment-only lines belong to no command.
+ */
+export function blockCommandUnits(block: CodeBlock): { line: number; lines: string[] }[] {
+  const out: { line: number; lines: string[] }[] = [];
+  let unit: { line: number; lines: string[] } | undefined;
+  let depth = 0;
+  let heredoc: string | undefined;
+  let logical = '';
+  block.lines.forEach((raw, i) => {
+    if (heredoc !== undefined) {
+      unit!.lines.push(raw);
+      if (raw.trim() === heredoc) heredoc = undefined;
+    } else {
+      if (!unit && !logical && (raw.trim() === '' || raw.trim().startsWith('#'))) return;
+      unit ??= { line: block.line + i, lines: [] };
+      unit.lines.push(raw);
+      if (/\\$/.test(raw)) {
+        logical += `${raw.replace(/\\$/, '')} `;
+        return;
+      }
+      logical += raw;
+      heredoc = /<<-?\s*['"]?([A-Za-z_]\w*)['"]?/.exec(logical)?.[1];
+      depth += depthChange(logical);
+      logical = '';
+    }
+    if (heredoc === undefined && depth <= 0 && unit) {
+      out.push(unit);
+      unit = undefined;
+      depth = 0;
+    }
+  });
+  if (unit) out.push(unit);
+  return out;
+}
+
 /** Every `warden` command line of a block. */
 export function blockCommands(block: CodeBlock): CommandLine[] {
   return logicalLines(block).flatMap((l) => wardenInvocations(l.text).map((argv) => ({ file: block.file, line: l.line, argv, text: l.text.trim() })));
@@ -311,11 +380,13 @@ export function normalize(line: string): string {
   return line.replace(/\x1b\[[0-9;]*m/g, '').replace(/-{3,}/g, '---').replace(/\s+/g, ' ').trim();
 }
 
-const VARYING = /(\.\.\.)|(\/[^\s,;:()'"`]+)|(\b\d+(?:\.\d+)? ?(?:[kMGT]i?B|B)\b)|(\b\d+(?:\.\d+)?(?:ns|µs|us|ms|s|m|h)\b)|(\betcd-\d+\b)|(\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b)|(\d+)/g;
+const VARYING = /(\.\.\.)|(\/[^\s,;:()'"`]+)|(\b\d+(?:\.\d+)? ?(?:[kMGT]i?B|B)\b)|(\b\d+(?:\.\d+)?(?:ns|µs|us|ms|s|m|h)\b)|(\betcd-\d+\b)|(\b(?=[0-9a-f]*\d)[0-9a-f]{5,}\b)|(\d+)/g;
 
 /**
  * The pattern a shown output line stands for: `...` is any text; absolute paths, sizes,
- * durations, member names, IDs and numbers are whatever the run printed in their place.
+ * durations, member names, IDs and numbers are whatever the run printed in their place. A
+ * word of 5 or more hex digits (a member ID, a hash: etcdctl prints them without leading zeros)
+ * stands for any such word, all-decimal or not.
  */
 export function outputPattern(shown: string): RegExp {
   const s = normalize(shown);
@@ -351,4 +422,89 @@ export function matchOutput(shown: string[], actual: string[]): string | undefin
     at = found + 1;
   }
   return undefined;
+}
+
+export interface Run {
+  block: CodeBlock;
+  /** The ```text output block right after it, if any. */
+  output?: CodeBlock;
+}
+
+/** A guide's runnable blocks, each with the ```text output block that follows it. */
+export function runsOf(blocks: CodeBlock[]): Run[] {
+  const runs: Run[] = [];
+  blocks.forEach((b, i) => {
+    if (isRunnable(b)) runs.push({ block: b });
+    else if (isOutput(b)) {
+      const before = blocks[i - 1];
+      if (!before || !isRunnable(before)) throw new Error(`${b.file}:${b.line}: a \`text output\` block must come right after a runnable block`);
+      runs[runs.length - 1]!.output = b;
+    }
+  });
+  return runs;
+}
+
+/**
+ * One bash script for runnable blocks, in order (one session: variables carry over). Markers
+ * between blocks split what it prints (sessionResult reads them). Each command's exit status is
+ * checked after it, whatever `&&` or `||` it holds (errexit alone misses a failure before `&&`),
+ * and errexit (with pipefail, and inherited by `$(...)`) catches a failure inside a compound
+ * command or a pipeline. The last command of a `runnable fails` block must fail instead; the
+ * ones before it must succeed. `lines` maps a script line to the guide line of its command.
+ */
+export function sessionScript(runs: Run[]): { script: string; lines: Map<number, number> } {
+  const script = [
+    'exec 2>&1', 'set -o pipefail', 'shopt -s inherit_errexit',
+    `__fail() { printf '\\n@@runbook-fail %s %s@@\\n' "$1" "$2"; exit 1; }`,
+  ];
+  const lines = new Map<number, number>();
+  const push = (text: string, guideLine?: number) => {
+    script.push(text);
+    if (guideLine !== undefined) lines.set(script.length, guideLine);
+  };
+  runs.forEach(({ block }, k) => {
+    push(`printf '\\n@@runbook-block ${k}@@\\n'`);
+    const units = blockCommandUnits(block);
+    if (units.length === 0) throw new Error(`${block.file}:${block.line}: a runnable block without a command`);
+    units.forEach((u, j) => {
+      const expectFailure = mustFail(block) && j === units.length - 1;
+      push(expectFailure ? 'set +e; trap - ERR' : `set -e; trap '__fail $LINENO $?' ERR`);
+      u.lines.forEach((l, i) => push(l, u.line + i));
+      if (expectFailure) push(`__s=$?; [ "$__s" -ne 0 ] || { printf '\\n@@runbook-succeeded ${k}@@\\n'; exit 1; }`);
+      else push(`__s=$?; [ "$__s" -eq 0 ] || __fail $LINENO "$__s"`, u.line);
+    });
+    push('set +e; trap - ERR');
+  });
+  push(`printf '\\n@@runbook-end@@\\n'`);
+  return { script: `${script.join('\n')}\n`, lines };
+}
+
+/**
+ * What a session script printed, split by block (index in `runs`), and the first thing that
+ * went wrong: a command that failed (`file:line: the command exited N`), a `runnable fails`
+ * block whose last command succeeded, or a session that ended before its end marker.
+ */
+export function sessionResult(runs: Run[], lines: Map<number, number>, out: string): { printed: Map<number, string[]>; failure?: string; current?: number } {
+  const printed = new Map<number, string[]>();
+  let current: number | undefined;
+  let failure: string | undefined;
+  let ended = false;
+  const where = (k: number | undefined) => (k === undefined ? '' : `${runs[k]!.block.file}:`);
+  for (const line of out.split('\n')) {
+    const marker = /^@@runbook-(block|fail|succeeded|end) ?(.*)@@$/.exec(line);
+    if (!marker) {
+      if (current !== undefined) printed.get(current)!.push(line);
+      continue;
+    }
+    if (marker[1] === 'block') printed.set((current = Number(marker[2])), []);
+    else if (marker[1] === 'fail') {
+      const [scriptLine, code] = marker[2]!.split(' ');
+      failure ??= `${where(current)}${lines.get(Number(scriptLine)) ?? `script line ${scriptLine}`}: the command exited ${code}`;
+    } else if (marker[1] === 'succeeded') {
+      const block = runs[Number(marker[2])]!.block;
+      failure ??= `${block.file}:${block.line}: the last command of this \`runnable fails\` block succeeded`;
+    } else ended = true;
+  }
+  if (!failure && !ended) failure = `${where(current)} the session ended early`;
+  return { printed, ...(failure ? { failure } : {}), ...(current !== undefined ? { current } : {}) };
 }
