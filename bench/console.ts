@@ -53,10 +53,10 @@ async function main(): Promise<void> {
     await first.waitForSelector('tr[data-member]');
     await first.close();
 
-    // First render, 10 times, each in a fresh page (the bundle cached by its ETag, as on a revisit).
+    // First render, 7 times, each in a fresh page (the bundle cached by its ETag, as on a revisit).
     const render: number[] = [];
     const floor: number[] = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 7; i++) {
       const page = await ctx.newPage();
       await page.goto(`${base}/`);
       await page.waitForFunction(() => document.querySelector('tr[data-member]') !== null, undefined, { polling: 'raf', timeout: 30_000 });
