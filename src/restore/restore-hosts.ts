@@ -109,9 +109,18 @@ export async function restoreAcrossAgents(opts: RestoreOptions & { prepared?: Pr
     if (rec && rec.timestamp !== found.timestamp) {
       throw new WardenError(`an interrupted restore of backup ${rec.timestamp} is pending in ${recordFile(layout)}: run the restore of that backup again to finish it (or remove the file to abandon it)`);
     }
+    if (rec && opts.recoveryMember && opts.recoveryMember !== rec.recovery) {
+      throw new WardenError(`nothing was changed: the interrupted restore in ${recordFile(layout)} restores into ${rec.recovery}, not ${opts.recoveryMember}: run it again without --recovery-member to finish it (or remove the file to abandon it)`);
+    }
     const recoveryName = rec?.recovery ?? opts.recoveryMember ?? hosts[0]?.name;
     const recovery = hosts.find((h) => h.name === recoveryName);
     if (!recovery) throw new WardenError(`no member named "${recoveryName}" to restore into: members are ${hosts.map((h) => h.name).join(', ')}`);
+    // The recovery member is restored into the data dir its agent knows: an agent that places no
+    // member yet (a host rebuilt with only its identity) cannot be one. Checked before anything stops.
+    if (!rec && !statuses[hosts.indexOf(recovery)]?.member) {
+      const others = hosts.filter((h, i) => h !== recovery && statuses[i]?.member).map((h) => h.name);
+      throw new WardenError(`nothing was changed: ${recovery.name}'s host (${recovery.where}) runs no member yet (a host rebuilt with only its agent's identity), so it cannot be the recovery member: ${others.length ? `give --recovery-member ${others.join(' or ')}` : 'no agent runs a member: recover the hosts first'}`);
+    }
     // The set is read with the etcd version of the host that restores it.
     const version = statuses[hosts.indexOf(recovery)]?.agent.etcdVersion ?? etcdVersion(findTool('etcd') ?? 'etcd');
     // A new restore of a plain local set sends the snapshot while the set is checked.

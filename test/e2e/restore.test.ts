@@ -258,9 +258,55 @@ describe('restore', () => {
     await first.waitFor(/runs alone on .* and is healthy/, 60_000);
     first.kill('SIGKILL');
     await first.exited();
+    // Another recovery member would not finish it: refused, and said why.
+    assertOneErrorLine(await c.run(['restore', dir, '--recovery-member', 'etcd-2']),
+      /^Error: nothing was changed: the interrupted restore in \S+restore\.json restores into etcd-1, not etcd-2: run it again without --recovery-member to finish it/);
     const again = await c.run(['restore', dir]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /resuming the interrupted restore/);
+    assert.deepEqual(await readAll(c), oracle);
+    await healthy3(c);
+  });
+
+  it('a recovery member whose host was rebuilt (its agent\'s identity only, no member placed) is refused before anything stops', async (t) => {
+    const c = await startCluster(t);
+    const oracle = await putOracle(c, 20);
+    const dir = path.join(tempDir('rb'), 'b');
+    assert.equal((await c.run(['backup', dir])).code, 0);
+    // etcd-1's host lost for good, rebuilt at the same address with its agent's identity.
+    const a = path.join(c.stateDir, 'agents', 'etcd-1');
+    const kept = tempDir('kept');
+    fs.cpSync(path.join(a, 'agent.json'), path.join(kept, 'agent.json'));
+    fs.cpSync(path.join(a, 'tls'), path.join(kept, 'tls'), { recursive: true });
+    assert.equal((await c.run(['cluster', 'stop-member', 'etcd-1'])).code, 0);
+    const pid = Number(fs.readFileSync(path.join(a, 'run', 'supervisor.pid'), 'utf8'));
+    process.kill(pid, 'SIGTERM');
+    await waitUntil('the agent of etcd-1 to exit', () => {
+      try {
+        process.kill(pid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+    fs.rmSync(a, { recursive: true, force: true });
+    fs.mkdirSync(path.join(a, 'logs'), { recursive: true, mode: 0o700 });
+    fs.cpSync(path.join(kept, 'agent.json'), path.join(a, 'agent.json'));
+    fs.cpSync(path.join(kept, 'tls'), path.join(a, 'tls'), { recursive: true });
+    const listen = (JSON.parse(fs.readFileSync(path.join(kept, 'agent.json'), 'utf8')) as { listen: string }).listen;
+    const agent = new Background(['--state-dir', a, 'agent', '--listen', listen, '--token-file', path.join(c.stateDir, 'agents', 'token')]);
+    t.after(() => agent.kill('SIGKILL'));
+    await agent.waitFor(/agent serving/);
+
+    const refused = await c.run(['restore', dir, '--recovery-member', 'etcd-1']);
+    assertOneErrorLine(refused, /^Error: nothing was changed: etcd-1's host \(agent 127\.0\.0\.1:\d+\) runs no member yet \(a host rebuilt with only its agent's identity\), so it cannot be the recovery member: give --recovery-member etcd-2 or etcd-3$/);
+    assert.ok(!fs.existsSync(path.join(c.stateDir, 'restore.json')), 'no restore recorded');
+    const running = (await c.status()).filter((m) => m.running).map((m) => m.name).sort();
+    assert.deepEqual(running, ['etcd-2', 'etcd-3'], 'the other members still run');
+    assert.deepEqual(await readAll(c), oracle, 'their data is untouched');
+    // Restored into a member whose host runs one, the rebuilt host comes back as a learner.
+    const r = await c.run(['restore', dir, '--recovery-member', 'etcd-2']);
+    assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await readAll(c), oracle);
     await healthy3(c);
   });
