@@ -51,8 +51,8 @@ export function requiredAccess(method: string, path: string, opts: { metricsPubl
   if (read && path === '/healthz') return 'public';
   // The console's login link: the one-time token in it is the credential (console/routes.ts).
   if (read && path === LOGIN_PATH) return 'public';
-  // Ending one's own console session needs no role.
-  if (method === 'POST' && path === LOGOUT_PATH) return 'viewer';
+  // Logging out needs nothing (a session that already ended still gets its cookie cleared).
+  if (method === 'POST' && path === LOGOUT_PATH) return 'public';
   if (read && path === '/metrics') return opts.metricsPublic ? 'public' : 'viewer';
   if (path.startsWith(ACTIONS_PREFIX)) return 'operator';
   return read ? 'viewer' : 'admin';

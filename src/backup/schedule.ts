@@ -61,13 +61,24 @@ export function backupScheduleController(opts: ScheduleOptions): Controller {
       if (!next || now < next) return;
       next = cron.nextRun(now);
       try {
-        const res = await takeBackup(ctx.client, {
-          dir: opts.dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), layout: opts.layout, log: ctx.log, signal: ctx.signal, now,
-          ...(opts.encryptTo ? { encryptTo: opts.encryptTo } : {}),
-        });
+        const running = ctx.operations?.start('backup', `scheduled backup into ${opts.dir}`, `schedule ${opts.schedule}`);
+        let res: Awaited<ReturnType<typeof takeBackup>>;
+        let where: string;
+        try {
+          res = await takeBackup(ctx.client, {
+            dir: opts.dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), layout: opts.layout, log: ctx.log, signal: ctx.signal, now,
+            ...(opts.encryptTo ? { encryptTo: opts.encryptTo } : {}),
+            ...(running ? { onProgress: (done: number, total: number) => running.progress(done, total, 'bytes') } : {}),
+          });
+          where = res.snapshotPath;
+          if (opts.ship) {
+            running?.step('uploading');
+            where = await opts.ship(res.snapshotPath, res.archivePath, res.info);
+          }
+        } finally {
+          running?.end();
+        }
         const i = res.info;
-        let where = res.snapshotPath;
-        if (opts.ship) where = await opts.ship(res.snapshotPath, res.archivePath, i);
         const pruned = pruneLocal(opts.dir, opts.keysDir, opts.retention, now);
         // The revision log's segments that no kept set needs any more go with them.
         let prunedLog: string[] = [];

@@ -80,6 +80,6 @@ export async function readBackups(s: BackupSettings | undefined): Promise<Backup
   return {
     configured: true, dir: s.dir, ...(s.s3 ? { s3: s.s3.url } : {}), ...(s.schedule ? { schedule: s.schedule } : {}), ...(s.retention ? { retention: s.retention } : {}),
     revisionLog: s.revisionLog, encrypted: s.encrypted, sets, ...(s3Error ? { s3Error } : {}), window, warnings,
-    ...(s.revisionLog ? { pointInTime: `warden restore ${shellWord(s.dir)} --to-time` } : {}),
+    ...(s.revisionLog ? { pointInTime: `warden restore ${shellWord(s.dir)}${s.encrypted ? ' --identity AGE_IDENTITY_FILE' : ''} --to-time` } : {}),
   };
 }

@@ -12,7 +12,7 @@ import { consoleBundle, type Asset } from './bundle.ts';
 import { readEncryption } from './encryption.ts';
 import { historyOf, readSamples } from './history.ts';
 import { readOverview, type OverviewSource } from './overview.ts';
-import { createSession, endSession, redeemLogin, SESSION_TTL_MS } from './sessions.ts';
+import { createSession, endSession, lookupSession, redeemLogin, SESSION_TTL_MS } from './sessions.ts';
 
 export const CONSOLE_API = '/apis/warden.io/v1/console/';
 /** Events a page gets when it connects, before the live ones (the store keeps MAX_EVENTS). */
@@ -74,9 +74,10 @@ export function registerConsoleRoutes(app: Hono<ApiEnv>, src: ConsoleSource, o: 
     c.header('set-cookie', cookie(id, Math.floor(SESSION_TTL_MS / 1000)));
     return c.redirect('/', 303);
   });
+  // Public: a session that already ended still gets its cookie cleared.
   app.post(LOGOUT_PATH, async (c) => {
     const id = cookieValue(c.req.header('cookie'), SESSION_COOKIE);
-    if (id) await endSession(src.client, id);
+    if (id) await endSession(src.client, id).catch(() => undefined);
     c.header('set-cookie', cookie('', 0));
     return c.json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', message: 'logged out', code: 200 });
   });
@@ -86,24 +87,31 @@ export function registerConsoleRoutes(app: Hono<ApiEnv>, src: ConsoleSource, o: 
   // from closing a quiet stream.
   app.get(`${CONSOLE_API}events`, async (c) => {
     const { streamSSE } = await import('hono/streaming');
+    // A stream opened with a session ends when the session does (logout, expiry).
+    const session = c.get('caller').kind === 'session' ? cookieValue(c.req.header('cookie'), SESSION_COOKIE) : undefined;
     return streamSSE(c, async (stream) => {
+      // Told first, before any await: a client that leaves at once is not missed.
+      let closed = false;
+      let wake: (() => void) | undefined;
+      stream.onAbort(() => {
+        closed = true;
+        wake?.();
+      });
       const res = await src.client.get(EVENTS, { prefix: true });
       const send = (value: Buffer, id: string): Promise<void> => stream.writeSSE({ event: 'warden-event', id, data: value.toString('utf8') });
-      for (const kv of res.kvs.slice(-EVENT_BACKLOG)) await send(kv.value, kv.key.toString('utf8'));
+      for (const kv of res.kvs.slice(-EVENT_BACKLOG)) {
+        if (closed || stream.aborted) return;
+        await send(kv.value, kv.key.toString('utf8'));
+      }
+      if (closed || stream.aborted) return;
       let failed: Error | undefined;
-      let wake: (() => void) | undefined;
       const queue: { value: Buffer; id: string }[] = [];
       const watcher = src.client.watch(EVENTS, { prefix: true, startRevision: res.header.revision + 1, onError: (err) => { failed = err; wake?.(); } }, (events) => {
         for (const e of events) if (e.type === 'put') queue.push({ value: e.kv.value, id: e.kv.key.toString('utf8') });
         wake?.();
       });
-      let closed = false;
-      stream.onAbort(() => {
-        closed = true;
-        wake?.();
-      });
       try {
-        while (!closed && !failed) {
+        while (!closed && !stream.aborted && !failed) {
           const next = queue.shift();
           if (next) {
             await send(next.value, next.id);
@@ -117,10 +125,15 @@ export function registerConsoleRoutes(app: Hono<ApiEnv>, src: ConsoleSource, o: 
             };
           });
           wake = undefined;
-          if (timedOut && !closed) await stream.write(': keep-alive\n\n');
+          if (!timedOut || closed) continue;
+          if (session !== undefined && !(await lookupSession(src.client, session).catch(() => undefined))) {
+            await stream.writeSSE({ event: 'warden-error', data: 'your console session ended' });
+            break;
+          }
+          await stream.write(': keep-alive\n\n');
         }
         // A watch that ended: the page reconnects (EventSource does by itself) and gets the backlog again.
-        if (failed && !closed) await stream.writeSSE({ event: 'warden-error', data: failed.message });
+        if (failed && !closed) await stream.writeSSE({ event: 'warden-error', data: (failed as Error).message });
       } finally {
         watcher.cancel();
       }

@@ -3,7 +3,8 @@
 // does): 32 random bytes in the URL it prints, valid for minutes, redeemed once at /login for a
 // session whose id lives only in an HttpOnly, SameSite=Strict cookie. etcd keeps only the
 // SHA-256 of each (as for API tokens), under a lease that ends it: a login key at its TTL, a
-// session at its own (renewed as it is used, up to a limit).
+// session 12 hours after the login (or at logout). A session is read from the member the
+// operator talks to (a serializable read), so the console still opens when etcd lost quorum.
 import { WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { compare, op } from '../etcd/txn.ts';
@@ -20,7 +21,7 @@ export const LOGIN_TTL_MS = 5 * 60_000;
 export const SESSION_TTL_MS = 12 * 3600_000;
 
 export interface ConsoleIdentity {
-  /** Who logged in, for the audit trail: "console:<name>". */
+  /** Who logged in (audit lines show it with the kind "console"). */
   name: string;
   role: Role;
 }
@@ -44,6 +45,9 @@ function parse(value: Buffer | undefined): StoredRecord | undefined {
 
 const hashKey = (prefix: string, secret: string): string => `${prefix}${hashToken(secret).slice('sha256:'.length)}`;
 
+/** What a token or session id made by newToken() looks like: anything else is not looked up. */
+const SECRET_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
+
 async function putWithLease(client: EtcdClient, key: string, record: StoredRecord, ttlMs: number): Promise<void> {
   const lease = await client.leaseGrant(Math.ceil(ttlMs / 1000));
   await client.put(key, JSON.stringify(record), { lease });
@@ -62,8 +66,10 @@ export async function createLogin(client: EtcdClient, who: ConsoleIdentity, ttlM
  * undefined when it is unknown, used, or expired.
  */
 export async function redeemLogin(client: EtcdClient, token: string, now = new Date()): Promise<ConsoleIdentity | undefined> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  if (!SECRET_SHAPE.test(token)) return undefined;
   const key = hashKey(LOGINS, token);
+  // A read first: a made-up token costs etcd no write (a txn with a delete goes through raft).
+  if ((await client.get(key, { countOnly: true })).count === 0) return undefined;
   const res = await client.txn({ compare: [compare.version(key, '>', 0)], success: [op.get(key), op.delete(key)] });
   if (!res.succeeded) return undefined;
   const got = res.responses[0];
@@ -80,14 +86,14 @@ export async function createSession(client: EtcdClient, who: ConsoleIdentity, tt
 }
 
 export async function lookupSession(client: EtcdClient, id: string, now = new Date()): Promise<ConsoleIdentity | undefined> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(id)) return undefined;
-  const r = parse((await client.get(hashKey(SESSIONS, id))).kvs[0]?.value);
+  if (!SECRET_SHAPE.test(id)) return undefined;
+  const r = parse((await client.get(hashKey(SESSIONS, id), { serializable: true })).kvs[0]?.value);
   if (!r || Date.parse(r.expires) <= now.getTime()) return undefined;
   return { name: r.name, role: r.role };
 }
 
 export async function endSession(client: EtcdClient, id: string): Promise<void> {
-  if (/^[A-Za-z0-9_-]{20,100}$/.test(id)) await client.delete(hashKey(SESSIONS, id));
+  if (SECRET_SHAPE.test(id)) await client.delete(hashKey(SESSIONS, id));
 }
 
 export interface OperatorRecord {
@@ -128,13 +134,16 @@ export async function publishOperator(client: EtcdClient, record: OperatorRecord
     let lease: bigint | undefined;
     try {
       lease = await client.leaseGrant(30);
-      await client.put(key, JSON.stringify(record), { lease });
+      if (!signal.aborted) await client.put(key, JSON.stringify(record), { lease });
       const keep = client.leaseKeepAlive(lease, { ttlSeconds: 30 });
       warned = false;
-      await new Promise<void>((resolve) => {
-        keep.once('lost', () => resolve());
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      // The signal may have fired while etcd was asked: then there is nothing to wait for.
+      if (!signal.aborted) {
+        await new Promise<void>((resolve) => {
+          keep.once('lost', () => resolve());
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+      }
       keep.stop();
     } catch (err) {
       if (!warned) log(`could not publish this operator's console URL (${(err as Error).message}): retrying`);

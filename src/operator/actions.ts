@@ -161,8 +161,8 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
   action('space-recover', async (c) => {
     const b = await readBody(c, ['wait', 'moveLeader', 'healthTimeout', 'lockTimeout', 'timeout']);
     const lines: string[] = [];
-    const running = op.operations.start('space-recover', 'space recovery: compact, defragment every member, disarm NOSPACE', who(c));
-    const report = await recoverSpace(op.client, {
+    // The body's durations and the members are read before the work is listed as running.
+    const options = {
       waitMs: duration(b, 'wait', 5000, { allowZero: true }),
       healthTimeoutMs: duration(b, 'healthTimeout', 2 * 60_000),
       defragTimeoutMs: duration(b, 'timeout', DEFRAG_TIMEOUT_MS),
@@ -170,12 +170,21 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
       targets: await targets(op.client, undefined),
       ...(op.actions.metricsTls?.() ? { tls: op.actions.metricsTls() as MetricsTls } : {}),
       lock: { holder: `operator ${op.identity}, space recover through the API by ${who(c)}`, timeoutMs: duration(b, 'lockTimeout', DEFAULT_LOCK_TIMEOUT_MS, { allowZero: true }) },
-      print: (l) => {
-        lines.push(l);
-        running.step(l);
-      },
-      warn: (l) => lines.push(l),
-    }).finally(() => running.end());
+    };
+    const running = op.operations.start('space-recover', 'space recovery: compact, defragment every member, disarm NOSPACE', who(c));
+    let report: Awaited<ReturnType<typeof recoverSpace>>;
+    try {
+      report = await recoverSpace(op.client, {
+        ...options,
+        print: (l) => {
+          lines.push(l);
+          running.step(l);
+        },
+        warn: (l) => lines.push(l),
+      });
+    } finally {
+      running.end();
+    }
     op.actions.log(`action space-recover by ${who(c)}: compacted up to revision ${report.compactedRevision}`);
     return c.json({
       kind: 'SpaceRecoveryResult', apiVersion: 'warden.io/v1',
@@ -194,8 +203,14 @@ export function registerActionRoutes(app: Hono<ApiEnv>, op: ActionHost): void {
 
   action('scan', async (c) => {
     await readBody(c, []);
+    const roots = await keyRoots(op.client, undefined);
     const running = op.operations.start('scan', 'encryption scan of every value', who(c));
-    const coverage = await scanCoverage(op.client, await keyRoots(op.client, undefined)).finally(() => running.end());
+    let coverage: Awaited<ReturnType<typeof scanCoverage>>;
+    try {
+      coverage = await scanCoverage(op.client, roots);
+    } finally {
+      running.end();
+    }
     const record = { time: new Date().toISOString(), by: who(c), coverage };
     await recordScan(op.client, record);
     const findings = plaintextFindings(coverage);

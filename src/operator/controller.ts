@@ -1,6 +1,7 @@
 // The controller framework: a controller has a name, an interval and a reconcile step. The
 // runner calls reconcile only while this operator leads, one call at a time per controller,
 // and records each run's outcome in metrics; an error is logged and retried next interval.
+import type { Operations } from '../console/running.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import type { ConditionStore, EventLog } from './conditions.ts';
 import type { OperatorMetrics } from './metrics.ts';
@@ -13,6 +14,8 @@ export interface ReconcileContext {
   log: (line: string) => void;
   /** Aborted when leadership is lost or the operator stops: long steps must check it. */
   signal: AbortSignal;
+  /** Where long work says it runs, for the console's "Running now" (absent in tests). */
+  operations?: Operations;
 }
 
 export interface Controller {

@@ -1,7 +1,8 @@
 // The operator API's front door, run before every route: the Host must be one the operator
 // serves (no DNS rebinding), a state-changing request must be JSON and, when it carries an
-// Origin, same-origin (no cross-site form posts), the caller is authenticated (bearer token or
-// client certificate signed by the cluster CA), failed authentications are rate-limited per
+// Origin, same-origin (no cross-site form posts), the caller is authenticated (bearer token,
+// client certificate signed by the cluster CA, or the console's session cookie, whose changes
+// must carry the page's Origin), failed authentications are rate-limited per
 // client address, the caller's role must reach the route's (src/auth/roles.ts), and request
 // bodies stop at 3 MiB. The caller is put on the context (`c.get('caller')`) for the routes.
 // Every refusal is a Kubernetes Status; none says anything about the resource asked for.
@@ -180,6 +181,11 @@ export function guard(o: GuardOptions): MiddlewareHandler<ApiEnv> {
     if (!presented && session !== undefined && o.sessions) {
       // A console session (its cookie is HttpOnly and SameSite=Strict). A change made with it
       // must also say it comes from the console's own page: an Origin, and the same one.
+      const wait = o.limiter.blockedFor(client, now());
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        return failure(c, 429, 'TooManyRequests', `too many failed authentications from ${client}: try again in ${seconds}s`, { 'retry-after': String(seconds) });
+      }
       let found;
       try {
         found = await o.sessions(session);
@@ -187,6 +193,8 @@ export function guard(o: GuardOptions): MiddlewareHandler<ApiEnv> {
         return failure(c, 503, 'ServiceUnavailable', `cannot check the console session now (${(err as Error).message}): try again`);
       }
       if (!found) {
+        // Counted as a failed authentication: guessing session ids costs etcd a read each.
+        o.limiter.fail(client, now());
         const why = 'your console session ended (it expired, you logged out, or it was never valid)';
         return wantsHtml(c) ? loginNeededPage(c, `${why}.`) : unauthorized(c, `${why}: run \`warden console\` for a new login URL`);
       }

@@ -130,7 +130,7 @@ export class Operator implements ActionHost {
       historyController(opts.historyIntervalMs ? { intervalMs: opts.historyIntervalMs } : {}),
     ];
     this.runner = new ControllerRunner(controllers, (signal) => ({
-      client: opts.client, conditions: this.conditions, events: this.events, metrics: this.metrics, log: opts.log, signal,
+      client: opts.client, conditions: this.conditions, events: this.events, metrics: this.metrics, log: opts.log, signal, operations: this.operations,
     }));
     this.election.on('elected', () => {
       this.metrics.isLeader.set(1);

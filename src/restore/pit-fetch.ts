@@ -21,11 +21,10 @@ import { humanBytes } from '../cli/printer.ts';
 import { parseNameTime, parseSealedName } from '../revlog/format.ts';
 import { logRuns, type LogRun } from '../revlog/reader.ts';
 import { REVLOG_DIR, type SegmentInfo } from '../revlog/store.ts';
-import { describeTarget, targetRevision, type Target } from './point-in-time.ts';
+import { describeTarget, targetRevision, TIME_SLACK_MS, type Target } from './point-in-time.ts';
+import { logStore } from '../revlog/upload.ts';
 import { mapLimit } from '../util/limit.ts';
 
-/** How far past a time a segment begun then may hold what the log saw by then (as point-in-time.ts allows). */
-const TIME_SLACK_MS = 3000;
 
 /** A sealed segment in the bucket whose .sha256 is there too. */
 export interface RemoteSegment {
@@ -85,10 +84,6 @@ export function segmentsForTime(segments: RemoteSegment[], at: number): RemoteSe
   return next ? [...begun, next] : begun;
 }
 
-/** The store of `<prefix>revlog/<sub>` (sub '': the log's root, else a cluster's folder with its '/'). */
-function logStore(target: S3Target, sub: string): Promise<S3Store> {
-  return openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}${REVLOG_DIR}/${sub}` } });
-}
 
 /** Every cluster's complete sealed segments in the bucket. */
 async function listChains(target: S3Target, stores: Map<string, S3Store>): Promise<RemoteChain[]> {
@@ -219,13 +214,23 @@ export async function fetchPointInTime(target: S3Target, to: Target, folder: str
     }
 
     const at = to.time.getTime();
-    const wanted = chains.map((c) => ({ c, segments: segmentsForTime(c.segments, at) })).filter((w) => w.segments.length);
+    const wanted = [];
+    for (const c of chains) {
+      const begun = segmentsForTime(c.segments, at);
+      if (begun.length === 0) continue;
+      // The time falls in the last segment begun by then (or after it): the cluster was at least
+      // at the revision before that segment, so a set at or before that revision will do, and
+      // no segment older than that set is needed (a week of log is not downloaded for an hour).
+      const last = begun.filter((x) => x.firstTime <= at + TIME_SLACK_MS).pop() as RemoteSegment;
+      const from = await chooseSet(top, sets, c.cluster, last.first - 1, () => undefined, opts.identity).then((x) => x.revision, () => undefined);
+      wanted.push({ c, segments: from === undefined ? begun : begun.filter((x) => x.last >= from) });
+    }
     if (wanted.length === 0) {
       const first = Math.min(...chains.map((c) => c.segments[0]?.firstTime ?? Infinity));
       throw new WardenError(`the revision log in ${logUrl} begins after ${describeTarget(to)} (its first revision was seen at ${new Date(first).toISOString()}): give a later time, or restore one set with a presigned --from-url`);
     }
     const all = wanted.flatMap((w) => w.segments);
-    log(`downloading ${all.length} log segments (${humanBytes(sizeOf(all))}) begun by ${describeTarget(to)} from ${logUrl}`);
+    log(`downloading ${all.length} log segments (${humanBytes(sizeOf(all))}) around ${describeTarget(to)} from ${logUrl}`);
     for (const w of wanted) await downloadSegments(stores.get(w.c.cluster) as S3Store, w.segments, segmentsDir(w.c.cluster), signal);
     let found;
     try {

@@ -26,7 +26,7 @@ export interface LogReading {
 }
 
 /** How far past the log's last time mark a --to-time may lie (marks come each second, flushed each 100 ms). */
-const TIME_SLACK_MS = 3000;
+export const TIME_SLACK_MS = 3000;
 
 /** Pure: the revision a target names, given the revision the log says a time falls on. */
 export function describeTarget(t: Target): string {

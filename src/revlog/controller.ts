@@ -34,10 +34,12 @@ export interface RevisionLogOptions {
 }
 
 async function fullSnapshot(opts: RevisionLogOptions, ctx: ReconcileContext): Promise<{ backup: string; revision: number }> {
+  const running = ctx.operations?.start('backup', `full backup into ${opts.dir}: the revision log starts after it`, 'revision log');
   const res = await takeBackup(ctx.client, {
     dir: opts.dir, ...(opts.keysDir ? { keysDir: opts.keysDir } : {}), layout: opts.layout, log: ctx.log, signal: ctx.signal,
     ...(opts.encryptTo ? { encryptTo: opts.encryptTo } : {}),
-  });
+    ...(running ? { onProgress: (done: number, total: number) => running.progress(done, total, 'bytes') } : {}),
+  }).finally(() => running?.end());
   await ctx.events.record({ type: 'Normal', reason: 'BackupCompleted', message: `backup ${res.info.timestamp} of revision ${res.info.revision} saved to ${res.snapshotPath}: the revision log starts after it`, source: 'revision-log' });
   // Shipped while the log already records: an upload that takes minutes must not let etcd
   // compact the revisions the log starts from.

@@ -13,7 +13,7 @@ import { clusterDirs, listSegments } from './store.ts';
 const SHIPPED = 'shipped.json';
 
 /** The bucket's store under `<prefix>revlog/<sub>`: the log's root (sub ''), or one cluster's folder. */
-function logStore(target: S3Target, sub: string): ReturnType<typeof openStore> {
+export function logStore(target: S3Target, sub: string): ReturnType<typeof openStore> {
   return openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}revlog/${sub}` } });
 }
 

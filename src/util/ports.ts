@@ -47,21 +47,22 @@ export function freePort(): Promise<number> {
  * port-0 pick) may take it between the pick and its use. Random runs are tried until one is free.
  */
 export async function freePortRun(count: number): Promise<number> {
-  let low = 32768;
+  let [low, high] = [32768, 60999];
   try {
-    low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+    [low, high] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number) as [number, number];
   } catch {
-    /* not Linux: the usual start of the range */
+    /* not Linux: the usual range */
   }
-  const top = Math.min(low, 65536) - count;
-  const bottom = Math.max(1024, Math.min(20000, top - 1000));
+  // Below the range when there is room there (the usual case), else above it.
+  const [bottom, top] = low - 1024 >= 2000 + count ? [Math.max(1024, Math.min(20000, low - 1000 - count)), low - count] : [high + 1, 65536 - count];
+  if (top - bottom < count) throw new WardenError(`no room for ${count} ports outside the kernel's ephemeral range ${low}-${high}: give --base-port`);
   for (let tries = 0; tries < 200; tries++) {
     const base = bottom + Math.floor(Math.random() * (top - bottom));
     let free = true;
     for (let i = 0; i < count && free; i++) free = await isPortFree(base + i);
     if (free) return base;
   }
-  throw new WardenError(`no ${count} free ports in a row below ${top + count} on 127.0.0.1: free some, or give --base-port`);
+  throw new WardenError(`no ${count} free ports in a row from ${bottom} to ${top + count} on 127.0.0.1: free some, or give --base-port`);
 }
 
 /** `count` distinct free ports. */

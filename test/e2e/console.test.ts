@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 /** A login URL from `warden console`, once the operator has published where it serves. */
 async function loginUrl(c: TestCluster, role: string): Promise<string> {
   return waitUntil(`warden console --role ${role}`, async () => {
-    const r = await c.run(['console', '--role', role]);
+    const r = await c.run(['console', '--role', role, '--name', `tester-${role}`]);
     return r.code === 0 ? r.stdout.trim() : undefined;
   });
 }
@@ -112,7 +112,7 @@ describe('web console', () => {
     });
     const audit = await c.run(['audit', '-w', 'json']);
     const entries = JSON.parse(audit.stdout) as { actor: { kind: string; name: string }; action: string; outcome: string }[];
-    assert.ok(entries.some((e) => e.actor.kind === 'console' && /^console:/.test(e.actor.name) && e.action === 'POST /apis/warden.io/v1/actions/backup' && e.outcome === 'succeeded'),
+    assert.ok(entries.some((e) => e.actor.kind === 'console' && e.actor.name === 'tester-operator' && e.action === 'POST /apis/warden.io/v1/actions/backup' && e.outcome === 'succeeded'),
       `the action is in the audit trail as the console user: ${audit.stdout.slice(-600)}`);
     // Events, live: one recorded in etcd shows on the page without a reload; the filters work.
     await withScreenshot(page, 'console-events', async () => {
@@ -167,6 +167,23 @@ describe('web console', () => {
       await a11y.click('a[data-tab="encryption"]');
       await a11y.waitForSelector('[data-testid="enc-mode"]');
       assert.deepEqual(await serious(), [], 'encryption');
+    });
+
+    // Quorum lost (two members killed): the console still opens with the session (read from the
+    // member it reaches) and says so.
+    await withScreenshot(page, 'console-quorum-lost', async () => {
+      for (const m of (await c.status()).filter((x) => x.name !== 'etcd-1' && x.pid)) process.kill(m.pid as number, 'SIGKILL');
+      await page.reload();
+      await page.locator('[data-testid="verdict"]:has-text("QUORUM LOST")').waitFor({ timeout: 60_000 });
+    });
+
+    // Log out: the session ends (the next page load is the login page), and the cookie goes.
+    await withScreenshot(page, 'console-logout', async () => {
+      await page.click('a[data-tab="overview"]');
+      await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Log out")')]);
+      assert.match(await page.locator('main').innerText(), /You are not logged in/);
+      assert.equal((await ctx.cookies()).filter((k) => k.name === 'warden_session').length, 0);
+      assert.equal((await ctx.request.get(`${new URL(page.url()).origin}/apis/warden.io/v1/console/overview`)).status(), 401);
     });
   });
 

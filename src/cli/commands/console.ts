@@ -68,7 +68,7 @@ export function registerConsole(program: Command, ctx: Ctx): void {
     .action(async (f: ConsoleFlags, cmd: Command) => {
       const c = ctx(cmd);
       const format = c.format('simple');
-      const name = `console:${checkTokenName(f.name ?? defaultName())}`;
+      const name = checkTokenName(f.name ?? defaultName());
       const out = await c.withClient(async (client) => {
         const base = f.url ?? consoleUrl(await servingOperators(client), (await currentLeader(client))?.identity);
         loginUrl(base, 'x'); // a bad --url fails before a login exists

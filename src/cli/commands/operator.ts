@@ -6,7 +6,7 @@ import { EtcdPermissionError, type EtcdClient } from '../../etcd/client.ts';
 import { checkRecipients, collect, recipientsOf } from '../../backup/age.ts';
 import type { RetentionPolicy } from '../../backup/retention.ts';
 import type { BackupInfo } from '../../backup/archive.ts';
-import { pruneRemote, s3Target, shipSet } from '../../backup/ship.ts';
+import { pruneRemote, s3Target, shipSet, type S3Target } from '../../backup/ship.ts';
 import { parseSchedule, type ScheduleOptions } from '../../backup/schedule.ts';
 import type { DefragControllerOptions } from '../../defrag/controller.ts';
 import { parsePercent } from '../../defrag/options.ts';
@@ -129,10 +129,15 @@ function spaceOptions(flags: OperatorFlags, c: Context): SpaceOptions {
   };
 }
 
+/** The bucket of --backup-to (with --s3-endpoint and --s3-region), when given. */
+function backupBucket(flags: OperatorFlags): S3Target | undefined {
+  return flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
+}
+
 /** Where backups go, scheduled or asked for through the API: --backup-dir alone serves only the latter. */
 function backupTarget(flags: OperatorFlags): OperatorOptions['backupTarget'] {
   if (!flags.backupDir) return undefined;
-  const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
+  const target = backupBucket(flags);
   const encryptTo = recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile);
   if (encryptTo) checkRecipients(encryptTo, { recipient: '--backup-encrypt-to', file: '--backup-encrypt-to-file' });
   return {
@@ -149,7 +154,7 @@ function backupOptions(flags: OperatorFlags, c: Context): ScheduleOptions | unde
   parseSchedule(flags.backupSchedule);
   const encryptTo = recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile);
   if (encryptTo) checkRecipients(encryptTo, { recipient: '--backup-encrypt-to', file: '--backup-encrypt-to-file' });
-  const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
+  const target = backupBucket(flags);
   return {
     ...(target ? {
       ship: (snap: string, archive: string, info: BackupInfo) => shipSet(target, snap, archive, info),
@@ -175,7 +180,7 @@ function revisionLogOptions(flags: OperatorFlags, c: Context): RevisionLogOption
   // The log holds every value written: with encrypted sets it is encrypted to the same recipients.
   const encryptTo = recipientsOf(flags.backupEncryptTo, flags.backupEncryptToFile);
   if (encryptTo) checkRecipients(encryptTo, { recipient: '--backup-encrypt-to', file: '--backup-encrypt-to-file' });
-  const target = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
+  const target = backupBucket(flags);
   // Tests and benchmarks make segments small and marks frequent (not a user's knob).
   const tuning = process.env.WARDEN_REVLOG_TUNING ? (JSON.parse(process.env.WARDEN_REVLOG_TUNING) as RevisionLogOptions['tuning']) : undefined;
   return {
@@ -190,7 +195,7 @@ function revisionLogOptions(flags: OperatorFlags, c: Context): RevisionLogOption
 
 /** What the console shows of backups: the flags that say where they go and how long they stay. */
 function consoleBackups(flags: OperatorFlags, c: Context): BackupSettings {
-  const s3 = flags.backupTo ? s3Target(flags.backupTo, { ...(flags.s3Endpoint ? { endpoint: flags.s3Endpoint } : {}), ...(flags.s3Region ? { region: flags.s3Region } : {}) }) : undefined;
+  const s3 = backupBucket(flags);
   return {
     dir: flags.backupDir as string,
     ...(flags.backupKeysDir ? { keysDir: flags.backupKeysDir } : {}),
