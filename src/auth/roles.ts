@@ -5,7 +5,8 @@
 import { UsageError } from '../errors.ts';
 import type { KubeObject } from '../resources/store.ts';
 
-export type Role = 'viewer' | 'operator' | 'admin';
+export type { Role } from '../console/api.ts';
+import type { Role } from '../console/api.ts';
 
 /** Lowest first: each role may do what the ones before it may. */
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];

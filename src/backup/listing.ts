@@ -9,19 +9,9 @@ import { logChains } from '../revlog/reader.ts';
 import { revlogDir } from '../revlog/store.ts';
 import { recoverableWindows, type Gap, type Window, type WindowSet } from '../revlog/window.ts';
 import { mapLimit } from '../util/limit.ts';
+import type { ListRow } from '../console/api.ts';
 
-export interface ListRow {
-  timestamp: string;
-  complete: boolean;
-  dirty: boolean;
-  encrypted: boolean;
-  member: string;
-  revision: number | null;
-  size: number;
-  encryption: string;
-  snapshot: string | null;
-  archive: string | null;
-}
+export type { ListRow } from '../console/api.ts';
 
 /**
  * What an archive's backup.json says, when it can be read: an encrypted one only with

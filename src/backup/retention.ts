@@ -1,11 +1,8 @@
 // Retention (pure): which backup sets to delete so that at most `count` sets, at most
 // `totalBytes` in all, and none older than `maxAgeMs` remain. The newest set is always kept.
+import type { RetentionPolicy } from '../console/api.ts';
 
-export interface RetentionPolicy {
-  count?: number;
-  totalBytes?: number;
-  maxAgeMs?: number;
-}
+export type { RetentionPolicy } from '../console/api.ts';
 
 export interface SetInfo {
   timestamp: string;

@@ -3,10 +3,9 @@
 // the window) the exact command that restores it. The operator holds no age identity, so an
 // encrypted set shows no revision, and the window leaves it out (`warden backup list DIR
 // --identity FILE` shows them).
-import type { RetentionPolicy } from '../backup/retention.ts';
-import { localSets, pointInTimeWindow, s3Sets, type ListRow } from '../backup/listing.ts';
+import { localSets, pointInTimeWindow, s3Sets } from '../backup/listing.ts';
+import type { BackupsPage, ListRow, RetentionPolicy, SetRow } from './api.ts';
 import type { S3Target } from '../backup/ship.ts';
-import type { Gap, Window } from '../revlog/window.ts';
 
 /** What the operator was started with for backups (its flags). */
 export interface BackupSettings {
@@ -19,28 +18,6 @@ export interface BackupSettings {
   encrypted: boolean;
   /** Where an encrypted log's open segment lies (the state dir's revlog/). */
   openRoot?: string;
-}
-
-export interface SetRow extends ListRow {
-  where: 'local' | 's3';
-  /** The command that restores this set. */
-  restore: string;
-}
-
-export interface BackupsPage {
-  configured: boolean;
-  dir?: string;
-  s3?: string;
-  schedule?: string;
-  retention?: RetentionPolicy;
-  revisionLog: boolean;
-  encrypted: boolean;
-  sets: SetRow[];
-  s3Error?: string;
-  window: { root?: string; windows: Window[]; gaps: Gap[] };
-  /** The command a point in time is restored with, the time (RFC 3339) to add at its end. */
-  pointInTime?: string;
-  warnings: string[];
 }
 
 /** Pure: a word shell-quoted when it needs to be. */

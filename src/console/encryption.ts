@@ -2,34 +2,13 @@
 // EncryptionConfiguration by name and type (never their secrets) with when each was created and
 // promoted (from the controller's events, the pending key and the migrations), the migration's
 // progress per resource, when the next rotation is due, and what the last scan found in plaintext.
-import type { ResourceCoverage } from '../encryption/coverage.ts';
 import { encryptionStatus } from '../encryption/controller.ts';
-import { allKeys, keyNameOf, managedRule, type EncryptionType, type MigrationRecord } from '../encryption/plan.ts';
+import { allKeys, keyNameOf, managedRule } from '../encryption/plan.ts';
+import type { EncryptionPage, KeyRow } from './api.ts';
 import { lastScan, plaintextFindings } from '../encryption/scan.ts';
 import { loadEncryptionConfig } from '../encryption/store.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import type { WardenEvent } from '../operator/conditions.ts';
-
-export interface KeyRow {
-  name: string;
-  type: string;
-  role: 'write' | 'read';
-  created?: string;
-  promoted?: string;
-}
-
-export interface EncryptionPage {
-  desired: EncryptionType;
-  condition: { status: string; reason: string; message: string };
-  writeKey: string;
-  keys: KeyRow[];
-  pending?: { name: string; type: string; addedAt: string };
-  migration?: MigrationRecord;
-  /** ISO time the next automatic rotation is due (the write key's migration finished + the interval). */
-  nextRotation?: string;
-  rotationMs: number;
-  lastScan?: { time: string; by: string; findings: { resource: string; plaintext: number }[]; coverage: ResourceCoverage[] };
-}
 
 /** Pure: when each key was created and promoted, from the controller's events (newest wins). */
 export function keyTimes(events: WardenEvent[]): Map<string, { created?: string; promoted?: string }> {

@@ -10,6 +10,7 @@ import { compare, op } from '../etcd/txn.ts';
 import { memberViews } from '../defrag/rolling.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
 import { WARDEN_PREFIX } from '../operator/conditions.ts';
+import type { History } from './api.ts';
 
 const HISTORY = `${WARDEN_PREFIX}console/history/`;
 export const HISTORY_WINDOW_MS = 24 * 3600_000;
@@ -30,17 +31,6 @@ export interface Sample {
   t: number;
   rev: number;
   m: MemberSample[];
-}
-
-export interface History {
-  /** Sample times (ms). */
-  times: number[];
-  members: { name: string; dbSize: (number | null)[]; inUse: (number | null)[]; fragmentation: (number | null)[] }[];
-  /** Revisions per second between a sample and the one before (null for the first, and across a restore). */
-  writeRate: (number | null)[];
-  leaderChanges: { time: number; leader?: string }[];
-  defrags: { time: number; member: string; from: number; to: number }[];
-  intervalMs: number;
 }
 
 const hourKey = (t: number): string => `${HISTORY}${new Date(t).toISOString().slice(0, 13)}`;

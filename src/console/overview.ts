@@ -3,7 +3,7 @@
 // verdict, its conditions and alarms, which operator leads, and what runs now (running.ts). The page asks for it every
 // couple of seconds; every member is asked afresh each time, with short deadlines, so a member
 // that stops shows as unhealthy within one round.
-import type { Role } from '../auth/roles.ts';
+import type { MemberRow, Overview, Role } from './api.ts';
 import { hexId, type MemberView } from '../defrag/policy.ts';
 import { memberViews } from '../defrag/rolling.ts';
 import type { QuotaCache } from '../defrag/quota.ts';
@@ -11,38 +11,7 @@ import type { EtcdClient } from '../etcd/client.ts';
 import type { Condition } from '../operator/conditions.ts';
 import { currentLeader } from '../operator/election.ts';
 import { clusterVerdict } from '../operator/health.ts';
-import { readRunning, type Operations, type RunningOp } from './running.ts';
-
-export interface MemberRow {
-  id: string;
-  name: string;
-  endpoint: string;
-  healthy: boolean;
-  error?: string;
-  leader: boolean;
-  learner: boolean;
-  version?: string;
-  dbSize: number;
-  dbSizeInUse: number;
-  /** The member's quota (--quota-backend-bytes), when its /metrics said. */
-  quota?: number;
-  /** Percent of the DB file not in use (what a defrag gives back). */
-  fragmentation: number;
-  raftAppliedIndex: number;
-  /** Entries behind the leader's applied index (0 for the leader; undefined without a leader). */
-  lag?: number;
-}
-
-export interface Overview {
-  time: string;
-  you: { name: string; role: Role };
-  operator: { identity: string; leading: boolean; leader?: string };
-  cluster: { members: number; healthy: number; quorum: number; quorumKept: boolean; reason: string; leader?: string };
-  members: MemberRow[];
-  conditions: Condition[];
-  alarms: { member: string; alarm: string }[];
-  running: RunningOp[];
-}
+import { readRunning, type Operations } from './running.ts';
 
 /** Pure: the rows of the member table. */
 export function memberRows(views: MemberView[], quotas: Map<string, number>): MemberRow[] {

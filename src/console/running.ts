@@ -8,20 +8,9 @@ import type { EtcdClient } from '../etcd/client.ts';
 import { readLock } from '../etcd/lock.ts';
 import { DEFRAG_LOCK_KEY } from '../defrag/lock.ts';
 import { readState } from '../encryption/store.ts';
+import type { RunningOp } from './api.ts';
 
-export interface RunningOp {
-  id: string;
-  kind: 'backup' | 'defrag' | 'space-recover' | 'scan' | 'migration' | 'restore';
-  /** What runs, in a few words. */
-  what: string;
-  /** Who started it, when known. */
-  by?: string;
-  since: string;
-  /** How far it is (bytes of a backup, members of a defrag, objects of a migration). */
-  progress?: { done: number; total: number; unit: 'bytes' | 'members' | 'objects' };
-  /** The step it is at. */
-  step?: string;
-}
+export type { RunningOp } from './api.ts';
 
 export interface OpHandle {
   progress(done: number, total: number, unit: NonNullable<RunningOp['progress']>['unit']): void;

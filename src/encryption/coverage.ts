@@ -3,16 +3,9 @@
 // Used by `encryption scan` (live etcd) and `snapshot inspect` (a snapshot file).
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, resourceOfKey, type KeyPrefixes } from '../resources/registry.ts';
 import { describeValue } from './transformers.ts';
+import type { ResourceCoverage } from '../console/api.ts';
 
-export interface ResourceCoverage {
-  resource: string;
-  total: number;
-  plaintext: number;
-  /** "aesgcm:3" -> count */
-  encrypted: Record<string, number>;
-  /** Whether OpenShift encrypts this resource (plaintext here is a finding). */
-  shouldBeEncrypted: boolean;
-}
+export type { ResourceCoverage } from '../console/api.ts';
 
 export class CoverageCounter {
   private readonly byResource = new Map<string, ResourceCoverage>();

@@ -10,25 +10,11 @@ import { ENCRYPTED_RESOURCES } from '../resources/registry.ts';
 import type { EncryptionConfig, ResourceRule } from './config.ts';
 import type { Provider, ProviderKey } from './transformers.ts';
 
-export type EncryptionType = 'identity' | 'aescbc' | 'aesgcm' | 'secretbox';
+export type { EncryptionType, MigrationProgress, MigrationRecord } from '../console/api.ts';
+import type { EncryptionType, MigrationRecord } from '../console/api.ts';
 export const ENCRYPTION_TYPES: EncryptionType[] = ['identity', 'aescbc', 'aesgcm', 'secretbox'];
 export const KEPT_UNUSED_KEYS = 10;
 export const DEFAULT_ROTATION_MS = 7 * 24 * 3600 * 1000;
-
-export interface MigrationProgress {
-  done: number;
-  total: number;
-}
-
-export interface MigrationRecord {
-  /** "identity" or "<type>:<keyName>": what everything is being rewritten to. */
-  writeKey: string;
-  startedAt: string;
-  finishedAt?: string;
-  progress: Record<string, MigrationProgress>;
-  /** Values that could not be read (never overwritten); reported, not lost. */
-  unreadable?: { key: string; error: string }[];
-}
 
 /** Kept in etcd under /warden/encryption/state, written only by the controller. */
 export interface EncryptionState {

@@ -1,29 +1,16 @@
 // Conditions and events, kept in etcd under /warden/ so every operator replica and every CLI
 // call sees the same ones. A condition's lastTransitionTime changes only when its status does.
 import type { EtcdClient } from '../etcd/client.ts';
+import type { Condition, WardenEvent } from '../console/api.ts';
+
+export type { Condition, WardenEvent } from '../console/api.ts';
 
 export const WARDEN_PREFIX = '/warden/';
 const CONDITIONS = `${WARDEN_PREFIX}conditions/`;
 export const EVENTS = `${WARDEN_PREFIX}events/`;
 export const MAX_EVENTS = 500;
 
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
-
-export interface Condition {
-  type: string;
-  status: ConditionStatus;
-  reason: string;
-  message: string;
-  lastTransitionTime: string;
-}
-
-export interface WardenEvent {
-  time: string;
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-  source: string;
-}
+export type ConditionStatus = Condition['status'];
 
 /** Pure: the condition to store given the previous one; keeps lastTransitionTime unless status changed. */
 export function nextCondition(prev: Condition | undefined, next: Omit<Condition, 'lastTransitionTime'>, now: Date): Condition {

@@ -2,28 +2,15 @@
 // revisions a point-in-time restore can reach. A run reaches back to the oldest set of its
 // cluster whose snapshot it continues (a snapshot inside the run, or the one it starts after);
 // revisions between two runs are a gap no restore reaches (only a set's own revision there).
+import type { Gap, Window } from '../console/api.ts';
 import type { LogChain } from './reader.ts';
+
+export type { Gap, Window } from '../console/api.ts';
 
 export interface WindowSet {
   timestamp: string;
   clusterId: string;
   revision: number;
-}
-
-export interface Window {
-  cluster: string;
-  from: number;
-  to: number;
-  /** The set the window starts from. */
-  backup: string;
-  /** Wall time of the window's last revision (ms), when known. */
-  toTime?: number;
-}
-
-export interface Gap {
-  cluster: string;
-  from: number;
-  to: number;
 }
 
 export function recoverableWindows(chains: LogChain[], sets: WindowSet[]): { windows: Window[]; gaps: Gap[] } {
