@@ -2,7 +2,8 @@
 // revision, encrypted, complete), the point-in-time window, the schedule and retention, and the
 // exact command that restores a chosen set or time.
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { usePoll } from './poll.ts';
 import { bytes } from './members.ts';
 import type { BackupsPage, SetRow } from './types.ts';
 
@@ -40,31 +41,9 @@ function Timeline({ page, now }: { page: BackupsPage; now: number }) {
 }
 
 export function BackupsView() {
-  const [page, setPage] = useState<BackupsPage | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const { data: page, error } = usePoll<BackupsPage>(API, 10_000);
   const [chosen, setChosen] = useState<SetRow | undefined>(undefined);
   const [time, setTime2] = useState('');
-  useEffect(() => {
-    let stopped = false;
-    const load = async () => {
-      try {
-        const res = await fetch(API, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-        const body = (await res.json()) as BackupsPage & { message?: string };
-        if (stopped) return;
-        if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
-        setPage(body);
-        setError(undefined);
-      } catch (err) {
-        if (!stopped) setError((err as Error).message);
-      }
-    };
-    void load();
-    const timer = window.setInterval(() => void load(), 10_000);
-    return () => {
-      stopped = true;
-      window.clearInterval(timer);
-    };
-  }, []);
   if (error && !page) return html`<p role="alert" class="bad">Could not read the backups: ${error}</p>`;
   if (!page) return html`<p class="loading">Loading…</p>`;
   if (!page.configured) return html`<section aria-labelledby="backups-h"><h2 id="backups-h">Backups</h2><p>This operator was started without <code>--backup-dir</code>: it takes no backups and shows none.</p></section>`;

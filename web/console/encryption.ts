@@ -2,7 +2,8 @@
 // secrets) with when each was created and promoted, the migration's progress per resource, the
 // next rotation, and what the last scan found in plaintext (operators can scan now).
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { usePoll } from './poll.ts';
 import type { EncryptionPage, Role } from './types.ts';
 
 const API = '/apis/warden.io/v1/console/encryption';
@@ -15,25 +16,8 @@ function Progress({ done, total }: { done: number; total: number }) {
 }
 
 export function EncryptionView({ role }: { role: Role }) {
-  const [page, setPage] = useState<EncryptionPage | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const { data: page, error, reload: load } = usePoll<EncryptionPage>(API, 2000);
   const [scan, setScan] = useState<string | undefined>(undefined);
-  const load = async (): Promise<void> => {
-    try {
-      const res = await fetch(API, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-      const body = (await res.json()) as EncryptionPage & { message?: string };
-      if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
-      setPage(body);
-      setError(undefined);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-  useEffect(() => {
-    void load();
-    const timer = window.setInterval(() => void load(), 2000);
-    return () => window.clearInterval(timer);
-  }, []);
   const scanNow = async () => {
     setScan('scanning…');
     const res = await fetch('/apis/warden.io/v1/actions/scan', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: '{}' });

@@ -2,7 +2,8 @@
 // DB size, in use and fragmentation per member, the write rate, leader changes and defrags,
 // drawn with uPlot.
 import { html } from 'htm/preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
+import { usePoll } from './poll.ts';
 import uPlot from 'uplot';
 import { bytes } from './members.ts';
 import type { History } from './types.ts';
@@ -31,27 +32,7 @@ function Chart({ title, times, series, unit }: { title: string; times: number[];
 }
 
 export function HistoryView() {
-  const [h, setH] = useState<History | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    let stopped = false;
-    const load = async () => {
-      try {
-        const res = await fetch(API, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-        const body = (await res.json()) as History & { message?: string };
-        if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
-        if (!stopped) setH(body);
-      } catch (err) {
-        if (!stopped) setError((err as Error).message);
-      }
-    };
-    void load();
-    const timer = window.setInterval(() => void load(), 30_000);
-    return () => {
-      stopped = true;
-      window.clearInterval(timer);
-    };
-  }, []);
+  const { data: h, error } = usePoll<History>(API, 30_000);
   if (!h) return error ? html`<p role="alert" class="bad">Could not read the history: ${error}</p>` : html`<p class="loading">Loading…</p>`;
   if (h.times.length === 0) return html`<section aria-labelledby="history-h"><h2 id="history-h">History</h2><p class="muted">No sample yet: the leading operator takes one every ${Math.round(h.intervalMs / 1000)} s.</p></section>`;
   const per = (pick: (m: History['members'][number]) => (number | null)[]): Series => h.members.map((m) => ({ label: m.name, values: pick(m) }));
