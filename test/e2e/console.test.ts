@@ -169,21 +169,41 @@ describe('web console', () => {
       assert.deepEqual(await serious(), [], 'encryption');
     });
 
+    // The operator restarted (a new process, a new port): the session and the history are in etcd,
+    // so the same browser is still logged in and the samples taken before are still there.
+    let page2 = page;
+    await withScreenshot(page, 'console-operator-restart', async () => {
+      await page.click('a[data-tab="history"]');
+      const before = Number(/^(\d+) samples/.exec(await page.locator('[data-testid="samples"]').innerText())?.[1]);
+      op.kill('SIGKILL');
+      await op.exited();
+      const op2 = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--backup-dir', backups], { WARDEN_HISTORY_INTERVAL_MS: '500' });
+      t.after(() => op2.kill('SIGKILL'));
+      const url2 = (await op2.waitFor(/serving (https:\/\/127\.0\.0\.1:\d+)\/healthz/))[1] as string;
+      page2 = await ctx.newPage();
+      await page2.goto(`${url2}/#history`);
+      const samples = page2.locator('[data-testid="samples"]');
+      await samples.waitFor();
+      assert.ok(Number(/^(\d+) samples/.exec(await samples.innerText())?.[1]) >= before, 'the history kept across the restart');
+      await page2.click('a[data-tab="overview"]');
+      await page2.waitForSelector('tr[data-member="etcd-1"]');
+    });
+
     // Quorum lost (two members killed): the console still opens with the session (read from the
     // member it reaches) and says so.
-    await withScreenshot(page, 'console-quorum-lost', async () => {
+    await withScreenshot(page2, 'console-quorum-lost', async () => {
       for (const m of (await c.status()).filter((x) => x.name !== 'etcd-1' && x.pid)) process.kill(m.pid as number, 'SIGKILL');
-      await page.reload();
-      await page.locator('[data-testid="verdict"]:has-text("QUORUM LOST")').waitFor({ timeout: 60_000 });
+      await page2.reload();
+      await page2.locator('[data-testid="verdict"]:has-text("QUORUM LOST")').waitFor({ timeout: 60_000 });
     });
 
     // Log out: the session ends (the next page load is the login page), and the cookie goes.
-    await withScreenshot(page, 'console-logout', async () => {
-      await page.click('a[data-tab="overview"]');
-      await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Log out")')]);
-      assert.match(await page.locator('main').innerText(), /You are not logged in/);
+    await withScreenshot(page2, 'console-logout', async () => {
+      await page2.click('a[data-tab="overview"]');
+      await Promise.all([page2.waitForEvent('load'), page2.click('button:has-text("Log out")')]);
+      assert.match(await page2.locator('main').innerText(), /You are not logged in/);
       assert.equal((await ctx.cookies()).filter((k) => k.name === 'warden_session').length, 0);
-      assert.equal((await ctx.request.get(`${new URL(page.url()).origin}/apis/warden.io/v1/console/overview`)).status(), 401);
+      assert.equal((await ctx.request.get(`${new URL(page2.url()).origin}/apis/warden.io/v1/console/overview`)).status(), 401);
     });
   });
 
