@@ -38,7 +38,7 @@ export interface OverviewSource {
   client: EtcdClient;
   identity: string;
   isLeader: boolean;
-  conditions: { list(): Promise<Condition[]> };
+  conditions: { list(opts?: { serializable?: boolean }): Promise<Condition[]> };
   quotas: QuotaCache;
   operations: Operations;
   restoreRecordFile: string;
@@ -49,9 +49,10 @@ export async function readOverview(src: OverviewSource, you: { name: string; rol
   const { members } = await src.client.memberList();
   const [views, conditions, alarms, leader, running] = await Promise.all([
     memberViews(src.client, members),
-    src.conditions.list().catch(() => []),
+    // Member-local reads: a leader lost (an election running) does not hold the page up.
+    src.conditions.list({ serializable: true }).catch(() => []),
     src.client.alarmList().catch(() => []),
-    currentLeader(src.client).catch(() => undefined),
+    currentLeader(src.client, { serializable: true }).catch(() => undefined),
     readRunning(src.client, src.operations, src.restoreRecordFile),
   ]);
   const quotas = new Map<string, number>();

@@ -46,7 +46,8 @@ export class Operations {
 /** Everything running now: this operator's own operations, then what etcd and the state dir show. */
 export async function readRunning(client: EtcdClient, own: Operations, restoreFile: string): Promise<RunningOp[]> {
   const out = own.list();
-  const [lock, state] = await Promise.all([readLock(client, DEFRAG_LOCK_KEY).catch(() => undefined), readState(client).catch(() => undefined)]);
+  // Member-local reads: the page answers at once while etcd elects a leader.
+  const [lock, state] = await Promise.all([readLock(client, DEFRAG_LOCK_KEY, { serializable: true }).catch(() => undefined), readState(client, { serializable: true }).catch(() => undefined)]);
   // A defrag this operator runs is listed already; another's shows by its lock.
   if (lock && !out.some((o) => o.kind === 'defrag' || o.kind === 'space-recover')) {
     out.push({ id: `lock:${lock.since}`, kind: 'defrag', what: `defragmentation by ${lock.holder}`, by: `pid ${lock.pid} on ${lock.host}`, since: lock.since });

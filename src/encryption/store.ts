@@ -47,8 +47,8 @@ export async function writeDesiredType(client: EtcdClient, type: EncryptionType)
   await client.put(APISERVER_KEY, JSON.stringify(obj));
 }
 
-export async function readState(client: EtcdClient): Promise<EncryptionState> {
-  const kv = (await client.get(STATE_KEY)).kvs[0];
+export async function readState(client: EtcdClient, opts: { serializable?: boolean } = {}): Promise<EncryptionState> {
+  const kv = (await client.get(STATE_KEY, opts.serializable ? { serializable: true } : {})).kvs[0];
   return kv ? (JSON.parse(kv.value.toString('utf8')) as EncryptionState) : {};
 }
 

@@ -49,8 +49,8 @@ function parseRecord(value: Buffer | undefined): LockRecord | undefined {
 }
 
 /** Who holds the lock at `key` now, or undefined when it is free. */
-export async function readLock(client: EtcdClient, key: string): Promise<LockRecord | undefined> {
-  const res = await client.get(key);
+export async function readLock(client: EtcdClient, key: string, opts: { serializable?: boolean } = {}): Promise<LockRecord | undefined> {
+  const res = await client.get(key, opts.serializable ? { serializable: true } : {});
   return res.kvs[0] ? parseRecord(res.kvs[0].value) : undefined;
 }
 

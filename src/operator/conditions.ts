@@ -27,8 +27,9 @@ export class ConditionStore {
     return kv ? (JSON.parse(kv.value.toString('utf8')) as Condition) : undefined;
   }
 
-  async list(): Promise<Condition[]> {
-    const res = await this.client.get(CONDITIONS, { prefix: true });
+  /** `serializable`: the member's own copy (a page that must answer while etcd elects a leader). */
+  async list(opts: { serializable?: boolean } = {}): Promise<Condition[]> {
+    const res = await this.client.get(CONDITIONS, { prefix: true, ...(opts.serializable ? { serializable: true } : {}) });
     return res.kvs.map((kv) => JSON.parse(kv.value.toString('utf8')) as Condition);
   }
 

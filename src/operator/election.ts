@@ -24,8 +24,8 @@ export interface LeaderRecord {
   since: string;
 }
 
-export async function currentLeader(client: EtcdClient): Promise<LeaderRecord | undefined> {
-  const r = await readLock(client, LEADER_KEY);
+export async function currentLeader(client: EtcdClient, opts: { serializable?: boolean } = {}): Promise<LeaderRecord | undefined> {
+  const r = await readLock(client, LEADER_KEY, opts);
   return r ? { identity: r.holder, pid: r.pid, host: r.host, since: r.since } : undefined;
 }
 
