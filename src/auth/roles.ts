@@ -1,12 +1,12 @@
 // Who may do what on the operator's API (pure): the three roles, the role each request needs,
 // the role a client certificate carries, and what a caller below admin sees of an object whose
 // data is secret. The caller of every request is a `Caller`, set by the operator's guard
-// (src/operator/guard.ts) on the request's context, for routes and, later, an audit trail.
+// (src/operator/guard.ts) on the request's context, for routes and the audit trail.
 import { UsageError } from '../errors.ts';
 import type { KubeObject } from '../resources/store.ts';
+import type { Role } from '../console/api.ts';
 
 export type { Role } from '../console/api.ts';
-import type { Role } from '../console/api.ts';
 
 /** Lowest first: each role may do what the ones before it may. */
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];

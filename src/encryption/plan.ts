@@ -9,9 +9,9 @@
 import { ENCRYPTED_RESOURCES } from '../resources/registry.ts';
 import type { EncryptionConfig, ResourceRule } from './config.ts';
 import type { Provider, ProviderKey } from './transformers.ts';
+import type { EncryptionType, MigrationRecord } from '../console/api.ts';
 
 export type { EncryptionType, MigrationProgress, MigrationRecord } from '../console/api.ts';
-import type { EncryptionType, MigrationRecord } from '../console/api.ts';
 export const ENCRYPTION_TYPES: EncryptionType[] = ['identity', 'aescbc', 'aesgcm', 'secretbox'];
 export const KEPT_UNUSED_KEYS = 10;
 export const DEFAULT_ROTATION_MS = 7 * 24 * 3600 * 1000;
