@@ -429,11 +429,14 @@ describe('defragmentation and space', () => {
     // What in use said is not what a defragmented file holds: settle, then add or drop live keys
     // until the defragmented DB is 83-90 % of the quota, so that what recovery leaves (that plus
     // one overwritten value) is surely above 80 % and below the quota.
+    const seen: string[] = [];
     for (let size = await settle(), i = 0; size < 0.83 * quota || size > 0.9 * quota; i++) {
-      assert.ok(i < 20, `the defragmented DB never settled at 83-90 % of the quota (${size} of ${quota})`);
-      if (size > 0.9 * quota) await client.delete(`/live/${--live}`);
-      else await client.put(`/live/${live++}`, value);
+      // What each step did, for the message if this never settles (seen once in a loaded run).
+      assert.ok(i < 20, `the defragmented DB never settled at 83-90 % of the quota (${size} of ${quota}; ${live} live keys; steps: ${seen.join(', ')})`);
+      if (size > 0.9 * quota) seen.push(`delete /live/${live - 1}: ${await client.delete(`/live/${--live}`)} deleted`);
+      else seen.push(`put /live/${live}: ${(await client.put(`/live/${live++}`, value)).header.revision}`);
       size = await settle();
+      seen.push(String(size));
     }
     let full = false;
     for (let i = 0; !full; i++) {
