@@ -178,37 +178,7 @@ export function guard(o: GuardOptions): MiddlewareHandler<ApiEnv> {
     const cert = certificateOf(incoming, o.clusterClientCn, certs);
     const session = o.sessions ? cookieValue(c.req.header('cookie'), SESSION_COOKIE) : undefined;
     const presented = authorization !== undefined || cert?.caller !== undefined || cert?.refused !== undefined;
-    if (!presented && session !== undefined && o.sessions) {
-      // A console session (its cookie is HttpOnly and SameSite=Strict). A change made with it
-      // must also say it comes from the console's own page: an Origin, and the same one.
-      const wait = o.limiter.blockedFor(client, now());
-      if (wait > 0) {
-        const seconds = Math.ceil(wait / 1000);
-        return failure(c, 429, 'TooManyRequests', `too many failed authentications from ${client}: try again in ${seconds}s`, { 'retry-after': String(seconds) });
-      }
-      let found;
-      try {
-        found = await o.sessions(session);
-      } catch (err) {
-        return failure(c, 503, 'ServiceUnavailable', `cannot check the console session now (${(err as Error).message}): try again`);
-      }
-      if (!found) {
-        // Counted as a failed authentication: guessing session ids costs etcd a read each.
-        o.limiter.fail(client, now());
-        const why = 'your console session ended (it expired, you logged out, or it was never valid)';
-        return wantsHtml(c) ? loginNeededPage(c, `${why}.`) : unauthorized(c, `${why}: run \`warden console\` for a new login URL`);
-      }
-      if (STATE_CHANGING.has(method) && c.req.header('origin') === undefined) {
-        return failure(c, 403, 'Forbidden', 'a change made with a console session must come from the console page (no Origin header was sent)');
-      }
-      const caller: Caller = { kind: 'session', name: found.name, role: found.role };
-      if (!roleAtLeast(caller.role, access as Role)) {
-        return failure(c, 403, 'Forbidden', `${who(caller)} has the role ${caller.role}: ${method} ${path} needs ${access}`);
-      }
-      c.set('caller', caller);
-      return next();
-    }
-    if (!presented) {
+    if (!presented && session === undefined) {
       if (wantsHtml(c) && o.sessions) return loginNeededPage(c, 'You are not logged in.');
       return unauthorized(c, 'no credentials: send a bearer token (Authorization: Bearer <token>, made with `warden token create NAME --role viewer`) or a client certificate signed by the cluster CA');
     }
@@ -242,9 +212,28 @@ export function guard(o: GuardOptions): MiddlewareHandler<ApiEnv> {
       caller = { kind: 'token', name: record.name, role: record.role };
     } else if (cert?.caller) {
       caller = cert.caller;
-    } else {
+    } else if (presented || !o.sessions || session === undefined) {
       o.limiter.fail(client, now());
       return unauthorized(c, `${cert?.refused ?? 'invalid client certificate'}: use a certificate signed by the cluster CA, or a bearer token`);
+    } else {
+      // A console session (its cookie is HttpOnly and SameSite=Strict). A change made with it
+      // must also say it comes from the console's own page: an Origin.
+      let found;
+      try {
+        found = await o.sessions(session);
+      } catch (err) {
+        return failure(c, 503, 'ServiceUnavailable', `cannot check the console session now (${(err as Error).message}): try again`);
+      }
+      if (!found) {
+        // Counted as a failed authentication: guessing session ids costs etcd a read each.
+        o.limiter.fail(client, now());
+        const why = 'your console session ended (it expired, you logged out, or it was never valid)';
+        return wantsHtml(c) ? loginNeededPage(c, `${why}.`) : unauthorized(c, `${why}: run \`warden console\` for a new login URL`);
+      }
+      if (STATE_CHANGING.has(method) && c.req.header('origin') === undefined) {
+        return failure(c, 403, 'Forbidden', 'a change made with a console session must come from the console page (no Origin header was sent)');
+      }
+      caller = { kind: 'session', name: found.name, role: found.role };
     }
 
     if (!roleAtLeast(caller.role, access as Role)) {

@@ -22,7 +22,7 @@ import { parseNameTime, parseSealedName } from '../revlog/format.ts';
 import { logRuns, type LogRun } from '../revlog/reader.ts';
 import { REVLOG_DIR, type SegmentInfo } from '../revlog/store.ts';
 import { describeTarget, targetRevision, TIME_SLACK_MS, type Target } from './point-in-time.ts';
-import { logStore } from '../revlog/upload.ts';
+import { logClusters, logStore } from '../revlog/upload.ts';
 import { mapLimit } from '../util/limit.ts';
 
 
@@ -87,13 +87,7 @@ export function segmentsForTime(segments: RemoteSegment[], at: number): RemoteSe
 
 /** Every cluster's complete sealed segments in the bucket. */
 async function listChains(target: S3Target, stores: Map<string, S3Store>): Promise<RemoteChain[]> {
-  const root = await logStore(target, '');
-  let clusters: string[];
-  try {
-    clusters = (await root.listFolders()).filter((n) => /^[0-9a-f]+$/.test(n));
-  } finally {
-    root.close();
-  }
+  const clusters = await logClusters(target);
   const chains: RemoteChain[] = [];
   for (const cluster of clusters) {
     const store = await logStore(target, `${cluster}/`);

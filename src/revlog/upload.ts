@@ -17,6 +17,16 @@ export function logStore(target: S3Target, sub: string): ReturnType<typeof openS
   return openStore({ ...target, location: { ...target.location, prefix: `${target.location.prefix}revlog/${sub}` } });
 }
 
+/** The clusters (folders named by cluster ID) that have a log in the bucket. */
+export async function logClusters(target: S3Target): Promise<string[]> {
+  const root = await logStore(target, '');
+  try {
+    return (await root.listFolders()).filter((n) => /^[0-9a-f]+$/.test(n));
+  } finally {
+    root.close();
+  }
+}
+
 function shipped(root: string): Set<string> {
   try {
     return new Set(JSON.parse(fs.readFileSync(path.join(root, SHIPPED), 'utf8')) as string[]);
@@ -90,13 +100,7 @@ export async function pruneRemoteLog(target: S3Target): Promise<string[]> {
     const sets = (await top.listSets()).filter((x) => x.snapshot && x.archive);
     if (sets.length === 0) return removed;
     const oldest = Math.min(...sets.map((x) => x.time.getTime()));
-    const logRoot = await logStore(target, '');
-    let clusters: string[];
-    try {
-      clusters = (await logRoot.listFolders()).filter((n) => /^[0-9a-f]+$/.test(n));
-    } finally {
-      logRoot.close();
-    }
+    const clusters = await logClusters(target);
     for (const cluster of clusters) {
       const store = await logStore(target, `${cluster}/`);
       try {

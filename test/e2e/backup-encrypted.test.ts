@@ -10,10 +10,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { S3Store } from '../../src/backup/s3.ts';
 import { ageKeygen, assertAgeFile, filesHolding, run } from '../helpers/age.ts';
-import { startS3, S3RVER_KEY_ID, S3RVER_SECRET, type TestS3 } from '../helpers/s3.ts';
+import { startS3, S3RVER_ENV, type TestS3 } from '../helpers/s3.ts';
 import { Background, assertOneErrorLine, cli, etcdctl, startCluster, tempDir, waitUntil, type CliResult, type TestCluster } from '../helpers/warden.ts';
 
-const s3env = { AWS_ACCESS_KEY_ID: S3RVER_KEY_ID, AWS_SECRET_ACCESS_KEY: S3RVER_SECRET, AWS_REGION: 'us-east-1' };
+const s3env = S3RVER_ENV;
 
 function files(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];

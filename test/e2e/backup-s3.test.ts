@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { S3Store } from '../../src/backup/s3.ts';
-import { startS3, S3RVER_KEY_ID, S3RVER_SECRET, type TestS3 } from '../helpers/s3.ts';
+import { startS3, S3RVER_ENV, type TestS3 } from '../helpers/s3.ts';
 import { Background, assertOneErrorLine, etcdctl, startCluster, tempDir, waitUntil } from '../helpers/warden.ts';
 
-const env = { AWS_ACCESS_KEY_ID: S3RVER_KEY_ID, AWS_SECRET_ACCESS_KEY: S3RVER_SECRET, AWS_REGION: 'us-east-1' };
+const env = S3RVER_ENV;
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
 describe('backups in S3', () => {

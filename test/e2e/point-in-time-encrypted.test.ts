@@ -13,8 +13,8 @@ import { remoteSegments } from '../../src/restore/pit-fetch.ts';
 import { logChains } from '../../src/revlog/reader.ts';
 import { listSegments } from '../../src/revlog/store.ts';
 import { ageKeygen, assertAgeFile, filesHolding, run } from '../helpers/age.ts';
-import { startS3, S3RVER_KEY_ID, S3RVER_SECRET } from '../helpers/s3.ts';
-import { assertOneErrorLine, Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+import { startS3, S3RVER_ENV } from '../helpers/s3.ts';
+import { assertOneErrorLine, Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster, revisionNow } from '../helpers/warden.ts';
 
 interface JsonKv { key: string; value: string; create_revision: number; mod_revision: number; version: number }
 
@@ -24,16 +24,12 @@ async function keysAt(c: TestCluster, rev = 0): Promise<JsonKv[]> {
   return ((JSON.parse(r.stdout) as { kvs?: JsonKv[] }).kvs ?? []).map(({ key, value, create_revision, mod_revision, version }) => ({ key, value, create_revision, mod_revision, version }));
 }
 
-async function revisionNow(c: TestCluster): Promise<number> {
-  const r = await etcdctl(['--endpoints', await c.endpoints(), 'get', 'none', '-w', 'json']);
-  return Number((JSON.parse(r.stdout) as { header: { revision: number } }).header.revision);
-}
 
 describe('point-in-time restore from an encrypted revision log', () => {
   it('seals segments with age to the backup recipients, keeps the open one in the state dir, and restores to a revision with --identity', async (t) => {
     const s3 = await startS3(['pit']);
     t.after(() => s3.close());
-    const env = { AWS_ACCESS_KEY_ID: S3RVER_KEY_ID, AWS_SECRET_ACCESS_KEY: S3RVER_SECRET, AWS_REGION: 'us-east-1' };
+    const env = S3RVER_ENV;
     const s3flags = ['--s3-endpoint', s3.endpoint];
     const c = await startCluster(t);
     const tmp = tempDir('pitr-age');

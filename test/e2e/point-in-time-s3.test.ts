@@ -11,10 +11,10 @@ import { S3Store } from '../../src/backup/s3.ts';
 import { parseSealedName } from '../../src/revlog/format.ts';
 import { logChains } from '../../src/revlog/reader.ts';
 import { remoteSegments, type RemoteSegment } from '../../src/restore/pit-fetch.ts';
-import { startS3, S3RVER_KEY_ID, S3RVER_SECRET } from '../helpers/s3.ts';
-import { assertOneErrorLine, Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+import { startS3, S3RVER_ENV } from '../helpers/s3.ts';
+import { assertOneErrorLine, Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster, revisionNow } from '../helpers/warden.ts';
 
-const env = { AWS_ACCESS_KEY_ID: S3RVER_KEY_ID, AWS_SECRET_ACCESS_KEY: S3RVER_SECRET, AWS_REGION: 'us-east-1' };
+const env = S3RVER_ENV;
 
 interface JsonKv { key: string; value: string; create_revision: number; mod_revision: number; version: number; lease?: number }
 
@@ -25,10 +25,6 @@ async function appKeysAt(c: TestCluster, rev = 0): Promise<JsonKv[]> {
   return ((JSON.parse(r.stdout) as { kvs?: JsonKv[] }).kvs ?? []).map(({ key, value, create_revision, mod_revision, version, lease }) => ({ key, value, create_revision, mod_revision, version, ...(lease ? { lease } : {}) }));
 }
 
-async function revisionNow(c: TestCluster): Promise<number> {
-  const r = await etcdctl(['--endpoints', await c.endpoints(), 'get', 'none', '-w', 'json']);
-  return Number((JSON.parse(r.stdout) as { header: { revision: number } }).header.revision);
-}
 
 describe('point-in-time restore from the bucket', () => {
   it('--from-url s3://... --to-revision N: only what N needs is downloaded, every key as at N, no temp folder left', async (t) => {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { logChains } from '../../src/revlog/reader.ts';
-import { assertOneErrorLine, Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+import { assertOneErrorLine, Background, etcdctl, startCluster, tempDir, waitUntil, type TestCluster, revisionNow } from '../helpers/warden.ts';
 
 interface JsonKv { key: string; value: string; create_revision: number; mod_revision: number; version: number; lease?: number }
 
@@ -22,10 +22,6 @@ async function keysAt(c: TestCluster, rev = 0): Promise<JsonKv[]> {
 const name = (k: JsonKv): string => Buffer.from(k.key, 'base64').toString();
 const appKeys = (kvs: JsonKv[]): JsonKv[] => kvs.filter((k) => name(k).startsWith('/app/'));
 
-async function revisionNow(c: TestCluster): Promise<number> {
-  const r = await etcdctl(['--endpoints', await c.endpoints(), 'get', 'none', '-w', 'json']);
-  return Number((JSON.parse(r.stdout) as { header: { revision: number } }).header.revision);
-}
 
 /** The last revision the log holds durably, over all of its clusters. */
 function logEnd(dir: string): number {

@@ -18,7 +18,7 @@ import {
   anchors, blockCommands, checkCommand, clusterOf, codeBlocks, isRunnable, linkTarget, matchOutput, parseHelp, relativeLinks, runsOf, sessionResult,
   sessionScript, type HelpSpec, type Run,
 } from '../helpers/guides.ts';
-import { startS3, S3RVER_KEY_ID, S3RVER_SECRET } from '../helpers/s3.ts';
+import { startS3, S3RVER_ENV } from '../helpers/s3.ts';
 import { cli, etcdctl, ROOT, startCluster, tempDir } from '../helpers/warden.ts';
 
 const RUNBOOKS = path.join(ROOT, 'docs/runbooks');
@@ -210,7 +210,7 @@ describe('runbook guides', { concurrency: true }, () => {
     t.after(() => s3.close());
     const c = await startCluster(t, CLUSTERS.main);
     await runSessions(t, 'main', c.stateDir, {
-      AWS_ACCESS_KEY_ID: S3RVER_KEY_ID, AWS_SECRET_ACCESS_KEY: S3RVER_SECRET, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: s3.endpoint,
+      ...S3RVER_ENV, AWS_ENDPOINT_URL: s3.endpoint,
     });
   });
 

@@ -13,6 +13,8 @@ import type { S3Options } from '../../src/backup/s3.ts';
 /** s3rver's one built-in account. SigV4 signatures are not verified, only the key id. */
 export const S3RVER_KEY_ID = 'S3RVER';
 export const S3RVER_SECRET = 'S3RVER';
+/** The environment a CLI call needs to reach s3rver (its keys and a region). */
+export const S3RVER_ENV = { AWS_ACCESS_KEY_ID: S3RVER_KEY_ID, AWS_SECRET_ACCESS_KEY: S3RVER_SECRET, AWS_REGION: 'us-east-1' };
 
 export interface RecordedRequest {
   method: string;

@@ -113,6 +113,12 @@ export class TestCluster {
   }
 }
 
+/** The cluster's revision now, as etcdctl reads it. */
+export async function revisionNow(c: TestCluster): Promise<number> {
+  const r = await etcdctl(['--endpoints', await c.endpoints(), 'get', 'none', '-w', 'json']);
+  return Number((JSON.parse(r.stdout) as { header: { revision: number } }).header.revision);
+}
+
 /** Starts a cluster with `cluster up` and registers its teardown on the test. */
 export async function startCluster(t: TestContext | { after: (fn: () => Promise<void>) => void }, args: string[] = []): Promise<TestCluster> {
   const c = new TestCluster(path.join(tempDir('cluster'), 'state'));
