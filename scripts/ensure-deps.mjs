@@ -49,7 +49,16 @@ const PACKAGES = { etcd: 'etcd-server', etcdctl: 'etcd-client', age: 'age', 'age
 if (process.argv.includes('--bench')) PACKAGES.time = 'time';
 // The console's tests drive Debian's Chromium (never a downloaded browser).
 if (process.argv.includes('--test') || process.argv.includes('--bench')) PACKAGES.chromium = 'chromium';
-const missing = Object.keys(PACKAGES).filter((t) => !onPath(t));
+// What is not a command on PATH, and how to tell it is there.
+const CHECKS = {};
+// The KMS v2 test's independent decryptor is Python with the `cryptography` package.
+const PY_CRYPTO = 'python3 with cryptography';
+if (process.argv.includes('--test')) {
+  PACKAGES[PY_CRYPTO] = 'python3-cryptography';
+  CHECKS[PY_CRYPTO] = () => spawnSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' }).status === 0;
+}
+const present = (t) => (CHECKS[t] ? CHECKS[t]() : onPath(t));
+const missing = Object.keys(PACKAGES).filter((t) => !present(t));
 const packages = [...new Set(missing.map((t) => PACKAGES[t]))];
 if (missing.length) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -77,6 +86,11 @@ if (missing.length) {
   // etcdctl 3.4 has no --version flag (it exits 1): its version is a subcommand.
   const VERSION_ARGS = { etcdctl: ['version'] };
   for (const tool of missing) {
+    if (CHECKS[tool]) {
+      if (CHECKS[tool]()) continue;
+      log(`${tool} was installed but does not work: check the ${PACKAGES[tool]} package`);
+      process.exit(1);
+    }
     try {
       execFileSync(tool, VERSION_ARGS[tool] ?? ['--version'], { stdio: 'ignore' });
     } catch {

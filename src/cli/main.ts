@@ -44,6 +44,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   token: async () => (await import('./commands/token.ts')).registerToken,
   console: async () => (await import('./commands/console.ts')).registerConsole,
   audit: async () => (await import('./commands/audit.ts')).registerAudit,
+  'kms-plugin': async () => (await import('./commands/kms-plugin.ts')).registerKmsPlugin,
 };
 
 /** Global flags that take a value as the next argument (so it is not taken for the command). */

@@ -4,7 +4,7 @@
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
-export type EncryptionType = 'identity' | 'aescbc' | 'aesgcm' | 'secretbox';
+export type EncryptionType = 'identity' | 'aescbc' | 'aesgcm' | 'secretbox' | 'kms';
 
 export interface Condition {
   type: string;

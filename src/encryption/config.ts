@@ -6,7 +6,8 @@ import { lazyRequire } from '../util/lazy.ts';
 
 const YAML = lazyRequire<typeof YamlLib>('yaml');
 import { WardenError } from '../errors.ts';
-import { providersTransformer, type Provider, type ProviderType, type Transformer } from './transformers.ts';
+import { formatDuration, parseDuration } from '../util/duration.ts';
+import { providersTransformer, type KeyedType, type KmsProvider, type KmsResolver, type Provider, type ProviderType, type Transformer } from './transformers.ts';
 
 export const API_VERSION = 'apiserver.config.k8s.io/v1';
 export const KIND = 'EncryptionConfiguration';
@@ -24,8 +25,10 @@ export class EncryptionConfigError extends WardenError {
   override readonly name = 'EncryptionConfigError';
 }
 
-const PROVIDER_TYPES: ProviderType[] = ['aescbc', 'aesgcm', 'secretbox', 'identity'];
-const KEY_SIZES: Record<Exclude<ProviderType, 'identity'>, number[]> = { aescbc: [16, 24, 32], aesgcm: [16, 24, 32], secretbox: [32] };
+const PROVIDER_TYPES: ProviderType[] = ['aescbc', 'aesgcm', 'secretbox', 'kms', 'identity'];
+const KEY_SIZES: Record<KeyedType, number[]> = { aescbc: [16, 24, 32], aesgcm: [16, 24, 32], secretbox: [32] };
+/** kube-apiserver's default kms call timeout. */
+export const DEFAULT_KMS_TIMEOUT_MS = 3000;
 
 function decodeBase64Strict(s: string): Buffer | undefined {
   const t = s.trim();
@@ -61,18 +64,52 @@ export function parseEncryptionConfig(text: string, source: string): EncryptionC
     const providers = (rr.providers as unknown[]).map((p, j) => parseProvider(p, `${at}.providers[${j}]`, fail));
     return { resources: rr.resources as string[], providers };
   });
+  // As kube-apiserver: a kms v2 provider name names one plugin across the whole file.
+  const kms = new Map<string, string>();
+  for (const r of rules) {
+    for (const p of r.providers) {
+      if (p.type !== 'kms') continue;
+      const seen = kms.get(p.name);
+      if (seen !== undefined && seen !== p.endpoint) fail(`kms provider name "${p.name}" is used for two endpoints (${seen}, ${p.endpoint})`, 'give each plugin its own name');
+      kms.set(p.name, p.endpoint);
+    }
+  }
   return { resources: rules };
+}
+
+function parseKms(body: unknown, at: string, fail: (what: string, fix: string) => never): KmsProvider {
+  if (typeof body !== 'object' || body === null) return fail(`${at}.kms is not a mapping`, 'give apiVersion: v2, name and endpoint');
+  const b = body as Record<string, unknown>;
+  if (b.apiVersion !== 'v2') {
+    return fail(`${at}.kms.apiVersion is ${b.apiVersion === undefined ? 'unset (v1, deprecated)' : JSON.stringify(b.apiVersion)}`, 'warden supports KMS v2: set apiVersion: v2');
+  }
+  if (typeof b.name !== 'string' || !b.name) fail(`${at}.kms.name is missing`, 'name the KMS provider');
+  const name = b.name as string;
+  if (name.includes(':')) fail(`${at}.kms.name "${name}" contains ":"`, 'use a name without colons');
+  if (typeof b.endpoint !== 'string' || !b.endpoint.startsWith('unix:///')) {
+    fail(`${at}.kms.endpoint is ${JSON.stringify(b.endpoint ?? null)}`, 'give the plugin\'s socket as unix:///absolute/path (the only scheme kube-apiserver supports)');
+  }
+  if (b.cachesize !== undefined) fail(`${at}.kms.cachesize is set`, 'cachesize is not supported in v2: remove it');
+  let timeoutMs = DEFAULT_KMS_TIMEOUT_MS;
+  if (b.timeout !== undefined) {
+    try {
+      timeoutMs = parseDuration(String(b.timeout), `${at}.kms.timeout`, { maxMs: 3_600_000 });
+    } catch (err) {
+      fail((err as Error).message.split(':')[0] as string, 'give a duration such as 3s');
+    }
+  }
+  return { type: 'kms', name, endpoint: b.endpoint as string, timeoutMs };
 }
 
 function parseProvider(p: unknown, at: string, fail: (what: string, fix: string) => never): Provider {
   if (typeof p !== 'object' || p === null || Array.isArray(p)) return fail(`${at} is not a mapping`, 'give one provider, e.g. aesgcm: {keys: [...]}');
   const names = Object.keys(p);
-  if (names.length !== 1) return fail(`${at} has ${names.length} providers (${names.join(', ') || 'none'})`, 'give exactly one of aescbc, aesgcm, secretbox, identity per entry');
+  if (names.length !== 1) return fail(`${at} has ${names.length} providers (${names.join(', ') || 'none'})`, 'give exactly one of aescbc, aesgcm, secretbox, kms, identity per entry');
   const type = names[0] as string;
-  if (type === 'kms') return fail(`${at} uses kms`, 'warden supports aescbc, aesgcm, secretbox and identity');
-  if (!(PROVIDER_TYPES as string[]).includes(type)) return fail(`${at} has unknown provider "${type}"`, 'use one of aescbc, aesgcm, secretbox, identity');
+  if (!(PROVIDER_TYPES as string[]).includes(type)) return fail(`${at} has unknown provider "${type}"`, 'use one of aescbc, aesgcm, secretbox, kms, identity');
   if (type === 'identity') return { type: 'identity' };
-  const t = type as Exclude<ProviderType, 'identity'>;
+  if (type === 'kms') return parseKms((p as Record<string, unknown>).kms, at, fail);
+  const t = type as KeyedType;
   const body = (p as Record<string, unknown>)[t] as Record<string, unknown> | null;
   const keys = body?.keys;
   if (!Array.isArray(keys) || keys.length === 0) return fail(`${at}.${t}.keys is missing or empty`, 'give at least one {name, secret}');
@@ -103,9 +140,11 @@ export function serializeEncryptionConfig(cfg: EncryptionConfig): string {
     kind: KIND,
     resources: cfg.resources.map((r) => ({
       resources: r.resources,
-      providers: r.providers.map((p) => (p.type === 'identity'
-        ? { identity: {} }
-        : { [p.type]: { keys: p.keys.map((k) => ({ name: k.name, secret: k.secret.toString('base64') })) } })),
+      providers: r.providers.map((p) => {
+        if (p.type === 'identity') return { identity: {} };
+        if (p.type === 'kms') return { kms: { apiVersion: 'v2', name: p.name, endpoint: p.endpoint, timeout: formatDuration(p.timeoutMs) } };
+        return { [p.type]: { keys: p.keys.map((k) => ({ name: k.name, secret: k.secret.toString('base64') })) } };
+      }),
     })),
   });
 }
@@ -124,6 +163,13 @@ export function providersFor(cfg: EncryptionConfig | undefined, resource: string
   return rule ? rule.providers : [{ type: 'identity' }];
 }
 
-export function transformerFor(cfg: EncryptionConfig | undefined, resource: string): Transformer {
-  return providersTransformer(providersFor(cfg, resource));
+export function transformerFor(cfg: EncryptionConfig | undefined, resource: string, kms?: KmsResolver): Transformer {
+  return providersTransformer(providersFor(cfg, resource), kms);
+}
+
+/** Every kms provider of the file, once per name. */
+export function kmsProviders(cfg: EncryptionConfig | undefined): KmsProvider[] {
+  const out = new Map<string, KmsProvider>();
+  for (const r of cfg?.resources ?? []) for (const p of r.providers) if (p.type === 'kms' && !out.has(p.name)) out.set(p.name, p);
+  return [...out.values()];
 }

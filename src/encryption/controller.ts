@@ -8,10 +8,12 @@ import type { EtcdClient } from '../etcd/client.ts';
 import type { Controller, ReconcileContext } from '../operator/controller.ts';
 import type { ConditionStore, EventLog } from '../operator/conditions.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, lookupType, typePrefix, type KeyPrefixes } from '../resources/registry.ts';
-import { transformerFor } from './config.ts';
+import { kmsProviders, transformerFor, type EncryptionConfig } from './config.ts';
+import { KmsPlugins } from './kms/registry.ts';
+import type { KmsProvider } from './transformers.ts';
 import { migratePrefix } from './migration.ts';
 import { DEFAULT_ROTATION_MS, encryptedCondition, encryptionVerdict, managedRule, plan, writeKeyOf, type EncryptionState, type EncryptionType, type EncryptionVerdict, type MigrationRecord } from './plan.ts';
-import { loadEncryptionConfig, readDesiredType, readEncryptionConfigFile, readRotation, readState, saveEncryptionConfig, writeState } from './store.ts';
+import { loadEncryptionConfig, readDesired, readEncryptionConfigFile, readRotation, readState, saveEncryptionConfig, writeState } from './store.ts';
 
 export interface EncryptionControllerOptions {
   configFile: string;
@@ -21,6 +23,8 @@ export interface EncryptionControllerOptions {
   /** Objects per second the migration may check (the throttle); unlimited when unset. */
   ratePerSecond?: number;
   intervalMs?: number;
+  /** The KMS plugins kms providers reach (the operator's, so seeds and health outlive a pass). */
+  kms?: KmsPlugins;
   /**
    * Copies the configuration to every host whose kube-apiserver reads one (the agents), before
    * any step relies on it; a failure stops the step (the controller retries it).
@@ -42,72 +46,103 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
   const prefixes = opts.prefixes ?? DEFAULT_PREFIXES;
   const event = (reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal') =>
     events.record({ type, reason, message, source: 'encryption' });
-  for (let step = 0; step < 50 && !signal.aborted; step++) {
-    const desired = await readDesiredType(client);
-    const file = readEncryptionConfigFile(opts.configFile);
-    const config = file?.config;
-    // The file's own bytes: every host holds exactly what the admin's state dir does.
-    if (opts.publish && file) await opts.publish(file.text);
-    let state = await readState(client);
-    const rotation = await readRotation(client);
-    await conditions.set(encryptedCondition(desired, config, state, rotation));
-    const action = plan({ desired, config, state, rotation, now: new Date(), rotationMs: opts.rotationMs ?? DEFAULT_ROTATION_MS, newSecret: () => crypto.randomBytes(32) });
-    switch (action.kind) {
-      case 'steady':
-        return;
-      case 'record-pending':
-        await writeState(client, { ...state, pendingKey: action.pendingKey });
-        await event('EncryptionKeyRequested', `New ${action.pendingKey.type} key ${action.pendingKey.name}: ${action.reason}`);
-        break;
-      case 'write-config':
-        saveEncryptionConfig(opts.configFile, action.config);
-        await event(action.reason, action.message);
-        break;
-      case 'migrate': {
-        const { pendingKey: _done, ...rest } = state;
-        const record: MigrationRecord = state.migration?.writeKey === action.writeKey && !state.migration.finishedAt
-          ? { ...state.migration, progress: {} }
-          : { writeKey: action.writeKey, startedAt: new Date().toISOString(), progress: {} };
-        state = { ...rest, migration: record };
-        await writeState(client, state);
-        await event('EncryptionMigrationStarted', `Rewriting ${ENCRYPTED_RESOURCES.join(', ')} with ${action.writeKey}`);
-        const unreadable: { key: string; error: string }[] = [];
-        let lastFlush = 0;
-        const flush = async (force = false) => {
-          if (!force && Date.now() - lastFlush < 500) return;
-          lastFlush = Date.now();
+  const kms = opts.kms ?? new KmsPlugins();
+  try {
+    await steps();
+  } finally {
+    if (!opts.kms) kms.close();
+  }
+
+  async function steps(): Promise<void> {
+    for (let step = 0; step < 50 && !signal.aborted; step++) {
+      const desiredState = await readDesired(client);
+      const desired = desiredState.type;
+      const file = readEncryptionConfigFile(opts.configFile);
+      const config = file?.config;
+      // The file's own bytes: every host holds exactly what the admin's state dir does.
+      if (opts.publish && file) await opts.publish(file.text);
+      let state = await readState(client);
+      const rotation = await readRotation(client);
+      const kmsKeyIds = await currentKeyIds(kms, config, desiredState.kms);
+      await conditions.set(encryptedCondition(desired, config, state, rotation, kmsKeyIds));
+      const action = plan({
+        desired, config, state, rotation, now: new Date(), rotationMs: opts.rotationMs ?? DEFAULT_ROTATION_MS, newSecret: () => crypto.randomBytes(32),
+        ...(desiredState.kms ? { kms: desiredState.kms } : {}), kmsKeyIds,
+      });
+      switch (action.kind) {
+        case 'steady':
+          return;
+        case 'wait': {
+          // The KMS controller reports the plugin; this pass has nothing to do until it answers.
+          const why = desiredState.kms ? kms.envelope(desiredState.kms).health?.message : undefined;
+          throw new WardenError(`${action.reason}${why && why !== 'ok' ? ` (${why})` : ''}: start the plugin or fix its endpoint; the controller retries`);
+        }
+        case 'record-pending':
+          await writeState(client, { ...state, pendingKey: action.pendingKey });
+          await event('EncryptionKeyRequested', `New ${action.pendingKey.type} key ${action.pendingKey.name}: ${action.reason}`);
+          break;
+        case 'write-config':
+          saveEncryptionConfig(opts.configFile, action.config);
+          await event(action.reason, action.message);
+          break;
+        case 'migrate': {
+          const { pendingKey: _done, ...rest } = state;
+          const record: MigrationRecord = state.migration?.writeKey === action.writeKey && !state.migration.finishedAt
+            ? { ...state.migration, progress: {} }
+            : { writeKey: action.writeKey, startedAt: new Date().toISOString(), progress: {} };
+          state = { ...rest, migration: record };
           await writeState(client, state);
-          await conditions.set(encryptedCondition(desired, config, state, rotation));
-        };
-        for (const resource of ENCRYPTED_RESOURCES) {
-          const type = lookupType(resource);
-          if (!type) continue;
-          const r = await migratePrefix(client, typePrefix(type, prefixes), transformerFor(config, resource), {
-            signal,
-            ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-            ...(opts.ratePerSecond ? { ratePerSecond: opts.ratePerSecond } : {}),
-            onProgress: (done, total) => {
-              record.progress[resource] = { done, total };
-              void flush().catch(() => undefined);
-            },
-          });
-          record.progress[resource] = { done: r.done, total: r.total };
-          unreadable.push(...r.unreadable);
-        }
-        if (unreadable.length) {
-          record.unreadable = unreadable.slice(0, 100);
+          await event('EncryptionMigrationStarted', `Rewriting ${ENCRYPTED_RESOURCES.join(', ')} with ${action.writeKey}`);
+          const unreadable: { key: string; error: string }[] = [];
+          let lastFlush = 0;
+          const flush = async (force = false) => {
+            if (!force && Date.now() - lastFlush < 500) return;
+            lastFlush = Date.now();
+            await writeState(client, state);
+            await conditions.set(encryptedCondition(desired, config, state, rotation));
+          };
+          for (const resource of ENCRYPTED_RESOURCES) {
+            const type = lookupType(resource);
+            if (!type) continue;
+            const r = await migratePrefix(client, typePrefix(type, prefixes), transformerFor(config, resource, kms.resolve), {
+              signal,
+              ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+              ...(opts.ratePerSecond ? { ratePerSecond: opts.ratePerSecond } : {}),
+              onProgress: (done, total) => {
+                record.progress[resource] = { done, total };
+                void flush().catch(() => undefined);
+              },
+            });
+            record.progress[resource] = { done: r.done, total: r.total };
+            unreadable.push(...r.unreadable);
+          }
+          if (unreadable.length) {
+            record.unreadable = unreadable.slice(0, 100);
+            await flush(true);
+            await event('EncryptionMigrationFailed', `${unreadable.length} value(s) cannot be read with the configured keys and were left as they are, e.g. ${unreadable[0]?.key}: ${unreadable[0]?.error}; restore the missing key into ${opts.configFile}`, 'Warning');
+            throw new WardenError(`${unreadable.length} value(s) cannot be read with the configured keys (e.g. ${unreadable[0]?.key}): restore the missing key into ${opts.configFile}; the migration retries them on its next pass`);
+          }
+          record.finishedAt = new Date().toISOString();
+          delete record.unreadable;
           await flush(true);
-          await event('EncryptionMigrationFailed', `${unreadable.length} value(s) cannot be read with the configured keys and were left as they are, e.g. ${unreadable[0]?.key}: ${unreadable[0]?.error}; restore the missing key into ${opts.configFile}`, 'Warning');
-          throw new WardenError(`${unreadable.length} value(s) cannot be read with the configured keys (e.g. ${unreadable[0]?.key}): restore the missing key into ${opts.configFile}; the migration retries them on its next pass`);
+          await event('EncryptionMigrationCompleted', `Every object of ${ENCRYPTED_RESOURCES.join(', ')} now uses ${action.writeKey}`);
+          break;
         }
-        record.finishedAt = new Date().toISOString();
-        delete record.unreadable;
-        await flush(true);
-        await event('EncryptionMigrationCompleted', `Every object of ${ENCRYPTED_RESOURCES.join(', ')} now uses ${action.writeKey}`);
-        break;
       }
     }
   }
+}
+
+/**
+ * The current key ID of each kms provider of the file (and the desired one), by name: from the
+ * envelope's last Status when fresh, else asked now. A plugin that does not answer is left out.
+ */
+async function currentKeyIds(kms: KmsPlugins, config: EncryptionConfig | undefined, desired: KmsProvider | undefined): Promise<Record<string, string>> {
+  const providers = kmsProviders(config);
+  if (desired && !providers.some((p) => p.name === desired.name)) providers.push(desired);
+  const out: Record<string, string> = {};
+  for (const h of await kms.status(providers)) if (h.healthy && h.keyId) out[h.name] = h.keyId;
+  return out;
 }
 
 export function encryptionController(opts: EncryptionControllerOptions): Controller {
@@ -118,9 +153,26 @@ export function encryptionController(opts: EncryptionControllerOptions): Control
   };
 }
 
-/** For `encryption status` and `--wait`: the condition (and its migration) as the controller computes it. */
-export async function encryptionStatus(client: EtcdClient, configFile: string): Promise<EncryptionVerdict & { desired: EncryptionType; state: EncryptionState; writeKey: string }> {
-  const [desired, state, rotation] = await Promise.all([readDesiredType(client), readState(client), readRotation(client)]);
+/**
+ * For `encryption status` and `--wait`: the condition (and its migration) as the controller
+ * computes it. With a kms write provider its plugin is asked for the current key ID; when it does
+ * not answer, the key ID the last migration went to is assumed unchanged.
+ */
+export async function encryptionStatus(client: EtcdClient, configFile: string, kms?: KmsPlugins): Promise<EncryptionVerdict & { desired: EncryptionType; state: EncryptionState; writeKey: string }> {
+  const [desired, state, rotation] = await Promise.all([readDesired(client), readState(client), readRotation(client)]);
   const config = loadEncryptionConfig(configFile);
-  return { ...encryptionVerdict(desired, config, state, rotation), desired, state, writeKey: writeKeyOf(managedRule(config).providers) };
+  const writeKey = writeKeyOf(managedRule(config).providers);
+  let kmsKeyIds: Record<string, string> = {};
+  if (writeKey.startsWith('kms:')) {
+    const plugins = kms ?? new KmsPlugins();
+    try {
+      kmsKeyIds = await currentKeyIds(plugins, config, desired.kms);
+    } finally {
+      if (!kms) plugins.close();
+    }
+    const recorded = state.migration?.writeKey;
+    const name = writeKey.slice(4);
+    if (!kmsKeyIds[name] && recorded?.startsWith(`${writeKey}:`)) kmsKeyIds[name] = recorded.slice(writeKey.length + 1);
+  }
+  return { ...encryptionVerdict(desired.type, config, state, rotation, kmsKeyIds), desired: desired.type, state, writeKey };
 }

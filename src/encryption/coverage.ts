@@ -23,7 +23,8 @@ export class CoverageCounter {
     const info = describeValue(value);
     if (info.provider === 'identity') c.plaintext++;
     else {
-      const k = `${info.provider}:${info.keyName ?? '?'}`;
+      // kms: by provider and the KEK key ID its values' DEKs are under.
+      const k = `${info.provider}:${info.keyName ?? '?'}${info.keyId !== undefined ? `:${info.keyId}` : ''}`;
       c.encrypted[k] = (c.encrypted[k] ?? 0) + 1;
     }
   }

@@ -5,7 +5,7 @@ import type { EtcdClient } from '../etcd/client.ts';
 import { compare, op } from '../etcd/txn.ts';
 import { prefixRangeEnd } from '../etcd/types.ts';
 import { delay } from '../util/wait.ts';
-import type { Transformer } from './transformers.ts';
+import { readValue, TransformUnavailable, writeValue, type ReadResult, type Transformer } from './transformers.ts';
 
 export interface MigrateOptions {
   /** Rewrites in flight at once (the throttle). */
@@ -114,6 +114,21 @@ export async function migratePrefix(client: EtcdClient, prefix: string, transfor
 type KV = { key: Buffer; value: Buffer; modRevision: number; lease: bigint };
 
 /**
+ * The value read, or undefined when it cannot be read with the configured keys (reported and
+ * left as it is). A provider that cannot answer now (a KMS plugin down) ends the pass instead:
+ * the value is not unreadable, the next pass reads it.
+ */
+async function readOrReport(transformer: Transformer, kv: KV, result: MigrateResult): Promise<ReadResult | undefined> {
+  try {
+    return await readValue(transformer, kv.value, kv.key);
+  } catch (err) {
+    if (err instanceof TransformUnavailable) throw err;
+    result.unreadable.push({ key: kv.key.toString(), error: (err as Error).message });
+    return undefined;
+  }
+}
+
+/**
  * Rewrites a batch of values in one transaction: one compare on each value's mod revision,
  * one put each. If any of them changed meanwhile, the whole transaction does nothing and each
  * value is then migrated on its own (so a concurrent write still always wins).
@@ -122,14 +137,9 @@ async function migrateBatch(client: EtcdClient, transformer: Transformer, batch:
   if (batch.length === 1) return migrateOne(client, transformer, batch[0] as KV, maxAttempts, result);
   const stale: { kv: KV; value: Buffer }[] = [];
   for (const kv of batch) {
-    let read;
-    try {
-      read = transformer.fromStorage(kv.value, kv.key);
-    } catch (err) {
-      result.unreadable.push({ key: kv.key.toString(), error: (err as Error).message });
-      continue;
-    }
-    if (read.stale) stale.push({ kv, value: transformer.toStorage(read.data, kv.key) });
+    const read = await readOrReport(transformer, kv, result);
+    if (!read) continue;
+    if (read.stale) stale.push({ kv, value: await writeValue(transformer, read.data, kv.key) });
     else result.done++;
   }
   if (stale.length === 0) return;
@@ -154,18 +164,14 @@ async function migrateOne(
 ): Promise<void> {
   let kv: typeof first | undefined = first;
   for (let attempt = 0; attempt < maxAttempts && kv; attempt++) {
-    let read;
-    try {
-      read = transformer.fromStorage(kv.value, kv.key);
-    } catch (err) {
-      result.unreadable.push({ key: kv.key.toString(), error: (err as Error).message });
-      return;
-    }
+    const read = await readOrReport(transformer, kv, result);
+    if (!read) return;
     if (!read.stale) {
       result.done++;
       return;
     }
-    const value = transformer.toStorage(read.data, kv.key);
+    // A write that cannot be encrypted (a KMS plugin down) ends the pass: never plaintext instead.
+    const value = await writeValue(transformer, read.data, kv.key);
     const res = await client.txn({
       compare: [compare.modRevision(kv.key, '=', kv.modRevision)],
       success: [op.put(kv.key, value, kv.lease ? { lease: kv.lease } : {})],

@@ -6,13 +6,17 @@
 //   3. migrate: rewrite every object of the encrypted resources with the write key
 //   4. record when migration finished; prune unused old keys beyond the 10 kept
 // Rotation (weekly by default, counted from the end of the last migration) starts again at 1.
+// KMS v2 (desired type kms): the key lives in the plugin, so the steps are
+//   1. add the kms provider as a READ provider, 2. promote it to write provider,
+//   3. migrate to the plugin's current key ID; a new key ID from the plugin (its own rotation)
+//   makes everything else stale, so step 3 runs again. Weekly rotation is the plugin's affair.
 import { ENCRYPTED_RESOURCES } from '../resources/registry.ts';
 import type { EncryptionConfig, ResourceRule } from './config.ts';
-import type { Provider, ProviderKey } from './transformers.ts';
+import type { KeyedType, KmsProvider, Provider, ProviderKey } from './transformers.ts';
 import type { EncryptionType, MigrationRecord } from '../console/api.ts';
 
 export type { EncryptionType, MigrationProgress, MigrationRecord } from '../console/api.ts';
-export const ENCRYPTION_TYPES: EncryptionType[] = ['identity', 'aescbc', 'aesgcm', 'secretbox'];
+export const ENCRYPTION_TYPES: EncryptionType[] = ['identity', 'aescbc', 'aesgcm', 'secretbox', 'kms'];
 export const KEPT_UNUSED_KEYS = 10;
 export const DEFAULT_ROTATION_MS = 7 * 24 * 3600 * 1000;
 
@@ -38,7 +42,9 @@ export type Action =
   | { kind: 'steady' }
   | { kind: 'record-pending'; pendingKey: NonNullable<EncryptionState['pendingKey']>; reason: string }
   | { kind: 'write-config'; config: EncryptionConfig; reason: string; message: string }
-  | { kind: 'migrate'; writeKey: string };
+  | { kind: 'migrate'; writeKey: string }
+  /** Nothing can be done until a KMS plugin answers (its key ID is what to migrate to). */
+  | { kind: 'wait'; reason: string };
 
 export interface PlanInput {
   desired: EncryptionType;
@@ -49,6 +55,25 @@ export interface PlanInput {
   /** Makes key material for a new key (32 random bytes in production). */
   newSecret: () => Buffer;
   rotation?: RotationRequest;
+  /** With desired kms: the provider to write with. */
+  kms?: KmsProvider;
+  /** The current key ID of each kms provider whose plugin answered, by provider name. */
+  kmsKeyIds?: Record<string, string>;
+}
+
+/**
+ * What a finished migration must have rewritten everything to: the write key, and for a kms
+ * write provider its plugin's current key ID (`kms:<name>:<keyID>`); undefined while unknown.
+ */
+export function migrationTarget(write: string, kmsKeyIds: Record<string, string> | undefined): string | undefined {
+  if (!write.startsWith('kms:')) return write;
+  const keyId = kmsKeyIds?.[write.slice(4)];
+  return keyId ? `${write}:${keyId}` : undefined;
+}
+
+/** Whether values may be under a kms provider (it is, or was, configured). */
+function hasKms(providers: Provider[]): boolean {
+  return providers.some((p) => p.type === 'kms');
 }
 
 /** The managed rule: the one for the encrypted resources (created when missing). */
@@ -65,16 +90,18 @@ export function withRule(config: EncryptionConfig | undefined, rule: ResourceRul
 export function writeKeyOf(providers: Provider[]): string {
   const first = providers[0];
   if (!first || first.type === 'identity') return 'identity';
+  if (first.type === 'kms') return `kms:${first.name}`;
   return `${first.type}:${first.keys[0]?.name}`;
 }
 
 export interface KeyRef {
-  type: Exclude<EncryptionType, 'identity'>;
+  type: KeyedType;
   key: ProviderKey;
 }
 
+/** The keys held in the configuration (kms providers hold none). */
 export function allKeys(providers: Provider[]): KeyRef[] {
-  return providers.flatMap((p) => (p.type === 'identity' ? [] : p.keys.map((key) => ({ type: p.type, key }))));
+  return providers.flatMap((p) => (p.type === 'identity' || p.type === 'kms' ? [] : p.keys.map((key) => ({ type: p.type, key }))));
 }
 
 export function nextKeyName(providers: Provider[], state: EncryptionState): string {
@@ -91,21 +118,53 @@ export function promote(providers: Provider[], ref: KeyRef): Provider[] {
 
 function removeKey(providers: Provider[], name: string): Provider[] {
   return providers
-    .map((p) => (p.type === 'identity' ? p : { ...p, keys: p.keys.filter((k) => k.name !== name) }))
-    .filter((p) => p.type === 'identity' || p.keys.length > 0);
+    .map((p) => (p.type === 'identity' || p.type === 'kms' ? p : { ...p, keys: p.keys.filter((k) => k.name !== name) }))
+    .filter((p) => p.type === 'identity' || p.type === 'kms' || p.keys.length > 0);
 }
 
-/** Merges adjacent providers of one type, keeps one identity: first if writing, else last. */
+/**
+ * Merges adjacent providers of one keyed type, keeps one identity (first if writing, else last)
+ * and each kms provider once (by name, where it first stands).
+ */
 export function normalize(providers: Provider[]): Provider[] {
   const identityFirst = providers[0]?.type === 'identity';
   const out: Provider[] = [];
   for (const p of providers) {
     if (p.type === 'identity') continue;
+    if (p.type === 'kms') {
+      if (!out.some((q) => q.type === 'kms' && q.name === p.name)) out.push(p);
+      continue;
+    }
     const last = out[out.length - 1];
     if (last && last.type === p.type) last.keys.push(...p.keys);
     else out.push({ type: p.type, keys: [...p.keys] });
   }
   return identityFirst ? [{ type: 'identity' }, ...out] : [...out, { type: 'identity' }];
+}
+
+/** A kms provider right after the write provider (readable everywhere before anyone writes with it). */
+function addKmsReader(providers: Provider[], kms: KmsProvider): Provider[] {
+  const [first, ...rest] = providers;
+  return normalize([...(first ? [first] : []), kms, ...rest]);
+}
+
+function planKms(input: PlanInput, providers: Provider[], setProviders: (ps: Provider[], reason: string, message: string) => Action): Action {
+  const want = input.kms;
+  if (!want) return { kind: 'wait', reason: 'encryption type kms is set without its provider: run `warden encryption enable --type kms --kms-endpoint unix:///...` again' };
+  const write = writeKeyOf(providers);
+  const have = providers.find((p): p is KmsProvider => p.type === 'kms' && p.name === want.name);
+  if (!have) return setProviders(addKmsReader(providers, want), 'KMSProviderAdded', `KMS provider ${want.name} (${want.endpoint}) added as a read provider`);
+  if (have.endpoint !== want.endpoint || have.timeoutMs !== want.timeoutMs) {
+    return setProviders(providers.map((p) => (p === have ? want : p)), 'KMSProviderUpdated', `KMS provider ${want.name} now reaches its plugin at ${want.endpoint}`);
+  }
+  if (write !== `kms:${want.name}`) {
+    return setProviders(normalize([want, ...providers.filter((p) => p !== have)]), 'KMSProviderPromoted', `KMS provider ${want.name} promoted to write provider`);
+  }
+  const target = migrationTarget(write, input.kmsKeyIds);
+  if (!target) return { kind: 'wait', reason: `the KMS plugin of provider ${want.name} at ${want.endpoint} has not reported its key ID` };
+  const mig = input.state.migration;
+  if (!(mig?.writeKey === target && mig.finishedAt)) return { kind: 'migrate', writeKey: target };
+  return prune(providers, write, setProviders);
 }
 
 export function addReadKey(providers: Provider[], ref: KeyRef): Provider[] {
@@ -125,16 +184,18 @@ export function plan(input: PlanInput): Action {
     kind: 'write-config', config: withRule(input.config, { ...rule, providers: ps }), reason, message,
   });
 
+  if (input.desired === 'kms') return planKms(input, providers, setProviders);
+
   if (input.desired === 'identity') {
     if (write !== 'identity') {
       return setProviders(normalize([{ type: 'identity' }, ...providers]), 'WriteKeyIdentity', 'Encryption mode set to identity: new writes are plaintext, existing keys stay readable');
     }
-    if (allKeys(providers).length === 0) return { kind: 'steady' };
+    if (allKeys(providers).length === 0 && !hasKms(providers)) return { kind: 'steady' };
     if (!migrated) return { kind: 'migrate', writeKey: 'identity' };
     return prune(providers, 'identity', setProviders);
   }
 
-  const desired = input.desired;
+  const desired = input.desired as KeyedType;
   // A key was added as read key: promote it (create it first if the config lost it).
   const pending = input.state.pendingKey;
   if (pending && pending.type === desired) {
@@ -203,19 +264,20 @@ function progressText(mig: MigrationRecord | undefined): string {
   return ENCRYPTED_RESOURCES.filter((r) => mig.progress[r]).map((r) => `${r} ${mig.progress[r]?.done}/${mig.progress[r]?.total}`).join(', ');
 }
 
-export function encryptionVerdict(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest): EncryptionVerdict {
+export function encryptionVerdict(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest, kmsKeyIds?: Record<string, string>): EncryptionVerdict {
   const providers = managedRule(config).providers;
   const write = writeKeyOf(providers);
+  const target = migrationTarget(write, kmsKeyIds);
   const mig = state.migration;
-  const migrated = mig?.writeKey === write && !!mig.finishedAt;
+  const migrated = !!mig && mig.writeKey === target && !!mig.finishedAt;
   // A migration towards the current write key that has not finished is the one in progress.
-  const running = mig && mig.writeKey === write && !mig.finishedAt ? mig : undefined;
+  const running = mig && mig.writeKey === target && !mig.finishedAt ? mig : undefined;
   const verdict = (reason: EncryptedCondition['reason'], message: string, migration?: MigrationRecord): EncryptionVerdict => ({
     condition: { type: 'Encrypted', status: reason === 'EncryptionCompleted' ? 'True' : 'False', reason, message },
     ...(migration ? { migration } : {}),
   });
   if (desired === 'identity') {
-    if (allKeys(providers).length === 0 && write === 'identity') return verdict('EncryptionDisabled', 'Encryption is not enabled');
+    if (allKeys(providers).length === 0 && !hasKms(providers) && write === 'identity') return verdict('EncryptionDisabled', 'Encryption is not enabled');
     if (write === 'identity' && migrated) return verdict('DecryptionCompleted', 'Encryption mode set to identity and everything is decrypted', mig);
     const current = write === 'identity' ? running : undefined;
     const p = progressText(current);
@@ -231,8 +293,8 @@ export function encryptionVerdict(desired: EncryptionType, config: EncryptionCon
 }
 
 /** The `Encrypted` condition, in the seeds' words. */
-export function encryptedCondition(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest): EncryptedCondition {
-  return encryptionVerdict(desired, config, state, rotation).condition;
+export function encryptedCondition(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest, kmsKeyIds?: Record<string, string>): EncryptedCondition {
+  return encryptionVerdict(desired, config, state, rotation, kmsKeyIds).condition;
 }
 
 export function keyNameOf(writeKey: string): string | undefined {

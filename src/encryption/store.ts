@@ -13,7 +13,9 @@ import type { EtcdClient } from '../etcd/client.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import { parseEncryptionConfig, serializeEncryptionConfig, transformerFor, type EncryptionConfig } from './config.ts';
 import { ENCRYPTION_TYPES, type EncryptionState, type EncryptionType, type RotationRequest } from './plan.ts';
-import type { Transformer } from './transformers.ts';
+import { KmsPlugins } from './kms/registry.ts';
+import type { KmsProvider, Transformer } from './transformers.ts';
+import { formatDuration, parseDuration } from '../util/duration.ts';
 
 export const APISERVER_KEY = '/warden/config/apiserver';
 export const STATE_KEY = '/warden/encryption/state';
@@ -23,27 +25,61 @@ export function encryptionConfigFile(stateDir: string): string {
   return path.join(stateDir, 'encryption', 'encryption-config.yaml');
 }
 
+/** Where `warden run --kms` serves warden's own KMS v2 plugin, and `encryption enable --type kms` looks by default. */
+export function kmsSocketPath(stateDir: string): string {
+  return path.join(path.resolve(stateDir), 'kms', 'plugin.sock');
+}
+
+/** The key-encryption keys of warden's own plugin under `warden run --kms` (mode 0600). */
+export function kmsKekFile(stateDir: string): string {
+  return path.join(path.resolve(stateDir), 'kms', 'kek.json');
+}
+
 export function parseEncryptionType(v: string): EncryptionType {
   if ((ENCRYPTION_TYPES as string[]).includes(v)) return v as EncryptionType;
-  throw new UsageError(`unknown encryption type "${v}": use aescbc, aesgcm, secretbox or identity`);
+  throw new UsageError(`unknown encryption type "${v}": use aescbc, aesgcm, secretbox, kms or identity`);
+}
+
+/** The kms provider as kept in the desired state (a duration as text, as in the EncryptionConfiguration). */
+interface DesiredKms {
+  name: string;
+  endpoint: string;
+  timeout: string;
 }
 
 export interface APIServerConfig {
   apiVersion: 'config.openshift.io/v1';
   kind: 'APIServer';
   metadata: { name: 'cluster' };
-  spec: { encryption: { type: EncryptionType } };
+  spec: { encryption: { type: EncryptionType; kms?: DesiredKms } };
+}
+
+export interface DesiredEncryption {
+  type: EncryptionType;
+  /** With type kms: the provider the controller configures and writes with. */
+  kms?: KmsProvider;
+}
+
+export async function readDesired(client: EtcdClient): Promise<DesiredEncryption> {
+  const kv = (await client.get(APISERVER_KEY)).kvs[0];
+  if (!kv) return { type: 'identity' };
+  const enc = (JSON.parse(kv.value.toString('utf8')) as Partial<APIServerConfig>).spec?.encryption;
+  const kms = enc?.kms;
+  return {
+    type: enc?.type ?? 'identity',
+    ...(kms ? { kms: { type: 'kms', name: kms.name, endpoint: kms.endpoint, timeoutMs: parseDuration(kms.timeout, 'the kms timeout') } } : {}),
+  };
 }
 
 export async function readDesiredType(client: EtcdClient): Promise<EncryptionType> {
-  const kv = (await client.get(APISERVER_KEY)).kvs[0];
-  if (!kv) return 'identity';
-  const obj = JSON.parse(kv.value.toString('utf8')) as Partial<APIServerConfig>;
-  return obj.spec?.encryption?.type ?? 'identity';
+  return (await readDesired(client)).type;
 }
 
-export async function writeDesiredType(client: EtcdClient, type: EncryptionType): Promise<void> {
-  const obj: APIServerConfig = { apiVersion: 'config.openshift.io/v1', kind: 'APIServer', metadata: { name: 'cluster' }, spec: { encryption: { type } } };
+/** Sets the desired type; a kms provider set earlier is kept (turning kms on again reuses it). */
+export async function writeDesiredType(client: EtcdClient, type: EncryptionType, kms?: KmsProvider): Promise<void> {
+  const keep = kms ?? (await readDesired(client)).kms;
+  const encryption: APIServerConfig['spec']['encryption'] = { type, ...(keep ? { kms: { name: keep.name, endpoint: keep.endpoint, timeout: formatDuration(keep.timeoutMs) } } : {}) };
+  const obj: APIServerConfig = { apiVersion: 'config.openshift.io/v1', kind: 'APIServer', metadata: { name: 'cluster' }, spec: { encryption } };
   await client.put(APISERVER_KEY, JSON.stringify(obj));
 }
 
@@ -103,7 +139,8 @@ export class ConfigWatcher {
   private config: EncryptionConfig | undefined;
   private cache = new Map<string, Transformer>();
 
-  constructor(readonly file: string) {}
+  /** `kms`: the plugins kms providers reach (one set per process, so seeds outlive reloads). */
+  constructor(readonly file: string, readonly kms: KmsPlugins = new KmsPlugins()) {}
 
   current(): EncryptionConfig | undefined {
     let stamp = 'absent';
@@ -125,7 +162,7 @@ export class ConfigWatcher {
     const cfg = this.current();
     let t = this.cache.get(groupResource);
     if (!t) {
-      t = transformerFor(cfg, groupResource);
+      t = transformerFor(cfg, groupResource, this.kms.resolve);
       this.cache.set(groupResource, t);
     }
     return t;

@@ -4,21 +4,65 @@
 //   aescbc:    payload = IV(16) ‖ AES-CBC(PKCS#7)           (no MAC, no additional data)
 //   aesgcm:    payload = nonce(12) ‖ ciphertext ‖ tag(16)   (AAD = the full etcd key)
 //   secretbox: payload = nonce(24) ‖ NaCl secretbox          (XSalsa20-Poly1305, tag first)
+//   kms v2:    `k8s:enc:kms:v2:<providerName>:` ‖ EncryptedObject (kms/object.ts, kms/envelope.ts)
 // Reads follow kube-apiserver: providers in configuration order by prefix, then keys by name;
 // anything read by other than the first provider and its first key is "stale" (to be rewritten).
+//
+// Transformers are synchronous: the hot path (every value of a migration or a scan) allocates no
+// promise. The one provider that may need I/O, kms (a DEK not yet decrypted by the plugin, or no
+// DEK yet to write with), throws TransformPending carrying that work; readValue and writeValue
+// do it and try again, so every caller that may meet kms values goes through them.
 import crypto from 'node:crypto';
 import type * as Salsa from '@noble/ciphers/salsa';
 import { lazyRequire } from '../util/lazy.ts';
+import { keyIdOfStored, KMS_V2_PREFIX } from './kms/object.ts';
 
 const salsa = lazyRequire<typeof Salsa>('@noble/ciphers/salsa');
 
-export type ProviderType = 'identity' | 'aescbc' | 'aesgcm' | 'secretbox';
+export type ProviderType = 'identity' | 'aescbc' | 'aesgcm' | 'secretbox' | 'kms';
+/** The providers whose keys are in the EncryptionConfiguration itself. */
+export type KeyedType = 'aescbc' | 'aesgcm' | 'secretbox';
 
 export const ENC_PREFIX = 'k8s:enc:';
 
 /** A value could not be read or written; `message` is kube-apiserver's wording. */
 export class TransformError extends Error {
   override readonly name = 'TransformError';
+}
+
+/**
+ * A transformer needs asynchronous work first (a KMS plugin call); `load` does it, then the same
+ * call succeeds. Only readValue/writeValue catch it: anywhere else it is an error like another.
+ */
+export class TransformPending extends TransformError {
+  constructor(message: string, readonly load: () => Promise<void>) {
+    super(message);
+  }
+}
+
+/** A provider cannot answer now (its KMS plugin is down): nothing is wrong with the value. */
+export class TransformUnavailable extends TransformError {}
+
+async function withPending<T>(fn: () => T): Promise<T> {
+  // Two rounds: a kms read may first need the write state (its staleness), then the value's DEK.
+  for (let i = 0; ; i++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof TransformPending) || i >= 2) throw err;
+      await err.load();
+    }
+  }
+}
+
+/** fromStorage, doing any plugin call a kms value needs first. */
+export function readValue(t: Transformer, data: Buffer, etcdKey: Buffer): Promise<ReadResult> {
+  return withPending(() => t.fromStorage(data, etcdKey));
+}
+
+/** toStorage, doing any plugin call a kms write key needs first. */
+export function writeValue(t: Transformer, data: Buffer, etcdKey: Buffer): Promise<Buffer> {
+  return withPending(() => t.toStorage(data, etcdKey));
 }
 
 export interface ReadResult {
@@ -162,6 +206,7 @@ export function prefixTransformers(list: PrefixedTransformer[], noMatch: string)
           const r = t.transformer.fromStorage(data.subarray(n), etcdKey);
           return i === 0 ? r : { data: r.data, stale: true };
         } catch (err) {
+          if (err instanceof TransformPending) throw err;
           if (n > 0) (errors ??= []).push((err as Error).message);
         }
       }
@@ -185,35 +230,62 @@ export interface ProviderKey {
   secret: Buffer;
 }
 
-export type Provider = { type: 'identity' } | { type: 'aescbc' | 'aesgcm' | 'secretbox'; keys: ProviderKey[] };
+/** A kms provider (apiVersion v2): its plugin's socket, and how long a call may take. */
+export interface KmsProvider {
+  type: 'kms';
+  name: string;
+  endpoint: string;
+  timeoutMs: number;
+}
 
-const NO_KEY: Record<Exclude<ProviderType, 'identity'>, string> = {
+export type Provider = { type: 'identity' } | { type: KeyedType; keys: ProviderKey[] } | KmsProvider;
+
+/** The transformer of a kms provider: its envelope over a plugin connection (kms/registry.ts). */
+export type KmsResolver = (p: KmsProvider) => Transformer;
+
+/** Without a plugin connection (a pure caller), a kms value is an error that says so. */
+const noKms: KmsResolver = (p) => {
+  const fail = (): never => {
+    throw new TransformError(`kms provider "${p.name}" needs its plugin at ${p.endpoint}, which this command does not reach`);
+  };
+  return { fromStorage: fail, toStorage: fail, seal: fail };
+};
+
+const NO_KEY: Record<KeyedType, string> = {
   aescbc: 'no matching key was found for the provided AES transformer',
   aesgcm: 'no matching key was found for the provided AES transformer',
   secretbox: 'no matching key was found for the provided Secretbox transformer',
 };
 
-export function providerPrefix(type: Exclude<ProviderType, 'identity'>): string {
+export function providerPrefix(type: KeyedType): string {
   return `${ENC_PREFIX}${type}:v1:`;
 }
 
+export function kmsPrefix(name: string): string {
+  return `${ENC_PREFIX}kms:v2:${name}:`;
+}
+
 /** One provider: its `k8s:enc:<type>:v1:` prefix over a key-name prefix per key. */
-export function providerTransformer(p: Provider): PrefixedTransformer {
+export function providerTransformer(p: Provider, kms: KmsResolver = noKms): PrefixedTransformer {
   if (p.type === 'identity') return { prefix: Buffer.alloc(0), transformer: identity };
+  if (p.type === 'kms') return { prefix: Buffer.from(kmsPrefix(p.name)), transformer: kms(p) };
   const make = p.type === 'aescbc' ? aesCbc : p.type === 'aesgcm' ? aesGcm : secretbox;
   const keys = p.keys.map((k) => ({ prefix: Buffer.from(`${k.name}:`), transformer: make(k.secret) }));
   return { prefix: Buffer.from(providerPrefix(p.type)), transformer: prefixTransformers(keys, NO_KEY[p.type]) };
 }
 
 /** The transformer for a list of providers in configuration order (the first one writes). */
-export function providersTransformer(providers: Provider[]): Transformer {
-  return prefixTransformers(providers.map(providerTransformer), 'no matching prefix found');
+export function providersTransformer(providers: Provider[], kms?: KmsResolver): Transformer {
+  return prefixTransformers(providers.map((p) => providerTransformer(p, kms)), 'no matching prefix found');
 }
 
 export interface ValueInfo {
   /** 'identity' for plaintext. */
   provider: ProviderType | string;
+  /** The key's name; for kms, the provider's name. */
   keyName?: string;
+  /** kms: the KEK's key ID the value's DEK was encrypted under. */
+  keyId?: string;
 }
 
 const ENC_PREFIX_BYTES = Buffer.from(ENC_PREFIX);
@@ -226,5 +298,9 @@ export function describeValue(data: Buffer): ValueInfo {
   const head = data.toString('latin1', 0, 200);
   const m = /^k8s:enc:([a-z0-9]+):v\d+:([^:]*):/.exec(head);
   if (!m) return { provider: 'unknown' };
+  if (m[1] === 'kms' && m[0].startsWith(KMS_V2_PREFIX)) {
+    const keyId = keyIdOfStored(data.subarray(Buffer.byteLength(m[0])));
+    return { provider: 'kms', keyName: m[2] as string, ...(keyId ? { keyId } : {}) };
+  }
   return { provider: m[1] as string, keyName: m[2] as string };
 }

@@ -17,6 +17,7 @@ import type { DefragControllerOptions } from '../defrag/controller.ts';
 import { defragControllers, type SpaceOptions } from '../defrag/space-controller.ts';
 import { encryptionController } from '../encryption/controller.ts';
 import { ConfigWatcher, encryptionConfigFile } from '../encryption/store.ts';
+import { kmsController } from '../encryption/kms/controller.ts';
 import { recordKeyRoots } from '../resources/key-roots.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, type KeyPrefixes } from '../resources/registry.ts';
 import { ResourceStore } from '../resources/store.ts';
@@ -119,6 +120,7 @@ export class Operator implements ActionHost {
       healthController({ onRevision: (revision, clusterId) => recordMaxRevision(opts.stateDir, revision, clusterId) }),
       encryptionController({
         configFile,
+        kms: this.encryptionConfig.kms,
         ...(opts.publishEncryptionConfig ? { publish: opts.publishEncryptionConfig } : {}),
         ...(opts.rotationMs ? { rotationMs: opts.rotationMs } : {}),
         ...(opts.prefixes ? { prefixes: opts.prefixes } : {}),
@@ -128,6 +130,7 @@ export class Operator implements ActionHost {
       ...(opts.revisionLog ? [revisionLogController(opts.revisionLog)] : []),
       ...defragControllers({ defrag: opts.defrag, space: opts.space, identity: this.identity }),
       historyController(opts.historyIntervalMs ? { intervalMs: opts.historyIntervalMs } : {}),
+      kmsController({ watcher: this.encryptionConfig }),
     ];
     this.runner = new ControllerRunner(controllers, (signal) => ({
       client: opts.client, conditions: this.conditions, events: this.events, metrics: this.metrics, log: opts.log, signal, operations: this.operations,
@@ -221,5 +224,6 @@ export class Operator implements ActionHost {
     await this.election.stop();
     this.tokens?.stop();
     await this.http?.close();
+    this.encryptionConfig.kms.close();
   }
 }

@@ -8,7 +8,7 @@ import { WardenError } from '../errors.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import { compare, op } from '../etcd/txn.ts';
 import type { Transformer } from '../encryption/transformers.ts';
-import { TransformError } from '../encryption/transformers.ts';
+import { readValue, TransformError, writeValue } from '../encryption/transformers.ts';
 import {
   CRD_TYPE, DEFAULT_PREFIXES, KNOWN_TYPES, groupResource, invalidName, invalidNamespace, objectKey, objectProblem, pathSegmentProblem, typeFromCrd, typePrefix,
   type KeyPrefixes, type ResourceType,
@@ -51,10 +51,10 @@ export class ResourceStore {
     private readonly prefixes: KeyPrefixes = DEFAULT_PREFIXES,
   ) {}
 
-  private decode(t: ResourceType, key: Buffer, value: Buffer, modRevision: number): KubeObject {
+  private async decode(t: ResourceType, key: Buffer, value: Buffer, modRevision: number): Promise<KubeObject> {
     let plain: Buffer;
     try {
-      plain = this.transformerFor(groupResource(t)).fromStorage(value, key).data;
+      plain = (await readValue(this.transformerFor(groupResource(t)), value, key)).data;
     } catch (err) {
       if (err instanceof TransformError) throw new ApiError(500, 'InternalError', `unable to transform key "${key.toString()}": ${err.message}`);
       throw err;
@@ -69,10 +69,16 @@ export class ResourceStore {
     return obj;
   }
 
-  private encode(t: ResourceType, key: string, obj: KubeObject): Buffer {
+  private async encode(t: ResourceType, key: string, obj: KubeObject): Promise<Buffer> {
     const { resourceVersion: _rv, ...metadata } = obj.metadata;
     const stored = { apiVersion: obj.apiVersion ?? apiVersionOf(t), kind: obj.kind ?? t.kind, ...obj, metadata };
-    return this.transformerFor(groupResource(t)).toStorage(Buffer.from(JSON.stringify(stored)), Buffer.from(key));
+    try {
+      return await writeValue(this.transformerFor(groupResource(t)), Buffer.from(JSON.stringify(stored)), Buffer.from(key));
+    } catch (err) {
+      // A write that cannot be encrypted fails: it is never stored in plaintext instead.
+      if (err instanceof TransformError) throw new ApiError(500, 'InternalError', `unable to transform key "${key}": ${err.message}`);
+      throw err;
+    }
   }
 
   /** The key of an object; names only need to be safe as a key segment (as the API server's key functions check). */
@@ -101,7 +107,7 @@ export class ResourceStore {
     for (const kv of res.kvs) {
       let crd: KubeObject;
       try {
-        crd = this.decode(CRD_TYPE, kv.key, kv.value, kv.modRevision);
+        crd = await this.decode(CRD_TYPE, kv.key, kv.value, kv.modRevision);
       } catch {
         continue;
       }
@@ -125,14 +131,14 @@ export class ResourceStore {
     const res = await this.client.get(key);
     const kv = res.kvs[0];
     if (!kv) throw notFound(t, namespace, name);
-    return this.decode(t, kv.key, kv.value, kv.modRevision);
+    return await this.decode(t, kv.key, kv.value, kv.modRevision);
   }
 
   /** Every object of a type, in one namespace or (namespace undefined) all of them. */
   async list(t: ResourceType, namespace?: string): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     const prefix = t.namespaced && namespace ? `${typePrefix(t, this.prefixes)}${namespace}/` : typePrefix(t, this.prefixes);
     const res = await this.client.get(prefix, { prefix: true });
-    return { items: res.kvs.map((kv) => this.decode(t, kv.key, kv.value, kv.modRevision)), resourceVersion: String(res.header.revision) };
+    return { items: await Promise.all(res.kvs.map((kv) => this.decode(t, kv.key, kv.value, kv.modRevision))), resourceVersion: String(res.header.revision) };
   }
 
   async create(t: ResourceType, obj: KubeObject): Promise<KubeObject> {
@@ -145,7 +151,7 @@ export class ResourceStore {
     };
     const res = await this.client.txn({
       compare: [compare.createRevision(key, '=', 0)],
-      success: [op.put(key, this.encode(t, key, full))],
+      success: [op.put(key, await this.encode(t, key, full))],
     });
     if (!res.succeeded) throw new ApiError(409, 'AlreadyExists', `${groupResource(t)} "${name}" already exists`);
     return { ...full, metadata: { ...full.metadata, resourceVersion: String(res.header.revision) } };
@@ -161,11 +167,11 @@ export class ResourceStore {
     if (!kv) throw notFound(t, namespace, name);
     const rv = obj.metadata.resourceVersion;
     if (rv !== undefined && rv !== String(kv.modRevision)) throw conflict(t, name);
-    const prev = this.decode(t, kv.key, kv.value, kv.modRevision);
+    const prev = await this.decode(t, kv.key, kv.value, kv.modRevision);
     const full: KubeObject = { ...obj, metadata: { ...obj.metadata, uid: prev.metadata.uid, creationTimestamp: prev.metadata.creationTimestamp } };
     const res = await this.client.txn({
       compare: [compare.modRevision(key, '=', kv.modRevision)],
-      success: [op.put(key, this.encode(t, key, full))],
+      success: [op.put(key, await this.encode(t, key, full))],
     });
     if (!res.succeeded) throw conflict(t, name);
     return { ...full, metadata: { ...full.metadata, resourceVersion: String(res.header.revision) } };

@@ -10,7 +10,7 @@ import { readClusterConfig } from '../cluster/cluster-config.ts';
 import { requireInventory } from '../cluster/inventory.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { encryptionConfigFile } from '../encryption/store.ts';
-import { parseEncryptionConfig, type EncryptionConfig } from '../encryption/config.ts';
+import { kmsProviders, parseEncryptionConfig, type EncryptionConfig } from '../encryption/config.ts';
 import { allKeys, managedRule, writeKeyOf } from '../encryption/plan.ts';
 import { installRestoredConfig, withWriteKey, writtenWithFromBackup, writtenWithFromStorage } from '../encryption/restored.ts';
 import { inspectSnapshot } from '../snapshot/inspect.ts';
@@ -90,6 +90,8 @@ export function pending(recorded: Phase, phase: Phase): boolean {
 export async function checkKeysMatch(snapshot: string, config: EncryptionConfig | undefined, source: string): Promise<string | undefined> {
   const report = await inspectSnapshot(snapshot);
   const have = new Set(config ? config.resources.flatMap((r) => allKeys(r.providers).map((k) => `${k.type}:${k.key.name}`)) : []);
+  // kms values need their provider (the plugin holds the key); its name is their "key name".
+  for (const p of kmsProviders(config)) have.add(`kms:${p.name}`);
   const missing = report.encryption.storage.filter((s) => s.provider !== 'identity' && !have.has(`${s.provider}:${s.keyName}`));
   if (missing.length) {
     throw new WardenError(`the snapshot has values encrypted with ${missing.map((m) => `${m.provider} key ${m.keyName} (${m.count} values)`).join(', ')} but ${source} does not hold ${missing.length === 1 ? 'that key' : 'those keys'}: give the keys archive or EncryptionConfiguration of this backup`);

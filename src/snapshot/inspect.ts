@@ -128,6 +128,8 @@ export interface StorageCount {
   /** 'identity' for plaintext, else the provider of `k8s:enc:<provider>:v1:<keyName>:`. */
   provider: string;
   keyName?: string;
+  /** kms: the KEK key ID the values' DEK is under. */
+  keyId?: string;
   count: number;
 }
 
@@ -178,6 +180,7 @@ interface Category {
   resource: string;
   provider: string;
   keyName?: string;
+  keyId?: string;
 }
 
 /** Collects the report during statusOf's walk. */
@@ -266,11 +269,11 @@ export class InspectCollector {
       this.categoryIds.set(resource, ids);
     }
     // No key name and an empty one are one category, as they always were.
-    const id = info.keyName ? `${info.provider}\0${info.keyName}` : info.provider;
+    const id = info.keyName ? `${info.provider}\0${info.keyName}\0${info.keyId ?? ''}` : info.provider;
     let n = ids.get(id);
     if (n === undefined) {
       n = this.categories.length;
-      this.categories.push({ resource, provider: info.provider, ...(info.keyName !== undefined ? { keyName: info.keyName } : {}) });
+      this.categories.push({ resource, provider: info.provider, ...(info.keyName !== undefined ? { keyName: info.keyName } : {}), ...(info.keyId !== undefined ? { keyId: info.keyId } : {}) });
       ids.set(id, n);
     }
     return n;
@@ -310,9 +313,10 @@ export class InspectCollector {
       r.keys += n;
       if (c.provider === 'identity') r.plaintext += n;
       else r.encrypted += n;
-      r.storage.push({ provider: c.provider, ...(c.keyName !== undefined ? { keyName: c.keyName } : {}), count: n });
-      const tk = `${c.provider}\0${c.keyName ?? ''}`;
-      const t = total.get(tk) ?? { provider: c.provider, ...(c.keyName !== undefined ? { keyName: c.keyName } : {}), count: 0 };
+      const which = { provider: c.provider, ...(c.keyName !== undefined ? { keyName: c.keyName } : {}), ...(c.keyId !== undefined ? { keyId: c.keyId } : {}) };
+      r.storage.push({ ...which, count: n });
+      const tk = `${c.provider}\0${c.keyName ?? ''}\0${c.keyId ?? ''}`;
+      const t = total.get(tk) ?? { ...which, count: 0 };
       t.count += n;
       total.set(tk, t);
       if (c.provider === 'identity' && r.shouldBeEncrypted) plaintextShouldBeEncrypted += n;
@@ -337,7 +341,7 @@ export class InspectCollector {
 }
 
 function byStorage(a: StorageCount, b: StorageCount): number {
-  return a.provider.localeCompare(b.provider) || (a.keyName ?? '').localeCompare(b.keyName ?? '', undefined, { numeric: true });
+  return a.provider.localeCompare(b.provider) || (a.keyName ?? '').localeCompare(b.keyName ?? '', undefined, { numeric: true }) || (a.keyId ?? '').localeCompare(b.keyId ?? '');
 }
 
 /** The recorded members less the removed ones, grouped by the peer URLs they share (union-find over URLs). */

@@ -49,7 +49,7 @@ describe('EncryptionConfiguration', () => {
     rejects(good.replace(K32, 'not base64!'), /resources\[0\]\.providers\[0\]\.aesgcm\.keys\[0\]\.secret is not valid base64: give the key as standard base64/);
     rejects(good.replace(K32, Buffer.alloc(10).toString('base64')), /keys\[0\]\.secret is 10 bytes: aesgcm keys must be 16, 24, 32 bytes/);
     rejects(good.replace('name: "1"', 'name: "2"'), /key name "2" appears twice in resources\[0\]\.providers\[0\]\.aesgcm: give every key a unique name/);
-    rejects(good.replace('identity: {}', 'rot13: {}'), /resources\[0\]\.providers\[1\] has unknown provider "rot13": use one of aescbc, aesgcm, secretbox, identity/);
+    rejects(good.replace('identity: {}', 'rot13: {}'), /resources\[0\]\.providers\[1\] has unknown provider "rot13": use one of aescbc, aesgcm, secretbox, kms, identity/);
     rejects('resources: [', /malformed YAML/);
     rejects(good.replace('kind: EncryptionConfiguration', 'kind: Secret'), /kind is "Secret": it must be EncryptionConfiguration/);
     rejects(good.replace('      - aesgcm:', '      - secretbox:').replace(/secret: \S+/g, `secret: ${Buffer.alloc(16).toString('base64')}`), /secretbox keys must be 32 bytes/);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EncryptionConfig } from '../../src/encryption/config.ts';
 import { encryptedCondition, encryptionVerdict, managedRule, plan, writeKeyOf, type EncryptionState, type EncryptionType, type RotationRequest } from '../../src/encryption/plan.ts';
+import type { KmsProvider } from '../../src/encryption/transformers.ts';
 
 interface World {
   config: EncryptionConfig | undefined;
@@ -12,16 +13,22 @@ interface World {
   steps: string[];
 }
 
-function run(w: World, desired: EncryptionType, rotationMs = 7 * 86400_000): World {
+const KMS: KmsProvider = { type: 'kms', name: 'warden', endpoint: 'unix:///run/kms.sock', timeoutMs: 3000 };
+
+function run(w: World, desired: EncryptionType, rotationMs = 7 * 86400_000, kmsKeyIds: Record<string, string> = { warden: 'kek-1' }): World {
   for (let i = 0; i < 20; i++) {
-    const a = plan({ desired, config: w.config, state: w.state, ...(w.rotation ? { rotation: w.rotation } : {}), now: w.now, rotationMs, newSecret: () => Buffer.alloc(32, i) });
+    const a = plan({
+      desired, config: w.config, state: w.state, ...(w.rotation ? { rotation: w.rotation } : {}), now: w.now, rotationMs, newSecret: () => Buffer.alloc(32, i),
+      ...(desired === 'kms' ? { kms: KMS } : {}), kmsKeyIds,
+    });
     if (a.kind === 'steady') return w;
+    if (a.kind === 'wait') throw new Error(`plan waits: ${a.reason}`);
     if (a.kind === 'record-pending') {
       w.state = { ...w.state, pendingKey: a.pendingKey };
       w.steps.push(`pending ${a.pendingKey.type}:${a.pendingKey.name}`);
     } else if (a.kind === 'write-config') {
       w.config = a.config;
-      w.steps.push(`${a.reason} ${JSON.stringify(managedRule(a.config).providers.map((p) => (p.type === 'identity' ? 'identity' : `${p.type}[${p.keys.map((k) => k.name)}]`)))}`);
+      w.steps.push(`${a.reason} ${JSON.stringify(managedRule(a.config).providers.map((p) => (p.type === 'identity' ? p.type : p.type === 'kms' ? `kms(${p.name})` : `${p.type}[${p.keys.map((k) => k.name)}]`)))}`);
     } else {
       const { pendingKey: _p, ...rest } = w.state;
       w.state = { ...rest, migration: { writeKey: a.writeKey, startedAt: w.now.toISOString(), finishedAt: w.now.toISOString(), progress: {} } };
@@ -78,7 +85,7 @@ describe('encryption plan', () => {
       w.now = new Date(w.now.getTime() + 1);
       w = run(w, 'aesgcm', 1000);
     }
-    const keys = managedRule(w.config).providers.flatMap((p) => (p.type === 'identity' ? [] : p.keys.map((k) => k.name)));
+    const keys = managedRule(w.config).providers.flatMap((p) => (p.type === 'identity' || p.type === 'kms' ? [] : p.keys.map((k) => k.name)));
     assert.equal(writeKeyOf(managedRule(w.config).providers), 'aesgcm:13');
     assert.deepEqual(keys, ['13', '12', '11', '10', '9', '8', '7', '6', '5', '4', '3']);
   });
@@ -143,5 +150,46 @@ describe('encryption plan', () => {
     done.state.migration = { ...done.state.migration!, finishedAt: undefined };
     assert.equal(encryptedCondition('aesgcm', done.config, done.state).reason, 'EncryptionInProgress');
     assert.deepEqual(plan({ desired: 'aesgcm', config: done.config, state: done.state, now: done.now, rotationMs: 1e9, newSecret: () => Buffer.alloc(32) }), { kind: 'migrate', writeKey: 'aesgcm:1' });
+  });
+
+  it('enable kms from aesgcm: the provider added as a reader, promoted, then everything migrated to the plugin\'s key ID', () => {
+    let w = run(fresh(), 'aesgcm');
+    w.steps = [];
+    w = run(w, 'kms');
+    assert.deepEqual(w.steps, [
+      'KMSProviderAdded ["aesgcm[1]","kms(warden)","identity"]',
+      'KMSProviderPromoted ["kms(warden)","aesgcm[1]","identity"]',
+      'migrate kms:warden:kek-1',
+    ]);
+    assert.equal(writeKeyOf(managedRule(w.config).providers), 'kms:warden');
+    assert.equal(encryptedCondition('kms', w.config, w.state, undefined, { warden: 'kek-1' }).reason, 'EncryptionCompleted');
+  });
+
+  it('a new key ID from the plugin (its KEK rotated) migrates again; the weekly rotation and the pending key play no part', () => {
+    let w = run(fresh(), 'kms');
+    w.steps = [];
+    assert.equal(encryptedCondition('kms', w.config, w.state, undefined, { warden: 'kek-2' }).reason, 'EncryptionInProgress');
+    w.now = new Date(w.now.getTime() + 30 * 86400_000);
+    w = run(w, 'kms', 7 * 86400_000, { warden: 'kek-2' });
+    assert.deepEqual(w.steps, ['migrate kms:warden:kek-2']);
+    assert.equal(w.state.pendingKey, undefined);
+  });
+
+  it('kms whose plugin never reported a key ID waits (nothing is migrated)', () => {
+    const w = run(fresh(), 'kms');
+    const a = plan({ desired: 'kms', kms: KMS, config: w.config, state: {}, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: {} });
+    assert.equal(a.kind, 'wait');
+  });
+
+  it('disable after kms decrypts everything and keeps the kms provider as a reader', () => {
+    let w = run(fresh(), 'kms');
+    w.steps = [];
+    w = run(w, 'identity');
+    assert.deepEqual(w.steps, ['WriteKeyIdentity ["identity","kms(warden)"]', 'migrate identity']);
+    assert.equal(encryptedCondition('identity', w.config, w.state).reason, 'DecryptionCompleted');
+    // From there, aesgcm: the kms provider stays readable behind the new key.
+    w.steps = [];
+    w = run(w, 'aesgcm');
+    assert.deepEqual(managedRule(w.config).providers.map((p) => p.type), ['aesgcm', 'kms', 'identity']);
   });
 });

@@ -25,6 +25,7 @@ function settle(w: World): string[] {
     now = new Date(now.getTime() + 1000);
     const a = plan({ desired: w.desired, config: w.config, state: w.state, now, rotationMs: 7 * 86400_000, newSecret: () => Buffer.alloc(32, secretSeed++), ...(w.rotation ? { rotation: w.rotation } : {}) });
     if (a.kind === 'steady') return steps;
+    if (a.kind === 'wait') throw new Error(`plan waits: ${a.reason}`);
     if (a.kind === 'record-pending') w.state = { ...w.state, pendingKey: a.pendingKey };
     else if (a.kind === 'write-config') w.config = a.config;
     else {
@@ -37,7 +38,7 @@ function settle(w: World): string[] {
 }
 
 const clone = (w: World): World => structuredClone(w);
-const shape = (c: EncryptionConfig | undefined) => managedRule(c).providers.map((p) => (p.type === 'identity' ? 'identity' : `${p.type}[${p.keys.map((k) => k.name)}]`));
+const shape = (c: EncryptionConfig | undefined) => managedRule(c).providers.map((p) => (p.type === 'identity' || p.type === 'kms' ? p.type : `${p.type}[${p.keys.map((k) => k.name)}]`));
 
 /** What a restore of `backup` into `now` leaves: the backup's desired type and record, the merged configuration, the settled record. */
 function restore(backup: World, current: World): World {
@@ -80,7 +81,7 @@ describe('encryption after a restore', () => {
     assert.deepEqual(shape(w.config), ['aesgcm[1,2]', 'identity']);
     const key2 = managedRule(live.config).providers[0]?.type === 'aesgcm' ? managedRule(live.config).providers[0] : undefined;
     const kept = managedRule(w.config).providers[0];
-    assert.ok(key2 && key2.type !== 'identity' && kept && kept.type !== 'identity');
+    assert.ok(key2 && key2.type !== 'identity' && key2.type !== 'kms' && kept && kept.type !== 'identity' && kept.type !== 'kms');
     assert.deepEqual(kept.keys.find((k) => k.name === '2')?.secret, key2.keys.find((k) => k.name === '2')?.secret, 'the same key material');
     assert.equal(encryptedCondition(w.desired, w.config, w.state).reason, 'EncryptionCompleted');
     assert.deepEqual(settle(w), []);

@@ -9,8 +9,9 @@ import { encryptionStatus, reconcileEncryption } from '../../encryption/controll
 import { coverageRows } from '../../encryption/coverage.ts';
 import { recordScan, scanCoverage } from '../../encryption/scan.ts';
 import type { EncryptedCondition, EncryptionType } from '../../encryption/plan.ts';
-import { encryptionConfigFile, parseEncryptionType, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
-import { providersTransformer, TransformError } from '../../encryption/transformers.ts';
+import { encryptionConfigFile, kmsSocketPath, parseEncryptionType, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
+import { KmsPlugins } from '../../encryption/kms/registry.ts';
+import { providersTransformer, readValue, TransformError, TransformUnavailable, writeValue, type KmsProvider } from '../../encryption/transformers.ts';
 import { ConditionStore, EventLog } from '../../operator/conditions.ts';
 import { currentLeader, LeaderElection } from '../../operator/election.ts';
 import { keyRoots } from '../../resources/key-roots.ts';
@@ -132,18 +133,18 @@ async function settleOrSay(c: Context, client: EtcdClient, wait: WaitOptions | u
 }
 
 /** Records the desired type (the one desired-state change), then waits or says who acts on it. */
-async function setDesired(c: Context, type: EncryptionType, opts: ChangeFlags): Promise<void> {
+async function setDesired(c: Context, type: EncryptionType, opts: ChangeFlags, kms?: KmsProvider): Promise<void> {
   const wait = waitOptions(opts);
   await c.withClient(async (client) => {
     const before = await readDesiredType(client);
-    await writeDesiredType(client, type);
-    c.print(`encryption type set to ${type} (was ${before})`);
+    await writeDesiredType(client, type, kms);
+    c.print(`encryption type set to ${type}${kms ? ` (provider ${kms.name}, plugin at ${kms.endpoint})` : ''} (was ${before})`);
     await settleOrSay(c, client, opts.wait ? wait : undefined);
   });
 }
 
 export function registerEncryption(program: Command, ctx: Ctx): void {
-  const enc = program.command('encryption').description('encryption at rest, byte-compatible with kube-apiserver (aescbc, aesgcm, secretbox)');
+  const enc = program.command('encryption').description('encryption at rest, byte-compatible with kube-apiserver (aescbc, aesgcm, secretbox, KMS v2)');
 
   const change = (name: string, desc: string, example: string) => enc
     .command(name)
@@ -155,13 +156,24 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
     .option('--prefix <root>', 'with --wait, when this process migrates: key root of the resources (default: the one the operator recorded, else /kubernetes.io and /openshift.io)')
     .addHelpText('after', `\nExample:\n  ${example}`);
 
-  change('enable', 'set the desired encryption type; the controller creates a key and rewrites every secret, configmap, route and OAuth token', 'warden encryption enable --type aesgcm --wait')
-    .requiredOption('--type <type>', 'aescbc, aesgcm or secretbox')
-    .action(async (opts: ChangeFlags & { type: string }, cmd: Command) => {
+  change('enable', 'set the desired encryption type; the controller creates a key (or, for kms, configures the KMS v2 plugin) and rewrites every secret, configmap, route and OAuth token', 'warden encryption enable --type aesgcm --wait\n  warden encryption enable --type kms --kms-endpoint unix:///var/run/kms/plugin.sock --wait')
+    .requiredOption('--type <type>', 'aescbc, aesgcm, secretbox or kms (KMS v2 envelope encryption through a plugin)')
+    .option('--kms-endpoint <unix:///path>', 'with --type kms: the KMS v2 plugin\'s socket (default: unix://<state dir>/kms/plugin.sock, where `warden run --kms` starts warden\'s own plugin)')
+    .option('--kms-name <name>', 'with --type kms: the provider\'s name, in every stored value\'s prefix k8s:enc:kms:v2:<name>:', 'warden')
+    .addOption(durationOption('--kms-timeout <duration>', 'with --type kms: how long one plugin call may take', { default: '3s', max: '1h' }))
+    .action(async (opts: ChangeFlags & { type: string; kmsEndpoint?: string; kmsName: string; kmsTimeout: number }, cmd: Command) => {
       const c = ctx(cmd);
       const type = parseEncryptionType(opts.type);
       if (type === 'identity') throw new UsageError('--type identity turns encryption off: use `warden encryption disable`');
-      await setDesired(c, type, opts);
+      if (type !== 'kms' && opts.kmsEndpoint) throw new UsageError('--kms-endpoint goes with --type kms');
+      let kms: KmsProvider | undefined;
+      if (type === 'kms') {
+        const endpoint = opts.kmsEndpoint ?? `unix://${kmsSocketPath(c.layout.root)}`;
+        if (!endpoint.startsWith('unix:///')) throw new UsageError(`--kms-endpoint ${endpoint}: give the plugin's socket as unix:///absolute/path`);
+        if (!/^[^:\s]+$/.test(opts.kmsName)) throw new UsageError(`--kms-name "${opts.kmsName}": use a name without colons or spaces`);
+        kms = { type: 'kms', name: opts.kmsName, endpoint, timeoutMs: opts.kmsTimeout };
+      }
+      await setDesired(c, type, opts, kms);
     });
 
   change('disable', 'set the encryption type to identity; the controller decrypts everything (keys stay readable)', 'warden encryption disable --wait')
@@ -175,7 +187,9 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
       const c = ctx(cmd);
       const wait = waitOptions(opts);
       await c.withClient(async (client) => {
-        if ((await readDesiredType(client)) === 'identity') throw new WardenError('encryption is not enabled: nothing to rotate; enable it with `warden encryption enable --type aesgcm`');
+        const desired = await readDesiredType(client);
+        if (desired === 'identity') throw new WardenError('encryption is not enabled: nothing to rotate; enable it with `warden encryption enable --type aesgcm`');
+        if (desired === 'kms') throw new WardenError('with kms the key is the KMS plugin\'s: rotate it there (`warden kms-plugin rotate --kek-file FILE` for warden\'s plugin); the controller then rewrites every value under the new key ID');
         await requestRotation(client);
         c.print('key rotation requested');
         await settleOrSay(c, client, opts.wait ? wait : undefined);
@@ -235,15 +249,18 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
       const config = parseEncryptionConfig(text, opts.config);
       const resource = opts.resource ?? resourceOfKey(opts.etcdKey) ?? resourceOfKey(opts.etcdKey, singlePrefix('/registry'));
       if (!resource) throw new UsageError(`cannot tell the resource of etcd key ${opts.etcdKey}: give --resource (e.g. secrets)`);
-      const t = providersTransformer(providersFor(config, resource));
+      const plugins = new KmsPlugins();
+      const t = providersTransformer(providersFor(config, resource), plugins.resolve);
       const input = await readAll();
       const key = Buffer.from(opts.etcdKey);
       let out: Buffer;
       try {
-        out = opts.encrypt ? t.toStorage(input, key) : decryptTolerant(input, (b) => t.fromStorage(b, key).data);
+        out = opts.encrypt ? await writeValue(t, input, key) : await decryptTolerant(input, async (b) => (await readValue(t, b, key)).data);
       } catch (err) {
         if (err instanceof TransformError) throw new WardenError(`unable to transform key "${opts.etcdKey}": ${err.message}`);
         throw err;
+      } finally {
+        plugins.close();
       }
       process.stdout.write(out);
     });
@@ -259,13 +276,13 @@ async function readAll(): Promise<Buffer> {
  * `etcdctl get --print-value-only` adds a newline. The value is tried as given first; only if
  * that fails is the trailing newline dropped (a MAC or the CBC block size rejects a wrong cut).
  */
-function decryptTolerant(input: Buffer, decrypt: (b: Buffer) => Buffer): Buffer {
+async function decryptTolerant(input: Buffer, decrypt: (b: Buffer) => Promise<Buffer>): Promise<Buffer> {
   try {
-    return decrypt(input);
+    return await decrypt(input);
   } catch (err) {
-    if (!(err instanceof TransformError) || input[input.length - 1] !== 0x0a) throw err;
+    if (!(err instanceof TransformError) || err instanceof TransformUnavailable || input[input.length - 1] !== 0x0a) throw err;
     try {
-      return decrypt(input.subarray(0, input.length - 1));
+      return await decrypt(input.subarray(0, input.length - 1));
     } catch {
       throw err;
     }

@@ -34,8 +34,9 @@ export function registerRun(program: Command, ctx: Ctx): void {
     .option('--tls', 'when creating the cluster, require TLS client certificates', false)
     .option('--auth', AUTH_FLAG_HELP, false)
     .addOption(durationOption('--timeout <duration>', 'how long to wait for the members to become healthy', { default: '60s' }))
-    .addHelpText('after', '\nExample:\n  warden run            # or: npm start')
-    .action(async (opts: OperatorFlags & { members: number; tls: boolean; auth: boolean; timeout: number }, cmd: Command) => {
+    .option('--kms', 'also serve warden\'s own KMS v2 plugin (key-encryption keys in <state>/kms/kek.json, created 0600) at unix://<state>/kms/plugin.sock, the endpoint `warden encryption enable --type kms` uses by default', false)
+    .addHelpText('after', '\nExample:\n  warden run            # or: npm start\n  warden run --kms && warden encryption enable --type kms --wait')
+    .action(async (opts: OperatorFlags & { members: number; tls: boolean; auth: boolean; timeout: number; kms: boolean }, cmd: Command) => {
       const c = ctx(cmd);
       const log = (l: string) => c.print(`${new Date().toISOString()} ${l}`);
       const options = operatorOptions(opts, c, log);
@@ -56,8 +57,10 @@ export function registerRun(program: Command, ctx: Ctx): void {
       let op: Operator | undefined;
       let client: ReturnType<Context['client']> | undefined;
       let inv: Inventory | undefined;
+      let plugin: { close(): Promise<void>; address: string } | undefined;
       const stopAll = async () => {
         await op?.stop().catch(() => undefined);
+        await plugin?.close().catch(() => undefined);
         client?.close();
         const current = inv ?? readInventory(layout);
         if (current) await embeddedDown(layout, current, log).catch((err: unknown) => log(`warning: ${(err as Error).message}`));
@@ -69,6 +72,14 @@ export function registerRun(program: Command, ctx: Ctx): void {
         created = up.created;
         client = c.client();
         await checkCredentials(client);
+        if (opts.kms) {
+          // Before the operator: its KMS controller finds the plugin answering from the first tick.
+          const { serveKms } = await import('../../encryption/kms/grpc.ts');
+          const { ensureKekFile, localKekService } = await import('../../encryption/kms/local-kek.ts');
+          const { kmsKekFile, kmsSocketPath } = await import('../../encryption/store.ts');
+          ensureKekFile(kmsKekFile(layout.root));
+          plugin = await serveKms(kmsSocketPath(layout.root), localKekService(kmsKekFile(layout.root)), { log });
+        }
         // Loaded here: the operator's libraries (prom-client, Hono) are for this command only.
         const { Operator } = await import('../../operator/operator.ts');
         op = new Operator({ ...options, client });
@@ -89,6 +100,7 @@ export function registerRun(program: Command, ctx: Ctx): void {
         `  manifests:  ${layout.agentsDir}/<member>/manifests/ (or: ./warden cluster stop-member NAME)`,
         `  operator:   ${op.url}/healthz  ${op.url}/metrics`,
         ...apiHint(layout.tlsDir, op.url ?? '', opts),
+        ...(plugin ? [`  kms:        warden's KMS v2 plugin at ${plugin.address}; ./warden encryption enable --type kms --wait`] : []),
         `  try:        ./warden endpoint status --cluster -w table`,
         `  etcdctl:    ${connectionHint(c, rows)[0]}`,
         'Press Ctrl-C to stop the operator and every member.',

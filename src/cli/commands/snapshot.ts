@@ -29,7 +29,7 @@ export function statusRendering(s: SnapshotStatus): Rendering {
   };
 }
 
-const storageLabel = (c: StorageCount): string => (c.provider === 'identity' ? 'plaintext' : c.keyName !== undefined ? `${c.provider}:${c.keyName}` : c.provider);
+const storageLabel = (c: StorageCount): string => (c.provider === 'identity' ? 'plaintext' : c.keyName !== undefined ? `${c.provider}:${c.keyName}${c.keyId !== undefined ? `:${c.keyId}` : ''}` : c.provider);
 const storageList = (list: StorageCount[]): string => list.map((c) => `${storageLabel(c)} ${c.count}`).join(', ');
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -1,0 +1,198 @@
+// warden's own KMS v2 plugin: key-encryption keys (KEKs) in a local file, AES-256-GCM. The file
+// ({"kind": "WardenKEKs", "keks": [{id, key, createdAt}, ...]}, mode 0600) keeps every KEK ever
+// used, oldest first; the last one encrypts, any of them decrypts what it encrypted. Rotation
+// appends a KEK; a running plugin picks the file up again when it changes.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { WardenError, errorMessage } from '../../errors.ts';
+import { fsyncDir, writeFileAtomic } from '../../util/fsutil.ts';
+import { KmsRequestError } from './grpc.ts';
+import type { KmsService } from './service.ts';
+
+const KIND = 'WardenKEKs';
+const KEY_BYTES = 32;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+interface Kek {
+  id: string;
+  key: Buffer;
+  createdAt: string;
+}
+
+interface KekFile {
+  kind: typeof KIND;
+  keks: { id: string; key: string; createdAt: string }[];
+}
+
+/**
+ * A KEK's ID: reveals nothing of the key (an HMAC under it) yet differs for every key, so a
+ * re-created file never reuses the ID of a key it lost.
+ */
+export function kekId(key: Buffer): string {
+  return `local-kek-${crypto.createHmac('sha256', key).update('warden kms key id').digest('hex').slice(0, 16)}`;
+}
+
+function newKek(): Kek {
+  const key = crypto.randomBytes(KEY_BYTES);
+  return { id: kekId(key), key, createdAt: new Date().toISOString() };
+}
+
+function serialize(keks: Kek[]): string {
+  const doc: KekFile = { kind: KIND, keks: keks.map((k) => ({ id: k.id, key: k.key.toString('base64'), createdAt: k.createdAt })) };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** The KEKs in `file`, checked: mode 0600 (or stricter), well formed, each ID that of its key. Never echoes the file's text. */
+function readKeks(file: string): Kek[] {
+  let text: string;
+  try {
+    const mode = fs.statSync(file).mode & 0o777;
+    if (mode & 0o077) {
+      throw new WardenError(`KEK file ${file} is ${mode & 0o044 ? 'readable' : 'writable'} by others (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 ${file}`);
+    }
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof WardenError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new WardenError(`KEK file ${file} does not exist: check --kek-file (the plugin creates it on its first start)`);
+    throw new WardenError(`cannot read KEK file ${file} (${code ?? errorMessage(err)}): check its owner and permissions`);
+  }
+  const bad = (problem: string) => new WardenError(`KEK file ${file} is malformed (${problem}): restore it from a backup`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text, which holds keys: not repeated.
+    throw bad('not valid JSON');
+  }
+  const d = doc as Partial<KekFile> | null;
+  if (typeof d !== 'object' || d === null || d.kind !== KIND) throw bad(`kind is not "${KIND}"`);
+  if (!Array.isArray(d.keks) || d.keks.length === 0) throw bad('no KEKs in "keks"');
+  const seen = new Set<string>();
+  return d.keks.map((e: unknown, i) => {
+    const k = e as Partial<KekFile['keks'][number]> | null;
+    const at = `KEK ${i + 1}`;
+    if (typeof k !== 'object' || k === null || typeof k.id !== 'string' || typeof k.key !== 'string' || typeof k.createdAt !== 'string') {
+      throw bad(`${at} needs the strings id, key and createdAt`);
+    }
+    const key = Buffer.from(k.key, 'base64');
+    if (key.length !== KEY_BYTES || key.toString('base64') !== k.key) throw bad(`${at}'s key is not ${KEY_BYTES} bytes in base64`);
+    if (kekId(key) !== k.id) throw bad(`${at}'s id ${k.id} is not its key's`);
+    if (seen.has(k.id)) throw bad(`${at} repeats the id ${k.id}`);
+    seen.add(k.id);
+    return { id: k.id, key, createdAt: k.createdAt };
+  });
+}
+
+/**
+ * Creates `file` with one new KEK unless it exists; true when it did. The file appears whole
+ * and only once: written aside, then hard-linked into place, which fails if another process
+ * created it meanwhile (its KEK is kept, never overwritten).
+ */
+export function ensureKekFile(file: string): boolean {
+  if (fs.existsSync(file)) return false;
+  const part = `${file}.${process.pid}.new`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileAtomic(part, serialize([newKek()]), 0o600);
+    fs.linkSync(part, file);
+    fsyncDir(path.dirname(file));
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new WardenError(`cannot create KEK file ${file} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): choose a --kek-file in a folder you may write`);
+  } finally {
+    fs.rmSync(part, { force: true });
+  }
+}
+
+/**
+ * Appends a new KEK to `file`: it encrypts from then on; the earlier ones (`previous`, oldest
+ * first) stay for decryption. One rotation at a time (`<file>.lock`), so none is lost.
+ */
+export function rotateKek(file: string): { id: string; previous: string[] } {
+  const lock = `${file}.lock`;
+  let fd: number;
+  try {
+    fd = fs.openSync(lock, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new WardenError(`another rotation of ${file} is in progress (${lock} exists): wait for it, or remove ${lock} if none runs`);
+    throw new WardenError(`cannot lock KEK file ${file} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): check --kek-file and its folder's permissions`);
+  }
+  try {
+    const keks = readKeks(file);
+    const next = newKek();
+    writeFileAtomic(file, serialize([...keks, next]), 0o600);
+    return { id: next.id, previous: keks.map((k) => k.id) };
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+/** The printable form of a key ID from a request (one line, bounded). */
+function shown(id: string): string {
+  const clean = id.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 80 ? `${clean.slice(0, 80)}...` : clean;
+}
+
+/**
+ * The local-KEK plugin over `file` (created with one KEK when absent). The file is read again
+ * whenever it changed (inode, size or mtime), so a rotation takes effect while it serves; once
+ * it is unreadable or invalid, Status reports why as healthz and Encrypt/Decrypt fail.
+ */
+export function localKekService(file: string): KmsService {
+  const abs = path.resolve(file);
+  ensureKekFile(abs);
+  let cached: { stamp: string; keks: Kek[] } | undefined;
+  const keks = (): Kek[] => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      return readKeks(abs); // says why
+    }
+    const stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.mode}`;
+    if (cached?.stamp !== stamp) cached = { stamp, keks: readKeks(abs) };
+    return cached.keks;
+  };
+  keks(); // a bad file fails the start
+
+  return {
+    async status() {
+      try {
+        return { version: 'v2', healthz: 'ok', keyId: keks().at(-1)!.id };
+      } catch (err) {
+        return { version: 'v2', healthz: errorMessage(err), keyId: cached?.keks.at(-1)?.id ?? '' };
+      }
+    },
+    async encrypt(plaintext) {
+      const kek = keks().at(-1)!;
+      const nonce = crypto.randomBytes(NONCE_BYTES);
+      const cipher = crypto.createCipheriv('aes-256-gcm', kek.key, nonce);
+      // The key ID is authenticated with the data: a ciphertext presented under another ID fails.
+      cipher.setAAD(Buffer.from(kek.id));
+      const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+      return { ciphertext: Buffer.concat([nonce, ct, cipher.getAuthTag()]), keyId: kek.id, annotations: {} };
+    },
+    async decrypt(req) {
+      const kek = keks().find((k) => k.id === req.keyId);
+      if (!kek) throw new KmsRequestError(`no KEK with key ID ${shown(req.keyId)} in ${abs}: restore the KEK file that held it`);
+      const c = req.ciphertext;
+      if (c.length < NONCE_BYTES + TAG_BYTES) {
+        throw new KmsRequestError(`ciphertext of ${c.length} bytes under key ID ${kek.id} is too short (at least ${NONCE_BYTES + TAG_BYTES}): it was not written by this plugin`);
+      }
+      const decipher = crypto.createDecipheriv('aes-256-gcm', kek.key, c.subarray(0, NONCE_BYTES));
+      decipher.setAAD(Buffer.from(kek.id));
+      decipher.setAuthTag(c.subarray(c.length - TAG_BYTES));
+      try {
+        return Buffer.concat([decipher.update(c.subarray(NONCE_BYTES, c.length - TAG_BYTES)), decipher.final()]);
+      } catch {
+        throw new KmsRequestError(`ciphertext under key ID ${kek.id} failed authentication (corrupted, or not written with that KEK): restore the data from a backup`);
+      }
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,132 @@
+// KMS v2 end to end on real etcd with warden's own plugin (a separate process on a unix socket):
+// enable under an operator, the plugin killed mid-migration (the migration waits, nothing is
+// written in plaintext, the condition says why), resumed; the values opened by an independent
+// decryptor (Python's `cryptography`); counted per key ID; a KEK rotation rewrites everything
+// under the new key ID while values under the old one stay readable.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Background, etcdctl, ROOT, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+
+const N = 120;
+
+async function rawValues(c: TestCluster, prefix: string): Promise<Map<string, { value: Buffer; mod: number }>> {
+  const r = await etcdctl(['--endpoints', await c.endpoints(), 'get', '--prefix', prefix, '-w', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const kvs = (JSON.parse(r.stdout) as { kvs?: { key: string; value: string; mod_revision: number }[] }).kvs ?? [];
+  return new Map(kvs.map((kv) => [Buffer.from(kv.key, 'base64').toString(), { value: Buffer.from(kv.value, 'base64'), mod: kv.mod_revision }]));
+}
+
+function plugin(t: { after: (fn: () => void) => void }, socket: string, kek: string): Background {
+  const p = new Background(['kms-plugin', '--socket', socket, '--kek-file', kek]);
+  t.after(() => p.kill('SIGKILL'));
+  return p;
+}
+
+/** Python's own AES-GCM and HKDF read a stored value with only the KEK file (no warden code). */
+function independentDecrypt(kek: string, etcdKey: string, stored: Buffer): string {
+  const r = spawnSync('python3', [path.join(ROOT, 'test/fixtures/kmsv2_decrypt.py'), kek, etcdKey], { input: stored.toString('base64'), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+describe('KMS v2 encryption', () => {
+  it('enable under an operator, plugin killed mid-migration and back, independent decrypt, per key ID counts, KEK rotation', async (t) => {
+    const c = await startCluster(t, ['--members', '1']);
+    const dir = tempDir('kms');
+    const socket = path.join(dir, 'plugin.sock');
+    const kek = path.join(dir, 'kek.json');
+    const endpoint = `unix://${socket}`;
+    const docs = Array.from({ length: N }, (_, i) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s-${i}\n  namespace: ns-${i % 3}\ndata:\n  password: ${Buffer.from(`pw-${i}`).toString('base64')}\n`);
+    fs.writeFileSync(path.join(dir, 'objs.yaml'), docs.join('---\n'));
+    assert.equal((await c.run(['apply', '-f', path.join(dir, 'objs.yaml')])).code, 0);
+    const before = await rawValues(c, '/kubernetes.io/secrets/');
+    assert.equal(before.size, N);
+
+    let p = plugin(t, socket, kek);
+    const firstKeyId = (await p.waitFor(/kms plugin serving on \S+ \(key ID (\S+)\)/))[1] as string;
+    assert.equal(fs.statSync(kek).mode & 0o777, 0o600);
+    // Seeds expire 2 s after the plugin last answered; Status is asked every 0.5 s (kube: 3 min, 1 min).
+    const env = { WARDEN_KMS_WRITE_TTL_MS: '2000', WARDEN_KMS_REFRESH_MS: '500' };
+    const op = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2', '--migration-rate', '15'], env);
+    t.after(() => op.kill('SIGKILL'));
+    await op.waitFor(/is the leader/);
+
+    const on = await c.run(['encryption', 'enable', '--type', 'kms', '--kms-endpoint', endpoint]);
+    assert.equal(on.code, 0, on.stderr);
+    assert.match(on.stdout, /encryption type set to kms \(provider warden, plugin at unix:\/\/\S+plugin\.sock\)/);
+
+    // Mid-migration, the plugin dies.
+    await waitUntil('the migration under way', async () => {
+      const m = /secrets: (\d+)\/120/.exec((await c.run(['encryption', 'status'])).stdout);
+      return m && Number(m[1]) >= 10 && Number(m[1]) < 90 ? true : undefined;
+    }, 60_000);
+    p.kill('SIGKILL');
+    await p.exited();
+    const condition = async () => {
+      const r = await c.run(['status', '-w', 'json']);
+      return ((JSON.parse(r.stdout) as { conditions: { type: string; status: string; message: string }[] }).conditions ?? []).find((x) => x.type === 'KMSPluginHealthy');
+    };
+    const down = await waitUntil('KMSPluginHealthy False', async () => ((await condition())?.status === 'False' ? await condition() : undefined), 30_000);
+    assert.match(down?.message ?? '', /kmsv2 Provider warden is not healthy, error: KMS plugin at unix:\S+ is unreachable/);
+    // Writes stopped: past the seed's TTL nothing more is rewritten. Every value is either
+    // untouched plaintext (its old mod revision) or under the kms provider: none was ever
+    // written in plaintext by the migration.
+    await waitUntil('the operator to report the write failure', () => (/expired at|is unreachable/.test(op.out) ? true : undefined), 30_000);
+    const during = await rawValues(c, '/kubernetes.io/secrets/');
+    let rewritten = 0;
+    for (const [k, v] of during) {
+      if (v.value.subarray(0, 22).toString() === 'k8s:enc:kms:v2:warden:') rewritten++;
+      else assert.equal(v.mod, before.get(k)?.mod, `${k} is plaintext and was rewritten`);
+    }
+    assert.ok(rewritten > 0 && rewritten < N, `part done: ${rewritten}`);
+    assert.equal((await c.run(['encryption', 'status'])).stdout.split('\n')[0], 'EncryptionInProgress');
+
+    // The plugin back: the migration resumes and completes.
+    p = plugin(t, socket, kek);
+    await p.waitFor(/kms plugin serving/);
+    await waitUntil('EncryptionCompleted', async () => (await c.run(['encryption', 'status'])).stdout.startsWith('EncryptionCompleted'), 90_000);
+    await waitUntil('KMSPluginHealthy True', async () => ((await condition())?.status === 'True' ? true : undefined), 30_000);
+    const after = await rawValues(c, '/kubernetes.io/secrets/');
+    for (const [k, v] of after) assert.ok(v.value.subarray(0, 22).equals(Buffer.from('k8s:enc:kms:v2:warden:')), `${k} is under kms`);
+    // The configuration kube-apiserver would read.
+    const cfg = fs.readFileSync(path.join(c.stateDir, 'encryption', 'encryption-config.yaml'), 'utf8');
+    assert.match(cfg, /- kms:\n\s+apiVersion: v2\n\s+name: warden\n\s+endpoint: unix:\/\/\S+plugin\.sock\n\s+timeout: 3s/);
+
+    // An independent reader opens them with the KEK file alone; the API reads them too.
+    const key = '/kubernetes.io/secrets/ns-2/s-5';
+    const plain = JSON.parse(independentDecrypt(kek, key, (after.get(key) as { value: Buffer }).value)) as { data: { password: string }; metadata: { name: string } };
+    assert.equal(plain.metadata.name, 's-5');
+    assert.equal(Buffer.from(plain.data.password, 'base64').toString(), 'pw-5');
+    const got = await c.run(['get', 'secret', 's-7', '-n', 'ns-1', '-o', 'json']);
+    assert.equal(Buffer.from((JSON.parse(got.stdout) as { data: { password: string } }).data.password, 'base64').toString(), 'pw-7');
+
+    // Counted per key ID, without any key.
+    const scan = async () => (JSON.parse((await c.run(['encryption', 'scan', '-w', 'json'])).stdout) as { resource: string; encrypted: Record<string, number>; plaintext: number }[]).find((r) => r.resource === 'secrets');
+    assert.deepEqual((await scan())?.encrypted, { [`kms:warden:${firstKeyId}`]: N });
+
+    // KEK rotation in the plugin: the operator sees the new key ID and rewrites everything.
+    const rot = await c.run(['kms-plugin', 'rotate', '--kek-file', kek]);
+    assert.equal(rot.code, 0, rot.stderr);
+    const newKeyId = (/new key ID (\S+)/.exec(rot.stdout) ?? [])[1] as string;
+    assert.ok(newKeyId && newKeyId !== firstKeyId);
+    await waitUntil('everything under the new key ID', async () => ((await scan())?.encrypted[`kms:warden:${newKeyId}`] === N ? true : undefined), 90_000);
+    await waitUntil('EncryptionCompleted', async () => (await c.run(['encryption', 'status'])).stdout.startsWith('EncryptionCompleted'), 30_000);
+    assert.match(op.out, /KMSKeyIDChanged/);
+    // A value kept from before the rotation still reads: the old KEK stays in the file.
+    const oldValue = (after.get(key) as { value: Buffer }).value;
+    assert.equal(JSON.parse(independentDecrypt(kek, key, oldValue)).metadata.name, 's-5');
+    const cfgFile = path.join(c.stateDir, 'encryption', 'encryption-config.yaml');
+    const tr = spawnSync(process.execPath, [path.join(ROOT, 'bin/warden.js'), 'encryption', 'transform', '--config', cfgFile, '--etcd-key', key, '--decrypt'], { input: oldValue });
+    assert.equal(tr.status, 0, tr.stderr.toString());
+    assert.equal(JSON.parse(tr.stdout.toString()).metadata.name, 's-5');
+    // The key material appears in no output.
+    const keks = (JSON.parse(fs.readFileSync(kek, 'utf8')) as { keks: { key: string }[] }).keks.map((k) => k.key);
+    for (const k of keks) assert.ok(!op.out.includes(k) && !p.out.includes(k) && !rot.stdout.includes(k), 'no KEK in any output');
+
+    op.kill('SIGTERM');
+    assert.equal(await op.exited(), 0);
+  });
+});
