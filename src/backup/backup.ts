@@ -31,6 +31,7 @@ import { prefetchArchiveLibrary, writeArchive, type ArchiveEntry, type BackupInf
 import { BackupLock, removeLeftovers } from './lock.ts';
 import { encryptInto, type AgeEncryption, type AgeRecipients } from './age.ts';
 import { archiveName, backupTimestamp, snapshotName } from './names.ts';
+import { KEK_ENTRY, kekFileText } from '../encryption/kms/local-kek.ts';
 
 export interface BackupOptions {
   dir: string;
@@ -45,6 +46,11 @@ export interface BackupOptions {
   now?: Date;
   /** Encrypt both files to these age recipients (checked by the caller with checkRecipients). */
   encryptTo?: AgeRecipients;
+  /**
+   * A KMS plugin's key-encryption-key file to carry in the archive (`kms/kek.json`): only with
+   * encryptTo, so key material is never written in the clear.
+   */
+  includeKek?: string;
 }
 
 export interface BackupResult {
@@ -120,8 +126,10 @@ function removeEmptyDirs(dirs: string[]): void {
 }
 
 /** Files a restore needs besides the snapshot, from the local state dir (when there is one). */
-async function archiveEntries(layout: StateLayout): Promise<ArchiveEntry[]> {
+async function archiveEntries(layout: StateLayout, includeKek?: string): Promise<ArchiveEntry[]> {
   const entries: ArchiveEntry[] = [];
+  // Read now, whole: a rotation while the backup runs cannot leave half a file in the archive.
+  if (includeKek) entries.push({ name: KEK_ENTRY, content: kekFileText(includeKek) });
   const cfg = readClusterConfig(layout);
   if (cfg) {
     entries.push({ name: 'cluster.json', from: layout.clusterFile });
@@ -373,6 +381,10 @@ function localMember(layout: StateLayout, name: string): { clientURL: string; db
  * each folder is locked (the lock is also the write test), then the set is written.
  */
 export async function takeBackup(client: EtcdClient, opts: BackupOptions): Promise<BackupResult> {
+  if (opts.includeKek) {
+    if (!opts.encryptTo) throw new WardenError('--include-kek puts the KMS plugin\'s key-encryption keys into the backup: give --encrypt-to (or --encrypt-to-file) too, so they are never written in the clear');
+    kekFileText(opts.includeKek);
+  }
   const keysDir = opts.keysDir ?? opts.dir;
   const ts = backupTimestamp(opts.now ?? new Date());
   const dirs: [string, string][] = [[opts.dir, 'backup dir'], ...(keysDir !== opts.dir ? [[keysDir, '--keys-dir'] as [string, string]] : [])];
@@ -479,7 +491,7 @@ async function backupInto(client: EtcdClient, opts: BackupOptions, keysDir: stri
       encryption: { desired, condition: enc.condition.reason, writeKey: enc.state.migration?.writeKey ?? 'identity' },
       ...(encrypted ? { encrypted: true } : {}),
     };
-    await writeArchive(archivePath, [...(await archiveEntries(opts.layout)), { name: 'backup.json', content: `${JSON.stringify(info, null, 2)}\n` }], opts.encryptTo);
+    await writeArchive(archivePath, [...(await archiveEntries(opts.layout, opts.includeKek)), { name: 'backup.json', content: `${JSON.stringify(info, null, 2)}\n` }], opts.encryptTo);
     archiveWritten = archivePath;
     if (opts.signal?.aborted) throw interrupted();
     fs.renameSync(part, snapshotPath);

@@ -151,9 +151,12 @@ export interface ResourceCoverage {
 }
 
 export interface KeyRow {
+  /** A key's name; for kms, the provider's. */
   name: string;
   type: string;
   role: 'write' | 'read';
+  /** kms: the key ID its plugin last reported (the KEK is the plugin's; nothing of it is here). */
+  keyId?: string;
   created?: string;
   promoted?: string;
 }

@@ -8,6 +8,7 @@ import type { EncryptionPage, KeyRow } from './api.ts';
 import { lastScan, plaintextFindings } from '../encryption/scan.ts';
 import { loadEncryptionConfig } from '../encryption/store.ts';
 import type { EtcdClient } from '../etcd/client.ts';
+import type { KmsPlugins } from '../encryption/kms/registry.ts';
 import type { WardenEvent } from '../operator/conditions.ts';
 
 /** Pure: when each key was created and promoted, from the controller's events (newest wins). */
@@ -25,8 +26,8 @@ export function keyTimes(events: WardenEvent[]): Map<string, { created?: string;
   return out;
 }
 
-export async function readEncryption(client: EtcdClient, o: { configFile: string; rotationMs: number; events: () => Promise<WardenEvent[]> }): Promise<EncryptionPage> {
-  const [status, events, scan] = await Promise.all([encryptionStatus(client, o.configFile), o.events().catch(() => []), lastScan(client).catch(() => undefined)]);
+export async function readEncryption(client: EtcdClient, o: { configFile: string; rotationMs: number; events: () => Promise<WardenEvent[]>; kms?: KmsPlugins }): Promise<EncryptionPage> {
+  const [status, events, scan] = await Promise.all([encryptionStatus(client, o.configFile, o.kms), o.events().catch(() => []), lastScan(client).catch(() => undefined)]);
   const providers = managedRule(loadEncryptionConfig(o.configFile)).providers;
   const times = keyTimes(events);
   const writeName = keyNameOf(status.writeKey);
@@ -36,6 +37,12 @@ export async function readEncryption(client: EtcdClient, o: { configFile: string
     role: `${k.type}:${k.key.name}` === status.writeKey ? 'write' : 'read',
     ...(times.get(k.key.name) ?? {}),
   }));
+  // A kms provider: the plugin holds its key; its key ID is what the page can show.
+  for (const p of providers) {
+    if (p.type !== 'kms') continue;
+    const keyId = o.kms?.envelope(p).health?.keyId;
+    keys.push({ name: p.name, type: 'kms', role: status.writeKey === `kms:${p.name}` ? 'write' : 'read', ...(keyId ? { keyId } : {}) });
+  }
   const mig = status.state.migration;
   // The write key's own migration finished: the next rotation comes the interval after.
   const nextRotation = status.desired !== 'identity' && writeName && mig?.writeKey === status.writeKey && mig.finishedAt

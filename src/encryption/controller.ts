@@ -10,10 +10,20 @@ import type { ConditionStore, EventLog } from '../operator/conditions.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, lookupType, typePrefix, type KeyPrefixes } from '../resources/registry.ts';
 import { kmsProviders, transformerFor, type EncryptionConfig } from './config.ts';
 import { KmsPlugins } from './kms/registry.ts';
-import type { KmsProvider } from './transformers.ts';
+import { TransformUnavailable, type KmsProvider } from './transformers.ts';
 import { migratePrefix } from './migration.ts';
 import { DEFAULT_ROTATION_MS, encryptedCondition, encryptionVerdict, managedRule, plan, writeKeyOf, type EncryptionState, type EncryptionType, type EncryptionVerdict, type MigrationRecord } from './plan.ts';
 import { loadEncryptionConfig, readDesired, readEncryptionConfigFile, readRotation, readState, saveEncryptionConfig, writeState } from './store.ts';
+
+/** A pass that cannot go on until a KMS plugin answers (the next pass may). */
+export class KmsWaitError extends WardenError {
+  override readonly name = 'KmsWaitError';
+}
+
+/** Whether a pass ended for want of a KMS plugin, which a later pass may have: worth retrying. */
+export function isKmsOutage(err: unknown): boolean {
+  return err instanceof KmsWaitError || err instanceof TransformUnavailable;
+}
 
 export interface EncryptionControllerOptions {
   configFile: string;
@@ -75,7 +85,7 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
         case 'wait': {
           // The KMS controller reports the plugin; this pass has nothing to do until it answers.
           const why = desiredState.kms ? kms.envelope(desiredState.kms).health?.message : undefined;
-          throw new WardenError(`${action.reason}${why && why !== 'ok' ? ` (${why})` : ''}: start the plugin or fix its endpoint; the controller retries`);
+          throw new KmsWaitError(`${action.reason}${why && why !== 'ok' ? ` (${why})` : ''}: start the plugin or fix its endpoint; the controller retries`);
         }
         case 'record-pending':
           await writeState(client, { ...state, pendingKey: action.pendingKey });

@@ -18,6 +18,7 @@ import { defragControllers, type SpaceOptions } from '../defrag/space-controller
 import { encryptionController } from '../encryption/controller.ts';
 import { ConfigWatcher, encryptionConfigFile } from '../encryption/store.ts';
 import { kmsController } from '../encryption/kms/controller.ts';
+import type { KmsPlugins } from '../encryption/kms/registry.ts';
 import { recordKeyRoots } from '../resources/key-roots.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, type KeyPrefixes } from '../resources/registry.ts';
 import { ResourceStore } from '../resources/store.ts';
@@ -165,8 +166,8 @@ export class Operator implements ActionHost {
   }
 
   /** What the console's Encryption page reads: the configuration file, the rotation interval, the events. */
-  get consoleEncryption(): { configFile: string; rotationMs: number; events: () => Promise<WardenEvent[]> } {
-    return { configFile: encryptionConfigFile(this.opts.stateDir), rotationMs: this.opts.rotationMs ?? DEFAULT_ROTATION_MS, events: () => this.events.list() };
+  get consoleEncryption(): { configFile: string; rotationMs: number; events: () => Promise<WardenEvent[]>; kms: KmsPlugins } {
+    return { configFile: encryptionConfigFile(this.opts.stateDir), rotationMs: this.opts.rotationMs ?? DEFAULT_ROTATION_MS, events: () => this.events.list(), kms: this.encryptionConfig.kms };
   }
 
   get url(): string | undefined {

@@ -237,7 +237,7 @@ async function restorePhases(
   }
   plaintext.remove();
   if (pending(r.phase, 'keys')) {
-    await installSetKeys(layout, r, opts.identity, log);
+    await installSetKeys(layout, r, opts.identity, log, opts.kekFile);
     // Every host's kube-apiserver reads its own copy: each gets the one the restored values need.
     const enc = encryptionConfigFile(layout.root);
     if (fs.existsSync(enc)) {

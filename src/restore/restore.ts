@@ -9,7 +9,8 @@ import { readArchive, type BackupInfo } from '../backup/archive.ts';
 import { readClusterConfig } from '../cluster/cluster-config.ts';
 import { requireInventory } from '../cluster/inventory.ts';
 import type { StateLayout } from '../cluster/layout.ts';
-import { encryptionConfigFile } from '../encryption/store.ts';
+import { encryptionConfigFile, kmsKekFile } from '../encryption/store.ts';
+import { KEK_ENTRY, mergeKeks } from '../encryption/kms/local-kek.ts';
 import { kmsProviders, parseEncryptionConfig, type EncryptionConfig } from '../encryption/config.ts';
 import { allKeys, managedRule, writeKeyOf } from '../encryption/plan.ts';
 import { installRestoredConfig, withWriteKey, writtenWithFromBackup, writtenWithFromStorage } from '../encryption/restored.ts';
@@ -51,6 +52,8 @@ export interface RestoreOptions {
   log: Log;
   /** The age identity that decrypts an encrypted set. */
   identity?: string;
+  /** Where a KMS plugin's KEKs carried by the set (`backup --include-kek`) are merged (default: <state>/kms/kek.json). */
+  kekFile?: string;
   /**
    * Where an encrypted snapshot is decrypted for etcdctl: a private scratch folder in the state
    * dir (made on first use). The caller owns it, so that it goes however the command ends;
@@ -126,13 +129,20 @@ export async function restoreCluster(opts: RestoreOptions & { prepared?: Prepare
  * into place, every key of the one it replaces kept as a read key; cluster.json takes the new
  * cluster token. Records in `r` what the restored values are written with.
  */
-export async function installSetKeys(layout: StateLayout, r: RestoreRecord, identity: string | undefined, log: Log): Promise<void> {
+export async function installSetKeys(layout: StateLayout, r: RestoreRecord, identity: string | undefined, log: Log, kekFile?: string): Promise<void> {
   // The set's own EncryptionConfiguration, with every key of the one it replaces kept as a read key.
   let setConfig: EncryptionConfig | undefined;
   let from: string | undefined;
   if (r.archive) {
     // Read in memory (through age when encrypted): the keys are never written out but into place.
     const files = await readArchive(r.archive, identity);
+    const keks = files.get(KEK_ENTRY);
+    if (keks) {
+      // The KMS plugin's KEKs the set carried: merged for decryption, the plugin's current one kept.
+      const target = kekFile ?? kmsKekFile(layout.root);
+      const added = mergeKeks(target, keks.toString('utf8'), `the KEK file in ${r.archive}`);
+      log(added.length ? `merged ${added.length} KEK(s) from the archive into ${target} for decryption (key ID ${added.join(', ')})` : `the archive's KEKs are all in ${target} already`);
+    }
     const enc = files.get('encryption/encryption-config.yaml');
     if (enc) setConfig = parseEncryptionConfig(enc.toString('utf8'), r.archive);
     const infoBytes = files.get('backup.json');

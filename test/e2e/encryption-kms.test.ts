@@ -2,13 +2,15 @@
 // enable under an operator, the plugin killed mid-migration (the migration waits, nothing is
 // written in plaintext, the condition says why), resumed; the values opened by an independent
 // decryptor (Python's `cryptography`); counted per key ID; a KEK rotation rewrites everything
-// under the new key ID while values under the old one stay readable.
+// under the new key ID while values under the old one stay readable; a backup carries the KEK
+// only age-encrypted, and its restore merges it back into a plugin that lost it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { Background, etcdctl, ROOT, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
+import { ageKeygen, filesHolding } from '../helpers/age.ts';
+import { assertOneErrorLine, Background, cli, etcdctl, ROOT, startCluster, tempDir, waitUntil, type TestCluster } from '../helpers/warden.ts';
 
 const N = 120;
 
@@ -107,6 +109,22 @@ describe('KMS v2 encryption', () => {
     const scan = async () => (JSON.parse((await c.run(['encryption', 'scan', '-w', 'json'])).stdout) as { resource: string; encrypted: Record<string, number>; plaintext: number }[]).find((r) => r.resource === 'secrets');
     assert.deepEqual((await scan())?.encrypted, { [`kms:warden:${firstKeyId}`]: N });
 
+    // A snapshot counts them by key ID too (`snapshot inspect`, from the file alone).
+    const snap = path.join(dir, 'snap.db');
+    assert.equal((await etcdctl(['--endpoints', await c.endpoints(), 'snapshot', 'save', snap])).code, 0);
+    const inspected = JSON.parse((await cli(['snapshot', 'inspect', snap, '-w', 'json'])).stdout) as { encryption: { storage: { provider: string }[] } };
+    assert.deepEqual(inspected.encryption.storage.filter((x) => x.provider === 'kms'), [{ provider: 'kms', keyName: 'warden', keyId: firstKeyId, count: N }]);
+
+    // A backup carrying the KEK: only into an age-encrypted archive, never in the clear.
+    const ageKey = await ageKeygen(dir, 'backup-key.txt');
+    const backups = path.join(dir, 'backups');
+    assertOneErrorLine(await c.run(['backup', backups, '--include-kek', kek]), /--include-kek puts the KMS plugin's key-encryption keys into the backup: give --encrypt-to/);
+    assert.ok(!fs.existsSync(backups) || fs.readdirSync(backups).length === 0, 'nothing written');
+    const b = await c.run(['backup', backups, '--encrypt-to', ageKey.recipient, '--include-kek', kek]);
+    assert.equal(b.code, 0, b.stderr);
+    const firstKek = (JSON.parse(fs.readFileSync(kek, 'utf8')) as { keks: { key: string }[] }).keks[0]?.key as string;
+    assert.deepEqual(filesHolding(backups, Buffer.from(firstKek)), [], 'the KEK is in no file of the backup dir in the clear');
+
     // KEK rotation in the plugin: the operator sees the new key ID and rewrites everything.
     const rot = await c.run(['kms-plugin', 'rotate', '--kek-file', kek]);
     assert.equal(rot.code, 0, rot.stderr);
@@ -128,5 +146,28 @@ describe('KMS v2 encryption', () => {
 
     op.kill('SIGTERM');
     assert.equal(await op.exited(), 0);
+
+    // The plugin loses the old KEK (its file re-created with the current one only): the set's
+    // values would be unreadable. The restore merges back the KEK the set carried.
+    p.kill('SIGTERM');
+    await p.exited();
+    const doc = JSON.parse(fs.readFileSync(kek, 'utf8')) as { keks: unknown[] };
+    fs.writeFileSync(kek, JSON.stringify({ ...doc, keks: doc.keks.slice(-1) }));
+    p = plugin(t, socket, kek);
+    await p.waitFor(/kms plugin serving/);
+    const restored = await c.run(['restore', backups, '--identity', ageKey.file, '--kek-file', kek]);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.match(restored.stderr, new RegExp(`merged 1 KEK\\(s\\) from the archive into \\S+kek\\.json for decryption \\(key ID ${firstKeyId}\\)`));
+    assert.equal(fs.statSync(kek).mode & 0o777, 0o600);
+    assert.deepEqual((await scan())?.encrypted, { [`kms:warden:${firstKeyId}`]: N });
+    const back = await c.run(['get', 'secret', 's-9', '-n', 'ns-0', '-o', 'json']);
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(Buffer.from((JSON.parse(back.stdout) as { data: { password: string } }).data.password, 'base64').toString(), 'pw-9');
+    // An operator again: the restored values, under the old key ID, are rewritten under the current one.
+    const op2 = new Background(['--state-dir', c.stateDir, 'operator', '--listen', '127.0.0.1:0', '--lease-ttl', '2'], env);
+    t.after(() => op2.kill('SIGKILL'));
+    await waitUntil('the restored values under the current key ID', async () => ((await scan())?.encrypted[`kms:warden:${newKeyId}`] === N ? true : undefined), 90_000);
+    op2.kill('SIGTERM');
+    assert.equal(await op2.exited(), 0);
   });
 });

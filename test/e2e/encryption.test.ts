@@ -248,7 +248,7 @@ describe('encryption at rest', () => {
     const c = await startCluster(t, ['--members', '1']);
     const r1 = await c.run(['encryption', 'enable', '--type', 'rot13']);
     assert.equal(r1.code, 2);
-    assert.equal(r1.stderr.trim(), 'Error: unknown encryption type "rot13": use aescbc, aesgcm, secretbox or identity');
+    assert.equal(r1.stderr.trim(), 'Error: unknown encryption type "rot13": use aescbc, aesgcm, secretbox, kms or identity');
 
     const dir = tempDir('enc');
     const bad = path.join(dir, 'bad.yaml');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { kmsClient, serveKms } from '../../src/encryption/kms/grpc.ts';
-import { localKekService, rotateKek } from '../../src/encryption/kms/local-kek.ts';
+import { ensureKekFile, localKekService, mergeKeks, rotateKek } from '../../src/encryption/kms/local-kek.ts';
 import type { KmsService } from '../../src/encryption/kms/service.ts';
 import { WardenError } from '../../src/errors.ts';
 import { Background, cli, tempDir } from '../helpers/warden.ts';
@@ -267,6 +267,33 @@ describe('KMS v2 plugin over gRPC', () => {
     }
     fs.writeFileSync(p.sock, 'not a socket');
     assert.match(await oneLine(() => serveKms(p.sock, localKekService(p.kek))), /exists and is not a socket: /);
+  });
+});
+
+describe('KEK files carried by a backup', () => {
+  it('merge back for decryption: the current KEK stays the one that encrypts; a missing file is created 0600; merging twice adds nothing', async () => {
+    const dir = tempDir('kek-merge');
+    const old = path.join(dir, 'old.json');
+    ensureKekFile(old);
+    const carried = fs.readFileSync(old, 'utf8');
+    const oldId = (JSON.parse(carried) as { keks: { id: string }[] }).keks[0]?.id as string;
+    const sealed = await localKekService(old).encrypt(Buffer.from('seed'), 'u1');
+
+    // A plugin that lost it: a new file with another KEK.
+    const live = path.join(dir, 'live.json');
+    ensureKekFile(live);
+    const liveService = localKekService(live);
+    const current = (await liveService.status()).keyId;
+    await assert.rejects(liveService.decrypt({ ciphertext: sealed.ciphertext, uid: 'u2', keyId: oldId, annotations: {} }), /no KEK with key ID/);
+    assert.deepEqual(mergeKeks(live, carried, 'the backup'), [oldId]);
+    assert.deepEqual(mergeKeks(live, carried, 'the backup'), []);
+    assert.equal((await liveService.status()).keyId, current, 'the current KEK still encrypts');
+    assert.deepEqual(await liveService.decrypt({ ciphertext: sealed.ciphertext, uid: 'u3', keyId: oldId, annotations: {} }), Buffer.from('seed'));
+
+    const fresh = path.join(dir, 'sub', 'fresh.json');
+    assert.deepEqual(mergeKeks(fresh, carried, 'the backup'), [oldId]);
+    assert.equal(fs.statSync(fresh).mode & 0o777, 0o600);
+    assert.throws(() => mergeKeks(live, '{"kind":"WardenKEKs","keks":[{"id":"x","key":"c2VjcmV0","createdAt":"t"}]}', 'the backup'), (e: unknown) => e instanceof WardenError && /^the backup is malformed/.test(e.message) && !e.message.includes('c2VjcmV0'));
   });
 });
 

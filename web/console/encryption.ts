@@ -39,7 +39,7 @@ export function EncryptionView({ role }: { role: Role }) {
     <h3>Keys</h3>
     ${page.keys.length === 0 ? html`<p class="muted">No key: values are stored in plaintext.</p>` : html`<table class="keys">
       <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Use</th><th scope="col">Created</th><th scope="col">Promoted</th></tr></thead>
-      <tbody>${page.keys.map((k) => html`<tr data-key=${k.name}><td>${k.name}</td><td>${k.type}</td><td>${k.role === 'write' ? html`<strong>write</strong>` : 'read'}</td><td>${when(k.created)}</td><td>${when(k.promoted)}</td></tr>`)}</tbody>
+      <tbody>${page.keys.map((k) => html`<tr data-key=${k.name}><td>${k.name}</td><td>${k.type}${k.keyId ? html` <small>(key ID ${k.keyId})</small>` : ''}</td><td>${k.role === 'write' ? html`<strong>write</strong>` : 'read'}</td><td>${when(k.created)}</td><td>${when(k.promoted)}</td></tr>`)}</tbody>
     </table>`}
     ${page.pending && html`<p>Key <strong>${page.pending.name}</strong> (${page.pending.type}) is being added (since ${when(page.pending.addedAt)}).</p>`}
     <h3>Migration</h3>

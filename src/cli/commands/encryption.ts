@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { UsageError, WardenError } from '../../errors.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
 import { parseEncryptionConfig, providersFor } from '../../encryption/config.ts';
-import { encryptionStatus, reconcileEncryption } from '../../encryption/controller.ts';
+import { encryptionStatus, isKmsOutage, reconcileEncryption } from '../../encryption/controller.ts';
 import { coverageRows } from '../../encryption/coverage.ts';
 import { recordScan, scanCoverage } from '../../encryption/scan.ts';
 import type { EncryptedCondition, EncryptionType } from '../../encryption/plan.ts';
@@ -76,6 +76,8 @@ async function settle(c: Context, client: EtcdClient, { prefix, timeoutMs, lease
   election.start();
   try {
     let lastPass = 0;
+    let lastOutage: string | undefined;
+    let lastError: unknown;
     for (;;) {
       // Lead (a pass that ended steady is not rerun at once), or see someone else finish.
       const next = await waitFor(async () => {
@@ -97,15 +99,21 @@ async function settle(c: Context, client: EtcdClient, { prefix, timeoutMs, lease
           { configFile: file, prefixes: await keyRoots(client, prefix), ...(ratePerSecond ? { ratePerSecond } : {}), publish },
         );
       } catch (err) {
-        // Aborted by the deadline or a lost lease: the loop decides what follows.
-        if (!term.signal.aborted) throw err;
+        // Aborted by the deadline or a lost lease: the loop decides what follows. A KMS plugin
+        // down: the pass stopped without writing anything in plaintext; wait for the plugin.
+        if (!term.signal.aborted && !isKmsOutage(err)) throw err;
+        if (isKmsOutage(err)) {
+          if ((err as Error).message !== lastOutage) log(`waiting for the KMS plugin: ${(err as Error).message}`);
+          lastOutage = (err as Error).message;
+          lastError = err;
+        }
       } finally {
         clearTimeout(timer);
         election.off('lost', end);
       }
       lastPass = Date.now();
       if (await settled()) return;
-      if (left() === 0) throw timedOut();
+      if (left() === 0) throw timedOut(lastError);
     }
   } finally {
     await election.stop();

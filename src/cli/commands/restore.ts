@@ -50,6 +50,7 @@ interface RestoreFlags extends S3Flags {
   initialAdvertisePeerUrls?: string;
   initialClusterToken: string;
   identity?: string;
+  kekFile?: string;
   toRevision?: number;
   toTime?: Date;
   /** A number of revisions, false with --no-bump-revision, absent: the default. */
@@ -246,6 +247,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
     .option('--initial-advertise-peer-urls <url>', 'data-dir mode: the member peer URL')
     .option('--initial-cluster-token <token>', 'data-dir mode: a new cluster token', 'etcd-cluster-restored')
     .option('--identity <file>', 'the age identity (age-keygen) that decrypts an encrypted set (.age files); the plaintext exists only in a private scratch folder, removed afterwards')
+    .option('--kek-file <file>', 'a set taken with --include-kek: merge the KMS plugin\'s key-encryption keys it carries into this KEK file, for decryption (default: <state dir>/kms/kek.json, `warden run --kms`\'s; created 0600 when absent)')
     .addOption(wholeNumberOption('--to-revision <n>', 'point in time: restore the cluster as it was at this revision (the newest set at or before it, then the revision log DIR/revlog replayed up to it)', { min: 1, hint: 'a revision, e.g. 123456' }))
     .addOption(new Option('--to-time <time>', 'point in time: restore the cluster as it was at this time (RFC 3339, e.g. 2026-12-01T17:05:00Z): the last revision the revision log saw by then').argParser(parseTime))
     .addOption(wholeNumberOption('--bump-revision <n>', 'add this many to the restored revision and mark everything up to it compacted, so watchers and informers re-list (default: 1.2 × the highest revision the operator saw, else 1000000000)', { min: 1, hint: 'a number of revisions, e.g. 1000000000' }))
@@ -332,6 +334,7 @@ export function registerRestore(program: Command, ctx: Ctx): void {
           ...(f.recoveryMember ? { recoveryMember: f.recoveryMember } : {}), ...(prepared ? { prepared } : {}),
           ...credentials(c),
           ...(f.identity ? { identity: f.identity } : {}),
+          ...(f.kekFile ? { kekFile: f.kekFile } : {}),
           ...(f.bumpRevision !== undefined ? { bumpRevision: f.bumpRevision } : {}),
         });
       }, () => (started

@@ -16,8 +16,8 @@
 import crypto from 'node:crypto';
 import { TransformError, TransformPending, TransformUnavailable, type ReadResult, type Transformer } from '../transformers.ts';
 import {
-  decodeEncryptedObject, dekCacheKey, DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED, encodeDekFields, encodeWithTail,
-  openWithDek, openWithSeed, sealWithSeed, SEED_SIZE, validateEncryptedObject, validateKeyId, type DekFields, type EncryptedObject,
+  decodeEncryptedObject, dekCacheKey, DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED, encodeDekFields, openWithDek, openWithSeed,
+  sealStoredWithSeed, SEED_SIZE, splitEncryptedData, validateEncryptedObject, validateKeyId, type DekFields, type EncryptedObject,
 } from './object.ts';
 import type { KmsService } from './service.ts';
 
@@ -57,9 +57,23 @@ interface WriteState {
   /** The EncryptedObject's fields 2–5, the same for every value under this seed. */
   tail: Buffer;
   expiresAt: number;
+  /** Reading values under this seed. */
+  dek: Dek;
 }
 
 type Reader = (encryptedData: Buffer, aad: Buffer) => Buffer;
+
+/** A decrypted DEK source: how to open values under it, and what it was (for the stale rule). */
+interface Dek {
+  open: Reader;
+  keyId: string;
+  type: number;
+}
+
+/** The cache key of the DEK fields' bytes (one string per DEK; 't' keeps it apart from dekCacheKey's). */
+function tailKey(tail: Buffer): string {
+  return `t${tail.toString('latin1')}`;
+}
 
 /** How kube-apiserver names a key ID in messages and metrics. */
 export function keyIdHash(keyId: string): string {
@@ -73,7 +87,12 @@ function rfc3339(ms: number): string {
 export class KmsEnvelope implements Transformer {
   private state: WriteState | undefined;
   private keyId: string | undefined;
-  private readonly readers = new Map<string, Reader>();
+  /**
+   * Decrypted DEK sources for reads, by the DEK fields' own bytes (every value under one DEK
+   * ends with the same ones when written as Go writes it) or, for another field order, by
+   * dekCacheKey: a value whose DEK is known is read without parsing or hashing anything.
+   */
+  private readonly deks = new Map<string, Dek>();
   private refreshing: Promise<PluginHealth> | undefined;
   private lastHealth: PluginHealth | undefined;
   private readonly writeTtlMs: number;
@@ -136,8 +155,10 @@ export class KmsEnvelope implements Transformer {
         validateEncryptedObject(fields);
         // The old seed stays the write seed until one under the reported key exists (kube's rule).
         if (r.keyId !== keyId) return fail(`${this.who()} encrypted the seed under key ID ${JSON.stringify(r.keyId)} while its Status reports ${JSON.stringify(keyId)}: check the plugin`);
-        this.state = { keyId, seed, tail: encodeDekFields(fields), expiresAt };
-        this.remember(dekCacheKey(fields), (data, aad) => openWithSeed(seed, data, aad));
+        const tail = encodeDekFields(fields);
+        const dek: Dek = { open: (data, aad) => openWithSeed(seed, data, aad), keyId, type: DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED };
+        this.state = { keyId, seed, tail, expiresAt, dek };
+        this.remember(tailKey(tail), dek);
       } catch (err) {
         return fail(`${this.who()} could not encrypt a new seed: ${(err as Error).message}`);
       }
@@ -151,10 +172,10 @@ export class KmsEnvelope implements Transformer {
     if (!h.healthy) throw new TransformUnavailable(h.message);
   }
 
-  private remember(key: string, reader: Reader): void {
-    this.readers.delete(key);
-    this.readers.set(key, reader);
-    if (this.readers.size > READ_CACHE_SIZE) this.readers.delete(this.readers.keys().next().value as string);
+  private remember(key: string, dek: Dek): void {
+    this.deks.delete(key);
+    this.deks.set(key, dek);
+    if (this.deks.size > READ_CACHE_SIZE) this.deks.delete(this.deks.keys().next().value as string);
   }
 
   private async loadDek(obj: EncryptedObject, key: string): Promise<void> {
@@ -167,26 +188,39 @@ export class KmsEnvelope implements Transformer {
       if (!h.healthy) throw new TransformUnavailable(h.message);
       throw new TransformError(`failed to decrypt DEK, error: ${(err as Error).message}`);
     }
-    if (obj.dekSourceType === DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED) {
+    const { keyId, dekSourceType: type } = obj;
+    if (type === DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED) {
       if (plain.length !== SEED_SIZE) throw new TransformError(`invalid seed length ${plain.length} used for key generation`);
-      this.remember(key, (data, aad) => openWithSeed(plain, data, aad));
+      this.remember(key, { open: (data, aad) => openWithSeed(plain, data, aad), keyId, type });
     } else {
       const dek = crypto.createSecretKey(plain);
-      this.remember(key, (data, aad) => openWithDek(dek, data, aad));
+      this.remember(key, { open: (data, aad) => openWithDek(dek, data, aad), keyId, type });
     }
   }
 
   fromStorage(data: Buffer, etcdKey: Buffer): ReadResult {
-    const obj = decodeEncryptedObject(data);
-    validateEncryptedObject(obj);
+    const split = splitEncryptedData(data);
+    let dek: Dek | undefined;
+    let sealed = split?.data;
+    if (split && split.data.length > 0) {
+      // Most values are under the current write seed: told by comparing bytes, nothing allocated.
+      const s = this.state;
+      dek = s && split.tail.equals(s.tail) ? s.dek : this.deks.get(tailKey(split.tail));
+    }
+    if (!dek) {
+      // First sight of this DEK (or an unusual encoding): parsed and checked as kube-apiserver does.
+      const obj = decodeEncryptedObject(data);
+      validateEncryptedObject(obj);
+      const key = split ? tailKey(split.tail) : dekCacheKey(obj);
+      dek = this.deks.get(key);
+      if (!dek) throw new TransformPending(`the DEK of key ID ${obj.keyId} is not decrypted yet`, () => this.loadDek(obj, key));
+      sealed = obj.encryptedData;
+    }
     // Whether the value is stale needs the plugin's current key ID.
     if (this.keyId === undefined) throw new TransformPending(`${this.who()} has not answered yet`, () => this.ready());
-    const key = dekCacheKey(obj);
-    const reader = this.readers.get(key);
-    if (!reader) throw new TransformPending(`the DEK of key ID ${obj.keyId} is not decrypted yet`, () => this.loadDek(obj, key));
     this.keepFresh();
     // Stale (kube's rule): under another key ID, or under a DEK source type this envelope does not write.
-    return { data: reader(obj.encryptedData, etcdKey), stale: obj.keyId !== this.keyId || obj.dekSourceType !== DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED };
+    return { data: dek.open(sealed as Buffer, etcdKey), stale: dek.keyId !== this.keyId || dek.type !== DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED };
   }
 
   toStorage(data: Buffer, etcdKey: Buffer): Buffer {
@@ -205,7 +239,7 @@ export class KmsEnvelope implements Transformer {
       );
     }
     this.keepFresh();
-    return encodeWithTail(prefix, sealWithSeed(s.seed, data, etcdKey, this.rand), s.tail);
+    return sealStoredWithSeed(prefix, s.seed, data, etcdKey, s.tail, this.rand);
   }
 
   /** Starts a Status round in the background once the last one is older than refreshMs. */

@@ -44,6 +44,15 @@ function serialize(keks: Kek[]): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+/** Where a backup's keys archive carries a KEK file (`backup --include-kek`). */
+export const KEK_ENTRY = 'kms/kek.json';
+
+/** A KEK file's text, checked as the plugin checks it (for a backup to carry). */
+export function kekFileText(file: string): string {
+  readKeks(file);
+  return fs.readFileSync(file, 'utf8');
+}
+
 /** The KEKs in `file`, checked: mode 0600 (or stricter), well formed, each ID that of its key. Never echoes the file's text. */
 function readKeks(file: string): Kek[] {
   let text: string;
@@ -59,7 +68,12 @@ function readKeks(file: string): Kek[] {
     if (code === 'ENOENT') throw new WardenError(`KEK file ${file} does not exist: check --kek-file (the plugin creates it on its first start)`);
     throw new WardenError(`cannot read KEK file ${file} (${code ?? errorMessage(err)}): check its owner and permissions`);
   }
-  const bad = (problem: string) => new WardenError(`KEK file ${file} is malformed (${problem}): restore it from a backup`);
+  return parseKeks(text, `KEK file ${file}`);
+}
+
+/** KEKs from a KEK file's text (`what` names it in errors); never echoes the text. */
+function parseKeks(text: string, what: string): Kek[] {
+  const bad = (problem: string) => new WardenError(`${what} is malformed (${problem}): restore it from a backup`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -113,19 +127,46 @@ export function ensureKekFile(file: string): boolean {
  * first) stay for decryption. One rotation at a time (`<file>.lock`), so none is lost.
  */
 export function rotateKek(file: string): { id: string; previous: string[] } {
+  return withKekLock(file, () => {
+    const keks = readKeks(file);
+    const next = newKek();
+    writeFileAtomic(file, serialize([...keks, next]), 0o600);
+    return { id: next.id, previous: keks.map((k) => k.id) };
+  });
+}
+
+/**
+ * Puts the KEKs of `text` (a KEK file a backup carried) into `file` for decryption: the ones it
+ * lacks go in before its current KEK, which stays the one that encrypts; a missing file is
+ * created with them (0600). Idempotent. Returns the IDs added.
+ */
+export function mergeKeks(file: string, text: string, source: string): string[] {
+  const incoming = parseKeks(text, source);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileAtomic(file, serialize(incoming), 0o600);
+    return incoming.map((k) => k.id);
+  }
+  return withKekLock(file, () => {
+    const keks = readKeks(file);
+    const have = new Set(keks.map((k) => k.id));
+    const added = incoming.filter((k) => !have.has(k.id));
+    if (added.length) writeFileAtomic(file, serialize([...keks.slice(0, -1), ...added, ...keks.slice(-1)]), 0o600);
+    return added.map((k) => k.id);
+  });
+}
+
+function withKekLock<T>(file: string, fn: () => T): T {
   const lock = `${file}.lock`;
   let fd: number;
   try {
     fd = fs.openSync(lock, 'wx', 0o600);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new WardenError(`another rotation of ${file} is in progress (${lock} exists): wait for it, or remove ${lock} if none runs`);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new WardenError(`another change of ${file} is in progress (${lock} exists): wait for it, or remove ${lock} if none runs`);
     throw new WardenError(`cannot lock KEK file ${file} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): check --kek-file and its folder's permissions`);
   }
   try {
-    const keks = readKeks(file);
-    const next = newKek();
-    writeFileAtomic(file, serialize([...keks, next]), 0o600);
-    return { id: next.id, previous: keks.map((k) => k.id) };
+    return fn();
   } finally {
     fs.closeSync(fd);
     fs.rmSync(lock, { force: true });

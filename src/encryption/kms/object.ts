@@ -231,11 +231,59 @@ function gcmOpen(key: Buffer | crypto.KeyObject, sealed: Buffer, aad: Buffer): B
   }
 }
 
-/** encryptedData for a seed: a fresh info and nonce per value (no nonce limit to watch). */
+/**
+ * The whole stored value for a seed, in one buffer: `prefix`, field 1 (encryptedData: a fresh
+ * info and nonce, so no nonce limit to watch, then the sealed value and its tag), then `tail`
+ * (fields 2–5, from encodeDekFields). The hot path of every kms write.
+ */
+export function sealStoredWithSeed(prefix: Buffer, seed: Buffer, data: Buffer, aad: Buffer, tail: Buffer, rand: Rand = crypto.randomBytes): Buffer {
+  const r = rand(INFO_SIZE + NONCE_SIZE);
+  const info = r.subarray(0, INFO_SIZE);
+  const c = crypto.createCipheriv('aes-256-gcm', deriveKey(seed, info), r.subarray(INFO_SIZE));
+  c.setAAD(aad);
+  const body = c.update(data);
+  const last = c.final();
+  const dataLen = INFO_SIZE + NONCE_SIZE + body.length + last.length + TAG_SIZE;
+  const len = varint(dataLen);
+  const out = Buffer.allocUnsafe(prefix.length + 1 + len.length + dataLen + tail.length);
+  let at = prefix.copy(out, 0);
+  out[at++] = 0x0a;
+  at += len.copy(out, at);
+  at += r.copy(out, at);
+  at += body.copy(out, at);
+  at += last.copy(out, at);
+  at += c.getAuthTag().copy(out, at);
+  tail.copy(out, at);
+  return out;
+}
+
+/** encryptedData alone for a seed (tests, and what sealStoredWithSeed frames). */
 export function sealWithSeed(seed: Buffer, data: Buffer, aad: Buffer, rand: Rand = crypto.randomBytes): Buffer {
   const r = rand(INFO_SIZE + NONCE_SIZE);
   const info = r.subarray(0, INFO_SIZE);
   return gcmSeal(deriveKey(seed, info), r.subarray(INFO_SIZE), data, aad, [info]);
+}
+
+/**
+ * Where field 1 (encryptedData) lies when the object starts with it, as Go writes it: then
+ * everything after it is the DEK fields, the same bytes for every value under one DEK.
+ */
+export function splitEncryptedData(obj: Buffer): { data: Buffer; tail: Buffer } | undefined {
+  if (obj.length < 2 || obj[0] !== 0x0a) return undefined;
+  let n = 0;
+  let mul = 1;
+  let start = 0;
+  for (let at = 1; at < obj.length && at < 6; at++) {
+    const b = obj[at] as number;
+    n += (b & 0x7f) * mul;
+    mul *= 128;
+    if (b < 0x80) {
+      start = at + 1;
+      break;
+    }
+  }
+  if (start === 0 || start + n > obj.length) return undefined;
+  return { data: obj.subarray(start, start + n), tail: obj.subarray(start + n) };
 }
 
 export function openWithSeed(seed: Buffer, encryptedData: Buffer, aad: Buffer): Buffer {
