@@ -74,7 +74,7 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
       let state = await readState(client);
       const rotation = await readRotation(client);
       const kmsKeyIds = await currentKeyIds(kms, config, desiredState.kms);
-      await conditions.set(encryptedCondition(desired, config, state, rotation, kmsKeyIds));
+      await conditions.set(encryptedCondition(desired, config, state, rotation, kmsKeyIds, desiredState.kms?.name));
       const action = plan({
         desired, config, state, rotation, now: new Date(), rotationMs: opts.rotationMs ?? DEFAULT_ROTATION_MS, newSecret: () => crypto.randomBytes(32),
         ...(desiredState.kms ? { kms: desiredState.kms } : {}), kmsKeyIds,
@@ -109,7 +109,7 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
             if (!force && Date.now() - lastFlush < 500) return;
             lastFlush = Date.now();
             await writeState(client, state);
-            await conditions.set(encryptedCondition(desired, config, state, rotation));
+            await conditions.set(encryptedCondition(desired, config, state, rotation, kmsKeyIds, desiredState.kms?.name));
           };
           for (const resource of ENCRYPTED_RESOURCES) {
             const type = lookupType(resource);
@@ -184,5 +184,5 @@ export async function encryptionStatus(client: EtcdClient, configFile: string, k
     const name = writeKey.slice(4);
     if (!kmsKeyIds[name] && recorded?.startsWith(`${writeKey}:`)) kmsKeyIds[name] = recorded.slice(writeKey.length + 1);
   }
-  return { ...encryptionVerdict(desired.type, config, state, rotation, kmsKeyIds), desired: desired.type, state, writeKey };
+  return { ...encryptionVerdict(desired.type, config, state, rotation, kmsKeyIds, desired.kms?.name), desired: desired.type, state, writeKey };
 }

@@ -157,11 +157,14 @@ function planKms(input: PlanInput, providers: Provider[], setProviders: (ps: Pro
   if (have.endpoint !== want.endpoint || have.timeoutMs !== want.timeoutMs) {
     return setProviders(providers.map((p) => (p === have ? want : p)), 'KMSProviderUpdated', `KMS provider ${want.name} now reaches its plugin at ${want.endpoint}`);
   }
+  const silent: Action = { kind: 'wait', reason: `the KMS plugin of provider ${want.name} at ${want.endpoint} has not reported its key ID` };
   if (write !== `kms:${want.name}`) {
+    // Promoted only once its plugin answers: until then writes keep the provider they have.
+    if (!input.kmsKeyIds?.[want.name]) return silent;
     return setProviders(normalize([want, ...providers.filter((p) => p !== have)]), 'KMSProviderPromoted', `KMS provider ${want.name} promoted to write provider`);
   }
   const target = migrationTarget(write, input.kmsKeyIds);
-  if (!target) return { kind: 'wait', reason: `the KMS plugin of provider ${want.name} at ${want.endpoint} has not reported its key ID` };
+  if (!target) return silent;
   const mig = input.state.migration;
   if (!(mig?.writeKey === target && mig.finishedAt)) return { kind: 'migrate', writeKey: target };
   return prune(providers, write, setProviders);
@@ -264,7 +267,11 @@ function progressText(mig: MigrationRecord | undefined): string {
   return ENCRYPTED_RESOURCES.filter((r) => mig.progress[r]).map((r) => `${r} ${mig.progress[r]?.done}/${mig.progress[r]?.total}`).join(', ');
 }
 
-export function encryptionVerdict(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest, kmsKeyIds?: Record<string, string>): EncryptionVerdict {
+/**
+ * `kmsKeyIds`: each kms provider's current key ID (what a kms migration goes to); `kmsName`: with
+ * desired kms, the provider asked for (another kms provider writing is not what was asked).
+ */
+export function encryptionVerdict(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest, kmsKeyIds?: Record<string, string>, kmsName?: string): EncryptionVerdict {
   const providers = managedRule(config).providers;
   const write = writeKeyOf(providers);
   const target = migrationTarget(write, kmsKeyIds);
@@ -284,17 +291,21 @@ export function encryptionVerdict(desired: EncryptionType, config: EncryptionCon
     return verdict('DecryptionInProgress', `Encryption mode set to identity, decrypting resources${p ? `: ${p}` : ''}`, current);
   }
   const pendingNewKey = !!state.pendingKey && `${state.pendingKey.type}:${state.pendingKey.name}` !== write && state.pendingKey.type === desired;
-  if (write.startsWith(`${desired}:`) && migrated && !pendingNewKey && !rotationPending(rotation, write)) {
+  const writesDesired = desired === 'kms' && kmsName ? write === `kms:${kmsName}` : write.startsWith(`${desired}:`);
+  if (writesDesired && migrated && !pendingNewKey && !rotationPending(rotation, write)) {
     return verdict('EncryptionCompleted', `All resources encrypted: ${ENCRYPTED_RESOURCES.join(', ')}`, mig);
   }
-  const current = write.startsWith(`${desired}:`) ? running : undefined;
+  const current = writesDesired ? running : undefined;
   const p = progressText(current);
+  if (writesDesired && desired === 'kms' && !migrationTarget(write, kmsKeyIds)) {
+    return verdict('EncryptionInProgress', `Encryption mode set to kms, waiting for the KMS plugin of provider ${write.slice(4)} to report its key ID`);
+  }
   return verdict('EncryptionInProgress', `Encryption mode set to ${desired}, encrypting resources${p ? `: ${p}` : ''}`, current);
 }
 
 /** The `Encrypted` condition, in the seeds' words. */
-export function encryptedCondition(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest, kmsKeyIds?: Record<string, string>): EncryptedCondition {
-  return encryptionVerdict(desired, config, state, rotation, kmsKeyIds).condition;
+export function encryptedCondition(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, rotation?: RotationRequest, kmsKeyIds?: Record<string, string>, kmsName?: string): EncryptedCondition {
+  return encryptionVerdict(desired, config, state, rotation, kmsKeyIds, kmsName).condition;
 }
 
 export function keyNameOf(writeKey: string): string | undefined {

@@ -171,3 +171,45 @@ describe('KMS v2 encryption', () => {
     assert.equal(await op2.exited(), 0);
   });
 });
+
+describe('warden run --kms', () => {
+  it('the embedded default serves warden\'s plugin; `encryption enable --type kms --wait` needs no endpoint; a plugin down is waited for, then one line', async (t) => {
+    const dir = path.join(tempDir('kms-run'), 'state');
+    const run = new Background(['--state-dir', dir, 'run', '--kms', '--members', '1', '--listen', '127.0.0.1:0']);
+    t.after(async () => {
+      run.kill('SIGTERM');
+      await run.exited();
+    });
+    await run.waitFor(/Press Ctrl-C/);
+    assert.match(run.out, /kms: +warden's KMS v2 plugin at unix:\/\/\S+\/kms\/plugin\.sock/);
+    const kek = path.join(dir, 'kms', 'kek.json');
+    assert.equal(fs.statSync(kek).mode & 0o777, 0o600);
+    const ws = (args: string[]) => cli(['--state-dir', dir, ...args]);
+    fs.writeFileSync(path.join(dir, '..', 's.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: prod}\ndata: {password: aHVudGVyMg==}\n');
+    assert.equal((await ws(['apply', '-f', path.join(dir, '..', 's.yaml')])).code, 0);
+    const on = await ws(['encryption', 'enable', '--type', 'kms', '--wait', '--timeout', '60s']);
+    assert.equal(on.code, 0, on.stderr);
+    assert.match(on.stdout, /^EncryptionCompleted$/m);
+    const raw = await ws(['get', '/kubernetes.io/secrets/prod/db', '--print-value-only']);
+    assert.ok(raw.stdout.startsWith('k8s:enc:kms:v2:warden:'), raw.stdout.slice(0, 30));
+    const status = JSON.parse((await ws(['status', '-w', 'json'])).stdout) as { conditions: { type: string; status: string }[] };
+    await waitUntil('KMSPluginHealthy True', async () => {
+      const s = JSON.parse((await ws(['status', '-w', 'json'])).stdout) as typeof status;
+      return s.conditions.some((x) => x.type === 'KMSPluginHealthy' && x.status === 'True') ? true : undefined;
+    }, 60_000);
+    // `encryption rotate` is the plugin's affair with kms.
+    const rot = await ws(['encryption', 'rotate']);
+    assert.notEqual(rot.code, 0);
+    assert.match(rot.stderr, /^Error: with kms the key is the KMS plugin's: rotate it there \(`warden kms-plugin rotate --kek-file FILE`/m);
+    // An endpoint nothing serves: --wait waits for it (saying so), then ends in one line; nothing is written in plaintext.
+    const gone = await ws(['encryption', 'enable', '--type', 'kms', '--kms-name', 'other', '--kms-endpoint', `unix://${path.join(dir, 'nothing.sock')}`, '--wait', '--timeout', '4s']);
+    assert.notEqual(gone.code, 0);
+    assert.equal(gone.stderr.split('\n').filter((l) => l.startsWith('Error:')).length, 1, gone.stderr);
+    assert.match(gone.stderr, /Error: the migration did not finish within 4s \(last error: .*KMS plugin.*nothing\.sock.*\)/);
+    const still = await ws(['get', '/kubernetes.io/secrets/prod/db', '--print-value-only']);
+    assert.ok(still.stdout.startsWith('k8s:enc:kms:v2:'), still.stdout.slice(0, 30));
+    run.kill('SIGTERM');
+    assert.equal(await run.exited(), 0);
+    assert.ok(!fs.existsSync(path.join(dir, 'kms', 'plugin.sock')), 'the socket is removed');
+  });
+});

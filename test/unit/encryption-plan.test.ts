@@ -175,9 +175,16 @@ describe('encryption plan', () => {
     assert.equal(w.state.pendingKey, undefined);
   });
 
-  it('kms whose plugin never reported a key ID waits (nothing is migrated)', () => {
-    const w = run(fresh(), 'kms');
-    const a = plan({ desired: 'kms', kms: KMS, config: w.config, state: {}, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: {} });
+  it('kms whose plugin never reported a key ID is added as a reader but not promoted, and nothing is migrated', () => {
+    const w = run(fresh(), 'aesgcm');
+    const step = (config: EncryptionConfig | undefined) => plan({ desired: 'kms', kms: KMS, config, state: w.state, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: {} });
+    const added = step(w.config);
+    assert.equal(added.kind, 'write-config');
+    const config = added.kind === 'write-config' ? added.config : undefined;
+    assert.deepEqual(managedRule(config).providers.map((p) => p.type), ['aesgcm', 'kms', 'identity']);
+    assert.equal(step(config).kind, 'wait', 'aesgcm still writes');
+    const promoted = run(fresh(), 'kms');
+    const a = plan({ desired: 'kms', kms: KMS, config: promoted.config, state: {}, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: {} });
     assert.equal(a.kind, 'wait');
   });
 

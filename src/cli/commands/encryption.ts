@@ -9,7 +9,7 @@ import { encryptionStatus, isKmsOutage, reconcileEncryption } from '../../encryp
 import { coverageRows } from '../../encryption/coverage.ts';
 import { recordScan, scanCoverage } from '../../encryption/scan.ts';
 import type { EncryptedCondition, EncryptionType } from '../../encryption/plan.ts';
-import { encryptionConfigFile, kmsSocketPath, parseEncryptionType, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
+import { encryptionConfigFile, kmsSocketPath, parseEncryptionType, readDesired, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
 import { KmsPlugins } from '../../encryption/kms/registry.ts';
 import { providersTransformer, readValue, TransformError, TransformUnavailable, writeValue, type KmsProvider } from '../../encryption/transformers.ts';
 import { ConditionStore, EventLog } from '../../operator/conditions.ts';
@@ -65,58 +65,77 @@ async function settle(c: Context, client: EtcdClient, { prefix, timeoutMs, lease
   const publish = encryptionPublisher(c.layout);
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(0, deadline - Date.now());
-  const settled = async () => SETTLED.includes((await encryptionStatus(client, file)).condition.reason);
-  const timedOut = (last?: unknown) => new WardenError(`the migration did not finish within ${formatDuration(timeoutMs)}${last instanceof Error ? ` (last error: ${last.message})` : ''}: it goes on under the operator, or resumes where it stopped with another \`--wait\`; follow it with \`warden encryption status\``);
-  if (await settled()) return;
-  const holder = await currentLeader(client);
-  if (holder) log(`${holder.identity} leads and migrates; waiting for it (this process takes over if its lease expires)`);
-  const election = new LeaderElection(client, { identity: `warden-cli-${process.pid}`, ttlSeconds: leaseTtlSeconds, log: () => undefined });
-  let newTerm = false;
-  election.on('elected', () => (newTerm = true));
-  election.start();
+  // The KMS plugin the desired provider names, asked as the operator asks it (one set of seeds for this wait).
+  const plugins = new KmsPlugins();
   try {
-    let lastPass = 0;
-    let lastOutage: string | undefined;
-    let lastError: unknown;
-    for (;;) {
-      // Lead (a pass that ended steady is not rerun at once), or see someone else finish.
-      const next = await waitFor(async () => {
-        if (election.isLeader && (newTerm || Date.now() - lastPass >= 1000)) return 'lead';
-        return (await settled()) ? 'settled' : undefined;
-      }, { timeoutMs: left(), intervalMs: 250, what: 'the migration' }).catch((err: unknown) => {
-        throw err instanceof WaitTimeoutError ? timedOut(err.lastError) : err;
-      });
-      if (next === 'settled') return;
-      if (newTerm) log('no operator leads: migrating in this process');
-      newTerm = false;
-      const term = new AbortController();
-      const end = () => term.abort();
-      election.once('lost', end);
-      const timer = setTimeout(end, left());
-      try {
-        await reconcileEncryption(
-          { client, conditions: new ConditionStore(client), events: new EventLog(client, log), log, signal: term.signal },
-          { configFile: file, prefixes: await keyRoots(client, prefix), ...(ratePerSecond ? { ratePerSecond } : {}), publish },
-        );
-      } catch (err) {
-        // Aborted by the deadline or a lost lease: the loop decides what follows. A KMS plugin
-        // down: the pass stopped without writing anything in plaintext; wait for the plugin.
-        if (!term.signal.aborted && !isKmsOutage(err)) throw err;
-        if (isKmsOutage(err)) {
-          if ((err as Error).message !== lastOutage) log(`waiting for the KMS plugin: ${(err as Error).message}`);
-          lastOutage = (err as Error).message;
-          lastError = err;
-        }
-      } finally {
-        clearTimeout(timer);
-        election.off('lost', end);
-      }
-      lastPass = Date.now();
-      if (await settled()) return;
-      if (left() === 0) throw timedOut(lastError);
-    }
+    await settleWith(plugins);
   } finally {
-    await election.stop();
+    plugins.close();
+  }
+
+  async function settleWith(plugins: KmsPlugins): Promise<void> {
+    const settled = async () => SETTLED.includes((await encryptionStatus(client, file, plugins)).condition.reason);
+    // Why it did not finish: this process's last error, else the KMS plugin it waits for being down.
+    const timedOut = async (last?: unknown) => {
+      let why = last instanceof Error ? last.message : undefined;
+      if (!why) {
+        const kms = (await readDesired(client).catch(() => undefined))?.kms;
+        const health = kms ? (await plugins.probe([kms]))[0] : undefined;
+        if (health && !health.healthy) why = health.message;
+      }
+      return new WardenError(`the migration did not finish within ${formatDuration(timeoutMs)}${why ? ` (last error: ${why})` : ''}: it goes on under the operator, or resumes where it stopped with another \`--wait\`; follow it with \`warden encryption status\``);
+    };
+    if (await settled()) return;
+    const holder = await currentLeader(client);
+    if (holder) log(`${holder.identity} leads and migrates; waiting for it (this process takes over if its lease expires)`);
+    const election = new LeaderElection(client, { identity: `warden-cli-${process.pid}`, ttlSeconds: leaseTtlSeconds, log: () => undefined });
+    let newTerm = false;
+    election.on('elected', () => (newTerm = true));
+    election.start();
+    try {
+      let lastPass = 0;
+      let lastOutage: string | undefined;
+      let lastError: unknown;
+      for (;;) {
+        // Lead (a pass that ended steady is not rerun at once), or see someone else finish.
+        const next = await waitFor(async () => {
+          if (election.isLeader && (newTerm || Date.now() - lastPass >= 1000)) return 'lead';
+          return (await settled()) ? 'settled' : undefined;
+        }, { timeoutMs: left(), intervalMs: 250, what: 'the migration' }).catch(async (err: unknown) => {
+          throw err instanceof WaitTimeoutError ? await timedOut(err.lastError) : err;
+        });
+        if (next === 'settled') return;
+        if (newTerm) log('no operator leads: migrating in this process');
+        newTerm = false;
+        const term = new AbortController();
+        const end = () => term.abort();
+        election.once('lost', end);
+        const timer = setTimeout(end, left());
+        try {
+          await reconcileEncryption(
+            { client, conditions: new ConditionStore(client), events: new EventLog(client, log), log, signal: term.signal },
+            { configFile: file, prefixes: await keyRoots(client, prefix), ...(ratePerSecond ? { ratePerSecond } : {}), publish, kms: plugins },
+          );
+        } catch (err) {
+          // Aborted by the deadline or a lost lease: the loop decides what follows. A KMS plugin
+          // down: the pass stopped without writing anything in plaintext; wait for the plugin.
+          if (!term.signal.aborted && !isKmsOutage(err)) throw err;
+          if (isKmsOutage(err)) {
+            if ((err as Error).message !== lastOutage) log(`waiting for the KMS plugin: ${(err as Error).message}`);
+            lastOutage = (err as Error).message;
+            lastError = err;
+          }
+        } finally {
+          clearTimeout(timer);
+          election.off('lost', end);
+        }
+        lastPass = Date.now();
+        if (await settled()) return;
+        if (left() === 0) throw await timedOut(lastError);
+      }
+    } finally {
+      await election.stop();
+    }
   }
 }
 
