@@ -64,17 +64,27 @@ export function parseEncryptionConfig(text: string, source: string): EncryptionC
     const providers = (rr.providers as unknown[]).map((p, j) => parseProvider(p, `${at}.providers[${j}]`, fail));
     return { resources: rr.resources as string[], providers };
   });
-  // As kube-apiserver: a kms v2 provider name names one plugin across the whole file.
-  const kms = new Map<string, string>();
+  // As kube-apiserver: a kms v2 provider name appears once in the whole file.
+  const kms = new Set<string>();
   for (const r of rules) {
     for (const p of r.providers) {
       if (p.type !== 'kms') continue;
-      const seen = kms.get(p.name);
-      if (seen !== undefined && seen !== p.endpoint) fail(`kms provider name "${p.name}" is used for two endpoints (${seen}, ${p.endpoint})`, 'give each plugin its own name');
-      kms.set(p.name, p.endpoint);
+      if (kms.has(p.name)) fail(`duplicate KMS provider name ${p.name}`, 'names must be unique: give each kms provider its own name');
+      kms.add(p.name);
     }
   }
   return { resources: rules };
+}
+
+/**
+ * The socket of a kms endpoint, in the forms kube-apiserver takes: unix:///abs/path or
+ * unix:/abs/path; a path starting with /@ names a Linux abstract socket. Undefined otherwise.
+ */
+export function kmsEndpointSocket(endpoint: string): { path: string; abstract: boolean } | undefined {
+  const m = /^unix:(?:\/\/)?(\/(?!\/)[^\0]*)$/.exec(endpoint);
+  const p = m?.[1];
+  if (!p || p === '/') return undefined;
+  return p.startsWith('/@') ? (p.length > 2 ? { path: p.slice(2), abstract: true } : undefined) : { path: p, abstract: false };
 }
 
 function parseKms(body: unknown, at: string, fail: (what: string, fix: string) => never): KmsProvider {
@@ -86,14 +96,14 @@ function parseKms(body: unknown, at: string, fail: (what: string, fix: string) =
   if (typeof b.name !== 'string' || !b.name) fail(`${at}.kms.name is missing`, 'name the KMS provider');
   const name = b.name as string;
   if (name.includes(':')) fail(`${at}.kms.name "${name}" contains ":"`, 'use a name without colons');
-  if (typeof b.endpoint !== 'string' || !b.endpoint.startsWith('unix:///')) {
+  if (typeof b.endpoint !== 'string' || !kmsEndpointSocket(b.endpoint)) {
     fail(`${at}.kms.endpoint is ${JSON.stringify(b.endpoint ?? null)}`, 'give the plugin\'s socket as unix:///absolute/path (the only scheme kube-apiserver supports)');
   }
   if (b.cachesize !== undefined) fail(`${at}.kms.cachesize is set`, 'cachesize is not supported in v2: remove it');
   let timeoutMs = DEFAULT_KMS_TIMEOUT_MS;
   if (b.timeout !== undefined) {
     try {
-      timeoutMs = parseDuration(String(b.timeout), `${at}.kms.timeout`, { maxMs: 3_600_000 });
+      timeoutMs = parseDuration(String(b.timeout), `${at}.kms.timeout`, { maxMs: 24 * 3_600_000 });
     } catch (err) {
       fail((err as Error).message.split(':')[0] as string, 'give a duration such as 3s');
     }

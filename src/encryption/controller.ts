@@ -73,7 +73,7 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
       if (opts.publish && file) await opts.publish(file.text);
       let state = await readState(client);
       const rotation = await readRotation(client);
-      const kmsKeyIds = await currentKeyIds(kms, config, desiredState.kms);
+      const kmsKeyIds = await currentKeyIds(kms, config, desiredState.kms, state);
       await conditions.set(encryptedCondition(desired, config, state, rotation, kmsKeyIds, desiredState.kms?.name));
       const action = plan({
         desired, config, state, rotation, now: new Date(), rotationMs: opts.rotationMs ?? DEFAULT_ROTATION_MS, newSecret: () => crypto.randomBytes(32),
@@ -85,7 +85,7 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
         case 'wait': {
           // The KMS controller reports the plugin; this pass has nothing to do until it answers.
           const why = desiredState.kms ? kms.envelope(desiredState.kms).health?.message : undefined;
-          throw new KmsWaitError(`${action.reason}${why && why !== 'ok' ? ` (${why})` : ''}: start the plugin or fix its endpoint; the controller retries`);
+          throw new KmsWaitError(`${action.reason}${why && why !== 'ok' ? ` (${why})` : ''}: ${action.fix}`);
         }
         case 'record-pending':
           await writeState(client, { ...state, pendingKey: action.pendingKey });
@@ -147,11 +147,15 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
  * The current key ID of each kms provider of the file (and the desired one), by name: from the
  * envelope's last Status when fresh, else asked now. A plugin that does not answer is left out.
  */
-async function currentKeyIds(kms: KmsPlugins, config: EncryptionConfig | undefined, desired: KmsProvider | undefined): Promise<Record<string, string>> {
+async function currentKeyIds(kms: KmsPlugins, config: EncryptionConfig | undefined, desired: KmsProvider | undefined, state: EncryptionState): Promise<Record<string, string>> {
   const providers = kmsProviders(config);
   if (desired && !providers.some((p) => p.name === desired.name)) providers.push(desired);
   const out: Record<string, string> = {};
   for (const h of await kms.status(providers)) if (h.healthy && h.keyId) out[h.name] = h.keyId;
+  // A plugin that does not answer now: the key ID everything was last migrated to is taken as
+  // unchanged (the data is no less encrypted; KMSPluginHealthy reports the outage).
+  const recorded = /^kms:([^:]+):(.+)$/.exec(state.migration?.finishedAt ? state.migration.writeKey : '');
+  if (recorded && !out[recorded[1] as string] && providers.some((p) => p.name === recorded[1])) out[recorded[1] as string] = recorded[2] as string;
   return out;
 }
 
@@ -173,16 +177,13 @@ export async function encryptionStatus(client: EtcdClient, configFile: string, k
   const config = loadEncryptionConfig(configFile);
   const writeKey = writeKeyOf(managedRule(config).providers);
   let kmsKeyIds: Record<string, string> = {};
-  if (writeKey.startsWith('kms:')) {
+  if (writeKey.startsWith('kms:') || desired.type === 'kms') {
     const plugins = kms ?? new KmsPlugins();
     try {
-      kmsKeyIds = await currentKeyIds(plugins, config, desired.kms);
+      kmsKeyIds = await currentKeyIds(plugins, config, desired.kms, state);
     } finally {
       if (!kms) plugins.close();
     }
-    const recorded = state.migration?.writeKey;
-    const name = writeKey.slice(4);
-    if (!kmsKeyIds[name] && recorded?.startsWith(`${writeKey}:`)) kmsKeyIds[name] = recorded.slice(writeKey.length + 1);
   }
   return { ...encryptionVerdict(desired.type, config, state, rotation, kmsKeyIds, desired.kms?.name), desired: desired.type, state, writeKey };
 }

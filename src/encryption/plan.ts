@@ -44,7 +44,7 @@ export type Action =
   | { kind: 'write-config'; config: EncryptionConfig; reason: string; message: string }
   | { kind: 'migrate'; writeKey: string }
   /** Nothing can be done until a KMS plugin answers (its key ID is what to migrate to). */
-  | { kind: 'wait'; reason: string };
+  | { kind: 'wait'; reason: string; fix: string };
 
 export interface PlanInput {
   desired: EncryptionType;
@@ -150,14 +150,21 @@ function addKmsReader(providers: Provider[], kms: KmsProvider): Provider[] {
 
 function planKms(input: PlanInput, providers: Provider[], setProviders: (ps: Provider[], reason: string, message: string) => Action): Action {
   const want = input.kms;
-  if (!want) return { kind: 'wait', reason: 'encryption type kms is set without its provider: run `warden encryption enable --type kms --kms-endpoint unix:///...` again' };
+  if (!want) return { kind: 'wait', reason: 'encryption type kms is set without its provider', fix: 'run `warden encryption enable --type kms --kms-endpoint unix:///...` again' };
   const write = writeKeyOf(providers);
   const have = providers.find((p): p is KmsProvider => p.type === 'kms' && p.name === want.name);
+  const silent: Action = {
+    kind: 'wait',
+    reason: `the KMS plugin of provider ${want.name} at ${want.endpoint} has not reported its key ID`,
+    fix: 'start the plugin or give the right --kms-endpoint; the controller retries',
+  };
+  // Configured only once its plugin answers: every kube-apiserver reading the file checks each
+  // kms provider's plugin, so a provider whose plugin is not there would fail them all.
+  if (!have && !input.kmsKeyIds?.[want.name]) return silent;
   if (!have) return setProviders(addKmsReader(providers, want), 'KMSProviderAdded', `KMS provider ${want.name} (${want.endpoint}) added as a read provider`);
   if (have.endpoint !== want.endpoint || have.timeoutMs !== want.timeoutMs) {
     return setProviders(providers.map((p) => (p === have ? want : p)), 'KMSProviderUpdated', `KMS provider ${want.name} now reaches its plugin at ${want.endpoint}`);
   }
-  const silent: Action = { kind: 'wait', reason: `the KMS plugin of provider ${want.name} at ${want.endpoint} has not reported its key ID` };
   if (write !== `kms:${want.name}`) {
     // Promoted only once its plugin answers: until then writes keep the provider they have.
     if (!input.kmsKeyIds?.[want.name]) return silent;
@@ -225,8 +232,16 @@ export function plan(input: PlanInput): Action {
   return prune(providers, write, setProviders);
 }
 
-/** Drops unused old keys beyond the newest KEPT_UNUSED_KEYS (after a finished migration). */
+/**
+ * After a finished migration: drops kms providers nothing is written with any more (their plugin
+ * may be retired; a backup's own configuration brings its provider back with it), and unused
+ * old keys beyond the newest KEPT_UNUSED_KEYS.
+ */
 function prune(providers: Provider[], write: string, setProviders: (ps: Provider[], r: string, m: string) => Action): Action {
+  const oldKms = providers.filter((p): p is KmsProvider => p.type === 'kms' && `kms:${p.name}` !== write);
+  if (oldKms.length) {
+    return setProviders(normalize(providers.filter((p) => !oldKms.includes(p as KmsProvider))), 'KMSProviderRemoved', `Removed the KMS provider(s) ${oldKms.map((p) => p.name).join(', ')}: every value is rewritten with ${write}`);
+  }
   const unused = allKeys(providers).filter((k) => `${k.type}:${k.key.name}` !== write);
   if (unused.length <= KEPT_UNUSED_KEYS) return { kind: 'steady' };
   const byAge = [...unused].sort((a, b) => Number(b.key.name) - Number(a.key.name));

@@ -13,9 +13,10 @@ import type { EtcdClient } from '../etcd/client.ts';
 import { ENCRYPTED_RESOURCES } from '../resources/registry.ts';
 import { writeFileAtomic } from '../util/fsutil.ts';
 import type { EncryptionConfig, ResourceRule } from './config.ts';
+import type { KmsProvider } from './transformers.ts';
 import { ConditionStore } from '../operator/conditions.ts';
 import { addReadKey, allKeys, encryptedCondition, managedRule, normalize, promote, SETTLED_REASONS, withRule, writeKeyOf, type EncryptedCondition, type EncryptionState, type EncryptionType } from './plan.ts';
-import { loadEncryptionConfig, readDesiredType, readState, saveEncryptionConfig, writeState } from './store.ts';
+import { loadEncryptionConfig, readDesired, readState, saveEncryptionConfig, writeState } from './store.ts';
 
 export interface RestoredConfig {
   /** The configuration to install; undefined when neither the set nor the state dir has one. */
@@ -39,11 +40,19 @@ export function configForRestoredSet(set: EncryptionConfig | undefined, current:
   const conflicts: string[] = [];
   for (const rule of current?.resources ?? []) {
     const keys = allKeys(rule.providers);
-    if (keys.length === 0) continue;
+    const kms = rule.providers.filter((p): p is KmsProvider => p.type === 'kms');
+    if (keys.length === 0 && kms.length === 0) continue;
     let target = rules.find((r) => r.resources.some((name) => rule.resources.includes(name)));
     if (!target) {
       target = { resources: [...rule.resources], providers: [{ type: 'identity' }] };
       rules.push(target);
+    }
+    // A kms provider (its plugin holds the key) stays a reader, right after the write provider.
+    for (const p of kms) {
+      if (target.providers.some((x) => x.type === 'kms' && x.name === p.name)) continue;
+      const [first, ...rest] = target.providers;
+      target.providers = normalize([...(first ? [first] : []), p, ...rest]);
+      if (!kept.includes(`kms:${p.name}`)) kept.push(`kms:${p.name}`);
     }
     for (const k of keys) {
       const id = `${k.type}:${k.key.name}`;
@@ -59,11 +68,18 @@ export function configForRestoredSet(set: EncryptionConfig | undefined, current:
   return { config: { resources: rules }, kept, conflicts };
 }
 
-/** Pure: `config` with `writeKey` ("identity" or "<type>:<name>", one of its keys) as the write key of the managed rule. */
+/**
+ * Pure: `config` with `writeKey` ("identity", "<type>:<name>" of one of its keys, or
+ * "kms:<name>[:<key ID>]" of one of its kms providers) as the write key of the managed rule.
+ */
 export function withWriteKey(config: EncryptionConfig, writeKey: string): EncryptionConfig {
   const rule = managedRule(config);
-  if (writeKeyOf(rule.providers) === writeKey) return config;
+  if (writeKeyOf(rule.providers) === providerOf(writeKey)) return config;
   if (writeKey === 'identity') return withRule(config, { ...rule, providers: normalize([{ type: 'identity' }, ...rule.providers]) });
+  if (writeKey.startsWith('kms:')) {
+    const p = rule.providers.find((x) => x.type === 'kms' && `kms:${x.name}` === providerOf(writeKey));
+    return p ? withRule(config, { ...rule, providers: normalize([p, ...rule.providers.filter((x) => x !== p)]) }) : config;
+  }
   const ref = allKeys(rule.providers).find((k) => `${k.type}:${k.key.name}` === writeKey);
   return ref ? withRule(config, { ...rule, providers: promote(rule.providers, ref) }) : config;
 }
@@ -73,9 +89,18 @@ export function withWriteKey(config: EncryptionConfig, writeKey: string): Encryp
  * backup.json: known when the backup was taken settled (no migration running or waiting), and
  * then it is the write key of the set's configuration.
  */
-export function writtenWithFromBackup(encryption: { condition?: string } | undefined, set: EncryptionConfig | undefined): string | undefined {
+export function writtenWithFromBackup(encryption: { condition?: string; writeKey?: string } | undefined, set: EncryptionConfig | undefined): string | undefined {
   if (!SETTLED_REASONS.includes(encryption?.condition as EncryptedCondition['reason'])) return undefined;
-  return writeKeyOf(managedRule(set).providers);
+  const write = writeKeyOf(managedRule(set).providers);
+  // kms: the key ID is in the record the backup kept (`kms:<name>:<key ID>`), not in the configuration.
+  if (write.startsWith('kms:')) return encryption?.writeKey?.startsWith(`${write}:`) ? encryption.writeKey : undefined;
+  return write;
+}
+
+/** The provider part of a written-with key: `kms:<name>` of `kms:<name>:<key ID>`; others as they are. */
+function providerOf(writtenWith: string): string {
+  const m = /^(kms:[^:]+):/.exec(writtenWith);
+  return m ? (m[1] as string) : writtenWith;
 }
 
 /**
@@ -83,10 +108,10 @@ export function writtenWithFromBackup(encryption: { condition?: string } | undef
  * ("identity" for plaintext), from a snapshot's storage counts; undefined when they differ or
  * there are none.
  */
-export function writtenWithFromStorage(resources: { resource: string; storage: { provider: string; keyName?: string; count: number }[] }[]): string | undefined {
+export function writtenWithFromStorage(resources: { resource: string; storage: { provider: string; keyName?: string; keyId?: string; count: number }[] }[]): string | undefined {
   const used = new Set(resources
     .filter((r) => ENCRYPTED_RESOURCES.includes(r.resource))
-    .flatMap((r) => r.storage.filter((s) => s.count > 0).map((s) => (s.provider === 'identity' ? 'identity' : `${s.provider}:${s.keyName}`))));
+    .flatMap((r) => r.storage.filter((s) => s.count > 0).map((s) => (s.provider === 'identity' ? 'identity' : `${s.provider}:${s.keyName}${s.keyId !== undefined ? `:${s.keyId}` : ''}`))));
   return used.size === 1 ? [...used][0] : undefined;
 }
 
@@ -98,7 +123,9 @@ export function writtenWithFromStorage(resources: { resource: string; storage: {
  */
 export function settledRecord(desired: EncryptionType, config: EncryptionConfig | undefined, state: EncryptionState, writeKey: string, now: Date): EncryptionState | undefined {
   if (SETTLED_REASONS.includes(encryptedCondition(desired, config, state).reason)) return undefined;
-  if (writeKeyOf(managedRule(config).providers) !== writeKey) return undefined;
+  if (writeKeyOf(managedRule(config).providers) !== providerOf(writeKey)) return undefined;
+  // A kms write provider: only a key ID makes a finished migration (what the controller compares).
+  if (writeKey.startsWith('kms:') && providerOf(writeKey) === writeKey) return undefined;
   if (state.migration?.writeKey === writeKey && state.migration.finishedAt) return undefined;
   const at = now.toISOString();
   return { ...state, migration: { writeKey, startedAt: at, finishedAt: at, progress: {} } };
@@ -134,11 +161,13 @@ export function installRestoredConfig(file: string, set: EncryptionConfig | unde
  * (it came back with the data, as old as the backup) up to date. Returns the condition now.
  */
 export async function settleRestoredEncryption(client: EtcdClient, configFile: string, writtenWith: string | undefined): Promise<{ recorded: boolean; condition: EncryptedCondition }> {
-  const [desired, state] = await Promise.all([readDesiredType(client), readState(client)]);
+  const [desired, state] = await Promise.all([readDesired(client), readState(client)]);
   const config = loadEncryptionConfig(configFile);
-  const next = writtenWith ? settledRecord(desired, config, state, writtenWith, new Date()) : undefined;
+  const next = writtenWith ? settledRecord(desired.type, config, state, writtenWith, new Date()) : undefined;
   if (next) await writeState(client, next);
-  const condition = encryptedCondition(desired, config, next ?? state);
+  // kms: the key ID the restored values are under stands for the plugin's until the controller asks it.
+  const kms = /^kms:([^:]+):(.+)$/.exec(writtenWith ?? '');
+  const condition = encryptedCondition(desired.type, config, next ?? state, undefined, kms ? { [kms[1] as string]: kms[2] as string } : undefined, desired.kms?.name);
   const conditions = new ConditionStore(client);
   if (await conditions.get(condition.type)) await conditions.set(condition);
   return { recorded: !!next, condition };

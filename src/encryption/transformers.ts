@@ -299,7 +299,8 @@ export function describeValue(data: Buffer): ValueInfo {
   const m = /^k8s:enc:([a-z0-9]+):v\d+:([^:]*):/.exec(head);
   if (!m) return { provider: 'unknown' };
   if (m[1] === 'kms' && m[0].startsWith(KMS_V2_PREFIX)) {
-    const keyId = keyIdOfStored(data.subarray(Buffer.byteLength(m[0])));
+    // m[0] was decoded as latin1: one character a byte.
+    const keyId = keyIdOfStored(data.subarray(m[0].length));
     return { provider: 'kms', keyName: m[2] as string, ...(keyId ? { keyId } : {}) };
   }
   return { provider: m[1] as string, keyName: m[2] as string };

@@ -9,7 +9,7 @@ import { readArchive, type BackupInfo } from '../backup/archive.ts';
 import { readClusterConfig } from '../cluster/cluster-config.ts';
 import { requireInventory } from '../cluster/inventory.ts';
 import type { StateLayout } from '../cluster/layout.ts';
-import { encryptionConfigFile, kmsKekFile } from '../encryption/store.ts';
+import { encryptionConfigFile, kmsKekFile, kmsSocketPath } from '../encryption/store.ts';
 import { KEK_ENTRY, mergeKeks } from '../encryption/kms/local-kek.ts';
 import { kmsProviders, parseEncryptionConfig, type EncryptionConfig } from '../encryption/config.ts';
 import { allKeys, managedRule, writeKeyOf } from '../encryption/plan.ts';
@@ -137,13 +137,23 @@ export async function installSetKeys(layout: StateLayout, r: RestoreRecord, iden
     // Read in memory (through age when encrypted): the keys are never written out but into place.
     const files = await readArchive(r.archive, identity);
     const keks = files.get(KEK_ENTRY);
-    if (keks) {
-      // The KMS plugin's KEKs the set carried: merged for decryption, the plugin's current one kept.
-      const target = kekFile ?? kmsKekFile(layout.root);
-      const added = mergeKeks(target, keks.toString('utf8'), `the KEK file in ${r.archive}`);
-      log(added.length ? `merged ${added.length} KEK(s) from the archive into ${target} for decryption (key ID ${added.join(', ')})` : `the archive's KEKs are all in ${target} already`);
-    }
     const enc = files.get('encryption/encryption-config.yaml');
+    if (keks) {
+      // The KMS plugin's KEKs the set carried: merged for decryption, the plugin's current one
+      // kept. Into --kek-file, or the file of `warden run --kms`'s plugin when the set's
+      // configuration names that plugin's socket; never into a file no plugin reads.
+      const own = `unix://${kmsSocketPath(layout.root)}`;
+      const usesOwn = enc ? kmsProviders(parseEncryptionConfig(enc.toString('utf8'), r.archive)).some((p) => p.endpoint === own) : false;
+      const target = kekFile ?? (usesOwn ? kmsKekFile(layout.root) : undefined);
+      if (target) {
+        const added = mergeKeks(target, keks.toString('utf8'), `the KEK file in ${r.archive}`);
+        log(added.length ? `merged ${added.length} KEK(s) from the archive into ${target} for decryption (key ID ${added.join(', ')})` : `the archive's KEKs are all in ${target} already`);
+      } else {
+        log('note: the set carries a KMS plugin\'s KEKs, not merged, as its plugin is not warden run --kms\'s: a restore given --kek-file FILE (that plugin\'s KEK file) merges them');
+      }
+    } else if (kekFile) {
+      log(`note: the set carries no KEKs (it was taken without --include-kek): ${kekFile} is left as it is`);
+    }
     if (enc) setConfig = parseEncryptionConfig(enc.toString('utf8'), r.archive);
     const infoBytes = files.get('backup.json');
     const info = infoBytes ? (JSON.parse(infoBytes.toString('utf8')) as BackupInfo) : undefined;

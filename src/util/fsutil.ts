@@ -7,6 +7,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   try {
     const fd = fs.openSync(part, 'w', mode);
     try {
+      // A .part left behind keeps its old mode on open: narrowed before anything is written.
+      fs.fchmodSync(fd, mode);
       fs.writeFileSync(fd, data);
       fs.fsyncSync(fd);
     } finally {

@@ -118,9 +118,9 @@ describe('KMS v2 encryption', () => {
     // A backup carrying the KEK: only into an age-encrypted archive, never in the clear.
     const ageKey = await ageKeygen(dir, 'backup-key.txt');
     const backups = path.join(dir, 'backups');
-    assertOneErrorLine(await c.run(['backup', backups, '--include-kek', kek]), /--include-kek puts the KMS plugin's key-encryption keys into the backup: give --encrypt-to/);
+    assertOneErrorLine(await c.run(['backup', backups, '--include-kek', '--kek-file', kek]), /--include-kek puts the KMS plugin's key-encryption keys into the backup: give --encrypt-to/);
     assert.ok(!fs.existsSync(backups) || fs.readdirSync(backups).length === 0, 'nothing written');
-    const b = await c.run(['backup', backups, '--encrypt-to', ageKey.recipient, '--include-kek', kek]);
+    const b = await c.run(['backup', backups, '--encrypt-to', ageKey.recipient, '--include-kek', '--kek-file', kek]);
     assert.equal(b.code, 0, b.stderr);
     const firstKek = (JSON.parse(fs.readFileSync(kek, 'utf8')) as { keks: { key: string }[] }).keks[0]?.key as string;
     assert.deepEqual(filesHolding(backups, Buffer.from(firstKek)), [], 'the KEK is in no file of the backup dir in the clear');
@@ -192,9 +192,8 @@ describe('warden run --kms', () => {
     assert.match(on.stdout, /^EncryptionCompleted$/m);
     const raw = await ws(['get', '/kubernetes.io/secrets/prod/db', '--print-value-only']);
     assert.ok(raw.stdout.startsWith('k8s:enc:kms:v2:warden:'), raw.stdout.slice(0, 30));
-    const status = JSON.parse((await ws(['status', '-w', 'json'])).stdout) as { conditions: { type: string; status: string }[] };
     await waitUntil('KMSPluginHealthy True', async () => {
-      const s = JSON.parse((await ws(['status', '-w', 'json'])).stdout) as typeof status;
+      const s = JSON.parse((await ws(['status', '-w', 'json'])).stdout) as { conditions: { type: string; status: string }[] };
       return s.conditions.some((x) => x.type === 'KMSPluginHealthy' && x.status === 'True') ? true : undefined;
     }, 60_000);
     // `encryption rotate` is the plugin's affair with kms.
@@ -206,6 +205,8 @@ describe('warden run --kms', () => {
     assert.notEqual(gone.code, 0);
     assert.equal(gone.stderr.split('\n').filter((l) => l.startsWith('Error:')).length, 1, gone.stderr);
     assert.match(gone.stderr, /Error: the migration did not finish within 4s \(last error: .*KMS plugin.*nothing\.sock.*\)/);
+    // Not configured while its plugin never answered: kube-apiservers reading the file would check it.
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, 'encryption', 'encryption-config.yaml'), 'utf8'), /nothing\.sock/);
     const still = await ws(['get', '/kubernetes.io/secrets/prod/db', '--print-value-only']);
     assert.ok(still.stdout.startsWith('k8s:enc:kms:v2:'), still.stdout.slice(0, 30));
     run.kill('SIGTERM');

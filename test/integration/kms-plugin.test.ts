@@ -4,7 +4,7 @@
 // unreachable, no answer in time); a stale socket replaced, a live one refused; the wire bytes
 // as api.proto numbers them; and `warden kms-plugin` itself, whose output never shows a key.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -215,7 +215,7 @@ describe('KMS v2 plugin over gRPC', () => {
     try {
       assert.equal(
         await oneLine(() => missing.status()),
-        `KMS plugin at unix://${p.sock} is unreachable (connect ENOENT): start it (warden kms-plugin --socket ${p.sock} --kek-file FILE)`,
+        `KMS plugin at unix://${p.sock} is unreachable (connect ENOENT): start the plugin (warden's own: warden kms-plugin --socket PATH --kek-file FILE)`,
       );
     } finally {
       missing.close();
@@ -294,6 +294,14 @@ describe('KEK files carried by a backup', () => {
     assert.deepEqual(mergeKeks(fresh, carried, 'the backup'), [oldId]);
     assert.equal(fs.statSync(fresh).mode & 0o777, 0o600);
     assert.throws(() => mergeKeks(live, '{"kind":"WardenKEKs","keks":[{"id":"x","key":"c2VjcmV0","createdAt":"t"}]}', 'the backup'), (e: unknown) => e instanceof WardenError && /^the backup is malformed/.test(e.message) && !e.message.includes('c2VjcmV0'));
+    // A change killed with -9 left its lock: the next one takes it over; a live holder is waited for.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    fs.writeFileSync(`${live}.lock`, `${dead}\n`);
+    assert.deepEqual(mergeKeks(live, carried, 'the backup'), []);
+    assert.ok(!fs.existsSync(`${live}.lock`));
+    fs.writeFileSync(`${live}.lock`, `${process.pid}\n`);
+    assert.throws(() => rotateKek(live), /another change of \S+ is in progress \(\S+\.lock, held by pid \d+\): wait for it/);
+    fs.rmSync(`${live}.lock`);
   });
 });
 
@@ -344,7 +352,7 @@ describe('warden kms-plugin', () => {
     const gone = await cli(['kms-plugin', 'status', '--socket', p.sock]);
     outputs.push(gone.stdout, gone.stderr);
     assert.equal(gone.code, 1);
-    assert.match(gone.stderr, /^Error: KMS plugin at unix:\/\/\S+ is unreachable \(connect ENOENT\): start it /);
+    assert.match(gone.stderr, /^Error: KMS plugin at unix:\/\/\S+ is unreachable \(connect ENOENT\): start the plugin /);
 
     outputs.push(plugin.out);
     for (const key of keysOf(p.kek)) {

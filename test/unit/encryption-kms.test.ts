@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { parseEncryptionConfig, serializeEncryptionConfig } from '../../src/encryption/config.ts';
+import { kmsEndpointSocket, parseEncryptionConfig, serializeEncryptionConfig } from '../../src/encryption/config.ts';
 import { KmsEnvelope } from '../../src/encryption/kms/envelope.ts';
-import { decodeEncryptedObject, encodeEncryptedObject, validateEncryptedObject } from '../../src/encryption/kms/object.ts';
+import { decodeEncryptedObject, deriveKey, encodeEncryptedObject, validateEncryptedObject } from '../../src/encryption/kms/object.ts';
 import type { KmsService, KmsStatus } from '../../src/encryption/kms/service.ts';
 import {
   describeValue, providersTransformer, readValue, TransformError, TransformPending, TransformUnavailable, writeValue, type KmsProvider,
@@ -106,7 +106,7 @@ describe('KMS v2 envelope', () => {
       const obj = decodeEncryptedObject(v.subarray(28));
       assert.equal(obj.keyId, '1');
       assert.equal(obj.dekSourceType, 1);
-      assert.deepEqual(obj.annotations, ANNOTATION);
+      assert.deepEqual({ ...obj.annotations }, ANNOTATION);
       assert.equal(obj.encryptedData.length, 32 + 12 + 1 + 16, 'info, nonce, one byte, tag');
       const r = await readValue(t, v, KEY);
       assert.deepEqual(r, { data: Buffer.from(['a', 'b', 'c'][i] as string), stale: false });
@@ -125,6 +125,56 @@ describe('KMS v2 envelope', () => {
     const fresh = await writeValue(t, Buffer.from('v'), KEY);
     assert.equal(decodeEncryptedObject(fresh.subarray(28)).keyId, '2');
     assert.equal((await readValue(t, fresh, KEY)).stale, false);
+  });
+
+  it('a new key ID the plugin cannot yet encrypt a seed under: writes keep the old seed, and its values are not stale (kube compares with the write seed)', async () => {
+    const { t, plugin, envelope } = setup();
+    await writeValue(t, Buffer.from('v'), KEY);
+    plugin.keyId = '2';
+    plugin.encrypt = async () => {
+      throw new Error('HSM busy');
+    };
+    const h = await envelope.refresh();
+    assert.equal(h.healthy, false);
+    assert.match(h.message, /could not encrypt a new seed: HSM busy/);
+    const again = await writeValue(t, Buffer.from('w'), KEY);
+    assert.equal(decodeEncryptedObject(again.subarray(28)).keyId, '1');
+    assert.deepEqual(await readValue(t, again, KEY), { data: Buffer.from('w'), stale: false });
+  });
+
+  it('a Decrypt that times out is the plugin unavailable (not an unreadable value); one Decrypt per DEK for many values at once', async () => {
+    const { t, plugin } = setup();
+    await writeValue(t, Buffer.from('x'), KEY);
+    const v = FIXTURE.values[1] as Fixture['values'][number];
+    const stored = Buffer.from(v.stored, 'base64');
+    const real = plugin.decrypt.bind(plugin);
+    plugin.decrypt = async () => {
+      plugin.calls.decrypt++;
+      throw Object.assign(new Error('KMS plugin at unix:///p did not answer Decrypt within 3s: check that the plugin is running'), { grpcCode: 4 });
+    };
+    await assert.rejects(readValue(t, stored, Buffer.from(v.etcdKey)), (e: unknown) => e instanceof TransformUnavailable && /did not answer Decrypt/.test(e.message));
+    plugin.decrypt = async (req) => {
+      await new Promise((r) => setImmediate(r));
+      return real(req);
+    };
+    plugin.calls.decrypt = 0;
+    const all = await Promise.all(Array.from({ length: 50 }, () => readValue(t, stored, Buffer.from(v.etcdKey))));
+    assert.equal(all.length, 50);
+    assert.equal(plugin.calls.decrypt, 1);
+    // A plugin that answers and refuses: the value is unreadable (a TransformError, not unavailable).
+    const other = setup();
+    other.plugin.decrypt = async () => {
+      throw Object.assign(new Error('no KEK with key ID 1'), { grpcCode: 13 });
+    };
+    await assert.rejects(readValue(other.t, stored, Buffer.from(v.etcdKey)), (e: unknown) => e instanceof TransformError && !(e instanceof TransformUnavailable) && /failed to decrypt DEK, error: no KEK with key ID 1/.test(e.message));
+  });
+
+  it('an annotation named __proto__ is kept as any other (and refused by the domain rule, as kube does)', () => {
+    const annotations = Object.create(null) as Record<string, Buffer>;
+    annotations['__proto__'] = Buffer.from('v');
+    const o = decodeEncryptedObject(encodeEncryptedObject({ encryptedData: Buffer.from('x'), keyId: '1', encryptedDekSource: Buffer.from('s'), annotations, dekSourceType: 1 }));
+    assert.deepEqual(Object.keys(o.annotations), ['__proto__']);
+    assert.throws(() => validateEncryptedObject(o), /should be a domain with at least two segments/);
   });
 
   it('the same key ID keeps the seed: Status moves its expiry forward only', async () => {
@@ -168,7 +218,7 @@ describe('KMS v2 envelope', () => {
   it('a plugin answering Status with another version, unhealthy, or an empty key ID is not used', async () => {
     for (const [st, re] of [
       [{ version: 'v1beta1', healthz: 'ok', keyId: '1' }, /speaks KMS API "v1beta1"/],
-      [{ version: 'v2', healthz: 'disk full', keyId: '1' }, /unhealthy: disk full/],
+      [{ version: 'v2', healthz: 'disk full', keyId: '1' }, /reports itself unhealthy \(disk full\): see the plugin's log/],
       [{ version: 'v2', healthz: 'ok', keyId: '' }, /keyID is empty/],
     ] as const) {
       const plugin = new Base64Plugin();
@@ -207,6 +257,10 @@ describe('EncryptionConfiguration kms provider', () => {
   const doc = (kms: string) => `apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers:\n  - kms: ${kms}\n  - identity: {}\n`;
 
   it('reads apiVersion v2 with kube-apiserver\'s default timeout, and writes it back', () => {
+    // The forms kube-apiserver takes: unix:///path, unix:/path, and /@name for an abstract socket.
+    assert.deepEqual(kmsEndpointSocket('unix:/var/run/kms.sock'), { path: '/var/run/kms.sock', abstract: false });
+    assert.deepEqual(kmsEndpointSocket('unix:///@kms-provider.sock'), { path: 'kms-provider.sock', abstract: true });
+    for (const bad of ['unix://', 'unix:///', 'tcp:///x', 'unix:relative', 'unix:///@']) assert.equal(kmsEndpointSocket(bad), undefined, bad);
     const cfg = parseEncryptionConfig(doc('{apiVersion: v2, name: vault, endpoint: "unix:///var/run/kms.sock"}'), 'f');
     assert.deepEqual(cfg.resources[0]?.providers[0], { type: 'kms', name: 'vault', endpoint: 'unix:///var/run/kms.sock', timeoutMs: 3000 });
     const again = parseEncryptionConfig(serializeEncryptionConfig(cfg), 'g');
@@ -221,21 +275,27 @@ describe('EncryptionConfiguration kms provider', () => {
       ['{apiVersion: v2, name: "a:b", endpoint: "unix:///s"}', /contains ":"/],
       ['{apiVersion: v2, name: a, endpoint: "tcp://x:1"}', /endpoint is "tcp:\/\/x:1": give the plugin's socket as unix:\/\/\//],
       ['{apiVersion: v2, name: a, endpoint: "unix:///s", cachesize: 10}', /cachesize is not supported in v2/],
-      ['{apiVersion: v2, name: a, endpoint: "unix:///s", timeout: -1s}', /timeout/],
+      ['{apiVersion: v2, name: a, endpoint: "unix:///s", timeout: -1s}', /invalid duration "-1s" for resources\[0\]\.providers\[0\]\.kms\.timeout: give a duration such as 3s/],
+      ['{apiVersion: v2, name: a, endpoint: "unix://host/s"}', /endpoint is "unix:\/\/host\/s"/],
     ] as const) {
       assert.throws(() => parseEncryptionConfig(doc(kms), 'f'), (e: unknown) => e instanceof Error && re.test(e.message) && !e.message.includes('\n'), kms);
     }
     const twice = 'apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers: [{kms: {apiVersion: v2, name: a, endpoint: "unix:///one"}}]\n- resources: [configmaps]\n  providers: [{kms: {apiVersion: v2, name: a, endpoint: "unix:///two"}}]\n';
-    assert.throws(() => parseEncryptionConfig(twice, 'f'), /kms provider name "a" is used for two endpoints/);
+    assert.throws(() => parseEncryptionConfig(twice, 'f'), /duplicate KMS provider name a: names must be unique/);
   });
 });
 
 describe('seed derivation', () => {
-  it('is HKDF-Expand only (no extract): HMAC-SHA256(seed, info || 0x01)', () => {
+  it('is HKDF-Expand only (no extract): the key kube-apiserver derived for its recorded value', () => {
     const v = FIXTURE.values[1] as Fixture['values'][number];
     const seed = Buffer.from(v.dekSource, 'base64');
-    const key = crypto.createHmac('sha256', seed).update(Buffer.concat([Buffer.from(v.info as string, 'hex'), Buffer.of(1)])).digest('hex');
-    // The derived key the facts record for kube's value.
-    assert.equal(key, '5cad1e7c7388618e86009092cac3eef592e41b9af5df436a59c0ab9570ac0d7f');
+    assert.equal(deriveKey(seed, Buffer.from(v.info as string, 'hex')).toString('hex'), '5cad1e7c7388618e86009092cac3eef592e41b9af5df436a59c0ab9570ac0d7f');
+    // HKDF with an extract step (node's hkdfSync) gives another key: the one kube does not use.
+    assert.notEqual(Buffer.from(crypto.hkdfSync('sha256', seed, Buffer.alloc(0), Buffer.from(v.info as string, 'hex'), 32)).toString('hex'), '5cad1e7c7388618e86009092cac3eef592e41b9af5df436a59c0ab9570ac0d7f');
+  });
+
+  it('a provider name outside ASCII still gives the key ID', () => {
+    const stored = Buffer.concat([Buffer.from('k8s:enc:kms:v2:clé:'), encodeEncryptedObject({ encryptedData: Buffer.from('x'), keyId: 'k-1', encryptedDekSource: Buffer.from('s'), annotations: {}, dekSourceType: 1 })]);
+    assert.equal(describeValue(stored).keyId, 'k-1');
   });
 });

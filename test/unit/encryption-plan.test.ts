@@ -175,28 +175,51 @@ describe('encryption plan', () => {
     assert.equal(w.state.pendingKey, undefined);
   });
 
-  it('kms whose plugin never reported a key ID is added as a reader but not promoted, and nothing is migrated', () => {
+  it('kms whose plugin never reported a key ID is not configured (kube-apiservers would check it), and nothing is migrated', () => {
     const w = run(fresh(), 'aesgcm');
-    const step = (config: EncryptionConfig | undefined) => plan({ desired: 'kms', kms: KMS, config, state: w.state, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: {} });
-    const added = step(w.config);
-    assert.equal(added.kind, 'write-config');
-    const config = added.kind === 'write-config' ? added.config : undefined;
-    assert.deepEqual(managedRule(config).providers.map((p) => p.type), ['aesgcm', 'kms', 'identity']);
-    assert.equal(step(config).kind, 'wait', 'aesgcm still writes');
-    const promoted = run(fresh(), 'kms');
-    const a = plan({ desired: 'kms', kms: KMS, config: promoted.config, state: {}, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: {} });
+    const a = plan({ desired: 'kms', kms: KMS, config: w.config, state: w.state, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: {} });
     assert.equal(a.kind, 'wait');
+    assert.match(a.kind === 'wait' ? `${a.reason}: ${a.fix}` : '', /^the KMS plugin of provider warden at unix:\/\/\/run\/kms\.sock has not reported its key ID: start the plugin/);
+    // Configured and promoted, then the plugin gone: nothing to migrate to either.
+    const promoted = run(fresh(), 'kms');
+    const b = plan({ desired: 'kms', kms: KMS, config: promoted.config, state: {}, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: {} });
+    assert.equal(b.kind, 'wait');
   });
 
-  it('disable after kms decrypts everything and keeps the kms provider as a reader', () => {
+  it('disable after kms decrypts everything, then drops the kms provider nothing uses any more', () => {
     let w = run(fresh(), 'kms');
     w.steps = [];
     w = run(w, 'identity');
-    assert.deepEqual(w.steps, ['WriteKeyIdentity ["identity","kms(warden)"]', 'migrate identity']);
-    assert.equal(encryptedCondition('identity', w.config, w.state).reason, 'DecryptionCompleted');
-    // From there, aesgcm: the kms provider stays readable behind the new key.
+    assert.deepEqual(w.steps, ['WriteKeyIdentity ["identity","kms(warden)"]', 'migrate identity', 'KMSProviderRemoved ["identity"]']);
+    // No key and no provider left: as a cluster never encrypted.
+    assert.equal(encryptedCondition('identity', w.config, w.state).reason, 'EncryptionDisabled');
     w.steps = [];
     w = run(w, 'aesgcm');
-    assert.deepEqual(managedRule(w.config).providers.map((p) => p.type), ['aesgcm', 'kms', 'identity']);
+    assert.deepEqual(managedRule(w.config).providers.map((p) => p.type), ['aesgcm', 'identity']);
+  });
+
+  it('from one kms provider to another: the new one once its plugin answers, the old one dropped after the migration', () => {
+    const w = run(fresh(), 'kms');
+    w.steps = [];
+    const other: KmsProvider = { type: 'kms', name: 'vault', endpoint: 'unix:///run/vault.sock', timeoutMs: 3000 };
+    for (let i = 0; i < 10; i++) {
+      const a = plan({ desired: 'kms', kms: other, config: w.config, state: w.state, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: { warden: 'kek-1', vault: 'v-7' } });
+      if (a.kind === 'steady') break;
+      if (a.kind === 'write-config') {
+        w.config = a.config;
+        w.steps.push(`${a.reason} ${JSON.stringify(managedRule(a.config).providers.map((p) => (p.type === 'kms' ? p.name : p.type)))}`);
+      } else if (a.kind === 'migrate') {
+        w.state = { migration: { writeKey: a.writeKey, startedAt: '', finishedAt: 'x', progress: {} } };
+        w.steps.push(`migrate ${a.writeKey}`);
+      } else assert.fail(a.kind);
+    }
+    assert.deepEqual(w.steps, [
+      'KMSProviderAdded ["warden","vault","identity"]',
+      'KMSProviderPromoted ["vault","warden","identity"]',
+      'migrate kms:vault:v-7',
+      'KMSProviderRemoved ["vault","identity"]',
+    ]);
+    assert.equal(encryptionVerdict('kms', w.config, w.state, undefined, { vault: 'v-7' }, 'vault').condition.reason, 'EncryptionCompleted');
+    assert.equal(encryptionVerdict('kms', w.config, w.state, undefined, { vault: 'v-7' }, 'warden').condition.reason, 'EncryptionInProgress', 'not the provider asked for');
   });
 });

@@ -149,4 +149,24 @@ describe('encryption after a restore', () => {
     assert.equal(writtenWithFromStorage(storage(['secrets', 'aesgcm', '1', 3], ['configmaps', 'identity', undefined, 1])), undefined);
     assert.equal(writtenWithFromStorage([]), undefined);
   });
+
+  it('kms: the current kms provider stays a reader; a set written under one key ID is settled to it, never to the provider alone', () => {
+    const kms = { type: 'kms' as const, name: 'warden', endpoint: 'unix:///run/kms.sock', timeoutMs: 3000 };
+    const gcm = { type: 'aesgcm' as const, keys: [{ name: '1', secret: Buffer.alloc(32, 7) }] };
+    const rule = (providers: EncryptionConfig['resources'][number]['providers']): EncryptionConfig => ({ resources: [{ resources: ['secrets', 'configmaps'], providers }] });
+    // A set under aesgcm restored over a cluster now on kms: the kms reader is kept.
+    const merged = configForRestoredSet(rule([gcm, { type: 'identity' }]), rule([kms, gcm, { type: 'identity' }]));
+    assert.deepEqual(managedRule(merged.config).providers.map((p) => p.type), ['aesgcm', 'kms', 'identity']);
+    assert.deepEqual(merged.kept, ['kms:warden']);
+    // A set under kms: what its values are under comes from its record (with the key ID).
+    const set = rule([kms, { type: 'identity' }]);
+    assert.equal(writtenWithFromBackup({ condition: 'EncryptionCompleted', writeKey: 'kms:warden:kek-1' }, set), 'kms:warden:kek-1');
+    assert.equal(writtenWithFromBackup({ condition: 'EncryptionCompleted', writeKey: 'aesgcm:1' }, set), undefined);
+    assert.equal(writtenWithFromStorage([{ resource: 'secrets', storage: [{ provider: 'kms', keyName: 'warden', count: 3 }] }]), 'kms:warden');
+    assert.equal(writtenWithFromStorage([{ resource: 'secrets', storage: [{ provider: 'kms', keyName: 'warden', keyId: 'kek-1', count: 3 }] }]), 'kms:warden:kek-1');
+    assert.equal(settledRecord('kms', set, {}, 'kms:warden:kek-1', now)?.migration?.writeKey, 'kms:warden:kek-1');
+    assert.equal(settledRecord('kms', set, {}, 'kms:warden', now), undefined, 'no key ID: nothing to record');
+    // A configuration given apart, written with kms by the set: kms becomes its write provider.
+    assert.deepEqual(managedRule(withWriteKey(rule([gcm, kms, { type: 'identity' }]), 'kms:warden:kek-1')).providers.map((p) => p.type), ['kms', 'aesgcm', 'identity']);
+  });
 });

@@ -86,14 +86,16 @@ export function registerBackup(program: Command, ctx: Ctx): void {
     .option('--to <s3url>', 'also upload the set to S3-compatible storage, e.g. s3://bucket/etcd (multipart, streamed)')
     .option('--encrypt-to <recipient>', 'encrypt both files to this age recipient (age1..., printed by age-keygen; repeatable): snapshot_<ts>.db.age, static_kuberesources_<ts>.tar.gz.age; nothing is written in the clear', collect)
     .option('--encrypt-to-file <file>', 'encrypt to the recipients in this file, one a line, # comments (as age -R; repeatable)', collect)
-    .option('--include-kek [file]', 'with --encrypt-to: also carry a KMS plugin\'s key-encryption-key file in the (encrypted) keys archive, so the set reads back without the plugin\'s own copy; restore merges it back (default file: <state dir>/kms/kek.json, `warden run --kms`\'s)'))
-    .addHelpText('after', '\nExamples:\n  warden backup /var/backups/etcd\n  warden backup /var/backups/etcd --keys-dir /secure/keys\n  warden backup /var/backups/etcd --encrypt-to age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n  warden backup /var/backups/etcd --to s3://backups/etcd --s3-endpoint http://127.0.0.1:9000\n  warden backup list /var/backups/etcd\n  warden backup list s3://backups/etcd\n  warden backup presign s3://backups/etcd/snapshot_2026-01-01_000000.db --expires 1h')
-    .action(async (dirArg: string | undefined, opts: { member?: string; keysDir?: string; force: boolean; to?: string; encryptTo?: string[]; encryptToFile?: string[]; includeKek?: string | true } & S3Flags, cmd: Command) => {
+    .option('--include-kek', 'with --encrypt-to: also carry a KMS plugin\'s key-encryption-key file (--kek-file) in the (encrypted) keys archive, so the set reads back without the plugin\'s own copy; restore merges it back', false)
+    .option('--kek-file <file>', 'with --include-kek: the plugin\'s KEK file (default: <state dir>/kms/kek.json, `warden run --kms`\'s)'))
+    .addHelpText('after', '\nExamples:\n  warden backup /var/backups/etcd\n  warden backup /var/backups/etcd --keys-dir /secure/keys\n  warden backup /var/backups/etcd --encrypt-to age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n  warden backup /var/backups/etcd --encrypt-to age1... --include-kek --kek-file /etc/warden/kek.json\n  warden backup /var/backups/etcd --to s3://backups/etcd --s3-endpoint http://127.0.0.1:9000\n  warden backup list /var/backups/etcd\n  warden backup list s3://backups/etcd\n  warden backup presign s3://backups/etcd/snapshot_2026-01-01_000000.db --expires 1h')
+    .action(async (dirArg: string | undefined, opts: { member?: string; keysDir?: string; force: boolean; to?: string; encryptTo?: string[]; encryptToFile?: string[]; includeKek: boolean; kekFile?: string } & S3Flags, cmd: Command) => {
       const c = ctx(cmd);
       if (!dirArg && !opts.to) throw new UsageError('no backup directory given: give one (or --to s3://bucket/prefix), e.g. `warden backup /var/backups/etcd`');
       const encryptTo = recipientsOf(opts.encryptTo, opts.encryptToFile);
       if (encryptTo) checkRecipients(encryptTo, { recipient: '--encrypt-to', file: '--encrypt-to-file' });
-      const includeKek = opts.includeKek === true ? kmsKekFile(c.layout.root) : opts.includeKek;
+      if (opts.kekFile && !opts.includeKek) throw new UsageError('--kek-file goes with --include-kek: add --include-kek to carry the KEK file in the set');
+      const includeKek = opts.includeKek ? (opts.kekFile ?? kmsKekFile(c.layout.root)) : undefined;
       if (includeKek && !encryptTo) throw new UsageError('--include-kek puts the KMS plugin\'s key-encryption keys into the backup: give --encrypt-to (or --encrypt-to-file) too, so they are never written in the clear');
       const target = opts.to ? s3Target(opts.to, s3Options(opts)) : undefined;
       if (target) await checkTarget(target);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError, WardenError } from '../../errors.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
-import { parseEncryptionConfig, providersFor } from '../../encryption/config.ts';
+import { DEFAULT_KMS_TIMEOUT_MS, kmsEndpointSocket, parseEncryptionConfig, providersFor } from '../../encryption/config.ts';
 import { encryptionStatus, isKmsOutage, reconcileEncryption } from '../../encryption/controller.ts';
 import { coverageRows } from '../../encryption/coverage.ts';
 import { recordScan, scanCoverage } from '../../encryption/scan.ts';
@@ -186,19 +186,21 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
   change('enable', 'set the desired encryption type; the controller creates a key (or, for kms, configures the KMS v2 plugin) and rewrites every secret, configmap, route and OAuth token', 'warden encryption enable --type aesgcm --wait\n  warden encryption enable --type kms --kms-endpoint unix:///var/run/kms/plugin.sock --wait')
     .requiredOption('--type <type>', 'aescbc, aesgcm, secretbox or kms (KMS v2 envelope encryption through a plugin)')
     .option('--kms-endpoint <unix:///path>', 'with --type kms: the KMS v2 plugin\'s socket (default: unix://<state dir>/kms/plugin.sock, where `warden run --kms` starts warden\'s own plugin)')
-    .option('--kms-name <name>', 'with --type kms: the provider\'s name, in every stored value\'s prefix k8s:enc:kms:v2:<name>:', 'warden')
-    .addOption(durationOption('--kms-timeout <duration>', 'with --type kms: how long one plugin call may take', { default: '3s', max: '1h' }))
-    .action(async (opts: ChangeFlags & { type: string; kmsEndpoint?: string; kmsName: string; kmsTimeout: number }, cmd: Command) => {
+    .option('--kms-name <name>', 'with --type kms: the provider\'s name, in every stored value\'s prefix k8s:enc:kms:v2:<name>: (default: warden)')
+    .addOption(durationOption('--kms-timeout <duration>', 'with --type kms: how long one plugin call may take (default: 3s, kube-apiserver\'s)', { max: '24h' }))
+    .action(async (opts: ChangeFlags & { type: string; kmsEndpoint?: string; kmsName?: string; kmsTimeout?: number }, cmd: Command) => {
       const c = ctx(cmd);
       const type = parseEncryptionType(opts.type);
       if (type === 'identity') throw new UsageError('--type identity turns encryption off: use `warden encryption disable`');
-      if (type !== 'kms' && opts.kmsEndpoint) throw new UsageError('--kms-endpoint goes with --type kms');
+      const kmsFlag = opts.kmsEndpoint ? '--kms-endpoint' : opts.kmsName ? '--kms-name' : opts.kmsTimeout !== undefined ? '--kms-timeout' : undefined;
+      if (type !== 'kms' && kmsFlag) throw new UsageError(`${kmsFlag} goes with --type kms`);
       let kms: KmsProvider | undefined;
       if (type === 'kms') {
         const endpoint = opts.kmsEndpoint ?? `unix://${kmsSocketPath(c.layout.root)}`;
-        if (!endpoint.startsWith('unix:///')) throw new UsageError(`--kms-endpoint ${endpoint}: give the plugin's socket as unix:///absolute/path`);
-        if (!/^[^:\s]+$/.test(opts.kmsName)) throw new UsageError(`--kms-name "${opts.kmsName}": use a name without colons or spaces`);
-        kms = { type: 'kms', name: opts.kmsName, endpoint, timeoutMs: opts.kmsTimeout };
+        if (!kmsEndpointSocket(endpoint)) throw new UsageError(`--kms-endpoint ${endpoint}: give the plugin's socket as unix:///absolute/path`);
+        const name = opts.kmsName ?? 'warden';
+        if (!/^[^:\s]+$/.test(name)) throw new UsageError(`--kms-name "${name}": use a name without colons or spaces`);
+        kms = { type: 'kms', name, endpoint, timeoutMs: opts.kmsTimeout ?? DEFAULT_KMS_TIMEOUT_MS };
       }
       await setDesired(c, type, opts, kms);
     });

@@ -26,8 +26,10 @@ export const WRITE_TTL_MS = 3 * 60_000;
 /** kube-apiserver's probe intervals: after a healthy answer, after a failure. */
 export const REFRESH_HEALTHY_MS = 60_000;
 export const REFRESH_UNHEALTHY_MS = 10_000;
-/** Decrypted DEK sources kept for reads (each is one writer's seed: few in practice). */
+/** Decrypted DEK sources kept for reads (each is one writer's seed: few in practice), the oldest dropped first. */
 const READ_CACHE_SIZE = 1024;
+/** gRPC codes of a plugin that may answer on the next try: CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
+const TRANSIENT_GRPC_CODES = [1, 4, 8, 14];
 
 export interface EnvelopeOptions {
   /** The provider's name (its `k8s:enc:kms:v2:<name>:` prefix). */
@@ -93,6 +95,7 @@ export class KmsEnvelope implements Transformer {
    * dekCacheKey: a value whose DEK is known is read without parsing or hashing anything.
    */
   private readonly deks = new Map<string, Dek>();
+  private readonly loading = new Map<string, Promise<void>>();
   private refreshing: Promise<PluginHealth> | undefined;
   private lastHealth: PluginHealth | undefined;
   private readonly writeTtlMs: number;
@@ -136,11 +139,11 @@ export class KmsEnvelope implements Transformer {
     try {
       const st = await this.o.service.status();
       if (st.version !== 'v2' && st.version !== 'v2beta1') return fail(`${this.who()} speaks KMS API ${JSON.stringify(st.version)}: use a KMS v2 plugin`);
-      if (st.healthz !== 'ok') return fail(`${this.who()} reports itself unhealthy: ${st.healthz}`);
+      if (st.healthz !== 'ok') return fail(`${this.who()} reports itself unhealthy (${st.healthz}): see the plugin's log`);
       validateKeyId(st.keyId);
       keyId = st.keyId;
     } catch (err) {
-      return fail(err instanceof TransformError ? `${this.who()} gave an invalid key ID in Status: ${err.message}` : (err as Error).message);
+      return fail(err instanceof TransformError ? `${this.who()} gave an invalid key ID in Status (${err.message}): fix or replace the plugin` : (err as Error).message);
     }
     this.keyId = keyId;
     const expiresAt = started + this.writeTtlMs;
@@ -154,7 +157,7 @@ export class KmsEnvelope implements Transformer {
         const fields: DekFields = { keyId: r.keyId, encryptedDekSource: r.ciphertext, annotations: r.annotations, dekSourceType: DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED };
         validateEncryptedObject(fields);
         // The old seed stays the write seed until one under the reported key exists (kube's rule).
-        if (r.keyId !== keyId) return fail(`${this.who()} encrypted the seed under key ID ${JSON.stringify(r.keyId)} while its Status reports ${JSON.stringify(keyId)}: check the plugin`);
+        if (r.keyId !== keyId) return fail(`${this.who()} encrypted the seed under key ID ${JSON.stringify(r.keyId)} while its Status reports ${JSON.stringify(keyId)}: check the plugin (writes keep the seed they have until it agrees)`);
         const tail = encodeDekFields(fields);
         const dek: Dek = { open: (data, aad) => openWithSeed(seed, data, aad), keyId, type: DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED };
         this.state = { keyId, seed, tail, expiresAt, dek };
@@ -178,12 +181,25 @@ export class KmsEnvelope implements Transformer {
     if (this.deks.size > READ_CACHE_SIZE) this.deks.delete(this.deks.keys().next().value as string);
   }
 
+  /** One Decrypt per DEK however many values wait for it (a list reads them all at once). */
+  private loadDekOnce(obj: EncryptedObject, key: string): Promise<void> {
+    let p = this.loading.get(key);
+    if (!p) {
+      p = this.loadDek(obj, key).finally(() => this.loading.delete(key));
+      this.loading.set(key, p);
+    }
+    return p;
+  }
+
   private async loadDek(obj: EncryptedObject, key: string): Promise<void> {
     let plain: Buffer;
     try {
       plain = await this.o.service.decrypt({ ciphertext: obj.encryptedDekSource, uid: crypto.randomUUID(), keyId: obj.keyId, annotations: obj.annotations });
     } catch (err) {
-      // The plugin down is not this value's fault; a plugin that answers and refuses is.
+      // The plugin down, slow or overloaded is not this value's fault; a plugin that answers
+      // and refuses (an unknown key ID, a tampered DEK source) is.
+      const code = (err as { grpcCode?: unknown }).grpcCode;
+      if (typeof code === 'number' && TRANSIENT_GRPC_CODES.includes(code)) throw new TransformUnavailable((err as Error).message);
       const h = await this.refresh();
       if (!h.healthy) throw new TransformUnavailable(h.message);
       throw new TransformError(`failed to decrypt DEK, error: ${(err as Error).message}`);
@@ -213,14 +229,16 @@ export class KmsEnvelope implements Transformer {
       validateEncryptedObject(obj);
       const key = split ? tailKey(split.tail) : dekCacheKey(obj);
       dek = this.deks.get(key);
-      if (!dek) throw new TransformPending(`the DEK of key ID ${obj.keyId} is not decrypted yet`, () => this.loadDek(obj, key));
+      if (!dek) throw new TransformPending(`the DEK of key ID ${obj.keyId} is not decrypted yet`, () => this.loadDekOnce(obj, key));
       sealed = obj.encryptedData;
     }
     // Whether the value is stale needs the plugin's current key ID.
     if (this.keyId === undefined) throw new TransformPending(`${this.who()} has not answered yet`, () => this.ready());
     this.keepFresh();
-    // Stale (kube's rule): under another key ID, or under a DEK source type this envelope does not write.
-    return { data: dek.open(sealed as Buffer, etcdKey), stale: dek.keyId !== this.keyId || dek.type !== DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED };
+    // Stale (kube's rule): under another key ID than the seed writes are sealed under (the one
+    // the plugin reported, until it encrypted a seed under that), or another DEK source type.
+    const writes = this.state?.keyId ?? this.keyId;
+    return { data: dek.open(sealed as Buffer, etcdKey), stale: dek.keyId !== writes || dek.type !== DEK_HKDF_SHA256_XNONCE_AES_GCM_SEED };
   }
 
   toStorage(data: Buffer, etcdKey: Buffer): Buffer {

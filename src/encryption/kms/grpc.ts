@@ -8,6 +8,7 @@ import path from 'node:path';
 import type * as Grpc from '@grpc/grpc-js';
 import { WardenError, errorMessage } from '../../errors.ts';
 import { cleanDetails } from '../../etcd/errors.ts';
+import { kmsEndpointSocket } from '../config.ts';
 import type { KmsService } from './service.ts';
 
 /** kube-apiserver's default KMS call timeout. */
@@ -104,11 +105,11 @@ function lib(): Promise<Lib> {
   })());
 }
 
-/** The socket path of a `unix:///absolute/path` endpoint (the form kube-apiserver's config takes). */
-export function kmsSocketPath(endpoint: string): string {
-  const m = /^unix:\/\/(\/.*)$/.exec(endpoint);
-  if (!m || m[1] === '/') throw new WardenError(`KMS endpoint ${JSON.stringify(endpoint)} is not a unix socket: give it as unix:///absolute/path/plugin.sock`);
-  return m[1]!;
+/** What grpc-js dials for a kms endpoint (the forms kube-apiserver's config takes; /@name is abstract). */
+export function kmsDialTarget(endpoint: string): string {
+  const sock = kmsEndpointSocket(endpoint);
+  if (!sock) throw new WardenError(`KMS endpoint ${JSON.stringify(endpoint)} is not a unix socket: give it as unix:///absolute/path/plugin.sock`);
+  return sock.abstract ? `unix-abstract:${sock.path}` : `unix://${sock.path}`;
 }
 
 function seconds(ms: number): string {
@@ -127,7 +128,7 @@ function kmsError(err: unknown, endpoint: string, method: Method, timeoutMs: num
       const sys = /connect (E[A-Z]+)/.exec(details);
       const hint = sys?.[1] === 'EACCES'
         ? 'run as a user that may open the socket (warden creates it mode 0600)'
-        : `start it (warden kms-plugin --socket ${kmsSocketPath(endpoint)} --kek-file FILE)`;
+        : 'start the plugin (warden\'s own: warden kms-plugin --socket PATH --kek-file FILE)';
       return new KmsPluginError(`${at} is unreachable (${sys?.[0] ?? (details || 'no connection')}): ${hint}`, endpoint, code);
     }
     case 4: // DEADLINE_EXCEEDED
@@ -145,7 +146,7 @@ function kmsError(err: unknown, endpoint: string, method: Method, timeoutMs: num
  * (default 3s, kube-apiserver's); the connection opens on the first call, close() releases it.
  */
 export function kmsClient(endpoint: string, opts: { timeoutMs?: number } = {}): KmsService {
-  kmsSocketPath(endpoint);
+  const target = kmsDialTarget(endpoint);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_KMS_TIMEOUT_MS;
   let client: Grpc.Client | undefined;
   let closed = false;
@@ -154,7 +155,11 @@ export function kmsClient(endpoint: string, opts: { timeoutMs?: number } = {}): 
     const { grpc, service } = await lib();
     if (closed) throw new Error(`KMS client for ${endpoint} used after close()`);
     // kube-apiserver dials its plugin with the authority "localhost" too.
-    client ??= new grpc.Client(endpoint, grpc.credentials.createInsecure(), { 'grpc.default_authority': 'localhost' });
+    // Reconnects back off to 5 s at most (grpc-js would wait up to 2 min): a plugin back after
+    // an outage is found within kube-apiserver's 10 s retry of a failed Status.
+    client ??= new grpc.Client(target, grpc.credentials.createInsecure(), {
+      'grpc.default_authority': 'localhost', 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 5000,
+    });
     const m = service[method];
     const c = client;
     return new Promise<Res>((resolve, reject) => {
@@ -266,11 +271,17 @@ export async function serveKms(
       return { plaintext: await service.decrypt({ ciphertext: req.ciphertext, uid: req.uid, keyId: req.key_id, annotations: req.annotations }) };
     }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) =>
-      err ? reject(new WardenError(`cannot serve on ${address} (${cleanDetails(err.message)}): check that its folder is writable`)) : resolve());
-  });
-  // Created with the umask's mode: only this user may call the plugin (kube-apiserver runs as root).
+  // Only this user may call the plugin (kube-apiserver runs as root): the socket is made 0600
+  // (the umask while it is bound), and chmodded again in case the umask was ignored.
+  const umask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) =>
+        err ? reject(new WardenError(`cannot serve on ${address} (${cleanDetails(err.message)}): check that its folder is writable`)) : resolve());
+    });
+  } finally {
+    process.umask(umask);
+  }
   fs.chmodSync(file, 0o600);
   const ino = fs.statSync(file).ino;
 

@@ -107,10 +107,20 @@ function parseKeks(text: string, what: string): Kek[] {
  */
 export function ensureKekFile(file: string): boolean {
   if (fs.existsSync(file)) return false;
-  const part = `${file}.${process.pid}.new`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileAtomic(part, serialize([newKek()]), 0o600);
+  } catch (err) {
+    throw new WardenError(`cannot create KEK file ${file} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): choose a --kek-file in a folder you may write`);
+  }
+  return createExclusive(file, serialize([newKek()]));
+}
+
+/** Writes `text` to `file` (0600) only if it does not exist: aside, then hard-linked into place. */
+function createExclusive(file: string, text: string): boolean {
+  if (fs.existsSync(file)) return false;
+  const part = `${file}.${process.pid}.new`;
+  try {
+    writeFileAtomic(part, text, 0o600);
     fs.linkSync(part, file);
     fsyncDir(path.dirname(file));
     return true;
@@ -142,12 +152,10 @@ export function rotateKek(file: string): { id: string; previous: string[] } {
  */
 export function mergeKeks(file: string, text: string, source: string): string[] {
   const incoming = parseKeks(text, source);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileAtomic(file, serialize(incoming), 0o600);
-    return incoming.map((k) => k.id);
-  }
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   return withKekLock(file, () => {
+    // Absent: created whole, and only if no plugin created it meanwhile (then merged into that).
+    if (createExclusive(file, serialize(incoming))) return incoming.map((k) => k.id);
     const keks = readKeks(file);
     const have = new Set(keks.map((k) => k.id));
     const added = incoming.filter((k) => !have.has(k.id));
@@ -156,20 +164,43 @@ export function mergeKeks(file: string, text: string, source: string): string[] 
   });
 }
 
+/**
+ * Runs `fn` holding `<file>.lock` (its holder's pid inside). A lock whose holder died (a change
+ * killed with -9) is taken over, so running the command again finishes it.
+ */
 function withKekLock<T>(file: string, fn: () => T): T {
   const lock = `${file}.lock`;
-  let fd: number;
-  try {
-    fd = fs.openSync(lock, 'wx', 0o600);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new WardenError(`another change of ${file} is in progress (${lock} exists): wait for it, or remove ${lock} if none runs`);
-    throw new WardenError(`cannot lock KEK file ${file} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): check --kek-file and its folder's permissions`);
+  let fd: number | undefined;
+  for (let attempt = 0; fd === undefined; attempt++) {
+    try {
+      fd = fs.openSync(lock, 'wx', 0o600);
+      fs.writeSync(fd, `${process.pid}\n`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new WardenError(`cannot lock KEK file ${file} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): check --kek-file and its folder's permissions`);
+      const holder = Number(fs.readFileSync(lock, 'utf8').trim());
+      // No pid in it: its holder died between creating and writing it (or is just doing so).
+      const dead = Number.isInteger(holder) && holder > 0 ? !alive(holder) : Date.now() - fs.statSync(lock).mtimeMs > 5000;
+      if (attempt === 0 && dead) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      throw new WardenError(`another change of ${file} is in progress (${lock}, held by pid ${holder || '?'}): wait for it, or remove ${lock} if none runs`);
+    }
   }
   try {
     return fn();
   } finally {
     fs.closeSync(fd);
     fs.rmSync(lock, { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -116,7 +116,8 @@ class Reader {
 
 /** Parses an EncryptedObject (the bytes after the provider prefix). Unknown fields are skipped. */
 export function decodeEncryptedObject(data: Buffer): EncryptedObject {
-  const o: EncryptedObject = { encryptedData: Buffer.alloc(0), keyId: '', encryptedDekSource: Buffer.alloc(0), annotations: {}, dekSourceType: 0 };
+  // Annotations in an object without a prototype: a key such as __proto__ is a key like another.
+  const o: EncryptedObject = { encryptedData: Buffer.alloc(0), keyId: '', encryptedDekSource: Buffer.alloc(0), annotations: Object.create(null) as Record<string, Buffer>, dekSourceType: 0 };
   const r = new Reader(data);
   while (!r.done) {
     const tag = r.varint();

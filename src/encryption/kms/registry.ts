@@ -5,6 +5,9 @@ import type { KmsProvider, KmsResolver } from '../transformers.ts';
 import { KmsEnvelope, REFRESH_HEALTHY_MS, type EnvelopeOptions, type PluginHealth } from './envelope.ts';
 import type { KmsService } from './service.ts';
 
+/** How long a failed Status answers for the plugin (kube-apiserver's kmsPluginHealthzNegativeTTL). */
+const NEGATIVE_TTL_MS = 3000;
+
 export type KmsConnect = (p: KmsProvider) => KmsService;
 
 /** A client that loads grpc.ts (and @grpc/grpc-js) on its first call. */
@@ -64,7 +67,8 @@ export class KmsPlugins {
     return Promise.all(providers.map(async (p) => {
       const e = this.envelope(p);
       const h = e.health;
-      const fresh = h && h.healthy && Date.now() - h.checkedAt < age ? h : await e.refresh();
+      // A failure is kept for 3 s (kube's negative TTL): pollers do not dial a dead plugin each time.
+      const fresh = h && Date.now() - h.checkedAt < (h.healthy ? age : NEGATIVE_TTL_MS) ? h : await e.refresh();
       return { name: p.name, endpoint: p.endpoint, ...fresh };
     }));
   }
