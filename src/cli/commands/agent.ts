@@ -11,7 +11,7 @@ import { UsageError } from '../../errors.ts';
 import { checkListen } from '../../util/ports.ts';
 import { pidAlive } from '../../util/fsutil.ts';
 import type { Context } from '../context.ts';
-import { untilSignal } from './cluster.ts';
+import { untilSignal } from '../../util/signals.ts';
 
 type Ctx = (cmd: Command) => Context;
 

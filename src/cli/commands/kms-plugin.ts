@@ -8,21 +8,10 @@ import { ensureKekFile, localKekService, rotateKek } from '../../encryption/kms/
 import { UsageError } from '../../errors.ts';
 import type { Context } from '../context.ts';
 import { render } from '../printer.ts';
+import { untilSignal } from '../../util/signals.ts';
 
 type Ctx = (cmd: Command) => Context;
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (s: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(s);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
-}
 
 /**
  * A flag of `rotate` or `status`. commander gives --socket and --kek-file to `kms-plugin` itself

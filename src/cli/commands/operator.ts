@@ -22,7 +22,7 @@ import { LOOPBACK_HOSTS } from '../../util/ports.ts';
 import type { Context } from '../context.ts';
 import { encryptionPublisher } from '../../agent/encryption-copies.ts';
 import { durationOption, leaseTtlOption, migrationRateOption, sizeOption, wholeNumberOption } from '../options.ts';
-import { untilSignal } from './cluster.ts';
+import { untilSignal } from '../../util/signals.ts';
 
 type Ctx = (cmd: Command) => Context;
 

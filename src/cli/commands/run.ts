@@ -11,7 +11,8 @@ import { checkListen } from '../../util/ports.ts';
 import type { Operator } from '../../operator/operator.ts';
 import type { Context } from '../context.ts';
 import { durationOption } from '../options.ts';
-import { AUTH_FLAG_HELP, connectionHint, membersOption, renderMembers, untilSignal } from './cluster.ts';
+import { AUTH_FLAG_HELP, connectionHint, membersOption, renderMembers } from './cluster.ts';
+import { untilSignal } from '../../util/signals.ts';
 import { addOperatorFlags, checkCredentials, operatorOptions, type OperatorFlags } from './operator.ts';
 
 type Ctx = (cmd: Command) => Context;
