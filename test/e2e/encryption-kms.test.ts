@@ -84,13 +84,16 @@ describe('KMS v2 encryption', () => {
       else assert.equal(v.mod, before.get(k)?.mod, `${k} is plaintext and was rewritten`);
     }
     assert.ok(rewritten > 0 && rewritten < N, `part done: ${rewritten}`);
-    assert.equal((await c.run(['encryption', 'status'])).stdout.split('\n')[0], 'EncryptionInProgress');
+    const midStatus = (await c.run(['encryption', 'status'])).stdout.split('\n');
+    assert.equal(midStatus[0], 'EncryptionInProgress');
+    assert.ok(midStatus.some((l) => /^kms provider warden \(unix:\S+\): not healthy: KMS plugin at \S+ is unreachable/.test(l)), midStatus.join('\n'));
 
     // The plugin back: the migration resumes and completes.
     p = plugin(t, socket, kek);
     await p.waitFor(/kms plugin serving/);
     await waitUntil('EncryptionCompleted', async () => (await c.run(['encryption', 'status'])).stdout.startsWith('EncryptionCompleted'), 90_000);
     await waitUntil('KMSPluginHealthy True', async () => ((await condition())?.status === 'True' ? true : undefined), 30_000);
+    assert.match((await c.run(['encryption', 'status'])).stdout, new RegExp(`^kms provider warden \\(unix:\\S+\\): key ID ${firstKeyId}$`, 'm'));
     const after = await rawValues(c, '/kubernetes.io/secrets/');
     for (const [k, v] of after) assert.ok(v.value.subarray(0, 22).equals(Buffer.from('k8s:enc:kms:v2:warden:')), `${k} is under kms`);
     // The configuration kube-apiserver would read.

@@ -4,13 +4,13 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError, WardenError } from '../../errors.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
-import { DEFAULT_KMS_TIMEOUT_MS, kmsEndpointSocket, parseEncryptionConfig, providersFor } from '../../encryption/config.ts';
+import { DEFAULT_KMS_TIMEOUT_MS, kmsEndpointSocket, kmsProviders, parseEncryptionConfig, providersFor } from '../../encryption/config.ts';
 import { encryptionStatus, isKmsOutage, reconcileEncryption } from '../../encryption/controller.ts';
 import { coverageRows } from '../../encryption/coverage.ts';
 import { recordScan, scanCoverage } from '../../encryption/scan.ts';
 import type { EncryptedCondition, EncryptionType } from '../../encryption/plan.ts';
-import { encryptionConfigFile, kmsSocketPath, parseEncryptionType, readDesired, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
-import { KmsPlugins } from '../../encryption/kms/registry.ts';
+import { encryptionConfigFile, kmsSocketPath, loadEncryptionConfig, parseEncryptionType, readDesired, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
+import { KmsPlugins, type ProviderHealth } from '../../encryption/kms/registry.ts';
 import { providersTransformer, readValue, TransformError, TransformUnavailable, writeValue, type KmsProvider } from '../../encryption/transformers.ts';
 import { ConditionStore, EventLog } from '../../operator/conditions.ts';
 import { currentLeader, LeaderElection } from '../../operator/election.ts';
@@ -140,14 +140,29 @@ async function settle(c: Context, client: EtcdClient, { prefix, timeoutMs, lease
 }
 
 async function printStatus(c: Context, client: EtcdClient, format: ReturnType<Context['format']>): Promise<void> {
-  const { condition, migration, state, writeKey } = await encryptionStatus(client, encryptionConfigFile(c.layout.root));
+  const file = encryptionConfigFile(c.layout.root);
+  // Each kms provider's plugin, asked now: what a kms cluster's status hinges on.
+  const plugins = new KmsPlugins();
+  let status: Awaited<ReturnType<typeof encryptionStatus>>;
+  let kms: ProviderHealth[];
+  try {
+    status = await encryptionStatus(client, file, plugins);
+    kms = await plugins.status(kmsProviders(loadEncryptionConfig(file)));
+  } finally {
+    plugins.close();
+  }
+  const { condition, migration, state, writeKey } = status;
   const progress = migration?.progress ?? {};
   c.print(render(format, {
-    json: () => ({ condition, writeKey, migration: migration ?? null, pendingKey: state.pendingKey ?? null }),
+    json: () => ({
+      condition, writeKey, migration: migration ?? null, pendingKey: state.pendingKey ?? null,
+      ...(kms.length ? { kms: kms.map((h) => ({ name: h.name, endpoint: h.endpoint, healthy: h.healthy, keyId: h.keyId ?? null, message: h.message })) } : {}),
+    }),
     simple: () => [
       condition.reason,
       condition.message,
       ...ENCRYPTED_RESOURCES.filter((r) => progress[r]).map((r) => `${r}: ${progress[r]?.done}/${progress[r]?.total}`),
+      ...kms.map((h) => `kms provider ${h.name} (${h.endpoint}): ${h.healthy ? `key ID ${h.keyId}` : `not healthy: ${h.message}`}`),
     ],
   }));
 }
