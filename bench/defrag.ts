@@ -19,6 +19,10 @@ import { benchMb, quotaArgs, record, report, startCluster, time, timedRss } from
 
 // `--mb N`: a DB of N MB, half of it live (default: BENCH_DEFRAG_LIVE_MB or 100 MB live).
 const LIVE_MB = process.argv.includes('--mb') ? benchMb() / 2 : Number(process.env.BENCH_DEFRAG_LIVE_MB ?? 100);
+// A member's defrag rewrites and fsyncs its whole DB: at 4 GB (2 GB live) one took over 2 min on
+// this VM's disk. The bound grows with the DB: 2 min, or 0.2 s per MB of DB, whichever is more.
+const TIMEOUT_MS = Math.max(120_000, 2 * LIVE_MB * 200);
+const TIMEOUT = `${Math.ceil(TIMEOUT_MS / 1000)}s`;
 const WARDEN = fileURLToPath(new URL('../bin/warden.js', import.meta.url));
 const VALUE = Buffer.alloc(100_000, 'v');
 
@@ -106,7 +110,7 @@ async function phase(admin: EtcdClient, endpoints: string[], moveLeader: boolean
     if (e.kind === 'defragmented') res.defragMs.push(e.result.durationMs);
     if (e.kind === 'leader-moved') leaderUrl = e.to.endpoint;
   };
-  await rollingDefrag({ client: admin, moveLeader, defragTimeoutMs: 120_000, waitMs: 2000, healthTimeoutMs: 120_000, on });
+  await rollingDefrag({ client: admin, moveLeader, defragTimeoutMs: TIMEOUT_MS, waitMs: 2000, healthTimeoutMs: TIMEOUT_MS, on });
   await delay(300);
   stop = true;
   await Promise.all([leaderWriter, ...pinned]);
@@ -124,7 +128,7 @@ function describe(name: string, r: PhaseResult): string {
 async function main(): Promise<void> {
   const t0 = performance.now();
   const cluster = startCluster(3, quotaArgs(2 * LIVE_MB));
-  const admin = new EtcdClient({ endpoints: cluster.endpoints, commandTimeoutMs: 120_000 });
+  const admin = new EtcdClient({ endpoints: cluster.endpoints, commandTimeoutMs: TIMEOUT_MS });
   try {
     await putMany(admin, '/bench/live/', LIVE_MB);
     await churn(admin, LIVE_MB);
@@ -141,10 +145,10 @@ async function main(): Promise<void> {
 
     // Wall time, both without waits between members, alternating to cancel drift.
     const eps = cluster.endpoints.join(',');
-    const runEtcdctl = () => execFileSync('etcdctl', ['--endpoints', eps, '--command-timeout', '120s', 'defrag', '--cluster'], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: 'pipe' });
+    const runEtcdctl = () => execFileSync('etcdctl', ['--endpoints', eps, '--command-timeout', TIMEOUT, 'defrag', '--cluster'], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: 'pipe' });
     let peakMb = 0;
     const runWarden = () => {
-      peakMb = Math.max(peakMb, timedRss(process.execPath, [WARDEN, '--state-dir', cluster.stateDir, '--command-timeout', '120s', 'defrag', '--cluster', '--wait', '0']).nodePeakMb);
+      peakMb = Math.max(peakMb, timedRss(process.execPath, [WARDEN, '--state-dir', cluster.stateDir, '--command-timeout', TIMEOUT, 'defrag', '--cluster', '--wait', '0']).nodePeakMb);
     };
     const runStatus = () => execFileSync(process.execPath, [WARDEN, '--state-dir', cluster.stateDir, 'endpoint', 'status'], { stdio: 'pipe' });
     const ctl: number[] = [];
@@ -156,7 +160,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 4; i++) {
       ctl.push((await time(runEtcdctl)).ms);
       ours.push((await time(runWarden)).ms);
-      inProcess.push((await time(() => rollingDefrag({ client: admin, defragTimeoutMs: 120_000, waitMs: 0, healthTimeoutMs: 120_000 }))).ms);
+      inProcess.push((await time(() => rollingDefrag({ client: admin, defragTimeoutMs: TIMEOUT_MS, waitMs: 0, healthTimeoutMs: TIMEOUT_MS }))).ms);
       start.push((await time(runStatus)).ms);
     }
     const med = (xs: number[]) => {
