@@ -10,9 +10,10 @@ import type { ConditionStore, EventLog } from '../operator/conditions.ts';
 import { DEFAULT_PREFIXES, ENCRYPTED_RESOURCES, lookupType, typePrefix, type KeyPrefixes } from '../resources/registry.ts';
 import { kmsProviders, transformerFor, type EncryptionConfig } from './config.ts';
 import { KmsPlugins } from './kms/registry.ts';
-import { TransformUnavailable, type KmsProvider } from './transformers.ts';
+import { TransformUnavailable, type KmsProvider, type Provider } from './transformers.ts';
+import { scanCoverage } from './scan.ts';
 import { migratePrefix } from './migration.ts';
-import { DEFAULT_ROTATION_MS, encryptedCondition, encryptionVerdict, managedRule, plan, writeKeyOf, type EncryptionState, type EncryptionType, type EncryptionVerdict, type MigrationRecord } from './plan.ts';
+import { DEFAULT_ROTATION_MS, encryptedCondition, encryptionVerdict, managedRule, migrationTarget, plan, writeKeyOf, type EncryptionState, type EncryptionType, type EncryptionVerdict, type MigrationRecord } from './plan.ts';
 import { loadEncryptionConfig, readDesired, readEncryptionConfigFile, readRotation, readState, saveEncryptionConfig, writeState } from './store.ts';
 
 /** A pass that cannot go on until a KMS plugin answers (the next pass may). */
@@ -35,6 +36,8 @@ export interface EncryptionControllerOptions {
   intervalMs?: number;
   /** The KMS plugins kms providers reach (the operator's, so seeds and health outlive a pass). */
   kms?: KmsPlugins;
+  /** How long after a finished migration an unused kms provider is dropped (default 5 min; WARDEN_KMS_REMOVAL_GRACE_MS). */
+  kmsRemovalGraceMs?: number;
   /**
    * Copies the configuration to every host whose kube-apiserver reads one (the agents), before
    * any step relies on it; a failure stops the step (the controller retries it).
@@ -57,6 +60,8 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
   const event = (reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal') =>
     events.record({ type, reason, message, source: 'encryption' });
   const kms = opts.kms ?? new KmsPlugins();
+  const envGrace = process.env.WARDEN_KMS_REMOVAL_GRACE_MS;
+  const removalGraceMs = opts.kmsRemovalGraceMs ?? (envGrace !== undefined && Number.isFinite(Number(envGrace)) ? Number(envGrace) : undefined);
   try {
     await steps();
   } finally {
@@ -73,11 +78,15 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
       if (opts.publish && file) await opts.publish(file.text);
       let state = await readState(client);
       const rotation = await readRotation(client);
-      const kmsKeyIds = await currentKeyIds(kms, config, desiredState.kms, state);
+      const kmsKeyIds = await currentKeyIds(kms, config, state);
+      // The desired provider's own plugin, at the endpoint asked for: what adding, moving and promoting it need.
+      const desiredLive = desiredState.kms ? (await kms.status([desiredState.kms]))[0] : undefined;
       await conditions.set(encryptedCondition(desired, config, state, rotation, kmsKeyIds, desiredState.kms?.name));
       const action = plan({
         desired, config, state, rotation, now: new Date(), rotationMs: opts.rotationMs ?? DEFAULT_ROTATION_MS, newSecret: () => crypto.randomBytes(32),
         ...(desiredState.kms ? { kms: desiredState.kms } : {}), kmsKeyIds,
+        ...(desiredLive?.healthy && desiredLive.keyId ? { desiredKmsKeyId: desiredLive.keyId } : {}),
+        ...(removalGraceMs !== undefined ? { kmsRemovalGraceMs: removalGraceMs } : {}),
       });
       switch (action.kind) {
         case 'steady':
@@ -91,10 +100,30 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
           await writeState(client, { ...state, pendingKey: action.pendingKey });
           await event('EncryptionKeyRequested', `New ${action.pendingKey.type} key ${action.pendingKey.name}: ${action.reason}`);
           break;
-        case 'write-config':
+        case 'write-config': {
+          if (action.reason === 'KMSProviderRemoved') {
+            // Nothing may still be under a provider that goes (a writer that had not reloaded the
+            // configuration yet): any value found means one more migration pass first.
+            const left = await valuesUnderRemovedKms(client, prefixes, managedRule(config).providers, managedRule(action.config).providers);
+            if (left) {
+              state = { ...state, migration: { writeKey: state.migration?.writeKey ?? writeKeyOf(managedRule(config).providers), startedAt: new Date().toISOString(), progress: {} } };
+              await writeState(client, state);
+              await event('KMSProviderKept', `${left.count} value(s) are still under KMS provider ${left.name} (e.g. of ${left.resource}): migrating them before the provider is dropped`, 'Warning');
+              break;
+            }
+          }
+          // A new write provider or key: the last finished migration is not one to it. Recorded
+          // before the file changes, so no step after a crash counts that old record as done.
+          const before = writeKeyOf(managedRule(config).providers);
+          const after = writeKeyOf(managedRule(action.config).providers);
+          if (before !== after && state.migration?.finishedAt) {
+            state = { ...state, migration: { writeKey: migrationTarget(after, kmsKeyIds) ?? after, startedAt: new Date().toISOString(), progress: {} } };
+            await writeState(client, state);
+          }
           saveEncryptionConfig(opts.configFile, action.config);
           await event(action.reason, action.message);
           break;
+        }
         case 'migrate': {
           const { pendingKey: _done, ...rest } = state;
           const record: MigrationRecord = state.migration?.writeKey === action.writeKey && !state.migration.finishedAt
@@ -147,16 +176,34 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
  * The current key ID of each kms provider of the file (and the desired one), by name: from the
  * envelope's last Status when fresh, else asked now. A plugin that does not answer is left out.
  */
-async function currentKeyIds(kms: KmsPlugins, config: EncryptionConfig | undefined, desired: KmsProvider | undefined, state: EncryptionState): Promise<Record<string, string>> {
+async function currentKeyIds(kms: KmsPlugins, config: EncryptionConfig | undefined, state: EncryptionState): Promise<Record<string, string>> {
   const providers = kmsProviders(config);
-  if (desired && !providers.some((p) => p.name === desired.name)) providers.push(desired);
   const out: Record<string, string> = {};
-  for (const h of await kms.status(providers)) if (h.healthy && h.keyId) out[h.name] = h.keyId;
-  // A plugin that does not answer now: the key ID everything was last migrated to is taken as
-  // unchanged (the data is no less encrypted; KMSPluginHealthy reports the outage).
+  const health = await kms.status(providers);
+  for (const h of health) if (h.healthy && h.keyId) out[h.name] = h.keyId;
+  // The write provider's plugin not answering now: the key ID everything was last migrated to
+  // stands for it (the data is no less encrypted; KMSPluginHealthy reports the outage), unless
+  // the plugin last reported another one (a rotation it has not finished).
   const recorded = /^kms:([^:]+):(.+)$/.exec(state.migration?.finishedAt ? state.migration.writeKey : '');
-  if (recorded && !out[recorded[1] as string] && providers.some((p) => p.name === recorded[1])) out[recorded[1] as string] = recorded[2] as string;
+  const [name, keyId] = recorded ? [recorded[1] as string, recorded[2] as string] : [];
+  const write = writeKeyOf(managedRule(config).providers);
+  const seen = health.find((h) => h.name === name);
+  if (name && keyId && !out[name] && write === `kms:${name}` && seen && (seen.keyId === undefined || seen.keyId === keyId)) out[name] = keyId;
   return out;
+}
+
+/** The first kms provider `before` has and `after` drops that still holds values, with how many. */
+async function valuesUnderRemovedKms(client: EtcdClient, prefixes: KeyPrefixes, before: Provider[], after: Provider[]): Promise<{ name: string; count: number; resource: string } | undefined> {
+  const gone = before.filter((p): p is KmsProvider => p.type === 'kms' && !after.some((q) => q.type === 'kms' && q.name === p.name));
+  if (gone.length === 0) return undefined;
+  const coverage = await scanCoverage(client, prefixes);
+  for (const p of gone) {
+    for (const r of coverage) {
+      const count = Object.entries(r.encrypted).filter(([k]) => k === `kms:${p.name}` || k.startsWith(`kms:${p.name}:`)).reduce((n, [, c]) => n + c, 0);
+      if (count > 0) return { name: p.name, count, resource: r.resource };
+    }
+  }
+  return undefined;
 }
 
 export function encryptionController(opts: EncryptionControllerOptions): Controller {
@@ -180,7 +227,7 @@ export async function encryptionStatus(client: EtcdClient, configFile: string, k
   if (writeKey.startsWith('kms:') || desired.type === 'kms') {
     const plugins = kms ?? new KmsPlugins();
     try {
-      kmsKeyIds = await currentKeyIds(plugins, config, desired.kms, state);
+      kmsKeyIds = await currentKeyIds(plugins, config, state);
     } finally {
       if (!kms) plugins.close();
     }

@@ -88,21 +88,31 @@ export async function migratePrefix(client: EtcdClient, prefix: string, transfor
     nextPage?.catch(() => undefined); // awaited below; this only avoids an unhandled rejection
     const kvs = page.kvs;
     let next = 0;
+    // One worker failing (a KMS plugin down) stops the others before their next batch, and the
+    // pass ends only once none is still writing or reporting progress.
+    let failed = false;
     const worker = async () => {
-      while (next < kvs.length) {
+      while (next < kvs.length && !failed) {
         if (opts.signal?.aborted) return;
         const batch: KV[] = [];
         while (batch.length < batchSize && next < kvs.length) {
           await throttle();
-          if (opts.signal?.aborted) return;
+          if (opts.signal?.aborted || failed) return;
           const kv = kvs[next++];
           if (kv) batch.push(kv);
         }
-        await migrateBatch(client, transformer, batch, maxAttempts, result);
-        opts.onProgress?.(result.done, Math.max(total, result.done));
+        try {
+          await migrateBatch(client, transformer, batch, maxAttempts, result);
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
+        if (!failed) opts.onProgress?.(result.done, Math.max(total, result.done));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, kvs.length) }, worker));
+    const ended = await Promise.allSettled(Array.from({ length: Math.min(concurrency, kvs.length) }, worker));
+    const error = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+    if (error) throw error.reason;
     if (!nextPage) break;
     page = await nextPage;
   }

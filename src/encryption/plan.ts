@@ -57,9 +57,23 @@ export interface PlanInput {
   rotation?: RotationRequest;
   /** With desired kms: the provider to write with. */
   kms?: KmsProvider;
-  /** The current key ID of each kms provider whose plugin answered, by provider name. */
+  /**
+   * The current key ID of each configured kms provider, by name: its plugin's answer, or, while
+   * the plugin of the write provider does not answer, the key ID everything was migrated to.
+   */
   kmsKeyIds?: Record<string, string>;
+  /** With desired kms: the key ID the desired provider's plugin (its name at its endpoint) answered now. */
+  desiredKmsKeyId?: string;
+  /** How long after a migration finished a kms provider nothing writes with is dropped (default KMS_REMOVAL_GRACE_MS). */
+  kmsRemovalGraceMs?: number;
 }
+
+/**
+ * A kms provider is dropped this long after everything was migrated away from it: kube-apiservers
+ * pick up a new configuration on their own schedule (about a minute) and may write under the
+ * old provider meanwhile. The controller also checks no value is still under it.
+ */
+export const KMS_REMOVAL_GRACE_MS = 5 * 60_000;
 
 /**
  * What a finished migration must have rewritten everything to: the write key, and for a kms
@@ -153,28 +167,36 @@ function planKms(input: PlanInput, providers: Provider[], setProviders: (ps: Pro
   if (!want) return { kind: 'wait', reason: 'encryption type kms is set without its provider', fix: 'run `warden encryption enable --type kms --kms-endpoint unix:///...` again' };
   const write = writeKeyOf(providers);
   const have = providers.find((p): p is KmsProvider => p.type === 'kms' && p.name === want.name);
+  // A name appears once in the whole file (kube-apiserver refuses it twice).
+  if (!have && kmsProvidersOf(input.config).some((p) => p.name === want.name)) {
+    return { kind: 'wait', reason: `kms provider ${want.name} is configured for other resources in the EncryptionConfiguration`, fix: 'choose another --kms-name, or remove it there' };
+  }
   const silent: Action = {
     kind: 'wait',
     reason: `the KMS plugin of provider ${want.name} at ${want.endpoint} has not reported its key ID`,
     fix: 'start the plugin or give the right --kms-endpoint; the controller retries',
   };
-  // Configured only once its plugin answers: every kube-apiserver reading the file checks each
-  // kms provider's plugin, so a provider whose plugin is not there would fail them all.
-  if (!have && !input.kmsKeyIds?.[want.name]) return silent;
-  if (!have) return setProviders(addKmsReader(providers, want), 'KMSProviderAdded', `KMS provider ${want.name} (${want.endpoint}) added as a read provider`);
+  // Configured, moved and promoted only on the plugin's own answer at that endpoint: every
+  // kube-apiserver reading the file checks each kms provider's plugin, so one that is not there
+  // would fail them all; until then writes keep the provider they have.
+  const live = !!input.desiredKmsKeyId;
+  if (!have) return live ? setProviders(addKmsReader(providers, want), 'KMSProviderAdded', `KMS provider ${want.name} (${want.endpoint}) added as a read provider`) : silent;
   if (have.endpoint !== want.endpoint || have.timeoutMs !== want.timeoutMs) {
-    return setProviders(providers.map((p) => (p === have ? want : p)), 'KMSProviderUpdated', `KMS provider ${want.name} now reaches its plugin at ${want.endpoint}`);
+    return live ? setProviders(providers.map((p) => (p === have ? want : p)), 'KMSProviderUpdated', `KMS provider ${want.name} now reaches its plugin at ${want.endpoint}`) : silent;
   }
   if (write !== `kms:${want.name}`) {
-    // Promoted only once its plugin answers: until then writes keep the provider they have.
-    if (!input.kmsKeyIds?.[want.name]) return silent;
-    return setProviders(normalize([want, ...providers.filter((p) => p !== have)]), 'KMSProviderPromoted', `KMS provider ${want.name} promoted to write provider`);
+    return live ? setProviders(normalize([want, ...providers.filter((p) => p !== have)]), 'KMSProviderPromoted', `KMS provider ${want.name} promoted to write provider`) : silent;
   }
   const target = migrationTarget(write, input.kmsKeyIds);
   if (!target) return silent;
   const mig = input.state.migration;
   if (!(mig?.writeKey === target && mig.finishedAt)) return { kind: 'migrate', writeKey: target };
-  return prune(providers, write, setProviders);
+  return prune(providers, write, setProviders, input);
+}
+
+/** Every kms provider of the file (any rule). */
+function kmsProvidersOf(config: EncryptionConfig | undefined): KmsProvider[] {
+  return (config?.resources ?? []).flatMap((r) => r.providers.filter((p): p is KmsProvider => p.type === 'kms'));
 }
 
 export function addReadKey(providers: Provider[], ref: KeyRef): Provider[] {
@@ -202,7 +224,7 @@ export function plan(input: PlanInput): Action {
     }
     if (allKeys(providers).length === 0 && !hasKms(providers)) return { kind: 'steady' };
     if (!migrated) return { kind: 'migrate', writeKey: 'identity' };
-    return prune(providers, 'identity', setProviders);
+    return prune(providers, 'identity', setProviders, input);
   }
 
   const desired = input.desired as KeyedType;
@@ -229,7 +251,7 @@ export function plan(input: PlanInput): Action {
     return { kind: 'record-pending', pendingKey: { type: desired, name, addedAt: input.now.toISOString() }, reason: why };
   }
   if (!migrated) return { kind: 'migrate', writeKey: write };
-  return prune(providers, write, setProviders);
+  return prune(providers, write, setProviders, input);
 }
 
 /**
@@ -237,9 +259,11 @@ export function plan(input: PlanInput): Action {
  * may be retired; a backup's own configuration brings its provider back with it), and unused
  * old keys beyond the newest KEPT_UNUSED_KEYS.
  */
-function prune(providers: Provider[], write: string, setProviders: (ps: Provider[], r: string, m: string) => Action): Action {
+function prune(providers: Provider[], write: string, setProviders: (ps: Provider[], r: string, m: string) => Action, input: PlanInput): Action {
   const oldKms = providers.filter((p): p is KmsProvider => p.type === 'kms' && `kms:${p.name}` !== write);
-  if (oldKms.length) {
+  const finished = Date.parse(input.state.migration?.finishedAt ?? '');
+  const graceOver = input.now.getTime() - finished >= (input.kmsRemovalGraceMs ?? KMS_REMOVAL_GRACE_MS);
+  if (oldKms.length && graceOver) {
     return setProviders(normalize(providers.filter((p) => !oldKms.includes(p as KmsProvider))), 'KMSProviderRemoved', `Removed the KMS provider(s) ${oldKms.map((p) => p.name).join(', ')}: every value is rewritten with ${write}`);
   }
   const unused = allKeys(providers).filter((k) => `${k.type}:${k.key.name}` !== write);

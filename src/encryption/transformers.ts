@@ -49,7 +49,10 @@ async function withPending<T>(fn: () => T): Promise<T> {
     try {
       return fn();
     } catch (err) {
-      if (!(err instanceof TransformPending) || i >= 2) throw err;
+      if (!(err instanceof TransformPending)) throw err;
+      // Still waiting after the rounds a value needs (a DEK evicted meanwhile, a plugin slower
+      // than the seed's life): the provider is not answering, nothing is wrong with the value.
+      if (i >= 2) throw new TransformUnavailable(err.message);
       await err.load();
     }
   }

@@ -11,7 +11,7 @@ import { requireInventory } from '../cluster/inventory.ts';
 import type { StateLayout } from '../cluster/layout.ts';
 import { encryptionConfigFile, kmsKekFile, kmsSocketPath } from '../encryption/store.ts';
 import { KEK_ENTRY, mergeKeks } from '../encryption/kms/local-kek.ts';
-import { kmsProviders, parseEncryptionConfig, type EncryptionConfig } from '../encryption/config.ts';
+import { kmsEndpointSocket, kmsProviders, parseEncryptionConfig, type EncryptionConfig } from '../encryption/config.ts';
 import { allKeys, managedRule, writeKeyOf } from '../encryption/plan.ts';
 import { installRestoredConfig, withWriteKey, writtenWithFromBackup, writtenWithFromStorage } from '../encryption/restored.ts';
 import { inspectSnapshot } from '../snapshot/inspect.ts';
@@ -142,8 +142,8 @@ export async function installSetKeys(layout: StateLayout, r: RestoreRecord, iden
       // The KMS plugin's KEKs the set carried: merged for decryption, the plugin's current one
       // kept. Into --kek-file, or the file of `warden run --kms`'s plugin when the set's
       // configuration names that plugin's socket; never into a file no plugin reads.
-      const own = `unix://${kmsSocketPath(layout.root)}`;
-      const usesOwn = enc ? kmsProviders(parseEncryptionConfig(enc.toString('utf8'), r.archive)).some((p) => p.endpoint === own) : false;
+      const own = kmsSocketPath(layout.root);
+      const usesOwn = enc ? kmsProviders(parseEncryptionConfig(enc.toString('utf8'), r.archive)).some((p) => kmsEndpointSocket(p.endpoint)?.path === own) : false;
       const target = kekFile ?? (usesOwn ? kmsKekFile(layout.root) : undefined);
       if (target) {
         const added = mergeKeks(target, keks.toString('utf8'), `the KEK file in ${r.archive}`);

@@ -218,7 +218,7 @@ describe('KMS v2 envelope', () => {
   it('a plugin answering Status with another version, unhealthy, or an empty key ID is not used', async () => {
     for (const [st, re] of [
       [{ version: 'v1beta1', healthz: 'ok', keyId: '1' }, /speaks KMS API "v1beta1"/],
-      [{ version: 'v2', healthz: 'disk full', keyId: '1' }, /reports itself unhealthy \(disk full\): see the plugin's log/],
+      [{ version: 'v2', healthz: 'disk full', keyId: '1' }, /reports itself unhealthy \("disk full"\): see the plugin's log/],
       [{ version: 'v2', healthz: 'ok', keyId: '' }, /keyID is empty/],
     ] as const) {
       const plugin = new Base64Plugin();

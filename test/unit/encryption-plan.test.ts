@@ -19,7 +19,7 @@ function run(w: World, desired: EncryptionType, rotationMs = 7 * 86400_000, kmsK
   for (let i = 0; i < 20; i++) {
     const a = plan({
       desired, config: w.config, state: w.state, ...(w.rotation ? { rotation: w.rotation } : {}), now: w.now, rotationMs, newSecret: () => Buffer.alloc(32, i),
-      ...(desired === 'kms' ? { kms: KMS } : {}), kmsKeyIds,
+      ...(desired === 'kms' ? { kms: KMS, ...(kmsKeyIds.warden ? { desiredKmsKeyId: kmsKeyIds.warden } : {}) } : {}), kmsKeyIds, kmsRemovalGraceMs: 0,
     });
     if (a.kind === 'steady') return w;
     if (a.kind === 'wait') throw new Error(`plan waits: ${a.reason}`);
@@ -198,28 +198,42 @@ describe('encryption plan', () => {
     assert.deepEqual(managedRule(w.config).providers.map((p) => p.type), ['aesgcm', 'identity']);
   });
 
-  it('from one kms provider to another: the new one once its plugin answers, the old one dropped after the migration', () => {
-    const w = run(fresh(), 'kms');
+  it('from one kms provider to another: the new one once its plugin answers, the old one dropped 5 minutes after the migration', () => {
+    let w = run(fresh(), 'kms');
     w.steps = [];
     const other: KmsProvider = { type: 'kms', name: 'vault', endpoint: 'unix:///run/vault.sock', timeoutMs: 3000 };
+    const step = () => plan({ desired: 'kms', kms: other, config: w.config, state: w.state, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: { warden: 'kek-1', vault: 'v-7' }, desiredKmsKeyId: 'v-7' });
     for (let i = 0; i < 10; i++) {
-      const a = plan({ desired: 'kms', kms: other, config: w.config, state: w.state, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: { warden: 'kek-1', vault: 'v-7' } });
+      const a = step();
       if (a.kind === 'steady') break;
       if (a.kind === 'write-config') {
         w.config = a.config;
         w.steps.push(`${a.reason} ${JSON.stringify(managedRule(a.config).providers.map((p) => (p.type === 'kms' ? p.name : p.type)))}`);
       } else if (a.kind === 'migrate') {
-        w.state = { migration: { writeKey: a.writeKey, startedAt: '', finishedAt: 'x', progress: {} } };
+        w.state = { migration: { writeKey: a.writeKey, startedAt: w.now.toISOString(), finishedAt: w.now.toISOString(), progress: {} } };
         w.steps.push(`migrate ${a.writeKey}`);
       } else assert.fail(a.kind);
     }
-    assert.deepEqual(w.steps, [
-      'KMSProviderAdded ["warden","vault","identity"]',
-      'KMSProviderPromoted ["vault","warden","identity"]',
-      'migrate kms:vault:v-7',
-      'KMSProviderRemoved ["vault","identity"]',
-    ]);
+    assert.deepEqual(w.steps, ['KMSProviderAdded ["warden","vault","identity"]', 'KMSProviderPromoted ["vault","warden","identity"]', 'migrate kms:vault:v-7']);
+    // Kube-apiservers reload the file on their own schedule: the old provider stays 5 minutes.
+    w.now = new Date(w.now.getTime() + 4 * 60_000);
+    assert.equal(step().kind, 'steady');
+    w.now = new Date(w.now.getTime() + 60_000);
+    const removed = step();
+    assert.equal(removed.kind === 'write-config' ? `${removed.reason} ${JSON.stringify(managedRule(removed.config).providers.map((p) => (p.type === 'kms' ? p.name : p.type)))}` : removed.kind, 'KMSProviderRemoved ["vault","identity"]');
+    w = { ...w, config: removed.kind === 'write-config' ? removed.config : w.config };
     assert.equal(encryptionVerdict('kms', w.config, w.state, undefined, { vault: 'v-7' }, 'vault').condition.reason, 'EncryptionCompleted');
     assert.equal(encryptionVerdict('kms', w.config, w.state, undefined, { vault: 'v-7' }, 'warden').condition.reason, 'EncryptionInProgress', 'not the provider asked for');
+  });
+
+  it('a kms provider moved to another endpoint only once the plugin there answers; a name another rule uses is refused', () => {
+    const w = run(fresh(), 'kms');
+    const moved: KmsProvider = { ...KMS, endpoint: 'unix:///run/typo.sock' };
+    const at = (desiredKmsKeyId?: string) => plan({ desired: 'kms', kms: moved, config: w.config, state: w.state, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: { warden: 'kek-1' }, ...(desiredKmsKeyId ? { desiredKmsKeyId } : {}) });
+    assert.equal(at().kind, 'wait', 'nobody answers at the new endpoint: the file keeps the one that works');
+    assert.equal(at('kek-1').kind, 'write-config');
+    const twice: EncryptionConfig = { resources: [...(w.config?.resources ?? []).map((r) => ({ ...r, providers: r.providers.filter((p) => p.type !== 'kms') })), { resources: ['widgets.example.com'], providers: [KMS] }] };
+    const a = plan({ desired: 'kms', kms: KMS, config: twice, state: {}, now: w.now, rotationMs: 1, newSecret: () => Buffer.alloc(32), kmsKeyIds: { warden: 'kek-1' }, desiredKmsKeyId: 'kek-1' });
+    assert.equal(a.kind === 'wait' ? a.reason : a.kind, 'kms provider warden is configured for other resources in the EncryptionConfiguration');
   });
 });

@@ -77,6 +77,12 @@ function tailKey(tail: Buffer): string {
   return `t${tail.toString('latin1')}`;
 }
 
+/** Text from a plugin or a stored value, for one line: quoted (as kube's %q), bounded. */
+export function quoted(text: string): string {
+  const q = JSON.stringify(text);
+  return q.length > 200 ? `${q.slice(0, 197)}..."` : q;
+}
+
 /** How kube-apiserver names a key ID in messages and metrics. */
 export function keyIdHash(keyId: string): string {
   return keyId ? `sha256:${crypto.createHash('sha256').update(keyId).digest('hex')}` : '';
@@ -134,12 +140,13 @@ export class KmsEnvelope implements Transformer {
 
   private async probe(): Promise<PluginHealth> {
     const started = this.now();
-    const fail = (message: string): PluginHealth => (this.lastHealth = { healthy: false, ...(this.keyId ? { keyId: this.keyId } : {}), message, checkedAt: started });
+    // A failure counts from when it came (a call that timed out took the whole timeout).
+    const fail = (message: string): PluginHealth => (this.lastHealth = { healthy: false, ...(this.keyId ? { keyId: this.keyId } : {}), message, checkedAt: this.now() });
     let keyId: string;
     try {
       const st = await this.o.service.status();
       if (st.version !== 'v2' && st.version !== 'v2beta1') return fail(`${this.who()} speaks KMS API ${JSON.stringify(st.version)}: use a KMS v2 plugin`);
-      if (st.healthz !== 'ok') return fail(`${this.who()} reports itself unhealthy (${st.healthz}): see the plugin's log`);
+      if (st.healthz !== 'ok') return fail(`${this.who()} reports itself unhealthy (${quoted(st.healthz)}): see the plugin's log`);
       validateKeyId(st.keyId);
       keyId = st.keyId;
     } catch (err) {
@@ -229,7 +236,7 @@ export class KmsEnvelope implements Transformer {
       validateEncryptedObject(obj);
       const key = split ? tailKey(split.tail) : dekCacheKey(obj);
       dek = this.deks.get(key);
-      if (!dek) throw new TransformPending(`the DEK of key ID ${obj.keyId} is not decrypted yet`, () => this.loadDekOnce(obj, key));
+      if (!dek) throw new TransformPending(`the DEK of key ID ${quoted(obj.keyId)} is not decrypted yet`, () => this.loadDekOnce(obj, key));
       sealed = obj.encryptedData;
     }
     // Whether the value is stale needs the plugin's current key ID.

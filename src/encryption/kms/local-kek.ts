@@ -165,33 +165,67 @@ export function mergeKeks(file: string, text: string, source: string): string[] 
 }
 
 /**
- * Runs `fn` holding `<file>.lock` (its holder's pid inside). A lock whose holder died (a change
- * killed with -9) is taken over, so running the command again finishes it.
+ * Runs `fn` holding `<file>.lock`, which holds its holder's pid. A lock whose holder died (a
+ * change killed with -9) is taken over, so running the command again finishes it. The lock
+ * appears whole (written aside, then hard-linked into place); a stale one is taken by renaming
+ * it away (only one taker can), and a lock is removed only by the process whose file it is.
  */
 function withKekLock<T>(file: string, fn: () => T): T {
   const lock = `${file}.lock`;
-  let fd: number | undefined;
-  for (let attempt = 0; fd === undefined; attempt++) {
-    try {
-      fd = fs.openSync(lock, 'wx', 0o600);
-      fs.writeSync(fd, `${process.pid}\n`);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new WardenError(`cannot lock KEK file ${file} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): check --kek-file and its folder's permissions`);
-      const holder = Number(fs.readFileSync(lock, 'utf8').trim());
-      // No pid in it: its holder died between creating and writing it (or is just doing so).
-      const dead = Number.isInteger(holder) && holder > 0 ? !alive(holder) : Date.now() - fs.statSync(lock).mtimeMs > 5000;
-      if (attempt === 0 && dead) {
-        fs.rmSync(lock, { force: true });
+  const mine = `${lock}.${process.pid}`;
+  let ino: number | undefined;
+  try {
+    fs.writeFileSync(mine, `${process.pid}\n`, { mode: 0o600 });
+    for (let attempt = 0; ino === undefined; attempt++) {
+      try {
+        fs.linkSync(mine, lock);
+        ino = fs.statSync(mine).ino;
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new WardenError(`cannot lock KEK file ${file} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): check --kek-file and its folder's permissions`);
+      }
+      const holder = readPid(lock);
+      if (holder === 'gone' && attempt < 5) continue;
+      if (attempt < 5 && typeof holder === 'number' && !alive(holder)) {
+        // Renamed away by one taker only; if what it took was not the dead holder's, it goes back.
+        const taken = `${lock}.stale.${process.pid}`;
+        try {
+          fs.renameSync(lock, taken);
+        } catch {
+          continue;
+        }
+        const took = readPid(taken);
+        if (took !== holder) {
+          try {
+            fs.linkSync(taken, lock);
+          } catch {
+            /* another lock is in place: ours to wait for */
+          }
+        }
+        fs.rmSync(taken, { force: true });
         continue;
       }
-      throw new WardenError(`another change of ${file} is in progress (${lock}, held by pid ${holder || '?'}): wait for it, or remove ${lock} if none runs`);
+      throw new WardenError(`another change of ${file} is in progress (${lock}, held by pid ${typeof holder === 'number' ? holder : '?'}): wait for it, or remove ${lock} if none runs`);
     }
-  }
-  try {
     return fn();
   } finally {
-    fs.closeSync(fd);
-    fs.rmSync(lock, { force: true });
+    fs.rmSync(mine, { force: true });
+    try {
+      if (ino !== undefined && fs.statSync(lock).ino === ino) fs.rmSync(lock, { force: true });
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** The pid in a lock file; 'gone' when the file is not there (released meanwhile). */
+function readPid(lock: string): number | 'gone' | undefined {
+  try {
+    const n = Number(fs.readFileSync(lock, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw err;
   }
 }
 

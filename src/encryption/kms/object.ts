@@ -171,7 +171,7 @@ export function validateEncryptedObject(o: EncryptedObject | DekFields & { encry
   }
   let total = 0;
   for (const [k, v] of Object.entries(o.annotations)) {
-    if (!isFullyQualifiedDomainName(k)) throw new TransformError(`failed to validate annotations: annotations: Invalid value: "${k}": should be a domain with at least two segments separated by dots`);
+    if (!isFullyQualifiedDomainName(k)) throw new TransformError(`failed to validate annotations: annotations: Invalid value: ${JSON.stringify(k.length > 100 ? `${k.slice(0, 100)}...` : k)}: should be a domain with at least two segments separated by dots`);
     total += Buffer.byteLength(k) + v.length;
   }
   if (total > ANNOTATIONS_MAX_SIZE) throw new TransformError(`failed to validate annotations: total size of annotations is ${total}, which exceeds the max size of ${ANNOTATIONS_MAX_SIZE}`);

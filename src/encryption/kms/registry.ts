@@ -42,7 +42,7 @@ export class KmsPlugins {
   ) {}
 
   envelope(p: KmsProvider): KmsEnvelope {
-    const id = `${p.name}\0${p.endpoint}`;
+    const id = `${p.name}\0${p.endpoint}\0${p.timeoutMs}`;
     let e = this.envelopes.get(id);
     if (!e) {
       const service = this.connect(p);
