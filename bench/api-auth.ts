@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     const ratios: number[] = [];
     const plainRates: number[] = [];
     const secureRates: number[] = [];
-    for (let r = 0; r < 12; r++) {
+    for (let r = 0; r < 10; r++) {
       const { p, s } = await round();
       plainRates.push(p);
       secureRates.push(s);

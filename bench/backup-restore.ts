@@ -180,11 +180,11 @@ try {
   const snapshot = path.join(setDir, fs.readdirSync(setDir).find((f) => f.startsWith('snapshot_'))!);
   // Both sequences vary by seconds with etcd's randomized election timeout and its 5 s
   // "connected for a while" rule between membership changes: alternating rounds, medians (three
-  // at 1 GB and up; two at the default size, where a round pair costs ~22 s and the whole
-  // `npm run bench` must stay under 5 minutes: the ratio is then that of their sums).
+  // at 1 GB and up; one at the default size, where a round pair costs ~16 s and the whole
+  // `npm run bench` must stay under 5 minutes; the target that matters is the 1 GB one).
   const manual: number[] = [];
   const restores: number[] = [];
-  const restoreRounds = LARGE ? 3 : 2;
+  const restoreRounds = LARGE ? 3 : 1;
   for (let i = 0; i < restoreRounds; i++) {
     manual.push(await manualRestore(snapshot));
     // Like for like: etcdctl 3.4 cannot bump the revision, so these restores do not either.
@@ -205,7 +205,7 @@ try {
   const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join('/');
   record('restore', dbMB, median(restores));
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-  report(`restore of a ${dbMB.toFixed(0)} MB snapshot to 3 healthy members vs manual etcdctl sequence`, restoreRounds === 2 ? sum(restores) / sum(manual) : median(restores) / median(manual), LARGE ? '<=1.1' : '<=1.2', `warden restore ${ms(restores)} ms (incl. validation, stop, move aside, learners, hashKV check), manual ${ms(manual)} ms`);
+  report(`restore of a ${dbMB.toFixed(0)} MB snapshot to 3 healthy members vs manual etcdctl sequence`, LARGE ? median(restores) / median(manual) : sum(restores) / sum(manual), LARGE ? '<=1.1' : '<=1.2', `warden restore ${ms(restores)} ms (incl. validation, stop, move aside, learners, hashKV check), manual ${ms(manual)} ms`);
   const peakWarden = Math.max(...Object.entries(rss).filter(([k]) => !k.startsWith('etcdctl')).map(([, v]) => v));
   report(`peak RSS of warden backup, backup --encrypt-to and restore on a ${dbMB.toFixed(0)} MB DB, MB`, peakWarden, '<=256', `warden's own (Node) ${Object.entries(rss).map(([k, v]) => `${k} ${v.toFixed(0)} MB`).join(', ')}; with the processes each runs (GNU time: etcdctl snapshot restore maps the whole file) ${Object.entries(tree).map(([k, v]) => `${k} ${v.toFixed(0)} MB`).join(', ')}`);
   fs.rmSync(out, { recursive: true, force: true });
