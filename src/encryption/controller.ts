@@ -106,9 +106,18 @@ export async function reconcileEncryption(deps: EncryptionDeps, opts: Encryption
             // configuration yet): any value found means one more migration pass first.
             const left = await valuesUnderRemovedKms(client, prefixes, managedRule(config).providers, managedRule(action.config).providers);
             if (left) {
-              state = { ...state, migration: { writeKey: state.migration?.writeKey ?? writeKeyOf(managedRule(config).providers), startedAt: new Date().toISOString(), progress: {} } };
+              const now = new Date().toISOString();
+              const migrated = left.resources.filter((r) => ENCRYPTED_RESOURCES.includes(r));
+              if (migrated.length) {
+                // One more pass rewrites them; the provider goes once none is left.
+                state = { ...state, migration: { writeKey: state.migration?.writeKey ?? writeKeyOf(managedRule(config).providers), startedAt: now, progress: {} } };
+                await event('KMSProviderKept', `${left.count} value(s) are still under KMS provider ${left.name} (in ${left.resources.join(', ')}): migrating them before the provider is dropped`, 'Warning');
+              } else {
+                // Resources the controller does not rewrite: the provider stays, asked again after the grace.
+                state = { ...state, ...(state.migration ? { migration: { ...state.migration, finishedAt: now } } : {}) };
+                await event('KMSProviderKept', `${left.count} value(s) are still under KMS provider ${left.name} in ${left.resources.join(', ')}, which warden does not migrate: rewrite or delete them; the provider stays until none is left`, 'Warning');
+              }
               await writeState(client, state);
-              await event('KMSProviderKept', `${left.count} value(s) are still under KMS provider ${left.name} (e.g. of ${left.resource}): migrating them before the provider is dropped`, 'Warning');
               break;
             }
           }
@@ -192,16 +201,22 @@ async function currentKeyIds(kms: KmsPlugins, config: EncryptionConfig | undefin
   return out;
 }
 
-/** The first kms provider `before` has and `after` drops that still holds values, with how many. */
-async function valuesUnderRemovedKms(client: EtcdClient, prefixes: KeyPrefixes, before: Provider[], after: Provider[]): Promise<{ name: string; count: number; resource: string } | undefined> {
+/** The first kms provider `before` has and `after` drops that still holds values: how many, in which resources. */
+async function valuesUnderRemovedKms(client: EtcdClient, prefixes: KeyPrefixes, before: Provider[], after: Provider[]): Promise<{ name: string; count: number; resources: string[] } | undefined> {
   const gone = before.filter((p): p is KmsProvider => p.type === 'kms' && !after.some((q) => q.type === 'kms' && q.name === p.name));
   if (gone.length === 0) return undefined;
   const coverage = await scanCoverage(client, prefixes);
   for (const p of gone) {
+    let count = 0;
+    const resources: string[] = [];
     for (const r of coverage) {
-      const count = Object.entries(r.encrypted).filter(([k]) => k === `kms:${p.name}` || k.startsWith(`kms:${p.name}:`)).reduce((n, [, c]) => n + c, 0);
-      if (count > 0) return { name: p.name, count, resource: r.resource };
+      const n = Object.entries(r.encrypted).filter(([k]) => k === `kms:${p.name}` || k.startsWith(`kms:${p.name}:`)).reduce((sum, [, c]) => sum + c, 0);
+      if (n > 0) {
+        count += n;
+        resources.push(r.resource);
+      }
     }
+    if (count > 0) return { name: p.name, count, resources };
   }
   return undefined;
 }

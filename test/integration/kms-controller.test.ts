@@ -56,10 +56,10 @@ describe('encryption controller with kms providers', () => {
 
   const configFile = () => path.join(dir, 'encryption-config.yaml');
   /** One controller run until steady; `onEvent` may stop it (a leader that died) by aborting. */
-  const reconcile = async (onEvent: (reason: string, stop: () => void) => Promise<void> | void = () => undefined) => {
+  const reconcile = async (onEvent: (reason: string, stop: () => void) => Promise<void> | void = () => undefined, kmsRemovalGraceMs = 0) => {
     const term = new AbortController();
     const events = new EventLog(client, () => undefined, async (e) => onEvent(e.reason, () => term.abort()));
-    await reconcileEncryption({ client, conditions: new ConditionStore(client), events, log: () => undefined, signal: term.signal }, { configFile: configFile(), kms: plugins, kmsRemovalGraceMs: 0 });
+    await reconcileEncryption({ client, conditions: new ConditionStore(client), events, log: () => undefined, signal: term.signal }, { configFile: configFile(), kms: plugins, kmsRemovalGraceMs });
   };
   const under = async () => {
     const kvs = (await client.get('/kubernetes.io/secrets/', { prefix: true })).kvs;
@@ -111,5 +111,31 @@ describe('encryption controller with kms providers', () => {
     assert.ok(events.includes('KMSProviderKept'), events.join(' '));
     // What was read stays readable with the plugin (the values are plain now).
     assert.equal((await readValue(t, Buffer.from('plain'), Buffer.from(key(2)))).data.toString(), 'plain');
+  });
+
+  it('a value under the provider in a resource warden does not migrate keeps the provider, without a pointless pass', async () => {
+    await writeDesiredType(client, 'kms', B);
+    await reconcile();
+    assert.deepEqual(new Set(await under()), new Set(['kms:b']));
+    const t = providersTransformer(loadEncryptionConfig(configFile())?.resources[0]?.providers ?? [], plugins.resolve);
+    const pod = '/kubernetes.io/pods/ns/p';
+    await client.put(pod, await writeValue(t, Buffer.from('a pod'), Buffer.from(pod)));
+    await writeDesiredType(client, 'identity');
+    const grace = 60_000;
+    await reconcile(() => undefined, grace);
+    assert.deepEqual(new Set(await under()), new Set(['identity']));
+    assert.deepEqual(kmsProviders(loadEncryptionConfig(configFile())).map((p) => p.name), ['b'], 'kept while the grace runs');
+    // The grace over: the scan finds the pod's value, so b stays, and no pass is started for it.
+    const st = await readState(client);
+    await client.put('/warden/encryption/state', JSON.stringify({ ...st, migration: { ...st.migration, finishedAt: new Date(Date.now() - 2 * grace).toISOString() } }));
+    const seen: string[] = [];
+    await reconcile((reason) => {
+      seen.push(reason);
+    }, grace);
+    assert.deepEqual(seen, ['KMSProviderKept']);
+    assert.deepEqual(kmsProviders(loadEncryptionConfig(configFile())).map((p) => p.name), ['b']);
+    assert.equal((await readState(client)).migration?.writeKey, 'identity');
+    assert.ok((await readState(client)).migration?.finishedAt, 'still finished: nothing to migrate');
+    assert.equal(describeValue((await client.get(pod)).kvs[0]?.value as Buffer).keyName, 'b', 'the pod value left as it is');
   });
 });

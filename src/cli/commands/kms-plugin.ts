@@ -12,7 +12,6 @@ import { untilSignal } from '../../util/signals.ts';
 
 type Ctx = (cmd: Command) => Context;
 
-
 /**
  * A flag of `rotate` or `status`. commander gives --socket and --kek-file to `kms-plugin` itself
  * wherever they appear (the program does not use positional options), so the subcommands declare
@@ -68,7 +67,7 @@ export function registerKmsPlugin(program: Command, ctx: Ctx): void {
     .option('--kek-file <file>', 'the KEK file the plugin serves (required)')
     .addHelpText('after', [
       '',
-      'Data keys encrypted under an earlier KEK still decrypt; kube-apiserver re-wraps them as it rewrites the data.',
+      'Data keys encrypted under an earlier KEK still decrypt; the new key ID makes their values stale, and warden\'s encryption controller (as kube-apiserver, on writes) rewrites them under the new KEK.',
       '',
       'Example:',
       '  warden kms-plugin rotate --kek-file /etc/warden/keks.json',
