@@ -79,7 +79,8 @@ async function settle(c: Context, client: EtcdClient, { prefix, timeoutMs, lease
     const timedOut = async (last?: unknown) => {
       let why = last instanceof Error ? last.message : undefined;
       if (!why) {
-        const kms = (await readDesired(client).catch(() => undefined))?.kms;
+        const asked = await readDesired(client).catch(() => undefined);
+        const kms = asked?.type === 'kms' ? asked.kms : undefined;
         const health = kms ? (await plugins.probe([kms]))[0] : undefined;
         if (health && !health.healthy) why = health.message;
       }
