@@ -6,7 +6,6 @@ import { encryptionStatus } from '../encryption/controller.ts';
 import { allKeys, keyNameOf, managedRule } from '../encryption/plan.ts';
 import type { EncryptionPage, KeyRow } from './api.ts';
 import { lastScan, plaintextFindings } from '../encryption/scan.ts';
-import { loadEncryptionConfig } from '../encryption/store.ts';
 import type { EtcdClient } from '../etcd/client.ts';
 import type { KmsPlugins } from '../encryption/kms/registry.ts';
 import type { WardenEvent } from '../operator/conditions.ts';
@@ -28,7 +27,7 @@ export function keyTimes(events: WardenEvent[]): Map<string, { created?: string;
 
 export async function readEncryption(client: EtcdClient, o: { configFile: string; rotationMs: number; events: () => Promise<WardenEvent[]>; kms?: KmsPlugins }): Promise<EncryptionPage> {
   const [status, events, scan] = await Promise.all([encryptionStatus(client, o.configFile, o.kms), o.events().catch(() => []), lastScan(client).catch(() => undefined)]);
-  const providers = managedRule(loadEncryptionConfig(o.configFile)).providers;
+  const providers = managedRule(status.config).providers;
   const times = keyTimes(events);
   const writeName = keyNameOf(status.writeKey);
   const keys: KeyRow[] = allKeys(providers).map((k) => ({

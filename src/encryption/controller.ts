@@ -234,7 +234,7 @@ export function encryptionController(opts: EncryptionControllerOptions): Control
  * computes it. With a kms write provider its plugin is asked for the current key ID; when it does
  * not answer, the key ID the last migration went to is assumed unchanged.
  */
-export async function encryptionStatus(client: EtcdClient, configFile: string, kms?: KmsPlugins): Promise<EncryptionVerdict & { desired: EncryptionType; state: EncryptionState; writeKey: string }> {
+export async function encryptionStatus(client: EtcdClient, configFile: string, kms?: KmsPlugins): Promise<EncryptionVerdict & { desired: EncryptionType; state: EncryptionState; writeKey: string; config: EncryptionConfig | undefined }> {
   const [desired, state, rotation] = await Promise.all([readDesired(client), readState(client), readRotation(client)]);
   const config = loadEncryptionConfig(configFile);
   const writeKey = writeKeyOf(managedRule(config).providers);
@@ -247,5 +247,5 @@ export async function encryptionStatus(client: EtcdClient, configFile: string, k
       if (!kms) plugins.close();
     }
   }
-  return { ...encryptionVerdict(desired.type, config, state, rotation, kmsKeyIds, desired.kms?.name), desired: desired.type, state, writeKey };
+  return { ...encryptionVerdict(desired.type, config, state, rotation, kmsKeyIds, desired.kms?.name), desired: desired.type, state, writeKey, config };
 }

@@ -11,7 +11,7 @@
 //   3. migrate to the plugin's current key ID; a new key ID from the plugin (its own rotation)
 //   makes everything else stale, so step 3 runs again. Weekly rotation is the plugin's affair.
 import { ENCRYPTED_RESOURCES } from '../resources/registry.ts';
-import type { EncryptionConfig, ResourceRule } from './config.ts';
+import { kmsProviders, type EncryptionConfig, type ResourceRule } from './config.ts';
 import type { KeyedType, KmsProvider, Provider, ProviderKey } from './transformers.ts';
 import type { EncryptionType, MigrationRecord } from '../console/api.ts';
 
@@ -168,7 +168,7 @@ function planKms(input: PlanInput, providers: Provider[], setProviders: (ps: Pro
   const write = writeKeyOf(providers);
   const have = providers.find((p): p is KmsProvider => p.type === 'kms' && p.name === want.name);
   // A name appears once in the whole file (kube-apiserver refuses it twice).
-  if (!have && kmsProvidersOf(input.config).some((p) => p.name === want.name)) {
+  if (!have && kmsProviders(input.config).some((p) => p.name === want.name)) {
     return { kind: 'wait', reason: `kms provider ${want.name} is configured for other resources in the EncryptionConfiguration`, fix: 'choose another --kms-name, or remove it there' };
   }
   const silent: Action = {
@@ -192,11 +192,6 @@ function planKms(input: PlanInput, providers: Provider[], setProviders: (ps: Pro
   const mig = input.state.migration;
   if (!(mig?.writeKey === target && mig.finishedAt)) return { kind: 'migrate', writeKey: target };
   return prune(providers, write, setProviders, input);
-}
-
-/** Every kms provider of the file (any rule). */
-function kmsProvidersOf(config: EncryptionConfig | undefined): KmsProvider[] {
-  return (config?.resources ?? []).flatMap((r) => r.providers.filter((p): p is KmsProvider => p.type === 'kms'));
 }
 
 export function addReadKey(providers: Provider[], ref: KeyRef): Provider[] {

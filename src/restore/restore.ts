@@ -138,12 +138,13 @@ export async function installSetKeys(layout: StateLayout, r: RestoreRecord, iden
     const files = await readArchive(r.archive, identity);
     const keks = files.get(KEK_ENTRY);
     const enc = files.get('encryption/encryption-config.yaml');
+    if (enc) setConfig = parseEncryptionConfig(enc.toString('utf8'), r.archive);
     if (keks) {
       // The KMS plugin's KEKs the set carried: merged for decryption, the plugin's current one
       // kept. Into --kek-file, or the file of `warden run --kms`'s plugin when the set's
       // configuration names that plugin's socket; never into a file no plugin reads.
       const own = kmsSocketPath(layout.root);
-      const usesOwn = enc ? kmsProviders(parseEncryptionConfig(enc.toString('utf8'), r.archive)).some((p) => kmsEndpointSocket(p.endpoint)?.path === own) : false;
+      const usesOwn = kmsProviders(setConfig).some((p) => kmsEndpointSocket(p.endpoint)?.path === own);
       const target = kekFile ?? (usesOwn ? kmsKekFile(layout.root) : undefined);
       if (target) {
         const added = mergeKeks(target, keks.toString('utf8'), `the KEK file in ${r.archive}`);
@@ -154,7 +155,6 @@ export async function installSetKeys(layout: StateLayout, r: RestoreRecord, iden
     } else if (kekFile) {
       log(`note: the set carries no KEKs (it was taken without --include-kek): ${kekFile} is left as it is`);
     }
-    if (enc) setConfig = parseEncryptionConfig(enc.toString('utf8'), r.archive);
     const infoBytes = files.get('backup.json');
     const info = infoBytes ? (JSON.parse(infoBytes.toString('utf8')) as BackupInfo) : undefined;
     const writtenWith = writtenWithFromBackup(info?.encryption, setConfig);

@@ -9,7 +9,7 @@ import { encryptionStatus, isKmsOutage, reconcileEncryption } from '../../encryp
 import { coverageRows } from '../../encryption/coverage.ts';
 import { recordScan, scanCoverage } from '../../encryption/scan.ts';
 import type { EncryptedCondition, EncryptionType } from '../../encryption/plan.ts';
-import { encryptionConfigFile, kmsSocketPath, loadEncryptionConfig, parseEncryptionType, readDesired, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
+import { encryptionConfigFile, kmsSocketPath, parseEncryptionType, readDesired, readDesiredType, requestRotation, writeDesiredType } from '../../encryption/store.ts';
 import { KmsPlugins, type ProviderHealth } from '../../encryption/kms/registry.ts';
 import { providersTransformer, readValue, TransformError, TransformUnavailable, writeValue, type KmsProvider } from '../../encryption/transformers.ts';
 import { ConditionStore, EventLog } from '../../operator/conditions.ts';
@@ -148,7 +148,7 @@ async function printStatus(c: Context, client: EtcdClient, format: ReturnType<Co
   let kms: ProviderHealth[];
   try {
     status = await encryptionStatus(client, file, plugins);
-    kms = await plugins.status(kmsProviders(loadEncryptionConfig(file)));
+    kms = await plugins.status(kmsProviders(status.config));
   } finally {
     plugins.close();
   }

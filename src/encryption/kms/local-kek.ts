@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WardenError, errorMessage } from '../../errors.ts';
-import { fsyncDir, writeFileAtomic } from '../../util/fsutil.ts';
+import { fsyncDir, pidAlive, writeFileAtomic } from '../../util/fsutil.ts';
 import { KmsRequestError } from './grpc.ts';
 import type { KmsService } from './service.ts';
 
@@ -186,7 +186,7 @@ function withKekLock<T>(file: string, fn: () => T): T {
       }
       const holder = readPid(lock);
       if (holder === 'gone' && attempt < 5) continue;
-      if (attempt < 5 && typeof holder === 'number' && !alive(holder)) {
+      if (attempt < 5 && typeof holder === 'number' && !pidAlive(holder)) {
         // Renamed away by one taker only; if what it took was not the dead holder's, it goes back.
         const taken = `${lock}.stale.${process.pid}`;
         try {
@@ -226,15 +226,6 @@ function readPid(lock: string): number | 'gone' | undefined {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw err;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
