@@ -3,6 +3,7 @@
 // input with one `what: what to do` line, and commander's own usage errors print the same form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import type { Command, Option } from 'commander';
 import { UsageError } from '../../src/errors.ts';
 import { buildProgram, main } from '../../src/cli/main.ts';
@@ -147,4 +148,25 @@ test('--help and --version still print to stdout and exit 0', async () => {
     assert.deepEqual(r.err, [], argv.join(' '));
     assert.ok(r.out.join('').length > 0, argv.join(' '));
   }
+});
+
+test('KMS flags given wrongly: one line, exit 2, nothing written', async () => {
+  const dir = `/tmp/warden-kms-flags-${process.pid}`;
+  const cases: [string[], RegExp][] = [
+    [['encryption', 'enable', '--type', 'aesgcm', '--kms-endpoint', 'unix:///run/kms.sock'], /^Error: --kms-endpoint is for --type kms only: drop it, or give --type kms$/],
+    [['encryption', 'enable', '--type', 'aesgcm', '--kms-name', 'vault'], /^Error: --kms-name is for --type kms only: drop it, or give --type kms$/],
+    [['encryption', 'enable', '--type', 'kms', '--kms-endpoint', 'tcp://10.0.0.1:9000'], /^Error: --kms-endpoint tcp:\/\/10\.0\.0\.1:9000: give the plugin's socket as unix:\/\/\/absolute\/path$/],
+    [['encryption', 'enable', '--type', 'kms', '--kms-name', 'a:b'], /^Error: --kms-name "a:b": use a name without colons or spaces$/],
+    [['backup', dir, '--kek-file', '/etc/kek.json'], /^Error: --kek-file goes with --include-kek: add --include-kek/],
+    [['backup', dir, '--include-kek'], /^Error: --include-kek puts the KMS plugin's key-encryption keys into the backup: give --encrypt-to/],
+    [['kms-plugin', '--socket', '/tmp/x.sock'], /^Error: `warden kms-plugin` needs --kek-file FILE: see `warden kms-plugin --help`$/],
+  ];
+  for (const [argv, re] of cases) {
+    const r = await run(['--state-dir', '/nonexistent/warden', ...argv]);
+    assert.equal(r.code, 2, `${argv.join(' ')}: exit ${r.code} ${r.err.join('\n')}`);
+    assert.equal(r.err.length, 1, `${argv.join(' ')}: ${r.err.join('\n')}`);
+    assert.match(r.err[0] as string, FORM, argv.join(' '));
+    assert.match(r.err[0] as string, re, argv.join(' '));
+  }
+  assert.equal(existsSync(dir), false, 'no backup dir was made');
 });

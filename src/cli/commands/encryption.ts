@@ -209,7 +209,7 @@ export function registerEncryption(program: Command, ctx: Ctx): void {
       const type = parseEncryptionType(opts.type);
       if (type === 'identity') throw new UsageError('--type identity turns encryption off: use `warden encryption disable`');
       const kmsFlag = opts.kmsEndpoint ? '--kms-endpoint' : opts.kmsName ? '--kms-name' : opts.kmsTimeout !== undefined ? '--kms-timeout' : undefined;
-      if (type !== 'kms' && kmsFlag) throw new UsageError(`${kmsFlag} goes with --type kms`);
+      if (type !== 'kms' && kmsFlag) throw new UsageError(`${kmsFlag} is for --type kms only: drop it, or give --type kms`);
       let kms: KmsProvider | undefined;
       if (type === 'kms') {
         const endpoint = opts.kmsEndpoint ?? `unix://${kmsSocketPath(c.layout.root)}`;
